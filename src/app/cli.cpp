@@ -1,0 +1,118 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+
+#include "app/admin_client.hpp"
+#include "app/config_loader.hpp"
+#include "app/service.hpp"
+
+namespace rekey {
+namespace {
+
+std::string read_admin_token(const std::string& file) {
+  if (const char* token = std::getenv("REKEY_ADMIN_TOKEN"); token != nullptr && *token != '\0') return token;
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token) || token.empty()) {
+    throw std::runtime_error("no admin token: set REKEY_ADMIN_TOKEN or --admin-token-file (rekey serve writes "
+                             "<data-dir>/admin-token on first start)");
+  }
+  return token;
+}
+
+// Prints the API's JSON answer; a non-2xx answer goes to stderr and fails the command.
+int report(const admin_reply& reply) {
+  if (reply.status >= 200 && reply.status < 300) {
+    fmt::print("{}\n", reply.body);
+    return 0;
+  }
+  fmt::print(stderr, "rekey: the server answered {}: {}\n", reply.status, reply.body);
+  return 1;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App cli{"rekey: SP-API Application Management (client secret rotation) service"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+  std::string server = "http://127.0.0.1:8080";
+  std::string token_file = "./rekey-data/admin-token";
+  cli.add_option("--server", server, "admin API base URL")->envname("REKEY_SERVER");
+  cli.add_option("--admin-token-file", token_file, "file holding the admin token")->envname("REKEY_ADMIN_TOKEN_FILE");
+
+  auto* serve = cli.add_subcommand("serve", "run the service");
+  config_loader loader(*serve);
+
+  auto* app = cli.add_subcommand("app", "applications");
+  app->require_subcommand(1);
+  std::string name, app_id, queue, type, destination;
+  std::optional<double> rate;
+  std::optional<unsigned> burst;
+  auto* app_create = app->add_subcommand("create", "create an application; prints its client secret once");
+  app_create->add_option("--name", name, "application name")->required();
+  app_create->add_option("--rotate-rate", rate, "usage plan: rotate requests per second");
+  app_create->add_option("--rotate-burst", burst, "usage plan: rotate burst");
+  auto* app_list = app->add_subcommand("list", "list applications");
+  auto* app_show = app->add_subcommand("show", "show an application and its secrets' states (never secrets)");
+  app_show->add_option("id", app_id, "application id")->required();
+
+  auto* destination_cmd = cli.add_subcommand("destination", "notification destinations");
+  destination_cmd->require_subcommand(1);
+  auto* destination_create = destination_cmd->add_subcommand("create", "create a destination");
+  destination_create->add_option("--app", app_id, "application id")->required();
+  destination_create->add_option("--embedded-queue", queue, "name of a queue in rekey's embedded queue")->required();
+
+  auto* subscription_cmd = cli.add_subcommand("subscription", "notification preferences");
+  subscription_cmd->require_subcommand(1);
+  auto* subscription_set = subscription_cmd->add_subcommand("set", "send a notification type to a destination");
+  subscription_set->add_option("--app", app_id, "application id")->required();
+  subscription_set->add_option("--type", type, "APPLICATION_OAUTH_CLIENT_NEW_SECRET or APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY")->required();
+  subscription_set->add_option("--destination", destination, "destination id")->required();
+
+  auto* refresh_cmd = cli.add_subcommand("refresh-token", "self-authorization refresh tokens");
+  refresh_cmd->require_subcommand(1);
+  auto* refresh_create = refresh_cmd->add_subcommand("create", "issue a refresh token (printed once)");
+  refresh_create->add_option("--app", app_id, "application id")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (serve->parsed()) return run_service(loader.load());
+
+    const admin_client client(server, read_admin_token(token_file));
+    namespace json = boost::json;
+    if (app_create->parsed()) {
+      json::object body{{"name", name}};
+      if (rate) body["rotateRate"] = *rate;
+      if (burst) body["rotateBurst"] = *burst;
+      return report(client.call("POST", "/admin/v1/applications", json::serialize(body)));
+    }
+    if (app_list->parsed()) return report(client.call("GET", "/admin/v1/applications"));
+    if (app_show->parsed()) return report(client.call("GET", "/admin/v1/applications/" + app_id));
+    if (destination_create->parsed()) {
+      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/destinations",
+                                json::serialize(json::object{{"kind", "embedded"}, {"queue", queue}})));
+    }
+    if (subscription_set->parsed()) {
+      return report(client.call("PUT", "/admin/v1/applications/" + app_id + "/subscriptions/" + type,
+                                json::serialize(json::object{{"destinationId", destination}})));
+    }
+    if (refresh_create->parsed()) {
+      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/refresh-tokens"));
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "rekey: error: {}\n", e.what());
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace rekey

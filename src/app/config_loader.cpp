@@ -1,0 +1,181 @@
+#include "app/config_loader.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include "core/duration.hpp"
+
+namespace rekey {
+namespace {
+
+using apply_fn = std::function<bool(config&, const std::string&)>;
+
+template <class Int>
+bool parse_integer(const std::string& text, Int& out) {
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && p == text.data() + text.size();
+}
+
+template <class Int>
+apply_fn integer_setting(std::function<Int&(config&)> field, Int min, Int max) {
+  return [=](config& c, const std::string& text) {
+    Int v{};
+    if (!parse_integer(text, v) || v < min || v > max) return false;
+    field(c) = v;
+    return true;
+  };
+}
+
+apply_fn string_setting(std::function<std::string&(config&)> field) {
+  return [=](config& c, const std::string& text) {
+    field(c) = text;
+    return true;
+  };
+}
+
+apply_fn duration_setting(std::function<millis&(config&)> field) {
+  return [=](config& c, const std::string& text) {
+    auto d = parse_duration(text);
+    if (!d) return false;
+    field(c) = *d;
+    return true;
+  };
+}
+
+apply_fn rate_setting(std::function<double&(config&)> field) {
+  return [=](config& c, const std::string& text) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || *end != '\0' || !(v > 0) || v > 1000) return false;
+    field(c) = v;
+    return true;
+  };
+}
+
+apply_fn bool_setting(std::function<bool&(config&)> field) {
+  return [=](config& c, const std::string& text) {
+    if (text == "true" || text == "1") field(c) = true;
+    else if (text == "false" || text == "0") field(c) = false;
+    else return false;
+    return true;
+  };
+}
+
+struct setting {
+  std::string name;  // flag without dashes; environment variable is REKEY_<NAME>; TOML key below
+  std::string toml_key;
+  std::string help;
+  apply_fn apply;
+  bool is_flag = false;
+};
+
+std::vector<setting> settings() {
+  return {
+      {"listen", "http.listen", "address to listen on", string_setting([](config& c) -> std::string& { return c.http.listen_address; })},
+      {"port", "http.port", "TCP port (0 picks a free one)", integer_setting<std::uint16_t>([](config& c) -> std::uint16_t& { return c.http.port; }, 0, 65535)},
+      {"threads", "http.threads", "I/O threads (0: one per core)", integer_setting<unsigned>([](config& c) -> unsigned& { return c.http.threads; }, 0, 256)},
+      {"header-limit", "http.header_limit", "largest request header, bytes", integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.header_limit; }, 1024, 1 << 20)},
+      {"body-limit", "http.body_limit", "largest request body, bytes (larger: 413)", integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.body_limit; }, 0, 64 << 20)},
+      {"idle-timeout", "http.idle_timeout", "keep-alive idle timeout, e.g. 60s", duration_setting([](config& c) -> millis& { return c.http.idle_timeout; })},
+      {"read-timeout", "http.read_timeout", "timeout for reading one request, e.g. 30s", duration_setting([](config& c) -> millis& { return c.http.read_timeout; })},
+      {"tls-cert", "http.tls_cert", "PEM certificate chain: serve HTTPS", string_setting([](config& c) -> std::string& { return c.http.tls_cert_file; })},
+      {"tls-key", "http.tls_key", "PEM private key for --tls-cert", string_setting([](config& c) -> std::string& { return c.http.tls_key_file; })},
+      {"max-pending", "http.max_pending_storage_jobs", "queued storage jobs before 503", integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.max_pending_storage_jobs; }, 1, 10'000'000)},
+      {"data-dir", "data_dir", "directory for the database, keys and admin token", string_setting([](config& c) -> std::string& { return c.data_dir; })},
+      {"database", "database", "SQLite file (default <data-dir>/rekey.db)", string_setting([](config& c) -> std::string& { return c.database; })},
+      {"master-key-file", "master_key_file", "file with the 64-hex-character master key", string_setting([](config& c) -> std::string& { return c.master_key_file; })},
+      {"log-level", "log_level", "trace, debug, info, warn, error", string_setting([](config& c) -> std::string& { return c.log_level; })},
+      {"secret-lifetime", "secrets.lifetime", "life of a new client secret, e.g. 180d", duration_setting([](config& c) -> millis& { return c.secrets.secret_lifetime; })},
+      {"old-secret-grace", "secrets.old_secret_grace", "how long the previous secret stays valid, e.g. 7d", duration_setting([](config& c) -> millis& { return c.secrets.old_secret_grace; })},
+      {"max-valid-secrets", "secrets.max_valid_secrets", "valid secrets per application", integer_setting<unsigned>([](config& c) -> unsigned& { return c.secrets.max_valid_secrets; }, 1, 100)},
+      {"access-token-lifetime", "secrets.access_token_lifetime", "life of an access token, e.g. 3600s", duration_setting([](config& c) -> millis& { return c.secrets.access_token_lifetime; })},
+      {"rotate-rate", "rate_limit.rotate_rate", "default rotate rate, requests/s", rate_setting([](config& c) -> double& { return c.rate_limit.rotate_rate; })},
+      {"rotate-burst", "rate_limit.rotate_burst", "default rotate burst", integer_setting<unsigned>([](config& c) -> unsigned& { return c.rate_limit.rotate_burst; }, 1, 1000)},
+      {"throttle-client-failures", "throttle.failures_per_client", "token failures per client id per window", integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_client; }, 1, 1'000'000)},
+      {"throttle-peer-failures", "throttle.failures_per_peer", "token failures per peer address per window", integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_peer; }, 1, 1'000'000)},
+      {"throttle-window", "throttle.window", "failure counting window, e.g. 60s", duration_setting([](config& c) -> millis& { return c.throttle.window; })},
+      {"dev", "dev", "development mode: create a demo application on first start", bool_setting([](config& c) -> bool& { return c.dev; }), true},
+  };
+}
+
+std::string env_name(const std::string& name) {
+  std::string out = "REKEY_";
+  for (char ch : name) out.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+std::optional<std::string> toml_text(const toml::node& node) {
+  if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+  if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+  if (node.is_floating_point()) return fmt::format("{}", *node.value<double>());
+  if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct config_loader::impl {
+  std::vector<setting> table = settings();
+  std::vector<std::string> values = std::vector<std::string>(table.size());
+  std::vector<CLI::Option*> options = std::vector<CLI::Option*>(table.size());
+  std::vector<bool> flags = std::vector<bool>(table.size());
+  std::string config_file;
+};
+
+config_loader::config_loader(CLI::App& command) : impl_(std::make_unique<impl>()) {
+  command.add_option("--config", impl_->config_file, "TOML configuration file")->envname("REKEY_CONFIG");
+  for (std::size_t i = 0; i < impl_->table.size(); ++i) {
+    const auto& s = impl_->table[i];
+    if (s.is_flag) {
+      impl_->options[i] = command.add_flag("--" + s.name, impl_->values[i], s.help)->envname(env_name(s.name));
+    } else {
+      impl_->options[i] = command.add_option("--" + s.name, impl_->values[i], s.help)->envname(env_name(s.name));
+    }
+  }
+}
+
+config_loader::~config_loader() = default;
+
+config config_loader::load() const {
+  config c;
+  if (!impl_->config_file.empty()) {
+    toml::table file;
+    try {
+      file = toml::parse_file(impl_->config_file);
+    } catch (const toml::parse_error& e) {
+      throw std::runtime_error(fmt::format("config file {}: {}", impl_->config_file, e.description()));
+    }
+    for (const auto& s : impl_->table) {
+      const auto node = file.at_path(s.toml_key);
+      if (!node) continue;
+      const auto text = toml_text(*node.node());
+      if (!text || !s.apply(c, *text)) {
+        throw std::runtime_error(fmt::format("config file {}: bad value for {}", impl_->config_file, s.toml_key));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < impl_->table.size(); ++i) {
+    const auto& s = impl_->table[i];
+    if (impl_->options[i]->count() == 0) continue;
+    const auto value = s.is_flag && impl_->values[i].empty() ? std::string("true") : impl_->values[i];
+    if (!s.apply(c, value)) {
+      throw std::runtime_error(fmt::format("bad value for --{} / {}: {}", s.name, env_name(s.name), value));
+    }
+  }
+  if (const char* key = std::getenv("REKEY_MASTER_KEY")) c.master_key_hex = key;
+  if (c.database.empty()) c.database = c.data_dir + "/rekey.db";
+  if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty()) {
+    throw std::runtime_error("--tls-cert and --tls-key go together");
+  }
+  return c;
+}
+
+}  // namespace rekey

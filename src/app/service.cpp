@@ -1,0 +1,198 @@
+#include "app/service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "auth/credential_cache.hpp"
+#include "auth/failure_throttle.hpp"
+#include "auth/secret_hasher.hpp"
+#include "auth/signing_keys.hpp"
+#include "auth/token_codec.hpp"
+#include "auth/token_service.hpp"
+#include "console/admin_api.hpp"
+#include "console/admin_service.hpp"
+#include "console/admin_token.hpp"
+#include "crypto/key_derivation.hpp"
+#include "crypto/master_key.hpp"
+#include "crypto/openssl_random.hpp"
+#include "http/health_endpoint.hpp"
+#include "http/rotate_endpoint.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/storage_executor.hpp"
+#include "http/token_endpoint.hpp"
+#include "rotation/new_secret_notification.hpp"
+#include "rotation/rate_limit_mirror.hpp"
+#include "rotation/rotation_service.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+
+namespace rekey {
+namespace {
+
+namespace asio = boost::asio;
+
+template <class T>
+T must(result<T> r, const char* what) {
+  if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message()));
+  return std::move(*r);
+}
+
+void must(result<void> r, const char* what) {
+  if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message()));
+}
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("rekey");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  const auto parsed = spdlog::level::from_str(level);
+  logger->set_level(parsed);
+  spdlog::set_default_logger(logger);
+}
+
+void prepare_data_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (!fs::exists(dir)) {
+    fs::create_directories(dir);
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  }
+}
+
+// --dev: the demo application, created once, enrolled with an embedded queue.
+void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url) {
+  constexpr std::string_view marker = "dev_demo_application";
+  std::optional<std::string> existing;
+  {
+    auto work = must(storage.begin(), "reading dev settings");
+    existing = must(work->keys().get_setting(marker), "reading dev settings");
+  }
+  if (existing) {
+    fmt::print("rekey --dev: demo application {} exists; its secret was shown when it was created.\n"
+               "  Start afresh with: rm -rf <data-dir>   (or create another: rekey app create --name demo2)\n",
+               *existing);
+    return;
+  }
+  auto created = must(admin.create_application("demo", std::nullopt, std::nullopt), "creating demo application");
+  auto destination = must(admin.create_embedded_destination(created.app.id, "demo-queue"), "creating demo queue");
+  must(admin.set_subscription(created.app.id, new_secret_notification_type, destination.id), "enrolling demo application");
+  {
+    auto work = must(storage.begin(), "saving dev settings");
+    must(work->keys().put_setting(marker, created.app.id), "saving dev settings");
+    must(work->commit(), "saving dev settings");
+  }
+  fmt::print(R"TXT(rekey --dev: created the demo application (enrolled with embedded queue "demo-queue")
+  application id: {0}
+  client id:      {1}
+  client secret:  {2}
+  (the secret is shown once; rekey keeps only a keyed hash of it)
+
+Try it:
+  export CLIENT_ID={1} CLIENT_SECRET={2}
+  TOKEN=$(curl -s {3}/auth/o2/token -d grant_type=client_credentials \
+      -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET \
+      -d scope=sellingpartnerapi::client_credential:rotation | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 204
+  curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 429
+)TXT",
+             created.app.id, created.app.client_id, created.client_secret, base_url);
+}
+
+}  // namespace
+
+int run_service(const config& cfg) {
+  setup_logging(cfg.log_level);
+  prepare_data_dir(cfg.data_dir);
+
+  openssl_random random;
+  wall_clock clock;
+  std::string why;
+  const auto master = load_master_key({cfg.master_key_hex, cfg.master_key_file, cfg.data_dir + "/master.key"}, random, why);
+  if (!master) throw std::runtime_error(why);
+  if (master->generated) {
+    spdlog::warn("generated a new master key at {} (mode 0600); back it up — without it the data cannot be read",
+                 master->origin);
+  } else {
+    spdlog::info("master key from {}", master->origin);
+  }
+  const key256 at_rest_key = derive_key(master->key, at_rest_purpose);
+  const secret_hasher hasher(master->key);
+
+  sqlite_store storage(cfg.database);
+  spdlog::info("storage: sqlite {}", cfg.database);
+
+  const auto signing = must(load_signing_keys(storage, at_rest_key, random, clock),
+                            "loading token signing keys (is this the right master key?)");
+  const token_codec codec(signing.keys, signing.active_kid);
+  credential_cache credentials;
+  failure_throttle throttle(cfg.throttle);
+  rate_limit_mirror mirror;
+  token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets);
+  rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets, cfg.rate_limit);
+  admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets);
+  admin_token admin_auth(hasher);
+
+  const auto loaded = must(admin.load_credentials(), "loading applications");
+  spdlog::info("{} application(s) loaded", loaded);
+  const std::string admin_token_file = cfg.data_dir + "/admin-token";
+  must(admin_auth.ensure(storage, admin_token_file, random), "preparing the admin token");
+  if (admin_auth.created()) spdlog::warn("created a new admin token in {} (mode 0600)", admin_token_file);
+  else spdlog::info("admin token in {}", admin_token_file);
+
+  const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(static_cast<int>(threads));
+  http::storage_executor executor(cfg.http.max_pending_storage_jobs);
+
+  std::unique_ptr<asio::ssl::context> tls;
+  if (!cfg.http.tls_cert_file.empty()) {
+    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    tls->use_certificate_chain_file(cfg.http.tls_cert_file);
+    tls->use_private_key_file(cfg.http.tls_key_file, asio::ssl::context::pem);
+  }
+
+  http::router routes;
+  http::server server(ioc, cfg.http, routes, random, tls.get());
+  http::token_endpoint token_handler(tokens, storage, executor);
+  http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock);
+  http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
+  admin_api admin_handler(admin, admin_auth, executor, clock);
+  routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
+  routes.add(http::verb::post, "/applications/2023-11-30/clientSecret", [&](auto& ctx) { return rotate_handler.handle(ctx); });
+  routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
+  routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
+  routes.add_prefix("/admin/v1/", [&](auto& ctx) { return admin_handler.handle(ctx); });
+
+  const auto port = server.listen();
+  const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);
+  if (cfg.dev) ensure_demo_application(storage, admin, base_url);
+  server.start();
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
+    server.shutdown();
+  });
+
+  spdlog::info("serving with {} I/O thread(s)", threads);
+  fmt::print("rekey listening on {}\n", base_url);
+  std::fflush(stdout);
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  executor.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace rekey

@@ -1,0 +1,43 @@
+#include "auth/credential_cache.hpp"
+
+#include "crypto/hmac.hpp"
+
+namespace rekey {
+
+void credential_cache::put(cached_application app) {
+  std::lock_guard lock(mutex_);
+  application_by_client_[app.client_id] = app.application_id;
+  by_application_[app.application_id] = std::move(app);
+}
+
+void credential_cache::put(const application_record& app, const std::vector<secret_record>& secrets) {
+  cached_application entry{app.id, app.client_id, {}};
+  entry.secrets.reserve(secrets.size());
+  for (const auto& s : secrets) entry.secrets.push_back({s.id, s.hash, s.state, s.expires_at});
+  put(std::move(entry));
+}
+
+std::optional<secret_match> credential_cache::match(std::string_view client_id, const digest256& hash) const {
+  std::lock_guard lock(mutex_);
+  const auto app_id = application_by_client_.find(std::string(client_id));
+  if (app_id == application_by_client_.end()) return std::nullopt;
+  const auto& app = by_application_.at(app_id->second);
+  std::optional<secret_match> found;
+  for (const auto& s : app.secrets) {  // no early exit: time does not depend on which one matched
+    if (constant_time_equal(s.hash, hash)) found = secret_match{app.application_id, s};
+  }
+  return found;
+}
+
+std::optional<cached_secret> credential_cache::find_secret(std::string_view application_id,
+                                                           std::string_view secret_id) const {
+  std::lock_guard lock(mutex_);
+  const auto app = by_application_.find(std::string(application_id));
+  if (app == by_application_.end()) return std::nullopt;
+  for (const auto& s : app->second.secrets) {
+    if (s.id == secret_id) return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rekey

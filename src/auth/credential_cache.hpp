@@ -1,0 +1,59 @@
+// credential_cache: what this node knows of each application's client secrets (keyed hashes,
+// states, expiries), so the token endpoint and the rotate call's authentication step answer
+// from memory without touching storage.
+//
+// It is a cache, never the authority: a secret that matches nothing here is re-checked against
+// storage before it is refused (token_service::issue_with_storage), and the rotate transaction
+// re-reads the secret it trusts. Whoever writes secrets to storage puts the application's new
+// secret list here after the commit. Guarded by a mutex; thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "storage/records.hpp"
+
+namespace rekey {
+
+struct cached_secret {
+  std::string id;
+  digest256 hash{};
+  secret_state state = secret_state::current;
+  time_point expires_at;
+};
+
+struct cached_application {
+  std::string application_id;
+  std::string client_id;
+  std::vector<cached_secret> secrets;
+};
+
+struct secret_match {
+  std::string application_id;
+  cached_secret secret;
+};
+
+class credential_cache {
+ public:
+  // Replaces everything known of this application.
+  void put(cached_application app);
+  void put(const application_record& app, const std::vector<secret_record>& secrets);
+
+  // The secret of client_id whose hash equals `hash` (compared in constant time), whatever its
+  // state; nullopt when the client or the secret is unknown here.
+  std::optional<secret_match> match(std::string_view client_id, const digest256& hash) const;
+
+  std::optional<cached_secret> find_secret(std::string_view application_id, std::string_view secret_id) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, cached_application> by_application_;  // guarded by mutex_
+  std::unordered_map<std::string, std::string> application_by_client_;  // guarded by mutex_
+};
+
+}  // namespace rekey

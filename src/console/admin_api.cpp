@@ -1,0 +1,203 @@
+#include "console/admin_api.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "core/time_format.hpp"
+#include "http/error_response.hpp"
+#include "http/router.hpp"
+
+namespace rekey {
+namespace {
+
+namespace json = boost::json;
+using http::response;
+using http::status;
+using http::verb;
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    const auto end = std::min(path.find('/', pos), path.size());
+    if (end > pos) out.push_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+response json_response(status s, unsigned version, const json::value& body) {
+  response res{s, version};
+  res.set(http::beast_http::field::content_type, "application/json");
+  res.set(http::beast_http::field::cache_control, "no-store");
+  res.body() = json::serialize(body);
+  return res;
+}
+
+json::object render(const application_record& a) {
+  json::object o{{"applicationId", a.id}, {"name", a.name}, {"clientId", a.client_id}, {"createdAt", to_iso8601(a.created_at)}};
+  json::object plan;
+  if (a.rotate_rate) plan["rotateRate"] = *a.rotate_rate;
+  if (a.rotate_burst) plan["rotateBurst"] = *a.rotate_burst;
+  o["usagePlan"] = std::move(plan);
+  return o;
+}
+
+json::object render(const secret_record& s, time_point now) {
+  const bool usable = s.state == secret_state::current || s.state == secret_state::old;
+  return {{"secretId", s.id},
+          {"fingerprint", s.fingerprint},
+          {"state", to_string(s.state)},
+          {"expired", usable && now >= s.expires_at},
+          {"createdAt", to_iso8601(s.created_at)},
+          {"expiresAt", to_iso8601(s.expires_at)}};
+}
+
+json::object render(const destination_record& d) {
+  json::object o{{"destinationId", d.id}, {"kind", d.kind}, {"createdAt", to_iso8601(d.created_at)}};
+  boost::system::error_code ec;
+  auto config = json::parse(d.config_json, ec);
+  if (!ec && config.is_object()) o["config"] = std::move(config);
+  return o;
+}
+
+json::object render(const subscription_record& s) {
+  return {{"subscriptionId", s.id}, {"notificationType", s.notification_type}, {"destinationId", s.destination_id}};
+}
+
+json::object render(const outbox_record& o) {
+  return {{"notificationId", o.id},
+          {"notificationType", o.notification_type},
+          {"destinationId", o.destination_id},
+          {"state", to_string(o.state)},
+          {"attempts", o.attempts},
+          {"createdAt", to_iso8601(o.created_at)}};
+}
+
+std::string_view bearer(std::string_view authorization) {
+  constexpr std::string_view scheme = "Bearer ";
+  if (!authorization.starts_with(scheme)) return {};
+  return authorization.substr(scheme.size());
+}
+
+// Reads a JSON object body; an empty body is an empty object.
+std::optional<json::object> object_body(const std::string& body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object{};
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.as_object());
+}
+
+std::optional<std::string> string_field(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+response from_error(boost::system::error_code ec, const http::request_context& ctx) {
+  if (ec.category() != rekey_category()) {
+    spdlog::error("request_id={} admin: {}", ctx.request_id, ec.message());
+    return http::error_list_response(errc::internal, ctx.req.version());
+  }
+  return http::error_list_response(static_cast<errc>(ec.value()), ctx.req.version());
+}
+
+}  // namespace
+
+boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
+  const unsigned version = ctx.req.version();
+  if (!token_.verify(bearer(ctx.header("Authorization")))) {
+    co_return http::error_list_response(errc::admin_unauthorized, version);
+  }
+  const auto path = http::path_of(std::string_view(ctx.req.target().data(), ctx.req.target().size()));
+  const auto parts = segments(path);  // "admin", "v1", ...
+  const auto method = ctx.req.method();
+  const auto body = object_body(ctx.req.body());
+  if (!body) co_return http::error_list_response(errc::invalid_input, version, "The body must be a JSON object.");
+  const auto n = parts.size();
+  const auto unavailable = http::error_list_response(errc::service_unavailable, version);
+
+  if (n == 3 && parts[2] == "applications" && method == verb::post) {
+    const auto name = string_field(*body, "name");
+    std::optional<double> rate;
+    std::optional<unsigned> burst;
+    if (const auto* r = body->if_contains("rotateRate"); r && r->is_number()) rate = r->to_number<double>();
+    if (const auto* b = body->if_contains("rotateBurst"); b && b->is_int64() && b->as_int64() > 0) {
+      burst = static_cast<unsigned>(b->as_int64());
+    }
+    if (!name) co_return http::error_list_response(errc::invalid_input, version, "name is required.");
+    auto created = co_await executor_.run([&] { return service_.create_application(*name, rate, burst); });
+    if (!created) co_return unavailable;
+    if (!*created) co_return from_error(created->error(), ctx);
+    auto o = render((*created)->app);
+    o["clientSecret"] = (*created)->client_secret;
+    o["secret"] = render((*created)->secret, clock_.now());
+    spdlog::info("request_id={} admin created application={}", ctx.request_id, (*created)->app.id);
+    co_return json_response(status::created, version, o);
+  }
+  if (n == 3 && parts[2] == "applications" && method == verb::get) {
+    auto apps = co_await executor_.run([&] { return service_.list_applications(); });
+    if (!apps) co_return unavailable;
+    if (!*apps) co_return from_error(apps->error(), ctx);
+    json::array list;
+    for (const auto& a : **apps) list.push_back(render(a));
+    co_return json_response(status::ok, version, json::object{{"applications", std::move(list)}});
+  }
+  if (n >= 4 && parts[2] == "applications") {
+    const std::string app_id(parts[3]);
+    if (n == 4 && method == verb::get) {
+      auto details = co_await executor_.run([&] { return service_.show_application(app_id); });
+      if (!details) co_return unavailable;
+      if (!*details) co_return from_error(details->error(), ctx);
+      const auto now = clock_.now();
+      auto o = render((*details)->app);
+      json::array secrets, destinations, subscriptions, deliveries;
+      for (const auto& s : (*details)->secrets) secrets.push_back(render(s, now));
+      for (const auto& d : (*details)->destinations) destinations.push_back(render(d));
+      for (const auto& s : (*details)->subscriptions) subscriptions.push_back(render(s));
+      for (const auto& d : (*details)->deliveries) deliveries.push_back(render(d));
+      o["secrets"] = std::move(secrets);
+      o["destinations"] = std::move(destinations);
+      o["subscriptions"] = std::move(subscriptions);
+      o["deliveries"] = std::move(deliveries);
+      co_return json_response(status::ok, version, o);
+    }
+    if (n == 5 && parts[4] == "destinations" && method == verb::post) {
+      const auto kind = string_field(*body, "kind").value_or("embedded");
+      const auto queue = string_field(*body, "queue");
+      if (kind != "embedded") {
+        co_return http::error_list_response(errc::invalid_input, version, "kind must be \"embedded\".");
+      }
+      if (!queue) co_return http::error_list_response(errc::invalid_input, version, "queue is required.");
+      auto created = co_await executor_.run([&] { return service_.create_embedded_destination(app_id, *queue); });
+      if (!created) co_return unavailable;
+      if (!*created) co_return from_error(created->error(), ctx);
+      co_return json_response(status::created, version, render(**created));
+    }
+    if (n == 6 && parts[4] == "subscriptions" && method == verb::put) {
+      const std::string type(parts[5]);
+      const auto destination = string_field(*body, "destinationId");
+      if (!destination) co_return http::error_list_response(errc::invalid_input, version, "destinationId is required.");
+      auto set = co_await executor_.run([&] { return service_.set_subscription(app_id, type, *destination); });
+      if (!set) co_return unavailable;
+      if (!*set) co_return from_error(set->error(), ctx);
+      co_return json_response(status::ok, version, render(**set));
+    }
+    if (n == 5 && parts[4] == "refresh-tokens" && method == verb::post) {
+      auto token = co_await executor_.run([&] { return service_.create_refresh_token(app_id); });
+      if (!token) co_return unavailable;
+      if (!*token) co_return from_error(token->error(), ctx);
+      co_return json_response(status::created, version,
+                              json::object{{"applicationId", app_id}, {"refreshToken", **token}});
+    }
+  }
+  co_return http::error_list_response(errc::not_found, version);
+}
+
+}  // namespace rekey

@@ -1,0 +1,38 @@
+// admin_api: the admin REST API under /admin/v1/ that the CLI (and later the web console)
+// call. Every call needs `Authorization: Bearer <admin token>`. Requests and responses are
+// JSON; errors are ErrorLists. Secrets are never returned except the one-time values of
+// application creation and refresh-token creation. Thread-safe.
+//
+//   POST /admin/v1/applications                       {"name", "rotateRate"?, "rotateBurst"?}
+//   GET  /admin/v1/applications
+//   GET  /admin/v1/applications/{id}
+//   POST /admin/v1/applications/{id}/destinations     {"kind":"embedded","queue"}
+//   PUT  /admin/v1/applications/{id}/subscriptions/{notificationType}   {"destinationId"}
+//   POST /admin/v1/applications/{id}/refresh-tokens
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "console/admin_service.hpp"
+#include "console/admin_token.hpp"
+#include "http/message.hpp"
+#include "http/storage_executor.hpp"
+
+namespace rekey {
+
+class admin_api {
+ public:
+  admin_api(admin_service& service, const admin_token& token, http::storage_executor& executor, const clock& clock)
+      : service_(service), token_(token), executor_(executor), clock_(clock) {}
+
+  // Handles every request under /admin/v1/.
+  boost::asio::awaitable<http::response> handle(http::request_context& ctx);
+
+ private:
+  admin_service& service_;
+  const admin_token& token_;
+  http::storage_executor& executor_;
+  const clock& clock_;
+};
+
+}  // namespace rekey

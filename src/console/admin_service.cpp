@@ -1,0 +1,151 @@
+#include "console/admin_service.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/identifiers.hpp"
+#include "crypto/base64.hpp"
+#include "rotation/new_secret_notification.hpp"
+
+namespace rekey {
+namespace {
+
+// SQS queue names: 1–80 of [A-Za-z0-9_-].
+bool valid_queue_name(std::string_view name) {
+  return !name.empty() && name.size() <= 80 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-';
+  });
+}
+
+bool known_notification_type(std::string_view type) {
+  return type == new_secret_notification_type || type == expiry_notification_type;
+}
+
+}  // namespace
+
+admin_service::admin_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
+                             credential_cache& credentials, const secret_policy_config& policy)
+    : storage_(storage), clock_(clock), random_(random), hasher_(hasher), credentials_(credentials), policy_(policy) {}
+
+result<created_application> admin_service::create_application(const std::string& name,
+                                                              std::optional<double> rotate_rate,
+                                                              std::optional<unsigned> rotate_burst) {
+  if (name.empty() || name.size() > 200) return errc::invalid_input;
+  if (rotate_rate && !(*rotate_rate > 0 && *rotate_rate <= 1000)) return errc::invalid_input;
+  if (rotate_burst && (*rotate_burst < 1 || *rotate_burst > 1000)) return errc::invalid_input;
+  const auto now = clock_.now();
+  created_application out;
+  out.app = {new_application_id(random_), name, new_client_id(random_), rotate_rate, rotate_burst, now};
+  out.client_secret = new_client_secret(random_);
+  out.secret.id = new_uuid(random_);
+  out.secret.application_id = out.app.id;
+  out.secret.hash = hasher_.hash(out.client_secret);
+  out.secret.fingerprint = secret_hasher::fingerprint(out.secret.hash);
+  out.secret.state = secret_state::current;
+  out.secret.created_at = now;
+  out.secret.expires_at = now + policy_.secret_lifetime;
+
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
+  if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
+  if (auto r = (*work)->commit(); !r) return r.error();
+  credentials_.put(out.app, {out.secret});
+  return out;
+}
+
+result<std::vector<application_record>> admin_service::list_applications() {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  return (*work)->applications().list();
+}
+
+result<application_details> admin_service::show_application(std::string_view id) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto& w = **work;
+  auto app = w.applications().find(id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  application_details d;
+  d.app = **app;
+  auto secrets = w.secrets().list_for(id);
+  auto destinations = w.notifications().list_destinations(id);
+  auto subscriptions = w.notifications().list_subscriptions(id);
+  auto deliveries = w.outbox().list_for_application(id);
+  if (!secrets) return secrets.error();
+  if (!destinations) return destinations.error();
+  if (!subscriptions) return subscriptions.error();
+  if (!deliveries) return deliveries.error();
+  d.secrets = std::move(*secrets);
+  d.destinations = std::move(*destinations);
+  d.subscriptions = std::move(*subscriptions);
+  d.deliveries = std::move(*deliveries);
+  return d;
+}
+
+result<destination_record> admin_service::create_embedded_destination(std::string_view application_id,
+                                                                      std::string_view queue_name) {
+  if (!valid_queue_name(queue_name)) return errc::invalid_input;
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto app = (*work)->applications().find(application_id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  destination_record d{new_uuid(random_), std::string(application_id), "embedded",
+                       boost::json::serialize(boost::json::object{{"queue", queue_name}}), clock_.now()};
+  if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
+  if (auto r = (*work)->commit(); !r) return r.error();
+  return d;
+}
+
+result<subscription_record> admin_service::set_subscription(std::string_view application_id,
+                                                            std::string_view notification_type,
+                                                            std::string_view destination_id) {
+  if (!known_notification_type(notification_type)) return errc::invalid_input;
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto app = (*work)->applications().find(application_id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  auto destination = (*work)->notifications().find_destination(destination_id);
+  if (!destination) return destination.error();
+  if (!*destination || (*destination)->application_id != application_id) return errc::not_found;
+  subscription_record s{new_uuid(random_), std::string(application_id), std::string(notification_type),
+                        std::string(destination_id), clock_.now()};
+  if (auto r = (*work)->notifications().put_subscription(s); !r) return r.error();
+  if (auto r = (*work)->commit(); !r) return r.error();
+  return s;
+}
+
+result<std::string> admin_service::create_refresh_token(std::string_view application_id) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto app = (*work)->applications().find(application_id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  const std::string token = "Atzr|" + base64url_encode(random_.bytes<32>());
+  if (auto r = (*work)->refresh_tokens().insert({hasher_.hash(token), std::string(application_id), clock_.now()}); !r) {
+    return r.error();
+  }
+  if (auto r = (*work)->commit(); !r) return r.error();
+  return token;
+}
+
+result<std::size_t> admin_service::load_credentials() {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto apps = (*work)->applications().list();
+  if (!apps) return apps.error();
+  for (const auto& app : *apps) {
+    auto secrets = (*work)->secrets().list_for(app.id);
+    if (!secrets) return secrets.error();
+    credentials_.put(app, *secrets);
+  }
+  return apps->size();
+}
+
+}  // namespace rekey

@@ -1,0 +1,70 @@
+// admin_service: what the developer console and the CLI do to applications, destinations,
+// subscriptions and refresh tokens (SPEC §7), free of HTTP.
+//
+// Every method is one transaction; call them on the storage thread. After a commit that
+// changes secrets it refreshes the credential cache. Secrets appear in plaintext only in the
+// return value of create_application (shown once) and create_refresh_token.
+// Errors: invalid_input (bad field), not_found (unknown application or destination),
+// service_unavailable, internal. Thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/credential_cache.hpp"
+#include "auth/secret_hasher.hpp"
+#include "core/config.hpp"
+#include "core/random.hpp"
+#include "storage/store.hpp"
+
+namespace rekey {
+
+struct created_application {
+  application_record app;
+  secret_record secret;
+  std::string client_secret;  // plaintext, shown once
+};
+
+struct application_details {
+  application_record app;
+  std::vector<secret_record> secrets;
+  std::vector<destination_record> destinations;
+  std::vector<subscription_record> subscriptions;
+  std::vector<outbox_record> deliveries;
+};
+
+inline constexpr std::string_view expiry_notification_type = "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY";
+
+class admin_service {
+ public:
+  admin_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
+                credential_cache& credentials, const secret_policy_config& policy);
+
+  [[nodiscard]] result<created_application> create_application(const std::string& name,
+                                                               std::optional<double> rotate_rate,
+                                                               std::optional<unsigned> rotate_burst);
+  [[nodiscard]] result<std::vector<application_record>> list_applications();
+  [[nodiscard]] result<application_details> show_application(std::string_view id);
+  [[nodiscard]] result<destination_record> create_embedded_destination(std::string_view application_id,
+                                                                       std::string_view queue_name);
+  [[nodiscard]] result<subscription_record> set_subscription(std::string_view application_id,
+                                                             std::string_view notification_type,
+                                                             std::string_view destination_id);
+  // Returns the plaintext refresh token ("Atzr|…"); only its keyed hash is stored.
+  [[nodiscard]] result<std::string> create_refresh_token(std::string_view application_id);
+
+  // Loads every application's secrets into the credential cache (start-up).
+  [[nodiscard]] result<std::size_t> load_credentials();
+
+ private:
+  store& storage_;
+  const clock& clock_;
+  random_source& random_;
+  const secret_hasher& hasher_;
+  credential_cache& credentials_;
+  secret_policy_config policy_;
+};
+
+}  // namespace rekey

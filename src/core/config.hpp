@@ -1,0 +1,60 @@
+// config: every setting of `rekey serve`, with its default.
+//
+// Plain data. src/app/config_loader fills it from, in rising precedence, the defaults here, a
+// TOML file, REKEY_* environment variables and command-line flags. Nothing else reads the
+// environment or files for settings.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace rekey {
+
+struct http_config {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  unsigned threads = 0;                    // 0: one io_context thread per core
+  std::size_t header_limit = 16 * 1024;    // bytes
+  std::size_t body_limit = 64 * 1024;      // bytes; larger bodies get 413
+  millis idle_timeout{60'000};             // keep-alive connection waiting for a request
+  millis read_timeout{30'000};             // reading one request once it has begun
+  std::string tls_cert_file;               // both set: serve HTTPS
+  std::string tls_key_file;
+  std::size_t max_pending_storage_jobs = 10'000;  // beyond: 503 ServiceUnavailable
+};
+
+struct secret_policy_config {
+  millis secret_lifetime{180LL * 86'400'000};  // a new secret's life
+  millis old_secret_grace{7LL * 86'400'000};   // how long the previous secret stays valid
+  unsigned max_valid_secrets = 2;              // current + old; older ones are retired
+  millis access_token_lifetime{3'600'000};
+};
+
+struct rate_limit_config {
+  double rotate_rate = 0.0167;  // requests per second (SP-API usage plan)
+  unsigned rotate_burst = 1;
+};
+
+struct throttle_config {
+  unsigned failures_per_client = 10;  // authentication failures per window per client id
+  unsigned failures_per_peer = 100;   // authentication failures per window per peer address
+  millis window{60'000};
+};
+
+struct config {
+  std::string data_dir = "./rekey-data";
+  std::string database;          // empty: <data_dir>/rekey.db
+  std::string master_key_file;   // empty and no REKEY_MASTER_KEY: <data_dir>/master.key (generated)
+  std::string master_key_hex;    // from REKEY_MASTER_KEY
+  bool dev = false;              // create a demo application on first start
+  std::string log_level = "info";
+  http_config http;
+  secret_policy_config secrets;
+  rate_limit_config rate_limit;
+  throttle_config throttle;
+};
+
+}  // namespace rekey

@@ -1,0 +1,52 @@
+#include "core/identifiers.hpp"
+
+#include <array>
+
+namespace rekey {
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (auto b : bytes) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0x0f]);
+  }
+  return out;
+}
+
+std::string new_uuid(random_source& random) {
+  auto b = random.bytes<16>();
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  const auto hex = to_hex(b);
+  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
+         hex.substr(16, 4) + '-' + hex.substr(20, 12);
+}
+
+bool is_uuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string new_application_id(random_source& random) {
+  return std::string(application_id_prefix) + new_uuid(random);
+}
+
+std::string new_client_id(random_source& random) {
+  return std::string(client_id_prefix) + to_hex(random.bytes<16>());
+}
+
+std::string new_client_secret(random_source& random) {
+  return std::string(client_secret_prefix) + to_hex(random.bytes<32>());
+}
+
+}  // namespace rekey

@@ -1,0 +1,112 @@
+#include "http/error_response.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace rekey::http {
+namespace {
+
+constexpr std::string_view denied = "Access to requested resource is denied.";
+constexpr std::string_view json_type = "application/json";
+constexpr std::string_view lwa_json_type = "application/json;charset=UTF-8";
+
+}  // namespace
+
+error_list_entry describe_for_error_list(errc e) {
+  switch (e) {
+    case errc::payload_too_large:
+      return {status::payload_too_large, "InvalidRequest", "The request size exceeded the maximum accepted size.", ""};
+    case errc::unsupported_format:
+      return {status::unsupported_media_type, "InvalidRequest", "The request payload is in an unsupported format.", ""};
+    case errc::access_token_missing:
+      return {status::forbidden, "Unauthorized", denied, "Access token is missing in the request header."};
+    case errc::access_token_invalid:
+      return {status::forbidden, "Unauthorized", denied, "The access token you provided is revoked, malformed or invalid."};
+    case errc::access_token_expired:
+      return {status::forbidden, "Unauthorized", denied, "The access token you provided has expired."};
+    case errc::client_secret_expired:
+      return {status::forbidden, "Unauthorized", denied, "The LWA secret token you provided has expired."};
+    case errc::scope_not_granted:
+      return {status::forbidden, "Unauthorized", denied, ""};
+    case errc::quota_exceeded:
+      return {status::too_many_requests, "QuotaExceeded", "You exceeded your quota for the requested resource.", ""};
+    case errc::not_enrolled:
+      return {status::bad_request, "InvalidInput",
+              "Application is not enrolled for rotation notification. Please update application notification "
+              "preference in Developer console.",
+              ""};
+    case errc::not_found:
+      return {status::not_found, "NotFound", "The requested resource doesn't exist.", ""};
+    case errc::admin_unauthorized:
+      return {status::unauthorized, "Unauthorized", denied, "The admin token is missing or invalid."};
+    case errc::invalid_input:
+    case errc::invalid_request:
+    case errc::invalid_scope:
+    case errc::invalid_grant:
+    case errc::unsupported_grant_type:
+      return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
+    case errc::invalid_client:
+      return {status::unauthorized, "Unauthorized", denied, "Client authentication failed"};
+    case errc::slow_down:
+      return {status::too_many_requests, "QuotaExceeded", "You exceeded your quota for the requested resource.", ""};
+    case errc::conflict:
+      return {status::conflict, "Conflict", "The request conflicts with the current state of the resource.", ""};
+    case errc::service_unavailable:
+      return {status::service_unavailable, "ServiceUnavailable", "Service is temporarily unavailable. Please try again.", ""};
+    case errc::internal:
+      break;
+  }
+  return {status::internal_server_error, "InternalFailure", "We encountered an internal error. Please try again.", ""};
+}
+
+lwa_error_entry describe_for_lwa(errc e) {
+  switch (e) {
+    case errc::invalid_client:
+      return {status::unauthorized, "invalid_client", "Client authentication failed"};
+    case errc::invalid_grant:
+      return {status::bad_request, "invalid_grant", "The request has an invalid grant parameter : refresh_token"};
+    case errc::invalid_scope:
+      return {status::bad_request, "invalid_scope", "An unknown scope was requested"};
+    case errc::unsupported_grant_type:
+      return {status::bad_request, "unsupported_grant_type", "The authorization grant type is not supported"};
+    case errc::slow_down:
+      return {status::too_many_requests, "slow_down", "Too many failed authentication attempts; try again later"};
+    case errc::payload_too_large:
+      return {status::payload_too_large, "invalid_request", "The request is too large"};
+    case errc::not_found:
+      return {status::not_found, "invalid_request", "The requested resource doesn't exist"};
+    case errc::service_unavailable:
+      return {status::service_unavailable, "temporarily_unavailable", "Service is temporarily unavailable. Please try again."};
+    case errc::internal:
+      return {status::internal_server_error, "server_error", "We encountered an internal error. Please try again."};
+    default:
+      return {status::bad_request, "invalid_request",
+              "The request is missing a required parameter or is otherwise malformed"};
+  }
+}
+
+response error_list_response(errc e, unsigned version, std::string_view details_override) {
+  const auto entry = describe_for_error_list(e);
+  boost::json::object error{{"code", entry.code},
+                            {"message", entry.message},
+                            {"details", details_override.empty() ? entry.details : details_override}};
+  boost::json::object body{{"errors", boost::json::array{std::move(error)}}};
+  response res{entry.http_status, version};
+  res.set(beast_http::field::content_type, json_type);
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
+response lwa_error_response(errc e, unsigned version) {
+  const auto entry = describe_for_lwa(e);
+  boost::json::object body{{"error", entry.error}, {"error_description", entry.description}};
+  response res{entry.http_status, version};
+  res.set(beast_http::field::content_type, lwa_json_type);
+  res.set(beast_http::field::cache_control, "no-store");
+  res.set(beast_http::field::pragma, "no-cache");
+  res.body() = boost::json::serialize(body);
+  return res;
+}
+
+}  // namespace rekey::http

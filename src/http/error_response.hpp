@@ -1,0 +1,37 @@
+// error_response: the one place where an errc becomes an HTTP status and wire strings.
+//
+// Two shapes: the SP-API ErrorList {"errors":[{"code","message","details"}]} used by the
+// rotate operation, the admin API and every routing error; and the LWA shape
+// {"error","error_description"} used by the token endpoint. Nothing internal is ever put in
+// either; callers log details with the request id instead. Pure; thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "core/errc.hpp"
+#include "http/message.hpp"
+
+namespace rekey::http {
+
+struct error_list_entry {
+  status http_status;
+  std::string_view code;
+  std::string_view message;
+  std::string_view details;
+};
+
+struct lwa_error_entry {
+  status http_status;
+  std::string_view error;
+  std::string_view description;
+};
+
+error_list_entry describe_for_error_list(errc e);
+lwa_error_entry describe_for_lwa(errc e);
+
+// details_override replaces the table's details (admin validation messages); never pass
+// anything that came from an exception or a database.
+response error_list_response(errc e, unsigned version, std::string_view details_override = {});
+response lwa_error_response(errc e, unsigned version);
+
+}  // namespace rekey::http

@@ -1,0 +1,27 @@
+#include "http/health_endpoint.hpp"
+
+namespace rekey::http {
+namespace {
+
+response status_response(status s, unsigned version, std::string_view text) {
+  response res{s, version};
+  res.set(beast_http::field::content_type, "application/json");
+  res.body() = std::string(R"({"status":")") + std::string(text) + "\"}";
+  return res;
+}
+
+}  // namespace
+
+boost::asio::awaitable<response> health_endpoint::health(request_context& ctx) {
+  co_return status_response(status::ok, ctx.req.version(), "ok");
+}
+
+boost::asio::awaitable<response> health_endpoint::ready(request_context& ctx) {
+  const unsigned version = ctx.req.version();
+  if (stopping_()) co_return status_response(status::service_unavailable, version, "stopping");
+  auto reachable = co_await executor_.run([this] { return storage_.begin().has_value(); });
+  if (!reachable || !*reachable) co_return status_response(status::service_unavailable, version, "storage unavailable");
+  co_return status_response(status::ok, version, "ready");
+}
+
+}  // namespace rekey::http

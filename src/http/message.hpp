@@ -1,0 +1,30 @@
+// The HTTP message types every handler speaks, and the context one request carries.
+// Plain types; a request_context belongs to the connection that read the request.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace rekey::http {
+
+namespace beast_http = boost::beast::http;
+using request = beast_http::request<beast_http::string_body>;
+using response = beast_http::response<beast_http::string_body>;
+using status = beast_http::status;
+using verb = beast_http::verb;
+
+struct request_context {
+  const request& req;
+  std::string peer;        // remote IP address, for throttling and logs
+  std::string request_id;  // lowercase UUID, echoed as x-amzn-RequestId
+
+  std::string_view header(std::string_view name) const {
+    const auto it = req.find(name);
+    return it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+  }
+};
+
+}  // namespace rekey::http

@@ -1,0 +1,85 @@
+#include "http/rotate_endpoint.hpp"
+
+#include <boost/json/parse.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "http/error_response.hpp"
+#include "rotation/rotation_policy.hpp"
+
+namespace rekey::http {
+namespace {
+
+bool is_blank(std::string_view body) {
+  return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string rate_header(double rate) { return fmt::format("{}", rate); }
+
+response quota_exceeded(unsigned version, millis retry_after) {
+  auto res = error_list_response(errc::quota_exceeded, version);
+  const auto seconds = std::max<std::int64_t>(1, (retry_after.count() + 999) / 1000);
+  res.set(beast_http::field::retry_after, std::to_string(seconds));
+  return res;
+}
+
+}  // namespace
+
+std::optional<response> rotate_endpoint::check_in_memory(request_context& ctx, access_claims& claims) {
+  const unsigned version = ctx.req.version();
+  // 2. Format: no body, an empty body or any JSON; never mind the Content-Type.
+  const auto& body = ctx.req.body();
+  if (!is_blank(body)) {
+    boost::system::error_code ec;
+    (void)boost::json::parse(body, ec);
+    if (ec) return error_list_response(errc::unsupported_format, version);
+  }
+  // 3. Authentication.
+  const auto token = ctx.header("x-amz-access-token");
+  if (token.empty()) return error_list_response(errc::access_token_missing, version);
+  const auto now = clock_.now();
+  auto verified = codec_.verify(token, now);
+  if (!verified) return error_list_response(static_cast<errc>(verified.error().value()), version);
+  claims = std::move(*verified);
+  if (const auto secret = credentials_.find_secret(claims.application_id, claims.secret_id)) {
+    if (secret->state == secret_state::revoked) return error_list_response(errc::access_token_invalid, version);
+    if (secret->state == secret_state::retired || now >= secret->expires_at) {
+      return error_list_response(errc::client_secret_expired, version);
+    }
+  }
+  if (!claims.scopes.has(scope_set::rotation)) return error_list_response(errc::scope_not_granted, version);
+  // 4. Rate limit, fast path: only what storage would refuse too.
+  if (const auto retry_after = mirror_.refusal(claims.application_id, now)) return quota_exceeded(version, *retry_after);
+  return std::nullopt;
+}
+
+boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
+  const unsigned version = ctx.req.version();
+  access_claims claims;
+  if (auto refused = check_in_memory(ctx, claims)) co_return std::move(*refused);
+
+  auto outcome = co_await executor_.run(
+      [this, &claims] { return rotation_.rotate(claims.application_id, claims.secret_id); });
+  if (!outcome) co_return error_list_response(errc::service_unavailable, version);
+
+  const auto& ec = outcome->error;
+  if (!ec) {
+    spdlog::info("request_id={} rotated application={} secret_id={}", ctx.request_id, claims.application_id,
+                 outcome->new_secret_id);
+    response res{status::no_content, version};
+    res.set("x-amzn-RateLimit-Limit", rate_header(outcome->plan.rate));
+    co_return res;
+  }
+  if (ec.category() != rekey_category()) {
+    spdlog::error("request_id={} rotate: {}", ctx.request_id, ec.message());
+    co_return error_list_response(errc::internal, version);
+  }
+  const auto e = static_cast<errc>(ec.value());
+  if (e == errc::internal) spdlog::error("request_id={} rotate failed inside storage", ctx.request_id);
+  if (e == errc::quota_exceeded) co_return quota_exceeded(version, outcome->retry_after);
+  auto res = error_list_response(e, version);
+  if (e == errc::not_enrolled) res.set("x-amzn-RateLimit-Limit", rate_header(outcome->plan.rate));
+  co_return res;
+}
+
+}  // namespace rekey::http

@@ -1,0 +1,41 @@
+// POST /applications/2023-11-30/clientSecret — rotateApplicationClientSecret (SPEC §4).
+//
+// Checks in the specified order: size (done by the server), format, authentication, rate
+// limit, enrollment, then rotates. Steps up to the rate limit's fast path run on the I/O
+// thread from memory; the rest is one transaction on the storage thread (rotation_service).
+// x-amzn-RateLimit-Limit only on 204 and 400; Retry-After on 429. Thread-safe.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "auth/credential_cache.hpp"
+#include "auth/token_codec.hpp"
+#include "http/message.hpp"
+#include "http/storage_executor.hpp"
+#include "rotation/rate_limit_mirror.hpp"
+#include "rotation/rotation_service.hpp"
+
+namespace rekey::http {
+
+class rotate_endpoint {
+ public:
+  rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
+                  rotation_service& rotation, storage_executor& executor, const clock& clock)
+      : codec_(codec), credentials_(credentials), mirror_(mirror), rotation_(rotation), executor_(executor),
+        clock_(clock) {}
+
+  boost::asio::awaitable<response> handle(request_context& ctx);
+
+ private:
+  // Steps 2–3 and the fast path of step 4; nullopt when the call may go on to storage.
+  std::optional<response> check_in_memory(request_context& ctx, access_claims& claims);
+
+  const token_codec& codec_;
+  const credential_cache& credentials_;
+  const rate_limit_mirror& mirror_;
+  rotation_service& rotation_;
+  storage_executor& executor_;
+  const clock& clock_;
+};
+
+}  // namespace rekey::http

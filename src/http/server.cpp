@@ -1,0 +1,229 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <functional>
+#include <list>
+#include <mutex>
+
+#include "core/identifiers.hpp"
+#include "http/error_response.hpp"
+#include "http/router.hpp"
+
+namespace rekey::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// What shutdown() needs to reach one connection: its strand and a way to close it when idle.
+struct connection {
+  asio::any_io_executor executor;
+  std::function<void()> close;  // runs on executor
+  bool idle = true;             // read and written on executor only
+};
+
+}  // namespace
+
+struct server::impl : std::enable_shared_from_this<server::impl> {
+  impl(asio::io_context& ioc, const http_config& config, const router& routes, random_source& random,
+       asio::ssl::context* tls)
+      : ioc_(ioc), config_(config), routes_(routes), random_(random), tls_(tls), acceptor_(asio::make_strand(ioc)) {}
+
+  asio::io_context& ioc_;
+  http_config config_;
+  const router& routes_;
+  random_source& random_;
+  asio::ssl::context* tls_;
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::mutex connections_mutex_;
+  std::list<std::weak_ptr<connection>> connections_;  // guarded by connections_mutex_
+
+  std::list<std::weak_ptr<connection>>::iterator track(const std::shared_ptr<connection>& c) {
+    std::lock_guard lock(connections_mutex_);
+    return connections_.insert(connections_.end(), c);
+  }
+  void untrack(std::list<std::weak_ptr<connection>>::iterator it) {
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(it);
+  }
+
+  response answer_error(errc e, unsigned version) { return error_list_response(e, version); }
+
+  void finish(response& res, const std::string& request_id, bool keep_alive) {
+    res.set("x-amzn-RequestId", request_id);
+    res.keep_alive(keep_alive);
+    if (res.result() == status::no_content) {
+      res.body().clear();  // RFC 9110: no body and no Content-Length on 204
+    } else {
+      res.prepare_payload();
+    }
+  }
+
+  template <class Stream>
+  asio::awaitable<void> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn) {
+    beast::flat_buffer buffer;
+    auto& lowest = beast::get_lowest_layer(stream);
+    while (!stopping_) {
+      beast_http::request_parser<beast_http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(config_.header_limit));
+      parser.body_limit(config_.body_limit);
+
+      conn->idle = true;
+      lowest.expires_after(config_.idle_timeout);
+      auto [header_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
+      conn->idle = false;
+      if (!header_error) {
+        lowest.expires_after(config_.read_timeout);
+        auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, no_throw);
+        header_error = body_error;
+      }
+      if (header_error == beast_http::error::body_limit || header_error == beast_http::error::header_limit) {
+        // Answer without reading the rest of the body, then close: the stream is not in sync.
+        auto res = answer_error(errc::payload_too_large, 11);
+        finish(res, new_uuid(random_), false);
+        lowest.expires_after(config_.read_timeout);
+        co_await beast_http::async_write(stream, res, no_throw);
+        break;
+      }
+      if (header_error) break;  // peer closed, timeout, malformed request: end this connection
+
+      const auto& req = parser.get();
+      request_context ctx{req, peer, new_uuid(random_)};
+      response res;
+      try {
+        res = co_await routes_.dispatch(ctx);
+      } catch (const std::exception& e) {
+        spdlog::error("request_id={} unhandled exception: {}", ctx.request_id, e.what());
+        res = answer_error(errc::internal, req.version());
+      }
+      res.version(req.version());
+      const bool keep_alive = req.keep_alive() && !stopping_;
+      finish(res, ctx.request_id, keep_alive);
+      lowest.expires_after(config_.read_timeout);
+      auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+      if (write_error || !keep_alive) break;
+    }
+  }
+
+  asio::awaitable<void> run_plain(tcp::socket socket, std::string peer) {
+    beast::tcp_stream stream(std::move(socket));
+    auto conn = std::make_shared<connection>();
+    conn->executor = stream.get_executor();
+    conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+    const auto tracked = track(conn);
+    co_await serve(stream, std::move(peer), conn);
+    conn->close = nullptr;  // the stream dies with this frame
+    untrack(tracked);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> run_tls(tcp::socket socket, std::string peer) {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
+    auto conn = std::make_shared<connection>();
+    conn->executor = stream.get_executor();
+    conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+    const auto tracked = track(conn);
+    beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
+    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
+    if (!handshake_error) {
+      co_await serve(stream, std::move(peer), conn);
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+      co_await stream.async_shutdown(no_throw);
+    }
+    conn->close = nullptr;  // the stream dies with this frame
+    untrack(tracked);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    while (!stopping_) {
+      auto [error, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), no_throw);
+      if (error) {
+        if (stopping_ || error == asio::error::operation_aborted) break;
+        spdlog::warn("accept failed: {}", error.message());
+        continue;
+      }
+      boost::system::error_code ec;
+      const auto remote = socket.remote_endpoint(ec);
+      std::string peer = ec ? "unknown" : remote.address().to_string();
+      auto executor = socket.get_executor();
+      auto on_done = [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::warn("connection ended by exception: {}", ex.what());
+        }
+      };
+      if (tls_ != nullptr) {
+        asio::co_spawn(executor, run_tls(std::move(socket), std::move(peer)), on_done);
+      } else {
+        asio::co_spawn(executor, run_plain(std::move(socket), std::move(peer)), on_done);
+      }
+    }
+  }
+
+  void shutdown() {
+    if (stopping_.exchange(true)) return;
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+    std::lock_guard lock(connections_mutex_);
+    for (auto& weak : connections_) {
+      if (auto c = weak.lock()) {
+        asio::post(c->executor, [c] {
+          if (c->idle && c->close) c->close();
+        });
+      }
+    }
+  }
+};
+
+server::server(asio::io_context& ioc, const http_config& config, const router& routes, random_source& random,
+               asio::ssl::context* tls)
+    : impl_(std::make_shared<impl>(ioc, config, routes, random, tls)) {}
+
+server::~server() = default;
+
+std::uint16_t server::listen() {
+  const tcp::endpoint endpoint(asio::ip::make_address(impl_->config_.listen_address), impl_->config_.port);
+  auto& acceptor = impl_->acceptor_;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  return acceptor.local_endpoint().port();
+}
+
+void server::start() {
+  asio::co_spawn(impl_->acceptor_.get_executor(), impl_->accept_loop(), asio::detached);
+}
+
+void server::shutdown() { impl_->shutdown(); }
+
+bool server::stopping() const { return impl_->stopping_; }
+
+}  // namespace rekey::http

@@ -1,0 +1,53 @@
+// server: the HTTP/1.1 listener and its connections (Boost.Beast, C++20 coroutines).
+//
+// One coroutine per connection, each on its own strand; keep-alive; optional TLS. Every read
+// has a limit and a timeout: headers up to header_limit, bodies up to body_limit (a larger
+// declared body is answered 413 before it is read), idle_timeout while waiting for a request,
+// read_timeout while reading one. Every response gets x-amzn-RequestId. A handler's exception
+// becomes 500 InternalFailure and is logged with the request id; network failures (peer gone,
+// timeout) end only their own connection.
+//
+// Threading: listen()/start() before the io_context runs; shutdown() from any thread: it stops
+// accepting, closes idle keep-alive connections and lets in-flight requests finish and be
+// answered, after which the io_context runs out of work.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "core/config.hpp"
+#include "core/random.hpp"
+
+namespace boost::asio {
+class io_context;
+namespace ssl {
+class context;
+}
+}  // namespace boost::asio
+
+namespace rekey::http {
+
+class router;
+
+class server {
+ public:
+  // tls may be null (plain HTTP). References must outlive the server.
+  server(boost::asio::io_context& ioc, const http_config& config, const router& routes, random_source& random,
+         boost::asio::ssl::context* tls);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds and listens on config.listen_address:config.port (0 picks a free port); returns the
+  // bound port. Throws boost::system::system_error when the address cannot be bound.
+  std::uint16_t listen();
+  void start();
+  void shutdown();
+  bool stopping() const;
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace rekey::http

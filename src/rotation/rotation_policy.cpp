@@ -1,0 +1,31 @@
+#include "rotation/rotation_policy.hpp"
+
+#include <algorithm>
+
+namespace rekey {
+
+bool is_valid(const secret_record& s, time_point now) {
+  return (s.state == secret_state::current || s.state == secret_state::old) && now < s.expires_at;
+}
+
+std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets,
+                                         const secret_policy_config& policy, time_point now) {
+  std::vector<secret_record> changed;
+  unsigned valid = 1;  // the new secret
+  for (const auto& s : secrets) {
+    if (s.state != secret_state::current && s.state != secret_state::old) continue;
+    secret_record next = s;
+    if (s.state == secret_state::current) {
+      next.state = secret_state::old;
+      next.expires_at = std::min(s.expires_at, now + policy.old_secret_grace);
+    }
+    if (is_valid(next, now)) {
+      if (valid >= policy.max_valid_secrets) next.state = secret_state::retired;
+      else ++valid;
+    }
+    if (next.state != s.state || next.expires_at != s.expires_at) changed.push_back(next);
+  }
+  return changed;
+}
+
+}  // namespace rekey

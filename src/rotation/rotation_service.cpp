@@ -1,0 +1,119 @@
+#include "rotation/rotation_service.hpp"
+
+#include <algorithm>
+
+#include "core/identifiers.hpp"
+#include "crypto/aes_gcm.hpp"
+#include "rotation/new_secret_notification.hpp"
+#include "rotation/rotation_policy.hpp"
+
+namespace rekey {
+
+rotation_service::rotation_service(store& storage, const clock& clock, random_source& random,
+                                   const secret_hasher& hasher, const key256& at_rest_key,
+                                   credential_cache& credentials, rate_limit_mirror& mirror,
+                                   const secret_policy_config& policy, const rate_limit_config& limits)
+    : storage_(storage), clock_(clock), random_(random), hasher_(hasher), at_rest_key_(at_rest_key),
+      credentials_(credentials), mirror_(mirror), policy_(policy), limits_(limits) {}
+
+usage_plan rotation_service::plan_for(const application_record& app) const {
+  return {app.rotate_rate.value_or(limits_.rotate_rate), app.rotate_burst.value_or(limits_.rotate_burst)};
+}
+
+rotation_outcome rotation_service::rotate(const std::string& application_id, const std::string& secret_id) {
+  rotation_outcome out;
+  out.plan = {limits_.rotate_rate, limits_.rotate_burst};
+  auto fail = [&out](boost::system::error_code ec) {
+    out.error = ec;
+    return out;
+  };
+  const auto now = clock_.now();
+
+  auto work_or = storage_.begin();
+  if (!work_or) return fail(work_or.error());
+  auto& work = **work_or;
+
+  // Step 3 (authoritative half): the secret that minted the token must still be good.
+  auto app_or = work.applications().find(application_id);
+  if (!app_or) return fail(app_or.error());
+  if (!*app_or) return fail(errc::access_token_invalid);
+  const auto& app = **app_or;
+  out.plan = plan_for(app);
+  auto secrets_or = work.secrets().list_for(application_id);
+  if (!secrets_or) return fail(secrets_or.error());
+  const auto& secrets = *secrets_or;
+  const auto minted_by = std::find_if(secrets.begin(), secrets.end(), [&](const auto& s) { return s.id == secret_id; });
+  if (minted_by == secrets.end() || minted_by->state == secret_state::revoked) return fail(errc::access_token_invalid);
+  if (!is_valid(*minted_by, now)) return fail(errc::client_secret_expired);
+
+  // Step 4: the rate limit, checked and debited inside this transaction.
+  auto stored_bucket = work.rate_limits().find(application_id, rotate_operation);
+  if (!stored_bucket) return fail(stored_bucket.error());
+  const bucket_state before = *stored_bucket ? bucket_state{(*stored_bucket)->tokens, (*stored_bucket)->updated_at}
+                                             : full_bucket(out.plan, now);
+  const auto decision = take_token(before, out.plan, now);
+  if (!decision.allowed) {
+    mirror_.remember(application_id, decision.after, out.plan);
+    out.retry_after = decision.retry_after;
+    return fail(errc::quota_exceeded);
+  }
+
+  // Step 5: enrollment.
+  auto subscription = work.notifications().find_subscription(application_id, new_secret_notification_type);
+  if (!subscription) return fail(subscription.error());
+  if (!*subscription) return fail(errc::not_enrolled);
+
+  // Step 6: the rotation itself.
+  auto changes = plan_rotation(secrets, policy_, now);
+  time_point old_expiry = now;
+  for (const auto& s : secrets) {
+    if (s.state == secret_state::current) old_expiry = std::min(s.expires_at, now + policy_.old_secret_grace);
+  }
+  for (const auto& changed : changes) {
+    if (auto r = work.secrets().update(changed); !r) return fail(r.error());
+  }
+  const std::string plaintext = new_client_secret(random_);
+  secret_record fresh;
+  fresh.id = new_uuid(random_);
+  fresh.application_id = application_id;
+  fresh.hash = hasher_.hash(plaintext);
+  fresh.fingerprint = secret_hasher::fingerprint(fresh.hash);
+  fresh.state = secret_state::current;
+  fresh.created_at = now;
+  fresh.expires_at = now + policy_.secret_lifetime;
+  if (auto r = work.secrets().insert(fresh); !r) return fail(r.error());
+
+  new_secret_notification notification{application_id,  app.client_id,         plaintext,
+                                       fresh.expires_at, old_expiry,           (*subscription)->id,
+                                       new_uuid(random_), now,                 now};
+  const std::string body = to_json(notification);
+  outbox_record item;
+  item.id = notification.notification_id;
+  item.application_id = application_id;
+  item.destination_id = (*subscription)->destination_id;
+  item.notification_type = new_secret_notification_type;
+  item.sealed_body = seal(at_rest_key_, "outbox:" + item.id, as_bytes(body), random_);
+  item.state = outbox_state::pending;
+  item.next_attempt_at = now;
+  item.created_at = now;
+  if (auto r = work.outbox().insert(item); !r) return fail(r.error());
+
+  if (auto r = work.rate_limits().save({application_id, std::string(rotate_operation), decision.after.tokens, now}); !r) {
+    return fail(r.error());
+  }
+  if (auto r = work.commit(); !r) return fail(r.error());
+
+  // Only after the commit: make this node's memory match storage.
+  std::vector<secret_record> after{fresh};
+  for (const auto& s : secrets) {
+    const auto changed = std::find_if(changes.begin(), changes.end(), [&](const auto& c) { return c.id == s.id; });
+    after.push_back(changed == changes.end() ? s : *changed);
+  }
+  credentials_.put(app, after);
+  mirror_.remember(application_id, decision.after, out.plan);
+  out.new_secret_id = fresh.id;
+  out.notification_id = item.id;
+  return out;
+}
+
+}  // namespace rekey

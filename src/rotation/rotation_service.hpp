@@ -1,0 +1,55 @@
+// rotation_service: what happens on rotateApplicationClientSecret once the caller's access
+// token has been verified (SPEC §4 steps 3–6), free of HTTP.
+//
+// rotate() runs one transaction: re-check the secret that minted the token, debit the
+// application's rate bucket, check enrollment, write the new secret, demote/retire older ones
+// and write the sealed notification to the outbox — all or nothing. A refused call writes
+// nothing. After a commit it refreshes the credential cache and the rate-limit mirror.
+// Call it on the storage thread. Thread-compatible (its collaborators are thread-safe).
+#pragma once
+
+#include <string>
+
+#include "auth/credential_cache.hpp"
+#include "auth/secret_hasher.hpp"
+#include "core/config.hpp"
+#include "core/random.hpp"
+#include "rotation/rate_limit_mirror.hpp"
+#include "rotation/token_bucket.hpp"
+#include "storage/store.hpp"
+
+namespace rekey {
+
+struct rotation_outcome {
+  boost::system::error_code error;  // empty when rotated
+  usage_plan plan;                  // the plan applied, for x-amzn-RateLimit-Limit
+  millis retry_after{0};            // with errc::quota_exceeded
+  std::string new_secret_id;        // when rotated
+  std::string notification_id;      // when rotated
+};
+
+class rotation_service {
+ public:
+  rotation_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
+                   const key256& at_rest_key, credential_cache& credentials, rate_limit_mirror& mirror,
+                   const secret_policy_config& policy, const rate_limit_config& limits);
+
+  // Errors in outcome.error: access_token_invalid (application or secret gone or revoked),
+  // client_secret_expired, quota_exceeded, not_enrolled, service_unavailable, internal.
+  rotation_outcome rotate(const std::string& application_id, const std::string& secret_id);
+
+  usage_plan plan_for(const application_record& app) const;
+
+ private:
+  store& storage_;
+  const clock& clock_;
+  random_source& random_;
+  const secret_hasher& hasher_;
+  key256 at_rest_key_;
+  credential_cache& credentials_;
+  rate_limit_mirror& mirror_;
+  secret_policy_config policy_;
+  rate_limit_config limits_;
+};
+
+}  // namespace rekey

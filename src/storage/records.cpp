@@ -1,0 +1,38 @@
+#include "storage/records.hpp"
+
+namespace rekey {
+
+std::string_view to_string(secret_state s) {
+  switch (s) {
+    case secret_state::current: return "current";
+    case secret_state::old: return "old";
+    case secret_state::retired: return "retired";
+    case secret_state::revoked: return "revoked";
+  }
+  return "unknown";
+}
+
+std::optional<secret_state> parse_secret_state(std::string_view s) {
+  for (auto v : {secret_state::current, secret_state::old, secret_state::retired, secret_state::revoked}) {
+    if (to_string(v) == s) return v;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(outbox_state s) {
+  switch (s) {
+    case outbox_state::pending: return "pending";
+    case outbox_state::delivered: return "delivered";
+    case outbox_state::dead: return "dead";
+  }
+  return "unknown";
+}
+
+std::optional<outbox_state> parse_outbox_state(std::string_view s) {
+  for (auto v : {outbox_state::pending, outbox_state::delivered, outbox_state::dead}) {
+    if (to_string(v) == s) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rekey

@@ -1,0 +1,94 @@
+// Plain records as storage keeps them. No behaviour, no secrets in plaintext: client secrets
+// and refresh tokens appear only as keyed hashes, notification bodies and signing keys only
+// sealed (AES-256-GCM, see crypto/aes_gcm.hpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "crypto/bytes.hpp"
+
+namespace rekey {
+
+struct application_record {
+  std::string id;         // amzn1.sp.solution.<uuid>
+  std::string name;
+  std::string client_id;  // amzn1.application-oa2-client.<hex>
+  std::optional<double> rotate_rate;      // usage plan override, requests/s
+  std::optional<unsigned> rotate_burst;   // usage plan override
+  time_point created_at;
+};
+
+// current: the newest valid secret. old: a previous secret inside its grace period.
+// retired: pushed out by max_valid_secrets. revoked: stopped by an operator.
+// Expiry is a time, not a state: a current or old secret whose expires_at passed is expired.
+enum class secret_state { current, old, retired, revoked };
+
+std::string_view to_string(secret_state s);
+std::optional<secret_state> parse_secret_state(std::string_view s);
+
+struct secret_record {
+  std::string id;              // uuid
+  std::string application_id;
+  digest256 hash{};            // HMAC-SHA256 under the derived secret-hash key
+  std::string fingerprint;     // short hex of the keyed hash, for logs and the console
+  secret_state state = secret_state::current;
+  time_point created_at;
+  time_point expires_at;
+};
+
+struct refresh_token_record {
+  digest256 hash{};
+  std::string application_id;
+  time_point created_at;
+};
+
+struct destination_record {
+  std::string id;              // uuid
+  std::string application_id;
+  std::string kind;            // "embedded" (sqs and webhook come with the delivery issue)
+  std::string config_json;     // kind-specific, e.g. {"queue":"name"}
+  time_point created_at;
+};
+
+struct subscription_record {
+  std::string id;              // uuid, sent as notificationMetadata.subscriptionId
+  std::string application_id;
+  std::string notification_type;
+  std::string destination_id;
+  time_point created_at;
+};
+
+enum class outbox_state { pending, delivered, dead };
+std::string_view to_string(outbox_state s);
+std::optional<outbox_state> parse_outbox_state(std::string_view s);
+
+struct outbox_record {
+  std::string id;              // uuid, the notificationId
+  std::string application_id;
+  std::string destination_id;
+  std::string notification_type;
+  bytes sealed_body;           // the notification JSON, sealed with AAD "outbox:<id>"
+  outbox_state state = outbox_state::pending;
+  int attempts = 0;
+  time_point next_attempt_at;
+  time_point created_at;
+};
+
+struct rate_bucket_record {
+  std::string application_id;
+  std::string operation;       // e.g. "rotateApplicationClientSecret"
+  double tokens = 0;
+  time_point updated_at;
+};
+
+struct signing_key_record {
+  std::string kid;
+  bytes sealed_key;            // sealed with AAD "signing-key:<kid>"
+  time_point created_at;
+};
+
+}  // namespace rekey

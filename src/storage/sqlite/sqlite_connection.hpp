@@ -1,0 +1,74 @@
+// sqlite_connection: one SQLite database handle with a cache of prepared statements.
+//
+// Thin RAII over the C API so the store reads as SQL plus binding. Not thread-safe: it belongs
+// to one storage thread (the handle is opened with SQLITE_OPEN_NOMUTEX).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/errc.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace rekey {
+
+class sqlite_statement {
+ public:
+  explicit sqlite_statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~sqlite_statement();
+  sqlite_statement(const sqlite_statement&) = delete;
+  sqlite_statement& operator=(const sqlite_statement&) = delete;
+
+  // Binders take 1-based positions, like SQLite.
+  sqlite_statement& bind(int index, std::string_view text);
+  sqlite_statement& bind(int index, std::int64_t value);
+  sqlite_statement& bind(int index, double value);
+  sqlite_statement& bind(int index, std::span<const std::uint8_t> blob);
+  sqlite_statement& bind_null(int index);
+
+  // Advances; true while a row is available. Errors map as in store.hpp.
+  [[nodiscard]] result<bool> step();
+
+  std::string text(int column) const;
+  std::int64_t int64(int column) const;
+  double real(int column) const;
+  std::span<const std::uint8_t> blob(int column) const;
+  bool is_null(int column) const;
+
+  void reset();
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class sqlite_connection {
+ public:
+  // Opens (creating if missing) the database file; throws std::runtime_error on failure.
+  explicit sqlite_connection(const std::string& path);
+  ~sqlite_connection();
+  sqlite_connection(const sqlite_connection&) = delete;
+  sqlite_connection& operator=(const sqlite_connection&) = delete;
+
+  // Runs SQL without results (pragmas, DDL, BEGIN/COMMIT).
+  [[nodiscard]] result<void> exec(const char* sql);
+  // A cached, reset statement for this SQL text.
+  sqlite_statement& prepare(const char* sql);
+
+  std::int64_t changes() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<sqlite_statement>> statements_;
+};
+
+// Maps an SQLite result code to errc (busy/locked/io → service_unavailable,
+// constraint → conflict, else internal) and logs the database's message.
+errc sqlite_error(sqlite3* db, int code);
+
+}  // namespace rekey

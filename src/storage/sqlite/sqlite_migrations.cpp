@@ -1,0 +1,121 @@
+#include "storage/sqlite/sqlite_migrations.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace rekey {
+namespace {
+
+constexpr std::array migrations{
+    // 1: applications, secrets, refresh tokens, destinations, subscriptions, outbox,
+    //    rate-limit buckets, signing keys, settings.
+    R"sql(
+CREATE TABLE applications (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  client_id     TEXT NOT NULL UNIQUE,
+  rotate_rate   REAL,
+  rotate_burst  INTEGER,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE client_secrets (
+  id             TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  secret_hash    BLOB NOT NULL UNIQUE,
+  fingerprint    TEXT NOT NULL,
+  state          TEXT NOT NULL CHECK (state IN ('current','old','retired','revoked')),
+  created_at     INTEGER NOT NULL,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX client_secrets_by_application ON client_secrets(application_id, created_at);
+CREATE TABLE refresh_tokens (
+  token_hash     BLOB PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  created_at     INTEGER NOT NULL
+);
+CREATE TABLE destinations (
+  id             TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  kind           TEXT NOT NULL,
+  config         TEXT NOT NULL,
+  created_at     INTEGER NOT NULL
+);
+CREATE TABLE subscriptions (
+  id                TEXT PRIMARY KEY,
+  application_id    TEXT NOT NULL REFERENCES applications(id),
+  notification_type TEXT NOT NULL,
+  destination_id    TEXT NOT NULL REFERENCES destinations(id),
+  created_at        INTEGER NOT NULL,
+  UNIQUE (application_id, notification_type)
+);
+CREATE TABLE outbox (
+  id                TEXT PRIMARY KEY,
+  application_id    TEXT NOT NULL REFERENCES applications(id),
+  destination_id    TEXT NOT NULL REFERENCES destinations(id),
+  notification_type TEXT NOT NULL,
+  sealed_body       BLOB NOT NULL,
+  state             TEXT NOT NULL CHECK (state IN ('pending','delivered','dead')),
+  attempts          INTEGER NOT NULL,
+  next_attempt_at   INTEGER NOT NULL,
+  created_at        INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+CREATE INDEX outbox_by_application ON outbox(application_id, created_at);
+CREATE TABLE rate_buckets (
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  operation      TEXT NOT NULL,
+  tokens         REAL NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  PRIMARY KEY (application_id, operation)
+);
+CREATE TABLE signing_keys (
+  kid        TEXT PRIMARY KEY,
+  sealed_key BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+result<void> migrate_sqlite(sqlite_connection& db) {
+  if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      !r) {
+    return r.error();
+  }
+  std::int64_t current = 0;
+  {
+    auto& q = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    auto row = q.step();
+    if (!row) return row.error();
+    current = q.int64(0);
+    q.reset();
+  }
+  for (std::size_t i = static_cast<std::size_t>(current); i < migrations.size(); ++i) {
+    const auto version = static_cast<std::int64_t>(i + 1);
+    if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
+    auto applied = db.exec(migrations[i]);
+    if (applied) {
+      auto& record = db.prepare(
+          "INSERT INTO schema_migrations(version, applied_at) VALUES (?1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+      auto done = record.bind(1, version).step();
+      record.reset();
+      if (!done) applied = done.error();
+    }
+    if (!applied) {
+      (void)db.exec("ROLLBACK");
+      return applied.error();
+    }
+    if (auto r = db.exec("COMMIT"); !r) return r.error();
+    spdlog::info("database migrated to schema version {}", version);
+  }
+  return {};
+}
+
+}  // namespace rekey

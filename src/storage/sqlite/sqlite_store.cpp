@@ -1,0 +1,330 @@
+#include "storage/sqlite/sqlite_store.hpp"
+
+#include <stdexcept>
+
+#include "storage/sqlite/sqlite_migrations.hpp"
+
+namespace rekey {
+namespace {
+
+digest256 to_digest(std::span<const std::uint8_t> blob) {
+  digest256 d{};
+  if (blob.size() == d.size()) std::copy(blob.begin(), blob.end(), d.begin());
+  return d;
+}
+
+// Runs a statement that returns no rows.
+result<void> run(sqlite_statement& q) {
+  auto r = q.step();
+  q.reset();
+  if (!r) return r.error();
+  return {};
+}
+
+// Collects every row of q through read(q).
+template <class T, class Read>
+result<std::vector<T>> collect(sqlite_statement& q, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    auto r = q.step();
+    if (!r) {
+      q.reset();
+      return r.error();
+    }
+    if (!*r) break;
+    out.push_back(read(q));
+  }
+  q.reset();
+  return out;
+}
+
+template <class T, class Read>
+result<std::optional<T>> first(sqlite_statement& q, Read read) {
+  auto rows = collect<T>(q, read);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>{};
+  return std::optional<T>{std::move(rows->front())};
+}
+
+application_record read_application(const sqlite_statement& q) {
+  application_record a;
+  a.id = q.text(0);
+  a.name = q.text(1);
+  a.client_id = q.text(2);
+  if (!q.is_null(3)) a.rotate_rate = q.real(3);
+  if (!q.is_null(4)) a.rotate_burst = static_cast<unsigned>(q.int64(4));
+  a.created_at = from_epoch_ms(q.int64(5));
+  return a;
+}
+
+secret_record read_secret(const sqlite_statement& q) {
+  secret_record s;
+  s.id = q.text(0);
+  s.application_id = q.text(1);
+  s.hash = to_digest(q.blob(2));
+  s.fingerprint = q.text(3);
+  s.state = parse_secret_state(q.text(4)).value_or(secret_state::revoked);
+  s.created_at = from_epoch_ms(q.int64(5));
+  s.expires_at = from_epoch_ms(q.int64(6));
+  return s;
+}
+
+destination_record read_destination(const sqlite_statement& q) {
+  return {q.text(0), q.text(1), q.text(2), q.text(3), from_epoch_ms(q.int64(4))};
+}
+
+subscription_record read_subscription(const sqlite_statement& q) {
+  return {q.text(0), q.text(1), q.text(2), q.text(3), from_epoch_ms(q.int64(4))};
+}
+
+outbox_record read_outbox(const sqlite_statement& q) {
+  outbox_record o;
+  o.id = q.text(0);
+  o.application_id = q.text(1);
+  o.destination_id = q.text(2);
+  o.notification_type = q.text(3);
+  auto blob = q.blob(4);
+  o.sealed_body.assign(blob.begin(), blob.end());
+  o.state = parse_outbox_state(q.text(5)).value_or(outbox_state::dead);
+  o.attempts = static_cast<int>(q.int64(6));
+  o.next_attempt_at = from_epoch_ms(q.int64(7));
+  o.created_at = from_epoch_ms(q.int64(8));
+  return o;
+}
+
+// One open transaction on the store's connection; implements every repository over it.
+class sqlite_unit_of_work final : public unit_of_work,
+                                  application_repository,
+                                  secret_repository,
+                                  refresh_token_repository,
+                                  notification_repository,
+                                  outbox_repository,
+                                  rate_limit_repository,
+                                  key_repository {
+ public:
+  explicit sqlite_unit_of_work(sqlite_connection& db) : db_(db) {}
+  ~sqlite_unit_of_work() override {
+    if (!committed_) (void)db_.exec("ROLLBACK");
+  }
+
+  application_repository& applications() override { return *this; }
+  secret_repository& secrets() override { return *this; }
+  refresh_token_repository& refresh_tokens() override { return *this; }
+  notification_repository& notifications() override { return *this; }
+  outbox_repository& outbox() override { return *this; }
+  rate_limit_repository& rate_limits() override { return *this; }
+  key_repository& keys() override { return *this; }
+
+  result<void> commit() override {
+    auto r = db_.exec("COMMIT");
+    if (r) committed_ = true;
+    return r;
+  }
+
+  // --- applications
+  result<void> insert(const application_record& a) override {
+    auto& q = db_.prepare(
+        "INSERT INTO applications(id, name, client_id, rotate_rate, rotate_burst, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    q.bind(1, a.id).bind(2, a.name).bind(3, a.client_id).bind(6, to_epoch_ms(a.created_at));
+    if (a.rotate_rate) q.bind(4, *a.rotate_rate); else q.bind_null(4);
+    if (a.rotate_burst) q.bind(5, static_cast<std::int64_t>(*a.rotate_burst)); else q.bind_null(5);
+    return run(q);
+  }
+
+  result<std::optional<application_record>> find(std::string_view id) override {
+    auto& q = db_.prepare("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+                          " FROM applications WHERE id = ?1");
+    q.bind(1, id);
+    return first<application_record>(q, read_application);
+  }
+
+  result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override {
+    auto& q = db_.prepare("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+                          " FROM applications WHERE client_id = ?1");
+    q.bind(1, client_id);
+    return first<application_record>(q, read_application);
+  }
+
+  result<std::vector<application_record>> list() override {
+    auto& q = db_.prepare("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+                          " FROM applications ORDER BY created_at, id");
+    return collect<application_record>(q, read_application);
+  }
+
+  // --- secrets
+  result<void> insert(const secret_record& s) override {
+    auto& q = db_.prepare(
+        "INSERT INTO client_secrets(id, application_id, secret_hash, fingerprint, state, created_at, expires_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    q.bind(1, s.id).bind(2, s.application_id).bind(3, std::span<const std::uint8_t>(s.hash))
+        .bind(4, s.fingerprint).bind(5, to_string(s.state)).bind(6, to_epoch_ms(s.created_at))
+        .bind(7, to_epoch_ms(s.expires_at));
+    return run(q);
+  }
+
+  result<std::vector<secret_record>> list_for(std::string_view application_id) override {
+    auto& q = db_.prepare(
+        "SELECT id, application_id, secret_hash, fingerprint, state, created_at, expires_at"
+        " FROM client_secrets WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC");
+    q.bind(1, application_id);
+    return collect<secret_record>(q, read_secret);
+  }
+
+  result<void> update(const secret_record& s) override {
+    auto& q = db_.prepare("UPDATE client_secrets SET state = ?2, expires_at = ?3 WHERE id = ?1");
+    q.bind(1, s.id).bind(2, to_string(s.state)).bind(3, to_epoch_ms(s.expires_at));
+    if (auto r = run(q); !r) return r;
+    if (db_.changes() != 1) return errc::internal;
+    return {};
+  }
+
+  // --- refresh tokens
+  result<void> insert(const refresh_token_record& t) override {
+    auto& q = db_.prepare("INSERT INTO refresh_tokens(token_hash, application_id, created_at) VALUES (?1, ?2, ?3)");
+    q.bind(1, std::span<const std::uint8_t>(t.hash)).bind(2, t.application_id).bind(3, to_epoch_ms(t.created_at));
+    return run(q);
+  }
+
+  result<std::optional<refresh_token_record>> find(const digest256& hash) override {
+    auto& q = db_.prepare("SELECT token_hash, application_id, created_at FROM refresh_tokens WHERE token_hash = ?1");
+    q.bind(1, std::span<const std::uint8_t>(hash));
+    return first<refresh_token_record>(q, [](const sqlite_statement& r) {
+      return refresh_token_record{to_digest(r.blob(0)), r.text(1), from_epoch_ms(r.int64(2))};
+    });
+  }
+
+  // --- destinations and subscriptions
+  result<void> insert_destination(const destination_record& d) override {
+    auto& q = db_.prepare(
+        "INSERT INTO destinations(id, application_id, kind, config, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    q.bind(1, d.id).bind(2, d.application_id).bind(3, d.kind).bind(4, d.config_json).bind(5, to_epoch_ms(d.created_at));
+    return run(q);
+  }
+
+  result<std::optional<destination_record>> find_destination(std::string_view id) override {
+    auto& q = db_.prepare("SELECT id, application_id, kind, config, created_at FROM destinations WHERE id = ?1");
+    q.bind(1, id);
+    return first<destination_record>(q, read_destination);
+  }
+
+  result<std::vector<destination_record>> list_destinations(std::string_view application_id) override {
+    auto& q = db_.prepare("SELECT id, application_id, kind, config, created_at FROM destinations"
+                          " WHERE application_id = ?1 ORDER BY created_at, id");
+    q.bind(1, application_id);
+    return collect<destination_record>(q, read_destination);
+  }
+
+  result<void> put_subscription(const subscription_record& s) override {
+    auto& q = db_.prepare(
+        "INSERT INTO subscriptions(id, application_id, notification_type, destination_id, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT(application_id, notification_type) DO UPDATE SET"
+        " id = excluded.id, destination_id = excluded.destination_id, created_at = excluded.created_at");
+    q.bind(1, s.id).bind(2, s.application_id).bind(3, s.notification_type).bind(4, s.destination_id)
+        .bind(5, to_epoch_ms(s.created_at));
+    return run(q);
+  }
+
+  result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
+                                                               std::string_view type) override {
+    auto& q = db_.prepare("SELECT id, application_id, notification_type, destination_id, created_at"
+                          " FROM subscriptions WHERE application_id = ?1 AND notification_type = ?2");
+    q.bind(1, application_id).bind(2, type);
+    return first<subscription_record>(q, read_subscription);
+  }
+
+  result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override {
+    auto& q = db_.prepare("SELECT id, application_id, notification_type, destination_id, created_at"
+                          " FROM subscriptions WHERE application_id = ?1 ORDER BY notification_type");
+    q.bind(1, application_id);
+    return collect<subscription_record>(q, read_subscription);
+  }
+
+  // --- outbox
+  result<void> insert(const outbox_record& o) override {
+    auto& q = db_.prepare(
+        "INSERT INTO outbox(id, application_id, destination_id, notification_type, sealed_body, state,"
+        " attempts, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    q.bind(1, o.id).bind(2, o.application_id).bind(3, o.destination_id).bind(4, o.notification_type)
+        .bind(5, std::span<const std::uint8_t>(o.sealed_body)).bind(6, to_string(o.state))
+        .bind(7, static_cast<std::int64_t>(o.attempts)).bind(8, to_epoch_ms(o.next_attempt_at))
+        .bind(9, to_epoch_ms(o.created_at));
+    return run(q);
+  }
+
+  result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
+    auto& q = db_.prepare(
+        "SELECT id, application_id, destination_id, notification_type, sealed_body, state, attempts,"
+        " next_attempt_at, created_at FROM outbox WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC");
+    q.bind(1, application_id);
+    return collect<outbox_record>(q, read_outbox);
+  }
+
+  // --- rate limits
+  result<std::optional<rate_bucket_record>> find(std::string_view application_id,
+                                                 std::string_view operation) override {
+    auto& q = db_.prepare("SELECT application_id, operation, tokens, updated_at FROM rate_buckets"
+                          " WHERE application_id = ?1 AND operation = ?2");
+    q.bind(1, application_id).bind(2, operation);
+    return first<rate_bucket_record>(q, [](const sqlite_statement& r) {
+      return rate_bucket_record{r.text(0), r.text(1), r.real(2), from_epoch_ms(r.int64(3))};
+    });
+  }
+
+  result<void> save(const rate_bucket_record& b) override {
+    auto& q = db_.prepare(
+        "INSERT INTO rate_buckets(application_id, operation, tokens, updated_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT(application_id, operation) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at");
+    q.bind(1, b.application_id).bind(2, b.operation).bind(3, b.tokens).bind(4, to_epoch_ms(b.updated_at));
+    return run(q);
+  }
+
+  // --- keys and settings
+  result<std::vector<signing_key_record>> list_signing_keys() override {
+    auto& q = db_.prepare("SELECT kid, sealed_key, created_at FROM signing_keys ORDER BY created_at, kid");
+    return collect<signing_key_record>(q, [](const sqlite_statement& r) {
+      auto blob = r.blob(1);
+      return signing_key_record{r.text(0), bytes(blob.begin(), blob.end()), from_epoch_ms(r.int64(2))};
+    });
+  }
+
+  result<void> insert_signing_key(const signing_key_record& k) override {
+    auto& q = db_.prepare("INSERT INTO signing_keys(kid, sealed_key, created_at) VALUES (?1, ?2, ?3)");
+    q.bind(1, k.kid).bind(2, std::span<const std::uint8_t>(k.sealed_key)).bind(3, to_epoch_ms(k.created_at));
+    return run(q);
+  }
+
+  result<std::optional<std::string>> get_setting(std::string_view name) override {
+    auto& q = db_.prepare("SELECT value FROM settings WHERE name = ?1");
+    q.bind(1, name);
+    return first<std::string>(q, [](const sqlite_statement& r) { return r.text(0); });
+  }
+
+  result<void> put_setting(std::string_view name, std::string_view value) override {
+    auto& q = db_.prepare("INSERT INTO settings(name, value) VALUES (?1, ?2)"
+                          " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    q.bind(1, name).bind(2, value);
+    return run(q);
+  }
+
+ private:
+  sqlite_connection& db_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+sqlite_store::sqlite_store(const std::string& path) : db_(path) {
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+    if (!db_.exec(pragma)) throw std::runtime_error("cannot configure database " + path);
+  }
+  if (!migrate_sqlite(db_)) throw std::runtime_error("cannot migrate database " + path);
+}
+
+result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
+  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
+  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_));
+}
+
+}  // namespace rekey

@@ -1,0 +1,111 @@
+// store and unit_of_work: the storage interface.
+//
+// An interface because storage is a real seam: SQLite is the embedded default and PostgreSQL
+// follows, and one contract suite runs against both. All writes happen through a unit of work
+// (begin → repositories → commit), so a rotation, its rate-limit debit and its outbox row are
+// written together or not at all. Destroying an uncommitted unit of work rolls it back.
+//
+// Threading: a store is called from storage threads only, never from an I/O thread (see
+// docs/architecture.md). A unit_of_work belongs to the thread that began it.
+//
+// Errors: errc::service_unavailable when the database cannot be reached or is busy beyond its
+// timeout; errc::conflict for a uniqueness violation; errc::internal for anything else.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/errc.hpp"
+#include "storage/records.hpp"
+
+namespace rekey {
+
+class application_repository {
+ public:
+  virtual ~application_repository() = default;
+  [[nodiscard]] virtual result<void> insert(const application_record& app) = 0;
+  [[nodiscard]] virtual result<std::optional<application_record>> find(std::string_view id) = 0;
+  [[nodiscard]] virtual result<std::optional<application_record>> find_by_client_id(std::string_view client_id) = 0;
+  [[nodiscard]] virtual result<std::vector<application_record>> list() = 0;
+};
+
+class secret_repository {
+ public:
+  virtual ~secret_repository() = default;
+  [[nodiscard]] virtual result<void> insert(const secret_record& secret) = 0;
+  // Every secret of the application, newest first, whatever its state.
+  [[nodiscard]] virtual result<std::vector<secret_record>> list_for(std::string_view application_id) = 0;
+  // Changes state and expiry of an existing secret; errc::internal if it does not exist.
+  [[nodiscard]] virtual result<void> update(const secret_record& secret) = 0;
+};
+
+class refresh_token_repository {
+ public:
+  virtual ~refresh_token_repository() = default;
+  [[nodiscard]] virtual result<void> insert(const refresh_token_record& token) = 0;
+  [[nodiscard]] virtual result<std::optional<refresh_token_record>> find(const digest256& hash) = 0;
+};
+
+class notification_repository {
+ public:
+  virtual ~notification_repository() = default;
+  [[nodiscard]] virtual result<void> insert_destination(const destination_record& destination) = 0;
+  [[nodiscard]] virtual result<std::optional<destination_record>> find_destination(std::string_view id) = 0;
+  [[nodiscard]] virtual result<std::vector<destination_record>> list_destinations(std::string_view application_id) = 0;
+  // Creates or replaces the application's subscription for subscription.notification_type.
+  [[nodiscard]] virtual result<void> put_subscription(const subscription_record& subscription) = 0;
+  [[nodiscard]] virtual result<std::optional<subscription_record>> find_subscription(
+      std::string_view application_id, std::string_view notification_type) = 0;
+  [[nodiscard]] virtual result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) = 0;
+};
+
+class outbox_repository {
+ public:
+  virtual ~outbox_repository() = default;
+  [[nodiscard]] virtual result<void> insert(const outbox_record& item) = 0;
+  // Items of the application, newest first.
+  [[nodiscard]] virtual result<std::vector<outbox_record>> list_for_application(std::string_view application_id) = 0;
+};
+
+class rate_limit_repository {
+ public:
+  virtual ~rate_limit_repository() = default;
+  [[nodiscard]] virtual result<std::optional<rate_bucket_record>> find(std::string_view application_id,
+                                                                       std::string_view operation) = 0;
+  [[nodiscard]] virtual result<void> save(const rate_bucket_record& bucket) = 0;
+};
+
+// Service-wide keys and settings: token signing keys, the admin token's hash.
+class key_repository {
+ public:
+  virtual ~key_repository() = default;
+  [[nodiscard]] virtual result<std::vector<signing_key_record>> list_signing_keys() = 0;
+  [[nodiscard]] virtual result<void> insert_signing_key(const signing_key_record& key) = 0;
+  [[nodiscard]] virtual result<std::optional<std::string>> get_setting(std::string_view name) = 0;
+  [[nodiscard]] virtual result<void> put_setting(std::string_view name, std::string_view value) = 0;
+};
+
+class unit_of_work {
+ public:
+  virtual ~unit_of_work() = default;  // rolls back unless commit() succeeded
+  virtual application_repository& applications() = 0;
+  virtual secret_repository& secrets() = 0;
+  virtual refresh_token_repository& refresh_tokens() = 0;
+  virtual notification_repository& notifications() = 0;
+  virtual outbox_repository& outbox() = 0;
+  virtual rate_limit_repository& rate_limits() = 0;
+  virtual key_repository& keys() = 0;
+  [[nodiscard]] virtual result<void> commit() = 0;
+};
+
+class store {
+ public:
+  virtual ~store() = default;
+  // Starts a write transaction.
+  [[nodiscard]] virtual result<std::unique_ptr<unit_of_work>> begin() = 0;
+};
+
+}  // namespace rekey
