@@ -1,0 +1,46 @@
+# rekey — the two commands: `make run` (start the service on SQLite) and `make test` (every test).
+# Both install missing Debian packages (apt) and build first.
+
+SHELL := /bin/bash
+BUILD_DIR ?= build
+SANITIZE_DIR ?= build-asan
+JOBS ?= $(shell nproc)
+REKEY := $(BUILD_DIR)/src/app/rekey
+
+DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
+  libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates
+
+.PHONY: deps build run test unit-test e2e-test bench clean
+
+deps:
+	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
+
+# Release build (with debug info) for `make run` and `make bench`.
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREKEY_TESTS=OFF >/dev/null
+	@ninja -C $(BUILD_DIR) -j $(JOBS) rekey
+
+run: build
+	$(REKEY) serve --dev --listen 127.0.0.1 --port 8080 --data-dir ./rekey-data
+
+# Every test runs against the ASan+UBSan build: the unit tests (ctest) and the end-to-end
+# tests (node:test driving the real binary with real clients).
+test: deps
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREKEY_SANITIZE=ON -DREKEY_TESTS=ON >/dev/null
+	@ninja -C $(SANITIZE_DIR) -j $(JOBS)
+	$(MAKE) --no-print-directory unit-test e2e-test
+
+unit-test:
+	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+e2e-test:
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey npm test
+
+bench: build
+	scripts/bench.sh $(REKEY)
+
+clean:
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

@@ -1,0 +1,82 @@
+#include "auth/token_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+namespace rekey {
+namespace {
+
+key256 key_of(std::uint8_t b) {
+  key256 k{};
+  k.fill(b);
+  return k;
+}
+
+access_claims sample(time_point now) {
+  access_claims c;
+  c.application_id = "amzn1.sp.solution.x";
+  c.secret_id = "s1";
+  c.scopes.bits = scope_set::rotation;
+  c.issued_at = now;
+  c.expires_at = now + millis{3'600'000};
+  return c;
+}
+
+const time_point t0 = from_epoch_ms(1'700'000'000'000);
+
+// A minted token verifies to the same claims and uses only the SPEC §2 alphabet.
+TEST(TokenCodec, RoundTripsWithinItsAlphabet) {
+  const token_codec codec({{"k1", key_of(1)}}, "k1");
+  const auto token = codec.mint(sample(t0));
+  EXPECT_TRUE(std::regex_match(token, std::regex(R"(Atc\|[A-Za-z0-9._-]+)")));
+  auto claims = codec.verify(token, t0);
+  ASSERT_TRUE(claims);
+  EXPECT_EQ(claims->application_id, "amzn1.sp.solution.x");
+  EXPECT_EQ(claims->secret_id, "s1");
+  EXPECT_TRUE(claims->scopes.has(scope_set::rotation));
+  EXPECT_EQ(claims->kind, grant_kind::client_credentials);
+
+  auto refresh = sample(t0);
+  refresh.kind = grant_kind::refresh_token;
+  const auto atza = codec.mint(refresh);
+  EXPECT_TRUE(atza.starts_with("Atza|"));
+  EXPECT_EQ(codec.verify(atza, t0)->kind, grant_kind::refresh_token);
+}
+
+// Expiry is exact to the millisecond: valid one ms before, expired at the expiry instant.
+TEST(TokenCodec, ExpiresExactlyAtExpiry) {
+  const token_codec codec({{"k1", key_of(1)}}, "k1");
+  const auto token = codec.mint(sample(t0));
+  const auto expiry = t0 + millis{3'600'000};
+  EXPECT_TRUE(codec.verify(token, expiry - millis{1}));
+  EXPECT_EQ(codec.verify(token, expiry).error(), make_error_code(errc::access_token_expired));
+  EXPECT_EQ(codec.verify(token, expiry + millis{1}).error(), make_error_code(errc::access_token_expired));
+}
+
+// Any change to the token, another key, or garbage is access_token_invalid.
+TEST(TokenCodec, RefusesForgeries) {
+  const token_codec codec({{"k1", key_of(1)}}, "k1");
+  const token_codec other({{"k1", key_of(2)}}, "k1");
+  const auto token = codec.mint(sample(t0));
+  std::string flipped = token;
+  flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
+  const std::string cases[] = {flipped, other.mint(sample(t0)), "", "Atc|", "Atc|k1..", "Bearer x",
+                               token.substr(0, token.size() - 2), "Atza|" + token.substr(4)};
+  for (const auto& bad : cases) {
+    auto r = codec.verify(bad, t0);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error(), make_error_code(errc::access_token_invalid)) << bad;
+  }
+}
+
+// After a signing-key rotation, tokens from the older key still verify.
+TEST(TokenCodec, OlderKeysStillVerify) {
+  const token_codec before({{"k1", key_of(1)}}, "k1");
+  const token_codec after({{"k1", key_of(1)}, {"k2", key_of(2)}}, "k2");
+  EXPECT_TRUE(after.verify(before.mint(sample(t0)), t0));
+  EXPECT_NE(after.mint(sample(t0)).find("k2."), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rekey
