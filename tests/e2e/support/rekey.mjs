@@ -1,0 +1,105 @@
+// Starts the real rekey binary on port 0 with a fresh data directory, and talks to it the way
+// a developer would: the admin API for set-up, plain HTTP for the SP-API and LWA endpoints.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.REKEY_BIN ?? path.resolve(import.meta.dirname, '../../../build/src/app/rekey');
+export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation';
+export const NEW_SECRET = 'APPLICATION_OAUTH_CLIENT_NEW_SECRET';
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ROTATE_PATH = '/applications/2023-11-30/clientSecret';
+
+export async function startRekey({ args = [], env = {}, dataDir } = {}) {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'rekey-e2e-'));
+  const child = spawn(BIN, ['serve', '--port', '0', '--data-dir', dir, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rekey did not start:\n${stderr}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/rekey listening on (\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`rekey exited with ${code}:\n${stderr}`)); });
+  });
+  const adminToken = readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
+  const server = {
+    url,
+    port: Number(new URL(url).port),
+    dataDir: dir,
+    child,
+    exited,
+    adminToken,
+    stdout: () => stdout,
+    stderr: () => stderr,
+
+    async admin(method, route, body) {
+      const res = await fetch(url + route, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+
+    // Creates an application; enrolled ones get an embedded queue subscribed to new secrets.
+    async createApp({ enrolled = true, rotateRate, rotateBurst, name = 'e2e' } = {}) {
+      const created = await server.admin('POST', '/admin/v1/applications', { name, rotateRate, rotateBurst });
+      if (created.status !== 201) throw new Error(`create app: ${JSON.stringify(created)}`);
+      const app = created.body;
+      if (enrolled) {
+        const dest = await server.admin('POST', `/admin/v1/applications/${app.applicationId}/destinations`,
+          { kind: 'embedded', queue: 'q-' + app.applicationId.slice(-12) });
+        const sub = await server.admin('PUT', `/admin/v1/applications/${app.applicationId}/subscriptions/${NEW_SECRET}`,
+          { destinationId: dest.body.destinationId });
+        if (sub.status !== 200) throw new Error(`subscribe: ${JSON.stringify(sub)}`);
+      }
+      return app;
+    },
+
+    // The token request exactly as the official SDK sends it: an unencoded form body.
+    async token(app, { scope = ROTATION_SCOPE, secret = app.clientSecret } = {}) {
+      const res = await fetch(url + '/auth/o2/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+        body: `grant_type=client_credentials&client_id=${app.clientId}&client_secret=${secret}&scope=${scope}`,
+      });
+      const body = await res.json();
+      if (res.status !== 200) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+
+    async rotate(token, { headers = {}, body } = {}) {
+      const h = { ...headers };
+      if (token !== undefined) h['x-amz-access-token'] = token;
+      return fetch(url + ROTATE_PATH, { method: 'POST', headers: h, body });
+    },
+
+    // Everything in the database, as text: equal before and after means nothing changed.
+    dump() {
+      return execFileSync('sqlite3', [path.join(dir, 'rekey.db'), '.dump'], { encoding: 'utf8' });
+    },
+
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const result = await exited;
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+      return result;
+    },
+  };
+  return server;
+}
+
+export async function errorOf(res) {
+  const body = await res.json();
+  return body.errors[0];
+}
