@@ -1,0 +1,135 @@
+// The HTTP server itself: keep-alive, health, limits, graceful shutdown, TLS.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startRekey, ROTATION_SCOPE, UUID } from './support/rekey.mjs';
+
+// Sends raw HTTP/1.1 on one socket and collects everything until the server closes it.
+function rawExchange(port, chunks, { closeAfterMs = 3000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let data = '';
+    socket.on('connect', async () => {
+      for (const c of chunks) {
+        if (typeof c === 'number') await new Promise((r) => setTimeout(r, c));
+        else socket.write(c);
+      }
+    });
+    socket.on('data', (d) => { data += d; });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+    setTimeout(() => { socket.destroy(); resolve(data); }, closeAfterMs);
+  });
+}
+
+describe('http server', () => {
+  let rekey;
+  before(async () => { rekey = await startRekey({ args: ['--header-limit', '2048', '--idle-timeout', '2s'] }); });
+  after(() => rekey.stop());
+
+  it('answers /health and /ready', async () => {
+    const health = await fetch(rekey.url + '/health');
+    assert.equal(health.status, 200);
+    assert.match(health.headers.get('x-amzn-requestid'), UUID);
+    const ready = await fetch(rekey.url + '/ready');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready' });
+  });
+
+  it('serves several requests on one keep-alive connection, each with its own request id', async () => {
+    const request = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
+    const reply = await rawExchange(rekey.port, [request, request, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    const ids = [...reply.matchAll(/x-amzn-RequestId: ([0-9a-f-]{36})/g)].map((m) => m[1]);
+    assert.equal((reply.match(/HTTP\/1\.1 200 OK/g) ?? []).length, 3);
+    assert.equal(new Set(ids).size, 3);
+  });
+
+  it('closes an idle keep-alive connection after the idle timeout', async () => {
+    const started = Date.now();
+    const reply = await rawExchange(rekey.port, ['GET /health HTTP/1.1\r\nHost: x\r\n\r\n'], { closeAfterMs: 10_000 });
+    assert.match(reply, /200 OK/);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 1500 && waited < 9000, `closed after ${waited} ms`);
+  });
+
+  it('answers 413 to headers over the limit', async () => {
+    const reply = await rawExchange(rekey.port, [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4096)}\r\n\r\n`]);
+    assert.match(reply, /^HTTP\/1\.1 413 /);
+  });
+
+  it('does not crash on malformed HTTP', async () => {
+    await rawExchange(rekey.port, ['NOT HTTP AT ALL\r\n\r\n'], { closeAfterMs: 1000 });
+    assert.equal((await fetch(rekey.url + '/health')).status, 200);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('finishes the in-flight request, closes idle connections and exits 0 on SIGTERM', async () => {
+    const rekey = await startRekey();
+    const app = await rekey.createApp({ enrolled: false });
+    const body = `grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.clientSecret}&scope=${ROTATION_SCOPE}`;
+    const idle = net.connect(rekey.port, '127.0.0.1');
+    let idleClosed = false;
+    idle.on('close', () => { idleClosed = true; });
+    idle.on('error', () => {});
+    // Headers and half the body now; SIGTERM; the rest of the body after it.
+    const inflight = rawExchange(rekey.port, [
+      `POST /auth/o2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`,
+      body.slice(0, 20), 400, body.slice(20)], { closeAfterMs: 8000 });
+    await new Promise((r) => setTimeout(r, 200));
+    rekey.child.kill('SIGTERM');
+    const reply = await inflight;
+    assert.match(reply, /^HTTP\/1\.1 200 OK/);
+    assert.match(reply, /"access_token":"Atc\|/);
+    assert.match(reply, /Connection: close/i);
+    const { code } = await rekey.exited;
+    assert.equal(code, 0);
+    assert.ok(idleClosed);
+    await rekey.stop();
+  });
+});
+
+describe('TLS', () => {
+  let rekey;
+  let dir;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'rekey-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+    { stdio: 'ignore' });
+    rekey = await startRekey({ args: ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key', path.join(dir, 'key.pem')] });
+  });
+  after(async () => {
+    await rekey.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the admin API and the token endpoint over HTTPS', async () => {
+    assert.match(rekey.url, /^https:/);
+    const ca = readFileSync(path.join(dir, 'cert.pem'));
+    const call = (method, route, headers, body) => new Promise((resolve, reject) => {
+      const req = https.request(rekey.url + route, { method, headers, ca }, (res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const created = await call('POST', '/admin/v1/applications',
+      { authorization: `Bearer ${rekey.adminToken}`, 'content-type': 'application/json' }, '{"name":"tls"}');
+    assert.equal(created.status, 201);
+    const { clientId, clientSecret } = created.body;
+    const token = await call('POST', '/auth/o2/token', { 'content-type': 'application/x-www-form-urlencoded' },
+      `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}&scope=${ROTATION_SCOPE}`);
+    assert.equal(token.status, 200);
+    assert.match(token.body.access_token, /^Atc\|/);
+    // An unconfigured client refuses the self-signed certificate: this really is TLS.
+    await assert.rejects(fetch(rekey.url + '/health'));
+  });
+});
