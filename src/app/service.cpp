@@ -7,6 +7,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <bit>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -22,8 +23,10 @@
 #include "console/admin_token.hpp"
 #include "crypto/key_derivation.hpp"
 #include "crypto/master_key.hpp"
+#include "core/fast_random.hpp"
 #include "crypto/openssl_random.hpp"
 #include "http/health_endpoint.hpp"
+#include "http/io_context_pool.hpp"
 #include "http/rotate_endpoint.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -146,7 +149,7 @@ int run_service(const config& cfg) {
   else spdlog::info("admin token in {}", admin_token_file);
 
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context ioc(static_cast<int>(threads));
+  http::io_context_pool pool(threads);
   http::storage_executor executor(cfg.http.max_pending_storage_jobs);
 
   std::unique_ptr<asio::ssl::context> tls;
@@ -159,7 +162,9 @@ int run_service(const config& cfg) {
   }
 
   http::router routes;
-  http::server server(ioc, cfg.http, routes, random, tls.get());
+  const auto seed = random.bytes<8>();
+  fast_random request_ids(std::bit_cast<std::uint64_t>(seed));  // correlation ids only, never secrets
+  http::server server(pool, cfg.http, routes, request_ids, tls.get());
   http::token_endpoint token_handler(tokens, storage, executor);
   http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock);
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
@@ -175,21 +180,19 @@ int run_service(const config& cfg) {
   if (cfg.dev) ensure_demo_application(storage, admin, base_url);
   server.start();
 
-  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  asio::signal_set signals(pool.main(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
     server.shutdown();
+    pool.release();
   });
 
   spdlog::info("serving with {} I/O thread(s)", threads);
   fmt::print("rekey listening on {}\n", base_url);
   std::fflush(stdout);
 
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
-  for (auto& t : pool) t.join();
+  pool.run();
   executor.stop();
   spdlog::info("stopped");
   return 0;

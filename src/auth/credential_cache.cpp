@@ -19,7 +19,7 @@ void credential_cache::put(const application_record& app, const std::vector<secr
 
 std::optional<secret_match> credential_cache::match(std::string_view client_id, const digest256& hash) const {
   std::lock_guard lock(mutex_);
-  const auto app_id = application_by_client_.find(std::string(client_id));
+  const auto app_id = application_by_client_.find(client_id);
   if (app_id == application_by_client_.end()) return std::nullopt;
   const auto& app = by_application_.at(app_id->second);
   std::optional<secret_match> found;
@@ -29,13 +29,13 @@ std::optional<secret_match> credential_cache::match(std::string_view client_id, 
   return found;
 }
 
-std::optional<cached_secret> credential_cache::find_secret(std::string_view application_id,
-                                                           std::string_view secret_id) const {
+std::optional<credential_cache::secret_status> credential_cache::find_secret(std::string_view application_id,
+                                                                             std::string_view secret_id) const {
   std::lock_guard lock(mutex_);
-  const auto app = by_application_.find(std::string(application_id));
+  const auto app = by_application_.find(application_id);
   if (app == by_application_.end()) return std::nullopt;
   for (const auto& s : app->second.secrets) {
-    if (s.id == secret_id) return s;
+    if (s.id == secret_id) return secret_status{s.state, s.expires_at};
   }
   return std::nullopt;
 }

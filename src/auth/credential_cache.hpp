@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/string_hash.hpp"
 #include "storage/records.hpp"
 
 namespace rekey {
@@ -48,12 +49,17 @@ class credential_cache {
   // state; nullopt when the client or the secret is unknown here.
   std::optional<secret_match> match(std::string_view client_id, const digest256& hash) const;
 
-  std::optional<cached_secret> find_secret(std::string_view application_id, std::string_view secret_id) const;
+  struct secret_status {
+    secret_state state;
+    time_point expires_at;
+  };
+  // State and expiry of one secret; nullopt when this node does not know it.
+  std::optional<secret_status> find_secret(std::string_view application_id, std::string_view secret_id) const;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, cached_application> by_application_;  // guarded by mutex_
-  std::unordered_map<std::string, std::string> application_by_client_;  // guarded by mutex_
+  std::unordered_map<std::string, cached_application, string_hash, std::equal_to<>> by_application_;  // guarded by mutex_
+  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> application_by_client_;  // guarded by mutex_
 };
 
 }  // namespace rekey

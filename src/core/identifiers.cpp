@@ -16,12 +16,18 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 }
 
 std::string new_uuid(random_source& random) {
+  static constexpr char digits[] = "0123456789abcdef";
   auto b = random.bytes<16>();
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  const auto hex = to_hex(b);
-  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' +
-         hex.substr(16, 4) + '-' + hex.substr(20, 12);
+  std::string out(36, '-');
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++pos;  // leave the dash
+    out[pos++] = digits[b[i] >> 4];
+    out[pos++] = digits[b[i] & 0x0f];
+  }
+  return out;
 }
 
 bool is_uuid(std::string_view text) {

@@ -4,6 +4,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
+#include <string>
+
 namespace rekey::http {
 namespace {
 
@@ -86,15 +89,32 @@ lwa_error_entry describe_for_lwa(errc e) {
   }
 }
 
+namespace {
+
+std::string error_list_body(const error_list_entry& entry, std::string_view details) {
+  boost::json::object error{{"code", entry.code}, {"message", entry.message}, {"details", details}};
+  return boost::json::serialize(boost::json::object{{"errors", boost::json::array{std::move(error)}}});
+}
+
+// The bodies never change for a given errc, and the 429 path is hot: serialise them once.
+const std::string& cached_error_list_body(errc e) {
+  static const auto bodies = [] {
+    std::array<std::string, all_errcs.size() + 1> out;
+    for (const auto code : all_errcs) {
+      out[static_cast<std::size_t>(code)] = error_list_body(describe_for_error_list(code), describe_for_error_list(code).details);
+    }
+    return out;
+  }();
+  return bodies[static_cast<std::size_t>(e)];
+}
+
+}  // namespace
+
 response error_list_response(errc e, unsigned version, std::string_view details_override) {
   const auto entry = describe_for_error_list(e);
-  boost::json::object error{{"code", entry.code},
-                            {"message", entry.message},
-                            {"details", details_override.empty() ? entry.details : details_override}};
-  boost::json::object body{{"errors", boost::json::array{std::move(error)}}};
   response res{entry.http_status, version};
   res.set(beast_http::field::content_type, json_type);
-  res.body() = boost::json::serialize(body);
+  res.body() = details_override.empty() ? cached_error_list_body(e) : error_list_body(entry, details_override);
   return res;
 }
 

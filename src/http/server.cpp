@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -24,6 +23,7 @@
 
 #include "core/identifiers.hpp"
 #include "http/error_response.hpp"
+#include "http/io_context_pool.hpp"
 #include "http/router.hpp"
 
 namespace rekey::http {
@@ -35,7 +35,7 @@ constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// What shutdown() needs to reach one connection: its strand and a way to close it when idle.
+// What shutdown() needs to reach one connection: its executor and a way to close it when idle.
 struct connection {
   asio::any_io_executor executor;
   std::function<void()> close;  // runs on executor
@@ -45,11 +45,11 @@ struct connection {
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
-  impl(asio::io_context& ioc, const http_config& config, const router& routes, random_source& random,
+  impl(io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
        asio::ssl::context* tls)
-      : ioc_(ioc), config_(config), routes_(routes), random_(random), tls_(tls), acceptor_(asio::make_strand(ioc)) {}
+      : pool_(pool), config_(config), routes_(routes), random_(random), tls_(tls), acceptor_(pool.main()) {}
 
-  asio::io_context& ioc_;
+  io_context_pool& pool_;
   http_config config_;
   const router& routes_;
   random_source& random_;
@@ -159,13 +159,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
     while (!stopping_) {
-      auto [error, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), no_throw);
+      auto [error, socket] = co_await acceptor_.async_accept(pool_.next(), no_throw);
       if (error) {
         if (stopping_ || error == asio::error::operation_aborted) break;
         spdlog::warn("accept failed: {}", error.message());
         continue;
       }
       boost::system::error_code ec;
+      socket.set_option(tcp::no_delay(true), ec);  // one write per response: never wait for Nagle
       const auto remote = socket.remote_endpoint(ec);
       std::string peer = ec ? "unknown" : remote.address().to_string();
       auto executor = socket.get_executor();
@@ -202,9 +203,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 };
 
-server::server(asio::io_context& ioc, const http_config& config, const router& routes, random_source& random,
+server::server(io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
                asio::ssl::context* tls)
-    : impl_(std::make_shared<impl>(ioc, config, routes, random, tls)) {}
+    : impl_(std::make_shared<impl>(pool, config, routes, random, tls)) {}
 
 server::~server() = default;
 

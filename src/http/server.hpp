@@ -1,15 +1,16 @@
 // server: the HTTP/1.1 listener and its connections (Boost.Beast, C++20 coroutines).
 //
-// One coroutine per connection, each on its own strand; keep-alive; optional TLS. Every read
+// One coroutine per connection, each on one io_context of the pool (no strand needed);
+// keep-alive; optional TLS. Every read
 // has a limit and a timeout: headers up to header_limit, bodies up to body_limit (a larger
 // declared body is answered 413 before it is read), idle_timeout while waiting for a request,
 // read_timeout while reading one. Every response gets x-amzn-RequestId. A handler's exception
 // becomes 500 InternalFailure and is logged with the request id; network failures (peer gone,
 // timeout) end only their own connection.
 //
-// Threading: listen()/start() before the io_context runs; shutdown() from any thread: it stops
+// Threading: listen()/start() before the pool runs; shutdown() from any thread: it stops
 // accepting, closes idle keep-alive connections and lets in-flight requests finish and be
-// answered, after which the io_context runs out of work.
+// answered; with io_context_pool::release() the pool then runs out of work.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,6 @@
 #include "core/random.hpp"
 
 namespace boost::asio {
-class io_context;
 namespace ssl {
 class context;
 }
@@ -28,11 +28,13 @@ class context;
 namespace rekey::http {
 
 class router;
+class io_context_pool;
 
 class server {
  public:
-  // tls may be null (plain HTTP). References must outlive the server.
-  server(boost::asio::io_context& ioc, const http_config& config, const router& routes, random_source& random,
+  // request_ids: where request ids get their bits (need not be a CSPRNG). tls may be null
+  // (plain HTTP). References must outlive the server.
+  server(io_context_pool& pool, const http_config& config, const router& routes, random_source& request_ids,
          boost::asio::ssl::context* tls);
   ~server();
   server(const server&) = delete;

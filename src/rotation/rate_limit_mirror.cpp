@@ -4,7 +4,7 @@ namespace rekey {
 
 std::optional<millis> rate_limit_mirror::refusal(std::string_view application_id, time_point now) const {
   std::lock_guard lock(mutex_);
-  const auto it = entries_.find(std::string(application_id));
+  const auto it = entries_.find(application_id);
   if (it == entries_.end()) return std::nullopt;
   const auto decision = take_token(it->second.state, it->second.plan, now);
   if (decision.allowed) return std::nullopt;
@@ -18,7 +18,7 @@ void rate_limit_mirror::remember(std::string_view application_id, const bucket_s
 
 void rate_limit_mirror::forget(std::string_view application_id) {
   std::lock_guard lock(mutex_);
-  entries_.erase(std::string(application_id));
+  if (const auto it = entries_.find(application_id); it != entries_.end()) entries_.erase(it);
 }
 
 }  // namespace rekey

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/string_hash.hpp"
 #include "rotation/token_bucket.hpp"
 
 namespace rekey {
@@ -32,7 +33,7 @@ class rate_limit_mirror {
     usage_plan plan;
   };
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, entry> entries_;  // guarded by mutex_
+  std::unordered_map<std::string, entry, string_hash, std::equal_to<>> entries_;  // guarded by mutex_
 };
 
 }  // namespace rekey

@@ -4,7 +4,10 @@
 
 #include <regex>
 
+#include "core/fast_random.hpp"
 #include "support/counting_random.hpp"
+
+#include <set>
 
 namespace rekey {
 namespace {
@@ -25,6 +28,20 @@ TEST(Identifiers, UuidRecognition) {
   EXPECT_FALSE(is_uuid("0123456789abcdef0123456789abcdef0123"));
   EXPECT_FALSE(is_uuid("ABCDEF01-2345-4678-9abc-def012345678"));
   EXPECT_FALSE(is_uuid(""));
+}
+
+// fast_random (request ids) gives distinct, well-formed UUIDs, and different seeds give
+// different sequences.
+TEST(Identifiers, FastRandomUuidsAreDistinct) {
+  fast_random a(1);
+  fast_random b(2);
+  std::set<std::string> seen;
+  for (int i = 0; i < 10'000; ++i) {
+    const auto id = new_uuid(a);
+    ASSERT_TRUE(is_uuid(id)) << id;
+    ASSERT_TRUE(seen.insert(id).second) << id;
+  }
+  EXPECT_FALSE(seen.contains(new_uuid(b)));
 }
 
 }  // namespace
