@@ -30,6 +30,15 @@ admin_service::admin_service(store& storage, const clock& clock, random_source& 
                              credential_cache& credentials, const secret_policy_config& policy)
     : storage_(storage), clock_(clock), random_(random), hasher_(hasher), credentials_(credentials), policy_(policy) {}
 
+result<std::unique_ptr<unit_of_work>> admin_service::begin_for(std::string_view application_id) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto app = (*work)->applications().find(application_id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  return work;
+}
+
 result<created_application> admin_service::create_application(const std::string& name,
                                                               std::optional<double> rotate_rate,
                                                               std::optional<unsigned> rotate_burst) {
@@ -90,11 +99,8 @@ result<application_details> admin_service::show_application(std::string_view id)
 result<destination_record> admin_service::create_embedded_destination(std::string_view application_id,
                                                                       std::string_view queue_name) {
   if (!valid_queue_name(queue_name)) return errc::invalid_input;
-  auto work = storage_.begin();
+  auto work = begin_for(application_id);
   if (!work) return work.error();
-  auto app = (*work)->applications().find(application_id);
-  if (!app) return app.error();
-  if (!*app) return errc::not_found;
   destination_record d{new_uuid(random_), std::string(application_id), "embedded",
                        boost::json::serialize(boost::json::object{{"queue", queue_name}}), clock_.now()};
   if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
@@ -106,11 +112,8 @@ result<subscription_record> admin_service::set_subscription(std::string_view app
                                                             std::string_view notification_type,
                                                             std::string_view destination_id) {
   if (!known_notification_type(notification_type)) return errc::invalid_input;
-  auto work = storage_.begin();
+  auto work = begin_for(application_id);
   if (!work) return work.error();
-  auto app = (*work)->applications().find(application_id);
-  if (!app) return app.error();
-  if (!*app) return errc::not_found;
   auto destination = (*work)->notifications().find_destination(destination_id);
   if (!destination) return destination.error();
   if (!*destination || (*destination)->application_id != application_id) return errc::not_found;
@@ -122,11 +125,8 @@ result<subscription_record> admin_service::set_subscription(std::string_view app
 }
 
 result<std::string> admin_service::create_refresh_token(std::string_view application_id) {
-  auto work = storage_.begin();
+  auto work = begin_for(application_id);
   if (!work) return work.error();
-  auto app = (*work)->applications().find(application_id);
-  if (!app) return app.error();
-  if (!*app) return errc::not_found;
   const std::string token = "Atzr|" + base64url_encode(random_.bytes<32>());
   if (auto r = (*work)->refresh_tokens().insert({hasher_.hash(token), std::string(application_id), clock_.now()}); !r) {
     return r.error();

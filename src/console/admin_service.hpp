@@ -59,6 +59,9 @@ class admin_service {
   [[nodiscard]] result<std::size_t> load_credentials();
 
  private:
+  // Begins a unit of work in which the application exists; errc::not_found otherwise.
+  result<std::unique_ptr<unit_of_work>> begin_for(std::string_view application_id);
+
   store& storage_;
   const clock& clock_;
   random_source& random_;

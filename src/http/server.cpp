@@ -68,8 +68,6 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     connections_.erase(it);
   }
 
-  response answer_error(errc e, unsigned version) { return error_list_response(e, version); }
-
   void finish(response& res, const std::string& request_id, bool keep_alive) {
     res.set("x-amzn-RequestId", request_id);
     res.keep_alive(keep_alive);
@@ -100,7 +98,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       }
       if (header_error == beast_http::error::body_limit || header_error == beast_http::error::header_limit) {
         // Answer without reading the rest of the body, then close: the stream is not in sync.
-        auto res = answer_error(errc::payload_too_large, 11);
+        auto res = error_list_response(errc::payload_too_large, 11);
         finish(res, new_uuid(random_), false);
         lowest.expires_after(config_.read_timeout);
         co_await beast_http::async_write(stream, res, no_throw);
@@ -115,7 +113,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         res = co_await routes_.dispatch(ctx);
       } catch (const std::exception& e) {
         spdlog::error("request_id={} unhandled exception: {}", ctx.request_id, e.what());
-        res = answer_error(errc::internal, req.version());
+        res = error_list_response(errc::internal, req.version());
       }
       res.version(req.version());
       const bool keep_alive = req.keep_alive() && !stopping_;
