@@ -26,7 +26,8 @@ admin_client::admin_client(const std::string& server, std::string token) : token
   port_ = url->has_port() ? std::string(url->port()) : "80";
 }
 
-admin_reply admin_client::call(const std::string& method, const std::string& target, const std::string& json_body) const {
+admin_reply admin_client::call(const std::string& method, const std::string& target,
+                               const std::string& json_body) const {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::resolver resolver(ioc);
   beast::tcp_stream stream(ioc);

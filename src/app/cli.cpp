@@ -1,9 +1,9 @@
 #include "app/cli.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -21,8 +21,9 @@ std::string read_admin_token(const std::string& file) {
   std::ifstream in(file);
   std::string token;
   if (!in || !std::getline(in, token) || token.empty()) {
-    throw std::runtime_error("no admin token: set REKEY_ADMIN_TOKEN or --admin-token-file (rekey serve writes "
-                             "<data-dir>/admin-token on first start)");
+    throw std::runtime_error(
+        "no admin token: set REKEY_ADMIN_TOKEN or --admin-token-file (rekey serve writes "
+        "<data-dir>/admin-token on first start)");
   }
   return token;
 }
@@ -74,7 +75,9 @@ int run_cli(int argc, char** argv) {
   subscription_cmd->require_subcommand(1);
   auto* subscription_set = subscription_cmd->add_subcommand("set", "send a notification type to a destination");
   subscription_set->add_option("--app", app_id, "application id")->required();
-  subscription_set->add_option("--type", type, "APPLICATION_OAUTH_CLIENT_NEW_SECRET or APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY")->required();
+  subscription_set
+      ->add_option("--type", type, "APPLICATION_OAUTH_CLIENT_NEW_SECRET or APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY")
+      ->required();
   subscription_set->add_option("--destination", destination, "destination id")->required();
 
   auto* refresh_cmd = cli.add_subcommand("refresh-token", "self-authorization refresh tokens");

@@ -1,8 +1,8 @@
 #include "app/config_loader.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <toml++/toml.h>
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -62,9 +62,12 @@ apply_fn rate_setting(std::function<double&(config&)> field) {
 
 apply_fn bool_setting(std::function<bool&(config&)> field) {
   return [=](config& c, const std::string& text) {
-    if (text == "true" || text == "1") field(c) = true;
-    else if (text == "false" || text == "0") field(c) = false;
-    else return false;
+    if (text == "true" || text == "1")
+      field(c) = true;
+    else if (text == "false" || text == "0")
+      field(c) = false;
+    else
+      return false;
     return true;
   };
 }
@@ -79,30 +82,55 @@ struct setting {
 
 std::vector<setting> settings() {
   return {
-      {"listen", "http.listen", "address to listen on", string_setting([](config& c) -> std::string& { return c.http.listen_address; })},
-      {"port", "http.port", "TCP port (0 picks a free one)", integer_setting<std::uint16_t>([](config& c) -> std::uint16_t& { return c.http.port; }, 0, 65535)},
-      {"threads", "http.threads", "I/O threads (0: one per core)", integer_setting<unsigned>([](config& c) -> unsigned& { return c.http.threads; }, 0, 256)},
-      {"header-limit", "http.header_limit", "largest request header, bytes", integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.header_limit; }, 1024, 1 << 20)},
-      {"body-limit", "http.body_limit", "largest request body, bytes (larger: 413)", integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.body_limit; }, 0, 64 << 20)},
-      {"idle-timeout", "http.idle_timeout", "keep-alive idle timeout, e.g. 60s", duration_setting([](config& c) -> millis& { return c.http.idle_timeout; })},
-      {"read-timeout", "http.read_timeout", "timeout for reading one request, e.g. 30s", duration_setting([](config& c) -> millis& { return c.http.read_timeout; })},
-      {"tls-cert", "http.tls_cert", "PEM certificate chain: serve HTTPS", string_setting([](config& c) -> std::string& { return c.http.tls_cert_file; })},
-      {"tls-key", "http.tls_key", "PEM private key for --tls-cert", string_setting([](config& c) -> std::string& { return c.http.tls_key_file; })},
-      {"max-pending", "http.max_pending_storage_jobs", "queued storage jobs before 503", integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.max_pending_storage_jobs; }, 1, 10'000'000)},
-      {"data-dir", "data_dir", "directory for the database, keys and admin token", string_setting([](config& c) -> std::string& { return c.data_dir; })},
-      {"database", "database", "SQLite file (default <data-dir>/rekey.db)", string_setting([](config& c) -> std::string& { return c.database; })},
-      {"master-key-file", "master_key_file", "file with the 64-hex-character master key", string_setting([](config& c) -> std::string& { return c.master_key_file; })},
-      {"log-level", "log_level", "trace, debug, info, warn, error", string_setting([](config& c) -> std::string& { return c.log_level; })},
-      {"secret-lifetime", "secrets.lifetime", "life of a new client secret, e.g. 180d", duration_setting([](config& c) -> millis& { return c.secrets.secret_lifetime; })},
-      {"old-secret-grace", "secrets.old_secret_grace", "how long the previous secret stays valid, e.g. 7d", duration_setting([](config& c) -> millis& { return c.secrets.old_secret_grace; })},
-      {"max-valid-secrets", "secrets.max_valid_secrets", "valid secrets per application", integer_setting<unsigned>([](config& c) -> unsigned& { return c.secrets.max_valid_secrets; }, 1, 100)},
-      {"access-token-lifetime", "secrets.access_token_lifetime", "life of an access token, e.g. 3600s", duration_setting([](config& c) -> millis& { return c.secrets.access_token_lifetime; })},
-      {"rotate-rate", "rate_limit.rotate_rate", "default rotate rate, requests/s", rate_setting([](config& c) -> double& { return c.rate_limit.rotate_rate; })},
-      {"rotate-burst", "rate_limit.rotate_burst", "default rotate burst", integer_setting<unsigned>([](config& c) -> unsigned& { return c.rate_limit.rotate_burst; }, 1, 1000)},
-      {"throttle-client-failures", "throttle.failures_per_client", "token failures per client id per window", integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_client; }, 1, 1'000'000)},
-      {"throttle-peer-failures", "throttle.failures_per_peer", "token failures per peer address per window", integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_peer; }, 1, 1'000'000)},
-      {"throttle-window", "throttle.window", "failure counting window, e.g. 60s", duration_setting([](config& c) -> millis& { return c.throttle.window; })},
-      {"dev", "dev", "development mode: create a demo application on first start", bool_setting([](config& c) -> bool& { return c.dev; }), true},
+      {"listen", "http.listen", "address to listen on",
+       string_setting([](config& c) -> std::string& { return c.http.listen_address; })},
+      {"port", "http.port", "TCP port (0 picks a free one)",
+       integer_setting<std::uint16_t>([](config& c) -> std::uint16_t& { return c.http.port; }, 0, 65535)},
+      {"threads", "http.threads", "I/O threads (0: one per core)",
+       integer_setting<unsigned>([](config& c) -> unsigned& { return c.http.threads; }, 0, 256)},
+      {"header-limit", "http.header_limit", "largest request header, bytes",
+       integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.header_limit; }, 1024, 1 << 20)},
+      {"body-limit", "http.body_limit", "largest request body, bytes (larger: 413)",
+       integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.body_limit; }, 0, 64 << 20)},
+      {"idle-timeout", "http.idle_timeout", "keep-alive idle timeout, e.g. 60s",
+       duration_setting([](config& c) -> millis& { return c.http.idle_timeout; })},
+      {"read-timeout", "http.read_timeout", "timeout for reading one request, e.g. 30s",
+       duration_setting([](config& c) -> millis& { return c.http.read_timeout; })},
+      {"tls-cert", "http.tls_cert", "PEM certificate chain: serve HTTPS",
+       string_setting([](config& c) -> std::string& { return c.http.tls_cert_file; })},
+      {"tls-key", "http.tls_key", "PEM private key for --tls-cert",
+       string_setting([](config& c) -> std::string& { return c.http.tls_key_file; })},
+      {"max-pending", "http.max_pending_storage_jobs", "queued storage jobs before 503",
+       integer_setting<std::size_t>([](config& c) -> std::size_t& { return c.http.max_pending_storage_jobs; }, 1,
+                                    10'000'000)},
+      {"data-dir", "data_dir", "directory for the database, keys and admin token",
+       string_setting([](config& c) -> std::string& { return c.data_dir; })},
+      {"database", "database", "SQLite file (default <data-dir>/rekey.db)",
+       string_setting([](config& c) -> std::string& { return c.database; })},
+      {"master-key-file", "master_key_file", "file with the 64-hex-character master key",
+       string_setting([](config& c) -> std::string& { return c.master_key_file; })},
+      {"log-level", "log_level", "trace, debug, info, warn, error",
+       string_setting([](config& c) -> std::string& { return c.log_level; })},
+      {"secret-lifetime", "secrets.lifetime", "life of a new client secret, e.g. 180d",
+       duration_setting([](config& c) -> millis& { return c.secrets.secret_lifetime; })},
+      {"old-secret-grace", "secrets.old_secret_grace", "how long the previous secret stays valid, e.g. 7d",
+       duration_setting([](config& c) -> millis& { return c.secrets.old_secret_grace; })},
+      {"max-valid-secrets", "secrets.max_valid_secrets", "valid secrets per application",
+       integer_setting<unsigned>([](config& c) -> unsigned& { return c.secrets.max_valid_secrets; }, 1, 100)},
+      {"access-token-lifetime", "secrets.access_token_lifetime", "life of an access token, e.g. 3600s",
+       duration_setting([](config& c) -> millis& { return c.secrets.access_token_lifetime; })},
+      {"rotate-rate", "rate_limit.rotate_rate", "default rotate rate, requests/s",
+       rate_setting([](config& c) -> double& { return c.rate_limit.rotate_rate; })},
+      {"rotate-burst", "rate_limit.rotate_burst", "default rotate burst",
+       integer_setting<unsigned>([](config& c) -> unsigned& { return c.rate_limit.rotate_burst; }, 1, 1000)},
+      {"throttle-client-failures", "throttle.failures_per_client", "token failures per client id per window",
+       integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_client; }, 1, 1'000'000)},
+      {"throttle-peer-failures", "throttle.failures_per_peer", "token failures per peer address per window",
+       integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_peer; }, 1, 1'000'000)},
+      {"throttle-window", "throttle.window", "failure counting window, e.g. 60s",
+       duration_setting([](config& c) -> millis& { return c.throttle.window; })},
+      {"dev", "dev", "development mode: create a demo application on first start",
+       bool_setting([](config& c) -> bool& { return c.dev; }), true},
   };
 }
 

@@ -1,11 +1,11 @@
 #include "app/service.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <bit>
 #include <filesystem>
@@ -21,9 +21,9 @@
 #include "console/admin_api.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
+#include "core/fast_random.hpp"
 #include "crypto/key_derivation.hpp"
 #include "crypto/master_key.hpp"
-#include "core/fast_random.hpp"
 #include "crypto/openssl_random.hpp"
 #include "http/health_endpoint.hpp"
 #include "http/io_context_pool.hpp"
@@ -77,14 +77,16 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
     existing = must(work->keys().get_setting(marker), "reading dev settings");
   }
   if (existing) {
-    fmt::print("rekey --dev: demo application {} exists; its secret was shown when it was created.\n"
-               "  Start afresh with: rm -rf <data-dir>   (or create another: rekey app create --name demo2)\n",
-               *existing);
+    fmt::print(
+        "rekey --dev: demo application {} exists; its secret was shown when it was created.\n"
+        "  Start afresh with: rm -rf <data-dir>   (or create another: rekey app create --name demo2)\n",
+        *existing);
     return;
   }
   auto created = must(admin.create_application("demo", std::nullopt, std::nullopt), "creating demo application");
   auto destination = must(admin.create_embedded_destination(created.app.id, "demo-queue"), "creating demo queue");
-  must(admin.set_subscription(created.app.id, new_secret_notification_type, destination.id), "enrolling demo application");
+  must(admin.set_subscription(created.app.id, new_secret_notification_type, destination.id),
+       "enrolling demo application");
   {
     auto work = must(storage.begin(), "saving dev settings");
     must(work->keys().put_setting(marker, created.app.id), "saving dev settings");
@@ -116,7 +118,8 @@ int run_service(const config& cfg) {
   openssl_random random;
   wall_clock clock;
   std::string why;
-  const auto master = load_master_key({cfg.master_key_hex, cfg.master_key_file, cfg.data_dir + "/master.key"}, random, why);
+  const auto master =
+      load_master_key({cfg.master_key_hex, cfg.master_key_file, cfg.data_dir + "/master.key"}, random, why);
   if (!master) throw std::runtime_error(why);
   if (master->generated) {
     spdlog::warn("generated a new master key at {} (mode 0600); back it up — without it the data cannot be read",
@@ -137,7 +140,8 @@ int run_service(const config& cfg) {
   failure_throttle throttle(cfg.throttle);
   rate_limit_mirror mirror;
   token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets);
-  rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets, cfg.rate_limit);
+  rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets,
+                            cfg.rate_limit);
   admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets);
   admin_token admin_auth(hasher);
 
@@ -145,8 +149,10 @@ int run_service(const config& cfg) {
   spdlog::info("{} application(s) loaded", loaded);
   const std::string admin_token_file = cfg.data_dir + "/admin-token";
   must(admin_auth.ensure(storage, admin_token_file, random), "preparing the admin token");
-  if (admin_auth.created()) spdlog::warn("created a new admin token in {} (mode 0600)", admin_token_file);
-  else spdlog::info("admin token in {}", admin_token_file);
+  if (admin_auth.created())
+    spdlog::warn("created a new admin token in {} (mode 0600)", admin_token_file);
+  else
+    spdlog::info("admin token in {}", admin_token_file);
 
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
   http::io_context_pool pool(threads);
@@ -170,7 +176,8 @@ int run_service(const config& cfg) {
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
   admin_api admin_handler(admin, admin_auth, executor, clock);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
-  routes.add(http::verb::post, "/applications/2023-11-30/clientSecret", [&](auto& ctx) { return rotate_handler.handle(ctx); });
+  routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
+             [&](auto& ctx) { return rotate_handler.handle(ctx); });
   routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
   routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
   routes.add_prefix("/admin/v1/", [&](auto& ctx) { return admin_handler.handle(ctx); });

@@ -58,8 +58,10 @@ class credential_cache {
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, cached_application, string_hash, std::equal_to<>> by_application_;  // guarded by mutex_
-  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> application_by_client_;  // guarded by mutex_
+  std::unordered_map<std::string, cached_application, string_hash, std::equal_to<>>
+      by_application_;  // guarded by mutex_
+  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>>
+      application_by_client_;  // guarded by mutex_
 };
 
 }  // namespace rekey

@@ -34,7 +34,7 @@ class failure_throttle {
   throttle_config config_;
   std::mutex mutex_;
   std::unordered_map<std::string, window> windows_;  // guarded by mutex_
-  time_point last_prune_;                           // guarded by mutex_
+  time_point last_prune_;                            // guarded by mutex_
 };
 
 }  // namespace rekey

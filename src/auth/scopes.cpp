@@ -12,9 +12,12 @@ result<scope_set> parse_scopes(std::string_view text) {
     }
     const std::size_t end = std::min(text.find(' ', pos), text.size());
     const auto word = text.substr(pos, end - pos);
-    if (word == rotation_scope) out.bits |= scope_set::rotation;
-    else if (word == notifications_scope) out.bits |= scope_set::notifications;
-    else return errc::invalid_scope;
+    if (word == rotation_scope)
+      out.bits |= scope_set::rotation;
+    else if (word == notifications_scope)
+      out.bits |= scope_set::notifications;
+    else
+      return errc::invalid_scope;
     pos = end;
   }
   if (out.empty()) return errc::invalid_scope;

@@ -77,9 +77,9 @@ result<void> parse_json(std::string_view body, token_request& r) {
 }
 
 bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(),
-                    [](char p, char t) { return p == std::tolower(static_cast<unsigned char>(t)); });
+  return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char p, char t) {
+           return p == std::tolower(static_cast<unsigned char>(t));
+         });
 }
 
 bool mentions_json(std::string_view content_type) {

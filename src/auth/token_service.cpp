@@ -95,8 +95,7 @@ result<token_grant> token_service::issue_with_storage(store& storage, const toke
 
   const auto match = cache_.match(*r.client_id, hash);
   if (!match || !usable_for_login(match->secret)) return refuse(r, peer, errc::invalid_client, now);
-  if (checked->kind == grant_kind::refresh_token &&
-      (!refresh || refresh->application_id != match->application_id)) {
+  if (checked->kind == grant_kind::refresh_token && (!refresh || refresh->application_id != match->application_id)) {
     return refuse(r, peer, errc::invalid_grant, now);
   }
   return grant(r, *checked, *match, now);

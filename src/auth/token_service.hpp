@@ -26,8 +26,8 @@ namespace rekey {
 
 struct token_grant {
   std::string access_token;
-  std::int64_t expires_in = 0;        // seconds
-  std::optional<std::string> scope;   // echoed for client_credentials
+  std::int64_t expires_in = 0;               // seconds
+  std::optional<std::string> scope;          // echoed for client_credentials
   std::optional<std::string> refresh_token;  // echoed for the refresh grant
 };
 
@@ -49,8 +49,8 @@ class token_service {
     scope_set scopes;  // client_credentials only
   };
   result<checked_request> check(const token_request& request, std::string_view peer, time_point now);
-  result<token_grant> grant(const token_request& request, const checked_request& checked,
-                            const secret_match& match, time_point now);
+  result<token_grant> grant(const token_request& request, const checked_request& checked, const secret_match& match,
+                            time_point now);
   result<token_grant> refuse(const token_request& request, std::string_view peer, errc why, time_point now);
 
   credential_cache& cache_;

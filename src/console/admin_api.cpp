@@ -1,10 +1,10 @@
 #include "console/admin_api.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/spdlog.h>
 
 #include <vector>
 
@@ -40,7 +40,8 @@ response json_response(status s, unsigned version, const json::value& body) {
 }
 
 json::object render(const application_record& a) {
-  json::object o{{"applicationId", a.id}, {"name", a.name}, {"clientId", a.client_id}, {"createdAt", to_iso8601(a.created_at)}};
+  json::object o{
+      {"applicationId", a.id}, {"name", a.name}, {"clientId", a.client_id}, {"createdAt", to_iso8601(a.created_at)}};
   json::object plan;
   if (a.rotate_rate) plan["rotateRate"] = *a.rotate_rate;
   if (a.rotate_burst) plan["rotateBurst"] = *a.rotate_burst;
@@ -121,7 +122,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
   const auto body = object_body(ctx.req.body());
   if (!body) co_return http::error_list_response(errc::invalid_input, version, "The body must be a JSON object.");
   const auto n = parts.size();
-  const auto unavailable = http::error_list_response(errc::service_unavailable, version);
+  const auto unavailable = [version] { return http::error_list_response(errc::service_unavailable, version); };
 
   if (n == 3 && parts[2] == "applications" && method == verb::post) {
     const auto name = string_field(*body, "name");
@@ -133,7 +134,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     }
     if (!name) co_return http::error_list_response(errc::invalid_input, version, "name is required.");
     auto created = co_await executor_.run([&] { return service_.create_application(*name, rate, burst); });
-    if (!created) co_return unavailable;
+    if (!created) co_return unavailable();
     if (!*created) co_return from_error(created->error(), ctx);
     auto o = render((*created)->app);
     o["clientSecret"] = (*created)->client_secret;
@@ -143,7 +144,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
   }
   if (n == 3 && parts[2] == "applications" && method == verb::get) {
     auto apps = co_await executor_.run([&] { return service_.list_applications(); });
-    if (!apps) co_return unavailable;
+    if (!apps) co_return unavailable();
     if (!*apps) co_return from_error(apps->error(), ctx);
     json::array list;
     for (const auto& a : **apps) list.push_back(render(a));
@@ -153,7 +154,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     const std::string app_id(parts[3]);
     if (n == 4 && method == verb::get) {
       auto details = co_await executor_.run([&] { return service_.show_application(app_id); });
-      if (!details) co_return unavailable;
+      if (!details) co_return unavailable();
       if (!*details) co_return from_error(details->error(), ctx);
       const auto now = clock_.now();
       auto o = render((*details)->app);
@@ -176,7 +177,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
       }
       if (!queue) co_return http::error_list_response(errc::invalid_input, version, "queue is required.");
       auto created = co_await executor_.run([&] { return service_.create_embedded_destination(app_id, *queue); });
-      if (!created) co_return unavailable;
+      if (!created) co_return unavailable();
       if (!*created) co_return from_error(created->error(), ctx);
       co_return json_response(status::created, version, render(**created));
     }
@@ -185,13 +186,13 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
       const auto destination = string_field(*body, "destinationId");
       if (!destination) co_return http::error_list_response(errc::invalid_input, version, "destinationId is required.");
       auto set = co_await executor_.run([&] { return service_.set_subscription(app_id, type, *destination); });
-      if (!set) co_return unavailable;
+      if (!set) co_return unavailable();
       if (!*set) co_return from_error(set->error(), ctx);
       co_return json_response(status::ok, version, render(**set));
     }
     if (n == 5 && parts[4] == "refresh-tokens" && method == verb::post) {
       auto token = co_await executor_.run([&] { return service_.create_refresh_token(app_id); });
-      if (!token) co_return unavailable;
+      if (!token) co_return unavailable();
       if (!*token) co_return from_error(token->error(), ctx);
       co_return json_response(status::created, version,
                               json::object{{"applicationId", app_id}, {"refreshToken", **token}});

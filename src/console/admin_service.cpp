@@ -15,9 +15,8 @@ namespace {
 
 // SQS queue names: 1–80 of [A-Za-z0-9_-].
 bool valid_queue_name(std::string_view name) {
-  return !name.empty() && name.size() <= 80 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '-';
-  });
+  return !name.empty() && name.size() <= 80 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
 }
 
 bool known_notification_type(std::string_view type) {

@@ -2,8 +2,6 @@
 
 namespace rekey {
 
-time_point wall_clock::now() const {
-  return std::chrono::time_point_cast<millis>(std::chrono::system_clock::now());
-}
+time_point wall_clock::now() const { return std::chrono::time_point_cast<millis>(std::chrono::system_clock::now()); }
 
 }  // namespace rekey

@@ -16,12 +16,12 @@ namespace rekey {
 struct http_config {
   std::string listen_address = "127.0.0.1";
   std::uint16_t port = 8080;
-  unsigned threads = 0;                    // 0: one io_context thread per core
-  std::size_t header_limit = 16 * 1024;    // bytes
-  std::size_t body_limit = 64 * 1024;      // bytes; larger bodies get 413
-  millis idle_timeout{60'000};             // keep-alive connection waiting for a request
-  millis read_timeout{30'000};             // reading one request once it has begun
-  std::string tls_cert_file;               // both set: serve HTTPS
+  unsigned threads = 0;                  // 0: one io_context thread per core
+  std::size_t header_limit = 16 * 1024;  // bytes
+  std::size_t body_limit = 64 * 1024;    // bytes; larger bodies get 413
+  millis idle_timeout{60'000};           // keep-alive connection waiting for a request
+  millis read_timeout{30'000};           // reading one request once it has begun
+  std::string tls_cert_file;             // both set: serve HTTPS
   std::string tls_key_file;
   std::size_t max_pending_storage_jobs = 10'000;  // beyond: 503 ServiceUnavailable
 };
@@ -46,10 +46,10 @@ struct throttle_config {
 
 struct config {
   std::string data_dir = "./rekey-data";
-  std::string database;          // empty: <data_dir>/rekey.db
-  std::string master_key_file;   // empty and no REKEY_MASTER_KEY: <data_dir>/master.key (generated)
-  std::string master_key_hex;    // from REKEY_MASTER_KEY
-  bool dev = false;              // create a demo application on first start
+  std::string database;         // empty: <data_dir>/rekey.db
+  std::string master_key_file;  // empty and no REKEY_MASTER_KEY: <data_dir>/master.key (generated)
+  std::string master_key_hex;   // from REKEY_MASTER_KEY
+  bool dev = false;             // create a demo application on first start
   std::string log_level = "info";
   http_config http;
   secret_policy_config secrets;

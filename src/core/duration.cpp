@@ -14,12 +14,18 @@ result<millis> parse_duration(std::string_view text) {
   if (ec != std::errc{} || rest == begin || value < 0) return errc::invalid_input;
   const std::string_view unit(rest, static_cast<std::size_t>(end - rest));
   std::int64_t scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else if (unit == "d") scale = 86'400'000;
-  else return errc::invalid_input;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "s")
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  else if (unit == "d")
+    scale = 86'400'000;
+  else
+    return errc::invalid_input;
   if (value > std::numeric_limits<std::int64_t>::max() / scale) return errc::invalid_input;
   return millis{value * scale};
 }

@@ -11,27 +11,48 @@ class rekey_category_impl final : public boost::system::error_category {
 
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
-      case errc::invalid_request: return "invalid request";
-      case errc::invalid_client: return "client authentication failed";
-      case errc::invalid_grant: return "invalid grant";
-      case errc::invalid_scope: return "invalid scope";
-      case errc::unsupported_grant_type: return "unsupported grant type";
-      case errc::slow_down: return "too many authentication failures";
-      case errc::payload_too_large: return "payload too large";
-      case errc::unsupported_format: return "unsupported payload format";
-      case errc::access_token_missing: return "access token missing";
-      case errc::access_token_invalid: return "access token invalid";
-      case errc::access_token_expired: return "access token expired";
-      case errc::client_secret_expired: return "client secret expired";
-      case errc::scope_not_granted: return "scope not granted";
-      case errc::quota_exceeded: return "quota exceeded";
-      case errc::not_enrolled: return "application not enrolled for rotation notification";
-      case errc::not_found: return "not found";
-      case errc::admin_unauthorized: return "admin token missing or invalid";
-      case errc::invalid_input: return "invalid input";
-      case errc::conflict: return "conflict";
-      case errc::service_unavailable: return "service unavailable";
-      case errc::internal: return "internal error";
+      case errc::invalid_request:
+        return "invalid request";
+      case errc::invalid_client:
+        return "client authentication failed";
+      case errc::invalid_grant:
+        return "invalid grant";
+      case errc::invalid_scope:
+        return "invalid scope";
+      case errc::unsupported_grant_type:
+        return "unsupported grant type";
+      case errc::slow_down:
+        return "too many authentication failures";
+      case errc::payload_too_large:
+        return "payload too large";
+      case errc::unsupported_format:
+        return "unsupported payload format";
+      case errc::access_token_missing:
+        return "access token missing";
+      case errc::access_token_invalid:
+        return "access token invalid";
+      case errc::access_token_expired:
+        return "access token expired";
+      case errc::client_secret_expired:
+        return "client secret expired";
+      case errc::scope_not_granted:
+        return "scope not granted";
+      case errc::quota_exceeded:
+        return "quota exceeded";
+      case errc::not_enrolled:
+        return "application not enrolled for rotation notification";
+      case errc::not_found:
+        return "not found";
+      case errc::admin_unauthorized:
+        return "admin token missing or invalid";
+      case errc::invalid_input:
+        return "invalid input";
+      case errc::conflict:
+        return "conflict";
+      case errc::service_unavailable:
+        return "service unavailable";
+      case errc::internal:
+        return "internal error";
     }
     return "unknown rekey error";
   }

@@ -20,40 +20,52 @@ enum class errc {
   unsupported_grant_type,  // grant_type other than client_credentials / refresh_token
   slow_down,               // too many authentication failures for this client or peer
   // The rotate operation (SPEC §4), in its order of checks.
-  payload_too_large,       // body over the configured limit
-  unsupported_format,      // non-empty body that is not JSON
+  payload_too_large,   // body over the configured limit
+  unsupported_format,  // non-empty body that is not JSON
   access_token_missing,
-  access_token_invalid,    // revoked, malformed, bad signature, unknown key
+  access_token_invalid,  // revoked, malformed, bad signature, unknown key
   access_token_expired,
-  client_secret_expired,   // token minted with a secret that has since expired
-  scope_not_granted,       // valid token without the rotation scope
-  quota_exceeded,          // rate limit bucket empty
-  not_enrolled,            // no destination subscribed to APPLICATION_OAUTH_CLIENT_NEW_SECRET
+  client_secret_expired,  // token minted with a secret that has since expired
+  scope_not_granted,      // valid token without the rotation scope
+  quota_exceeded,         // rate limit bucket empty
+  not_enrolled,           // no destination subscribed to APPLICATION_OAUTH_CLIENT_NEW_SECRET
   // Routing, admin API, infrastructure.
-  not_found,               // unknown path or method, or unknown admin resource
-  admin_unauthorized,      // admin call without a valid admin token
-  invalid_input,           // admin call with a bad field
-  conflict,                // admin call that contradicts stored state
-  service_unavailable,     // storage down, admission queue full
-  internal,                // anything unexpected; details go to the log only
+  not_found,            // unknown path or method, or unknown admin resource
+  admin_unauthorized,   // admin call without a valid admin token
+  invalid_input,        // admin call with a bad field
+  conflict,             // admin call that contradicts stored state
+  service_unavailable,  // storage down, admission queue full
+  internal,             // anything unexpected; details go to the log only
 };
 
 // Every errc, in declaration order; tests walk it to prove each one is mapped.
 inline constexpr std::array all_errcs{
-    errc::invalid_request,       errc::invalid_client,       errc::invalid_grant,
-    errc::invalid_scope,         errc::unsupported_grant_type, errc::slow_down,
-    errc::payload_too_large,     errc::unsupported_format,   errc::access_token_missing,
-    errc::access_token_invalid,  errc::access_token_expired, errc::client_secret_expired,
-    errc::scope_not_granted,     errc::quota_exceeded,       errc::not_enrolled,
-    errc::not_found,             errc::admin_unauthorized,   errc::invalid_input,
-    errc::conflict,              errc::service_unavailable,  errc::internal,
+    errc::invalid_request,
+    errc::invalid_client,
+    errc::invalid_grant,
+    errc::invalid_scope,
+    errc::unsupported_grant_type,
+    errc::slow_down,
+    errc::payload_too_large,
+    errc::unsupported_format,
+    errc::access_token_missing,
+    errc::access_token_invalid,
+    errc::access_token_expired,
+    errc::client_secret_expired,
+    errc::scope_not_granted,
+    errc::quota_exceeded,
+    errc::not_enrolled,
+    errc::not_found,
+    errc::admin_unauthorized,
+    errc::invalid_input,
+    errc::conflict,
+    errc::service_unavailable,
+    errc::internal,
 };
 
 const boost::system::error_category& rekey_category() noexcept;
 
-inline boost::system::error_code make_error_code(errc e) noexcept {
-  return {static_cast<int>(e), rekey_category()};
-}
+inline boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), rekey_category()}; }
 
 template <class T>
 using result = boost::system::result<T>;

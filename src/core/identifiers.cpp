@@ -43,13 +43,9 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
-std::string new_application_id(random_source& random) {
-  return std::string(application_id_prefix) + new_uuid(random);
-}
+std::string new_application_id(random_source& random) { return std::string(application_id_prefix) + new_uuid(random); }
 
-std::string new_client_id(random_source& random) {
-  return std::string(client_id_prefix) + to_hex(random.bytes<16>());
-}
+std::string new_client_id(random_source& random) { return std::string(client_id_prefix) + to_hex(random.bytes<16>()); }
 
 std::string new_client_secret(random_source& random) {
   return std::string(client_secret_prefix) + to_hex(random.bytes<32>());

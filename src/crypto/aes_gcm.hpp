@@ -14,8 +14,8 @@
 
 namespace rekey {
 
-bytes seal(const key256& key, std::string_view associated_data,
-           std::span<const std::uint8_t> plaintext, random_source& random);
+bytes seal(const key256& key, std::string_view associated_data, std::span<const std::uint8_t> plaintext,
+           random_source& random);
 
 // Returns errc::internal when the blob is malformed, was made under another key or for other
 // associated data, or was tampered with.

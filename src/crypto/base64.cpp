@@ -8,8 +8,8 @@ namespace rekey {
 
 std::string base64url_encode(std::span<const std::uint8_t> data) {
   std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
-                                static_cast<int>(data.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
   out.resize(static_cast<std::size_t>(n));
   while (!out.empty() && out.back() == '=') out.pop_back();
   std::replace(out.begin(), out.end(), '+', '-');
@@ -20,8 +20,8 @@ std::string base64url_encode(std::span<const std::uint8_t> data) {
 std::optional<bytes> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   bytes out(3 * text.size() / 4);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
+  const int n =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   // EVP_DecodeBlock counts padding as zero bytes; drop them.
   std::size_t padding = 0;
@@ -34,9 +34,12 @@ std::optional<bytes> base64_decode(std::string_view text) {
 std::optional<bytes> base64url_decode(std::string_view text) {
   std::string standard(text);
   for (char& c : standard) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (c == '+' || c == '/' || c == '=') return std::nullopt;
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (c == '+' || c == '/' || c == '=')
+      return std::nullopt;
   }
   while (standard.size() % 4 != 0) standard.push_back('=');
   return base64_decode(standard);

@@ -3,8 +3,8 @@
 
 #include <array>
 #include <cstdint>
-#include <string_view>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace rekey {

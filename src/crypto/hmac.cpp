@@ -40,8 +40,8 @@ digest256 hmac_key::sign(std::span<const std::uint8_t> data) const {
 digest256 hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
   digest256 out{};
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(),
-           out.data(), &len) == nullptr) {
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &len) ==
+      nullptr) {
     throw std::runtime_error("OpenSSL: HMAC failed");
   }
   return out;

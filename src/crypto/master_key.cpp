@@ -50,8 +50,7 @@ result<loaded_master_key> read_key_file(const std::string& path, std::string& wh
 
 }  // namespace
 
-result<loaded_master_key> load_master_key(const master_key_source& source, random_source& random,
-                                          std::string& why) {
+result<loaded_master_key> load_master_key(const master_key_source& source, random_source& random, std::string& why) {
   if (!source.hex.empty()) {
     auto key = parse_hex_key(source.hex);
     if (!key) {

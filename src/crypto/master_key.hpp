@@ -15,20 +15,20 @@
 namespace rekey {
 
 struct master_key_source {
-  std::string hex;          // from the environment; wins when set
-  std::string file;         // explicit file; must exist
-  std::string default_file; // generated when neither of the above is set and it is missing
+  std::string hex;           // from the environment; wins when set
+  std::string file;          // explicit file; must exist
+  std::string default_file;  // generated when neither of the above is set and it is missing
 };
 
 struct loaded_master_key {
   key256 key{};
-  std::string origin;   // "environment", or the file path
+  std::string origin;  // "environment", or the file path
   bool generated = false;
 };
 
 // Errors: errc::invalid_input with a reason in `why` (unreadable file, not 64 hex characters,
 // file not writable).
-[[nodiscard]] result<loaded_master_key> load_master_key(const master_key_source& source,
-                                                        random_source& random, std::string& why);
+[[nodiscard]] result<loaded_master_key> load_master_key(const master_key_source& source, random_source& random,
+                                                        std::string& why);
 
 }  // namespace rekey

@@ -1,7 +1,7 @@
 #include "http/error_response.hpp"
 
-#include <boost/json/object.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <array>
@@ -25,7 +25,8 @@ error_list_entry describe_for_error_list(errc e) {
     case errc::access_token_missing:
       return {status::forbidden, "Unauthorized", denied, "Access token is missing in the request header."};
     case errc::access_token_invalid:
-      return {status::forbidden, "Unauthorized", denied, "The access token you provided is revoked, malformed or invalid."};
+      return {status::forbidden, "Unauthorized", denied,
+              "The access token you provided is revoked, malformed or invalid."};
     case errc::access_token_expired:
       return {status::forbidden, "Unauthorized", denied, "The access token you provided has expired."};
     case errc::client_secret_expired:
@@ -56,7 +57,8 @@ error_list_entry describe_for_error_list(errc e) {
     case errc::conflict:
       return {status::conflict, "Conflict", "The request conflicts with the current state of the resource.", ""};
     case errc::service_unavailable:
-      return {status::service_unavailable, "ServiceUnavailable", "Service is temporarily unavailable. Please try again.", ""};
+      return {status::service_unavailable, "ServiceUnavailable",
+              "Service is temporarily unavailable. Please try again.", ""};
     case errc::internal:
       break;
   }
@@ -80,7 +82,8 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::not_found:
       return {status::not_found, "invalid_request", "The requested resource doesn't exist"};
     case errc::service_unavailable:
-      return {status::service_unavailable, "temporarily_unavailable", "Service is temporarily unavailable. Please try again."};
+      return {status::service_unavailable, "temporarily_unavailable",
+              "Service is temporarily unavailable. Please try again."};
     case errc::internal:
       return {status::internal_server_error, "server_error", "We encountered an internal error. Please try again."};
     default:
@@ -101,7 +104,8 @@ const std::string& cached_error_list_body(errc e) {
   static const auto bodies = [] {
     std::array<std::string, all_errcs.size() + 1> out;
     for (const auto code : all_errcs) {
-      out[static_cast<std::size_t>(code)] = error_list_body(describe_for_error_list(code), describe_for_error_list(code).details);
+      out[static_cast<std::size_t>(code)] =
+          error_list_body(describe_for_error_list(code), describe_for_error_list(code).details);
     }
     return out;
   }();

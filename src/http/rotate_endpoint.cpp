@@ -1,8 +1,8 @@
 #include "http/rotate_endpoint.hpp"
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/json/parse.hpp>
 
 #include "http/error_response.hpp"
 #include "rotation/rotation_policy.hpp"
@@ -10,9 +10,7 @@
 namespace rekey::http {
 namespace {
 
-bool is_blank(std::string_view body) {
-  return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
+bool is_blank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 std::string rate_header(double rate) { return fmt::format("{}", rate); }
 
@@ -49,7 +47,8 @@ std::optional<response> rotate_endpoint::check_in_memory(request_context& ctx, a
   }
   if (!claims.scopes.has(scope_set::rotation)) return error_list_response(errc::scope_not_granted, version);
   // 4. Rate limit, fast path: only what storage would refuse too.
-  if (const auto retry_after = mirror_.refusal(claims.application_id, now)) return quota_exceeded(version, *retry_after);
+  if (const auto retry_after = mirror_.refusal(claims.application_id, now))
+    return quota_exceeded(version, *retry_after);
   return std::nullopt;
 }
 
@@ -58,8 +57,8 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
   access_claims claims;
   if (auto refused = check_in_memory(ctx, claims)) co_return std::move(*refused);
 
-  auto outcome = co_await executor_.run(
-      [this, &claims] { return rotation_.rotate(claims.application_id, claims.secret_id); });
+  auto outcome =
+      co_await executor_.run([this, &claims] { return rotation_.rotate(claims.application_id, claims.secret_id); });
   if (!outcome) co_return error_list_response(errc::service_unavailable, version);
 
   const auto& ec = outcome->error;

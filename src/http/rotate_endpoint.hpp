@@ -21,7 +21,11 @@ class rotate_endpoint {
  public:
   rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
                   rotation_service& rotation, storage_executor& executor, const clock& clock)
-      : codec_(codec), credentials_(credentials), mirror_(mirror), rotation_(rotation), executor_(executor),
+      : codec_(codec),
+        credentials_(credentials),
+        mirror_(mirror),
+        rotation_(rotation),
+        executor_(executor),
         clock_(clock) {}
 
   boost::asio::awaitable<response> handle(request_context& ctx);

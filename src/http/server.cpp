@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <functional>
@@ -89,14 +89,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
       conn->idle = true;
       lowest.expires_after(config_.idle_timeout);
-      auto [header_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
+      auto [read_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
       conn->idle = false;
-      if (!header_error) {
+      if (!read_error) {
         lowest.expires_after(config_.read_timeout);
         auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, no_throw);
-        header_error = body_error;
+        read_error = body_error;
       }
-      if (header_error == beast_http::error::body_limit || header_error == beast_http::error::header_limit) {
+      if (read_error == beast_http::error::body_limit || read_error == beast_http::error::header_limit) {
         // Answer without reading the rest of the body, then close: the stream is not in sync.
         auto res = error_list_response(errc::payload_too_large, 11);
         finish(res, new_uuid(random_), false);
@@ -104,7 +104,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         co_await beast_http::async_write(stream, res, no_throw);
         break;
       }
-      if (header_error) break;  // peer closed, timeout, malformed request: end this connection
+      if (read_error) break;  // peer closed, timeout, malformed request: end this connection
 
       const auto& req = parser.get();
       request_context ctx{req, peer, new_uuid(random_)};
@@ -217,9 +217,7 @@ std::uint16_t server::listen() {
   return acceptor.local_endpoint().port();
 }
 
-void server::start() {
-  asio::co_spawn(impl_->acceptor_.get_executor(), impl_->accept_loop(), asio::detached);
-}
+void server::start() { asio::co_spawn(impl_->acceptor_.get_executor(), impl_->accept_loop(), asio::detached); }
 
 void server::shutdown() { impl_->shutdown(); }
 

@@ -39,21 +39,21 @@ class storage_executor {
                                                    void(std::exception_ptr, value)>(
         [this](auto handler, F job) {
           auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
-          boost::asio::post(pool_, [this, handler = std::move(handler), job = std::move(job),
-                                    work = std::move(work)]() mutable {
-            value out;
-            std::exception_ptr error;
-            try {
-              out.emplace(job());
-            } catch (...) {
-              error = std::current_exception();
-            }
-            pending_.fetch_sub(1);
-            auto ex = work.get_executor();
-            boost::asio::dispatch(ex, [handler = std::move(handler), error, out = std::move(out)]() mutable {
-              std::move(handler)(error, std::move(out));
-            });
-          });
+          boost::asio::post(
+              pool_, [this, handler = std::move(handler), job = std::move(job), work = std::move(work)]() mutable {
+                value out;
+                std::exception_ptr error;
+                try {
+                  out.emplace(job());
+                } catch (...) {
+                  error = std::current_exception();
+                }
+                pending_.fetch_sub(1);
+                auto ex = work.get_executor();
+                boost::asio::dispatch(ex, [handler = std::move(handler), error, out = std::move(out)]() mutable {
+                  std::move(handler)(error, std::move(out));
+                });
+              });
         },
         boost::asio::use_awaitable, std::move(f));
   }

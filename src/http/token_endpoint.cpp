@@ -1,8 +1,8 @@
 #include "http/token_endpoint.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/error_response.hpp"
 
@@ -30,7 +30,8 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
   }
 
   const auto& grant = **answer;
-  boost::json::object body{{"access_token", grant.access_token}, {"token_type", "bearer"}, {"expires_in", grant.expires_in}};
+  boost::json::object body{
+      {"access_token", grant.access_token}, {"token_type", "bearer"}, {"expires_in", grant.expires_in}};
   if (grant.scope) body["scope"] = *grant.scope;
   if (grant.refresh_token) body["refresh_token"] = *grant.refresh_token;
   response res{status::ok, version};

@@ -14,7 +14,7 @@ inline constexpr std::string_view new_secret_notification_type = "APPLICATION_OA
 struct new_secret_notification {
   std::string application_id;
   std::string client_id;
-  std::string new_client_secret;      // plaintext: only ever sealed before it is stored
+  std::string new_client_secret;  // plaintext: only ever sealed before it is stored
   time_point new_secret_expires_at;
   time_point old_secret_expires_at;
   std::string subscription_id;

@@ -8,8 +8,8 @@ bool is_valid(const secret_record& s, time_point now) {
   return (s.state == secret_state::current || s.state == secret_state::old) && now < s.expires_at;
 }
 
-std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets,
-                                         const secret_policy_config& policy, time_point now) {
+std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,
+                                         time_point now) {
   std::vector<secret_record> changed;
   unsigned valid = 1;  // the new secret
   for (const auto& s : secrets) {
@@ -20,8 +20,10 @@ std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secre
       next.expires_at = std::min(s.expires_at, now + policy.old_secret_grace);
     }
     if (is_valid(next, now)) {
-      if (valid >= policy.max_valid_secrets) next.state = secret_state::retired;
-      else ++valid;
+      if (valid >= policy.max_valid_secrets)
+        next.state = secret_state::retired;
+      else
+        ++valid;
     }
     if (next.state != s.state || next.expires_at != s.expires_at) changed.push_back(next);
   }

@@ -14,8 +14,8 @@
 namespace rekey {
 
 // `secrets`: every secret of the application, newest first. Returns the changed records only.
-std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets,
-                                         const secret_policy_config& policy, time_point now);
+std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,
+                                         time_point now);
 
 // Valid for authentication: current or old, and not past its expiry.
 bool is_valid(const secret_record& secret, time_point now);

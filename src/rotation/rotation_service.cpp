@@ -13,8 +13,15 @@ rotation_service::rotation_service(store& storage, const clock& clock, random_so
                                    const secret_hasher& hasher, const key256& at_rest_key,
                                    credential_cache& credentials, rate_limit_mirror& mirror,
                                    const secret_policy_config& policy, const rate_limit_config& limits)
-    : storage_(storage), clock_(clock), random_(random), hasher_(hasher), at_rest_key_(at_rest_key),
-      credentials_(credentials), mirror_(mirror), policy_(policy), limits_(limits) {}
+    : storage_(storage),
+      clock_(clock),
+      random_(random),
+      hasher_(hasher),
+      at_rest_key_(at_rest_key),
+      credentials_(credentials),
+      mirror_(mirror),
+      policy_(policy),
+      limits_(limits) {}
 
 usage_plan rotation_service::plan_for(const application_record& app) const {
   return {app.rotate_rate.value_or(limits_.rotate_rate), app.rotate_burst.value_or(limits_.rotate_burst)};
@@ -83,9 +90,9 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   fresh.expires_at = now + policy_.secret_lifetime;
   if (auto r = work.secrets().insert(fresh); !r) return fail(r.error());
 
-  new_secret_notification notification{application_id,  app.client_id,         plaintext,
-                                       fresh.expires_at, old_expiry,           (*subscription)->id,
-                                       new_uuid(random_), now,                 now};
+  new_secret_notification notification{application_id,    app.client_id, plaintext,
+                                       fresh.expires_at,  old_expiry,    (*subscription)->id,
+                                       new_uuid(random_), now,           now};
   const std::string body = to_json(notification);
   outbox_record item;
   item.id = notification.notification_id;
@@ -98,7 +105,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   item.created_at = now;
   if (auto r = work.outbox().insert(item); !r) return fail(r.error());
 
-  if (auto r = work.rate_limits().save({application_id, std::string(rotate_operation), decision.after.tokens, now}); !r) {
+  if (auto r = work.rate_limits().save({application_id, std::string(rotate_operation), decision.after.tokens, now});
+      !r) {
     return fail(r.error());
   }
   if (auto r = work.commit(); !r) return fail(r.error());

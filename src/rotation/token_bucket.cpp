@@ -5,9 +5,7 @@
 
 namespace rekey {
 
-bucket_state full_bucket(const usage_plan& plan, time_point now) {
-  return {static_cast<double>(plan.burst), now};
-}
+bucket_state full_bucket(const usage_plan& plan, time_point now) { return {static_cast<double>(plan.burst), now}; }
 
 bucket_decision take_token(const bucket_state& state, const usage_plan& plan, time_point now) {
   const auto elapsed_ms = std::max<std::int64_t>(0, (now - state.updated_at).count());

@@ -23,8 +23,8 @@ struct bucket_state {
 
 struct bucket_decision {
   bool allowed = false;
-  bucket_state after;      // refilled to `now`, minus the token taken when allowed
-  millis retry_after{0};   // when refused: time until one whole token is back
+  bucket_state after;     // refilled to `now`, minus the token taken when allowed
+  millis retry_after{0};  // when refused: time until one whole token is back
 };
 
 // A bucket nobody has used yet is full.

@@ -4,10 +4,14 @@ namespace rekey {
 
 std::string_view to_string(secret_state s) {
   switch (s) {
-    case secret_state::current: return "current";
-    case secret_state::old: return "old";
-    case secret_state::retired: return "retired";
-    case secret_state::revoked: return "revoked";
+    case secret_state::current:
+      return "current";
+    case secret_state::old:
+      return "old";
+    case secret_state::retired:
+      return "retired";
+    case secret_state::revoked:
+      return "revoked";
   }
   return "unknown";
 }
@@ -21,9 +25,12 @@ std::optional<secret_state> parse_secret_state(std::string_view s) {
 
 std::string_view to_string(outbox_state s) {
   switch (s) {
-    case outbox_state::pending: return "pending";
-    case outbox_state::delivered: return "delivered";
-    case outbox_state::dead: return "dead";
+    case outbox_state::pending:
+      return "pending";
+    case outbox_state::delivered:
+      return "delivered";
+    case outbox_state::dead:
+      return "dead";
   }
   return "unknown";
 }

@@ -14,11 +14,11 @@
 namespace rekey {
 
 struct application_record {
-  std::string id;         // amzn1.sp.solution.<uuid>
+  std::string id;  // amzn1.sp.solution.<uuid>
   std::string name;
-  std::string client_id;  // amzn1.application-oa2-client.<hex>
-  std::optional<double> rotate_rate;      // usage plan override, requests/s
-  std::optional<unsigned> rotate_burst;   // usage plan override
+  std::string client_id;                 // amzn1.application-oa2-client.<hex>
+  std::optional<double> rotate_rate;     // usage plan override, requests/s
+  std::optional<unsigned> rotate_burst;  // usage plan override
   time_point created_at;
 };
 
@@ -31,10 +31,10 @@ std::string_view to_string(secret_state s);
 std::optional<secret_state> parse_secret_state(std::string_view s);
 
 struct secret_record {
-  std::string id;              // uuid
+  std::string id;  // uuid
   std::string application_id;
-  digest256 hash{};            // HMAC-SHA256 under the derived secret-hash key
-  std::string fingerprint;     // short hex of the keyed hash, for logs and the console
+  digest256 hash{};         // HMAC-SHA256 under the derived secret-hash key
+  std::string fingerprint;  // short hex of the keyed hash, for logs and the console
   secret_state state = secret_state::current;
   time_point created_at;
   time_point expires_at;
@@ -47,15 +47,15 @@ struct refresh_token_record {
 };
 
 struct destination_record {
-  std::string id;              // uuid
+  std::string id;  // uuid
   std::string application_id;
-  std::string kind;            // "embedded" (sqs and webhook come with the delivery issue)
-  std::string config_json;     // kind-specific, e.g. {"queue":"name"}
+  std::string kind;         // "embedded" (sqs and webhook come with the delivery issue)
+  std::string config_json;  // kind-specific, e.g. {"queue":"name"}
   time_point created_at;
 };
 
 struct subscription_record {
-  std::string id;              // uuid, sent as notificationMetadata.subscriptionId
+  std::string id;  // uuid, sent as notificationMetadata.subscriptionId
   std::string application_id;
   std::string notification_type;
   std::string destination_id;
@@ -67,11 +67,11 @@ std::string_view to_string(outbox_state s);
 std::optional<outbox_state> parse_outbox_state(std::string_view s);
 
 struct outbox_record {
-  std::string id;              // uuid, the notificationId
+  std::string id;  // uuid, the notificationId
   std::string application_id;
   std::string destination_id;
   std::string notification_type;
-  bytes sealed_body;           // the notification JSON, sealed with AAD "outbox:<id>"
+  bytes sealed_body;  // the notification JSON, sealed with AAD "outbox:<id>"
   outbox_state state = outbox_state::pending;
   int attempts = 0;
   time_point next_attempt_at;
@@ -80,14 +80,14 @@ struct outbox_record {
 
 struct rate_bucket_record {
   std::string application_id;
-  std::string operation;       // e.g. "rotateApplicationClientSecret"
+  std::string operation;  // e.g. "rotateApplicationClientSecret"
   double tokens = 0;
   time_point updated_at;
 };
 
 struct signing_key_record {
   std::string kid;
-  bytes sealed_key;            // sealed with AAD "signing-key:<kid>"
+  bytes sealed_key;  // sealed with AAD "signing-key:<kid>"
   time_point created_at;
 };
 

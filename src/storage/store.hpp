@@ -59,7 +59,8 @@ class notification_repository {
   [[nodiscard]] virtual result<void> put_subscription(const subscription_record& subscription) = 0;
   [[nodiscard]] virtual result<std::optional<subscription_record>> find_subscription(
       std::string_view application_id, std::string_view notification_type) = 0;
-  [[nodiscard]] virtual result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) = 0;
+  [[nodiscard]] virtual result<std::vector<subscription_record>> list_subscriptions(
+      std::string_view application_id) = 0;
 };
 
 class outbox_repository {

@@ -61,8 +61,14 @@ TEST(TokenCodec, RefusesForgeries) {
   const auto token = codec.mint(sample(t0));
   std::string flipped = token;
   flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
-  const std::string cases[] = {flipped, other.mint(sample(t0)), "", "Atc|", "Atc|k1..", "Bearer x",
-                               token.substr(0, token.size() - 2), "Atza|" + token.substr(4)};
+  const std::string cases[] = {flipped,
+                               other.mint(sample(t0)),
+                               "",
+                               "Atc|",
+                               "Atc|k1..",
+                               "Bearer x",
+                               token.substr(0, token.size() - 2),
+                               "Atza|" + token.substr(4)};
   for (const auto& bad : cases) {
     auto r = codec.verify(bad, t0);
     ASSERT_FALSE(r) << bad;

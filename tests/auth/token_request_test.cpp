@@ -30,8 +30,9 @@ TEST(TokenRequest, ReadsEveryRealClientShape) {
        "grant_type=client_credentials&client_id=" + id + "&client_secret=" + secret +
            "&scope=sellingpartnerapi%3A%3Aclient_credential%3Arotation+sellingpartnerapi%3A%3Anotifications",
        "", true, "client_credentials", id, secret, scope + " sellingpartnerapi::notifications", std::nullopt},
-      {"form with raw |", "", "grant_type=refresh_token&refresh_token=Atzr|abc-_.&client_id=" + id +
-       "&client_secret=" + secret, "", true, "refresh_token", id, secret, std::nullopt, "Atzr|abc-_."},
+      {"form with raw |", "",
+       "grant_type=refresh_token&refresh_token=Atzr|abc-_.&client_id=" + id + "&client_secret=" + secret, "", true,
+       "refresh_token", id, secret, std::nullopt, "Atzr|abc-_."},
       {"JSON with nulls", "application/json",
        R"({"grant_type":"client_credentials","client_id":")" + id + R"(","client_secret":")" + secret +
            R"(","scope":")" + scope + R"(","refresh_token":null})",
@@ -41,8 +42,8 @@ TEST(TokenRequest, ReadsEveryRealClientShape) {
       {"Basic auth", form_ct, "grant_type=client_credentials&scope=" + scope,
        // base64("id:secret") of the short values below
        "Basic aWQ6c2VjcmV0", true, "client_credentials", "id", "secret", scope, std::nullopt},
-      {"Basic agreeing with body", form_ct, "grant_type=client_credentials&client_id=id", "Basic aWQ6c2VjcmV0",
-       true, "client_credentials", "id", "secret", std::nullopt, std::nullopt},
+      {"Basic agreeing with body", form_ct, "grant_type=client_credentials&client_id=id", "Basic aWQ6c2VjcmV0", true,
+       "client_credentials", "id", "secret", std::nullopt, std::nullopt},
       {"Basic contradicting body", form_ct, "grant_type=client_credentials&client_id=other", "Basic aWQ6c2VjcmV0",
        false},
       {"Basic not base64", form_ct, "grant_type=client_credentials", "Basic !!!", false},

@@ -130,7 +130,8 @@ TEST_F(TokenServiceTest, RefreshGrant) {
 // After the limit of failures the client is throttled even with the right secret, and only
 // until the window ends.
 TEST_F(TokenServiceTest, ThrottlesRepeatedFailures) {
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(issue(client_credentials("client1", "bad")).error(), make_error_code(errc::invalid_client));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(issue(client_credentials("client1", "bad")).error(), make_error_code(errc::invalid_client));
   EXPECT_EQ(issue(client_credentials("client1", "good-secret")).error(), make_error_code(errc::slow_down));
   EXPECT_TRUE(issue(client_credentials("client2", "x")).error() == make_error_code(errc::invalid_client));
   clock_.advance(millis{60'000});

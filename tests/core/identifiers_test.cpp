@@ -15,8 +15,9 @@ namespace {
 // Each generated identifier has exactly the SPEC §2 format.
 TEST(Identifiers, MatchTheSpecFormats) {
   testing::counting_random random;
-  EXPECT_TRUE(std::regex_match(new_application_id(random),
-                               std::regex(R"(amzn1\.sp\.solution\.[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})")));
+  EXPECT_TRUE(std::regex_match(
+      new_application_id(random),
+      std::regex(R"(amzn1\.sp\.solution\.[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})")));
   EXPECT_TRUE(std::regex_match(new_client_id(random), std::regex(R"(amzn1\.application-oa2-client\.[0-9a-f]{32})")));
   EXPECT_TRUE(std::regex_match(new_client_secret(random), std::regex(R"(amzn1\.oa2-cs\.v1\.[0-9a-f]{64})")));
 }

@@ -9,8 +9,8 @@ std::string text(const bytes& b) { return {b.begin(), b.end()}; }
 
 // RFC 4648 test vectors decode, padding included; malformed input is refused.
 TEST(Base64, DecodesStandardVectors) {
-  const std::pair<const char*, const char*> cases[] = {
-      {"", ""}, {"Zg==", "f"}, {"Zm8=", "fo"}, {"Zm9v", "foo"}, {"Zm9vYg==", "foob"}, {"Zm9vYmFy", "foobar"}};
+  const std::pair<const char*, const char*> cases[] = {{"", ""},        {"Zg==", "f"},        {"Zm8=", "fo"},
+                                                       {"Zm9v", "foo"}, {"Zm9vYg==", "foob"}, {"Zm9vYmFy", "foobar"}};
   for (const auto& [encoded, plain] : cases) {
     const auto decoded = base64_decode(encoded);
     ASSERT_TRUE(decoded) << encoded;

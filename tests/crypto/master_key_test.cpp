@@ -22,7 +22,7 @@ TEST(MasterKey, GeneratesOnceWithMode0600) {
   const auto first = load_master_key(source, random, why);
   ASSERT_TRUE(first) << why;
   EXPECT_TRUE(first->generated);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(dir.file("master.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
   const auto second = load_master_key(source, random, why);

@@ -1,7 +1,7 @@
 #include "http/error_response.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <set>
 
@@ -48,7 +48,8 @@ TEST(ErrorResponse, RotateAnswersMatchTheSpec) {
       {errc::payload_too_large, 413, "InvalidRequest", "The request size exceeded the maximum accepted size.", ""},
       {errc::unsupported_format, 415, "InvalidRequest", "The request payload is in an unsupported format.", ""},
       {errc::access_token_missing, 403, "Unauthorized", denied, "Access token is missing in the request header."},
-      {errc::access_token_invalid, 403, "Unauthorized", denied, "The access token you provided is revoked, malformed or invalid."},
+      {errc::access_token_invalid, 403, "Unauthorized", denied,
+       "The access token you provided is revoked, malformed or invalid."},
       {errc::access_token_expired, 403, "Unauthorized", denied, "The access token you provided has expired."},
       {errc::client_secret_expired, 403, "Unauthorized", denied, "The LWA secret token you provided has expired."},
       {errc::scope_not_granted, 403, "Unauthorized", denied, ""},
@@ -59,7 +60,8 @@ TEST(ErrorResponse, RotateAnswersMatchTheSpec) {
        ""},
       {errc::not_found, 404, "NotFound", "The requested resource doesn't exist.", ""},
       {errc::internal, 500, "InternalFailure", "We encountered an internal error. Please try again.", ""},
-      {errc::service_unavailable, 503, "ServiceUnavailable", "Service is temporarily unavailable. Please try again.", ""},
+      {errc::service_unavailable, 503, "ServiceUnavailable", "Service is temporarily unavailable. Please try again.",
+       ""},
   };
   for (const auto& row : rows) {
     const auto res = error_list_response(row.e, 11);

@@ -1,16 +1,22 @@
 #include "rotation/new_secret_notification.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace rekey {
 namespace {
 
 // The notification has exactly the SPEC §5 envelope and payload, with camelCase keys.
 TEST(NewSecretNotification, MatchesTheSpecEnvelope) {
-  const new_secret_notification n{"amzn1.sp.solution.a", "amzn1.application-oa2-client.c", "amzn1.oa2-cs.v1.s",
-                                  from_epoch_ms(1'720'476'557'198), from_epoch_ms(1'705'529'357'180), "sub-1",
-                                  "note-1", from_epoch_ms(1'704'924'557'456), from_epoch_ms(1'704'924'558'706)};
+  const new_secret_notification n{"amzn1.sp.solution.a",
+                                  "amzn1.application-oa2-client.c",
+                                  "amzn1.oa2-cs.v1.s",
+                                  from_epoch_ms(1'720'476'557'198),
+                                  from_epoch_ms(1'705'529'357'180),
+                                  "sub-1",
+                                  "note-1",
+                                  from_epoch_ms(1'704'924'557'456),
+                                  from_epoch_ms(1'704'924'558'706)};
   const auto v = boost::json::parse(to_json(n)).as_object();
   EXPECT_EQ(v.at("notificationVersion"), "1.0");
   EXPECT_EQ(v.at("notificationType"), "APPLICATION_OAUTH_CLIENT_NEW_SECRET");

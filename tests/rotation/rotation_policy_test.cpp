@@ -17,7 +17,8 @@ secret_record s(const std::string& id, secret_state state, time_point expires) {
 }
 
 const secret_record* find(const std::vector<secret_record>& v, const std::string& id) {
-  for (const auto& r : v) if (r.id == id) return &r;
+  for (const auto& r : v)
+    if (r.id == id) return &r;
   return nullptr;
 }
 

@@ -1,7 +1,7 @@
 #include "rotation/rotation_service.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "crypto/aes_gcm.hpp"
 #include "crypto/openssl_random.hpp"
@@ -26,9 +26,7 @@ struct snapshot {
 
 class RotationServiceTest : public ::testing::Test {
  protected:
-  RotationServiceTest() {
-    create_app("app1", std::nullopt, std::nullopt, true);
-  }
+  RotationServiceTest() { create_app("app1", std::nullopt, std::nullopt, true); }
 
   void create_app(const std::string& id, std::optional<double> rate, std::optional<unsigned> burst, bool enrolled) {
     auto w = *store_.begin();
@@ -84,8 +82,8 @@ class RotationServiceTest : public ::testing::Test {
   secret_hasher hasher_{master_};
   credential_cache credentials_;
   rate_limit_mirror mirror_;
-  rotation_service service_{store_, clock_, random_, hasher_, at_rest_, credentials_, mirror_,
-                            secret_policy_config{}, rate_limit_config{}};
+  rotation_service service_{
+      store_, clock_, random_, hasher_, at_rest_, credentials_, mirror_, secret_policy_config{}, rate_limit_config{}};
 };
 
 // A rotation writes a new current secret, demotes the old one with the grace expiry, debits

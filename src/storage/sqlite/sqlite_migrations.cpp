@@ -103,7 +103,8 @@ result<void> migrate_sqlite(sqlite_connection& db) {
     auto applied = db.exec(migrations[i]);
     if (applied) {
       auto& record = db.prepare(
-          "INSERT INTO schema_migrations(version, applied_at) VALUES (?1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+          "INSERT INTO schema_migrations(version, applied_at) VALUES (?1, CAST((julianday('now') - 2440587.5) * "
+          "86400000 AS INTEGER))");
       auto done = record.bind(1, version).step();
       record.reset();
       if (!done) applied = done.error();

@@ -127,28 +127,37 @@ class sqlite_unit_of_work final : public unit_of_work,
         "INSERT INTO applications(id, name, client_id, rotate_rate, rotate_burst, created_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     q.bind(1, a.id).bind(2, a.name).bind(3, a.client_id).bind(6, to_epoch_ms(a.created_at));
-    if (a.rotate_rate) q.bind(4, *a.rotate_rate); else q.bind_null(4);
-    if (a.rotate_burst) q.bind(5, static_cast<std::int64_t>(*a.rotate_burst)); else q.bind_null(5);
+    if (a.rotate_rate)
+      q.bind(4, *a.rotate_rate);
+    else
+      q.bind_null(4);
+    if (a.rotate_burst)
+      q.bind(5, static_cast<std::int64_t>(*a.rotate_burst));
+    else
+      q.bind_null(5);
     return run(q);
   }
 
   result<std::optional<application_record>> find(std::string_view id) override {
-    auto& q = db_.prepare("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
-                          " FROM applications WHERE id = ?1");
+    auto& q = db_.prepare(
+        "SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+        " FROM applications WHERE id = ?1");
     q.bind(1, id);
     return first<application_record>(q, read_application);
   }
 
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override {
-    auto& q = db_.prepare("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
-                          " FROM applications WHERE client_id = ?1");
+    auto& q = db_.prepare(
+        "SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+        " FROM applications WHERE client_id = ?1");
     q.bind(1, client_id);
     return first<application_record>(q, read_application);
   }
 
   result<std::vector<application_record>> list() override {
-    auto& q = db_.prepare("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
-                          " FROM applications ORDER BY created_at, id");
+    auto& q = db_.prepare(
+        "SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+        " FROM applications ORDER BY created_at, id");
     return collect<application_record>(q, read_application);
   }
 
@@ -157,8 +166,12 @@ class sqlite_unit_of_work final : public unit_of_work,
     auto& q = db_.prepare(
         "INSERT INTO client_secrets(id, application_id, secret_hash, fingerprint, state, created_at, expires_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    q.bind(1, s.id).bind(2, s.application_id).bind(3, std::span<const std::uint8_t>(s.hash))
-        .bind(4, s.fingerprint).bind(5, to_string(s.state)).bind(6, to_epoch_ms(s.created_at))
+    q.bind(1, s.id)
+        .bind(2, s.application_id)
+        .bind(3, std::span<const std::uint8_t>(s.hash))
+        .bind(4, s.fingerprint)
+        .bind(5, to_string(s.state))
+        .bind(6, to_epoch_ms(s.created_at))
         .bind(7, to_epoch_ms(s.expires_at));
     return run(q);
   }
@@ -209,8 +222,9 @@ class sqlite_unit_of_work final : public unit_of_work,
   }
 
   result<std::vector<destination_record>> list_destinations(std::string_view application_id) override {
-    auto& q = db_.prepare("SELECT id, application_id, kind, config, created_at FROM destinations"
-                          " WHERE application_id = ?1 ORDER BY created_at, id");
+    auto& q = db_.prepare(
+        "SELECT id, application_id, kind, config, created_at FROM destinations"
+        " WHERE application_id = ?1 ORDER BY created_at, id");
     q.bind(1, application_id);
     return collect<destination_record>(q, read_destination);
   }
@@ -221,22 +235,27 @@ class sqlite_unit_of_work final : public unit_of_work,
         " VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT(application_id, notification_type) DO UPDATE SET"
         " id = excluded.id, destination_id = excluded.destination_id, created_at = excluded.created_at");
-    q.bind(1, s.id).bind(2, s.application_id).bind(3, s.notification_type).bind(4, s.destination_id)
+    q.bind(1, s.id)
+        .bind(2, s.application_id)
+        .bind(3, s.notification_type)
+        .bind(4, s.destination_id)
         .bind(5, to_epoch_ms(s.created_at));
     return run(q);
   }
 
   result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
                                                                std::string_view type) override {
-    auto& q = db_.prepare("SELECT id, application_id, notification_type, destination_id, created_at"
-                          " FROM subscriptions WHERE application_id = ?1 AND notification_type = ?2");
+    auto& q = db_.prepare(
+        "SELECT id, application_id, notification_type, destination_id, created_at"
+        " FROM subscriptions WHERE application_id = ?1 AND notification_type = ?2");
     q.bind(1, application_id).bind(2, type);
     return first<subscription_record>(q, read_subscription);
   }
 
   result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override {
-    auto& q = db_.prepare("SELECT id, application_id, notification_type, destination_id, created_at"
-                          " FROM subscriptions WHERE application_id = ?1 ORDER BY notification_type");
+    auto& q = db_.prepare(
+        "SELECT id, application_id, notification_type, destination_id, created_at"
+        " FROM subscriptions WHERE application_id = ?1 ORDER BY notification_type");
     q.bind(1, application_id);
     return collect<subscription_record>(q, read_subscription);
   }
@@ -246,9 +265,14 @@ class sqlite_unit_of_work final : public unit_of_work,
     auto& q = db_.prepare(
         "INSERT INTO outbox(id, application_id, destination_id, notification_type, sealed_body, state,"
         " attempts, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    q.bind(1, o.id).bind(2, o.application_id).bind(3, o.destination_id).bind(4, o.notification_type)
-        .bind(5, std::span<const std::uint8_t>(o.sealed_body)).bind(6, to_string(o.state))
-        .bind(7, static_cast<std::int64_t>(o.attempts)).bind(8, to_epoch_ms(o.next_attempt_at))
+    q.bind(1, o.id)
+        .bind(2, o.application_id)
+        .bind(3, o.destination_id)
+        .bind(4, o.notification_type)
+        .bind(5, std::span<const std::uint8_t>(o.sealed_body))
+        .bind(6, to_string(o.state))
+        .bind(7, static_cast<std::int64_t>(o.attempts))
+        .bind(8, to_epoch_ms(o.next_attempt_at))
         .bind(9, to_epoch_ms(o.created_at));
     return run(q);
   }
@@ -262,10 +286,10 @@ class sqlite_unit_of_work final : public unit_of_work,
   }
 
   // --- rate limits
-  result<std::optional<rate_bucket_record>> find(std::string_view application_id,
-                                                 std::string_view operation) override {
-    auto& q = db_.prepare("SELECT application_id, operation, tokens, updated_at FROM rate_buckets"
-                          " WHERE application_id = ?1 AND operation = ?2");
+  result<std::optional<rate_bucket_record>> find(std::string_view application_id, std::string_view operation) override {
+    auto& q = db_.prepare(
+        "SELECT application_id, operation, tokens, updated_at FROM rate_buckets"
+        " WHERE application_id = ?1 AND operation = ?2");
     q.bind(1, application_id).bind(2, operation);
     return first<rate_bucket_record>(q, [](const sqlite_statement& r) {
       return rate_bucket_record{r.text(0), r.text(1), r.real(2), from_epoch_ms(r.int64(3))};
@@ -275,7 +299,8 @@ class sqlite_unit_of_work final : public unit_of_work,
   result<void> save(const rate_bucket_record& b) override {
     auto& q = db_.prepare(
         "INSERT INTO rate_buckets(application_id, operation, tokens, updated_at) VALUES (?1, ?2, ?3, ?4)"
-        " ON CONFLICT(application_id, operation) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at");
+        " ON CONFLICT(application_id, operation) DO UPDATE SET tokens = excluded.tokens, updated_at = "
+        "excluded.updated_at");
     q.bind(1, b.application_id).bind(2, b.operation).bind(3, b.tokens).bind(4, to_epoch_ms(b.updated_at));
     return run(q);
   }
@@ -302,8 +327,9 @@ class sqlite_unit_of_work final : public unit_of_work,
   }
 
   result<void> put_setting(std::string_view name, std::string_view value) override {
-    auto& q = db_.prepare("INSERT INTO settings(name, value) VALUES (?1, ?2)"
-                          " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    auto& q = db_.prepare(
+        "INSERT INTO settings(name, value) VALUES (?1, ?2)"
+        " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     q.bind(1, name).bind(2, value);
     return run(q);
   }
