@@ -69,7 +69,8 @@ void prepare_data_dir(const std::string& dir) {
 }
 
 // --dev: the demo application, created once, enrolled with an embedded queue.
-void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url) {
+void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url,
+                             const std::string& admin_token_file) {
   constexpr std::string_view marker = "dev_demo_application";
   std::optional<std::string> existing;
   {
@@ -97,6 +98,7 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
   client id:      {1}
   client secret:  {2}
   (the secret is shown once; rekey keeps only a keyed hash of it)
+  admin token:    {4} (the rekey CLI reads it from there)
 
 Try it:
   export CLIENT_ID={1} CLIENT_SECRET={2}
@@ -106,7 +108,7 @@ Try it:
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 204
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 429
 )TXT",
-             created.app.id, created.app.client_id, created.client_secret, base_url);
+             created.app.id, created.app.client_id, created.client_secret, base_url, admin_token_file);
 }
 
 }  // namespace
@@ -184,7 +186,7 @@ int run_service(const config& cfg) {
 
   const auto port = server.listen();
   const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);
-  if (cfg.dev) ensure_demo_application(storage, admin, base_url);
+  if (cfg.dev) ensure_demo_application(storage, admin, base_url, admin_token_file);
   server.start();
 
   asio::signal_set signals(pool.main(), SIGINT, SIGTERM);

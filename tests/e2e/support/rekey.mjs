@@ -4,8 +4,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const BIN = process.env.REKEY_BIN ?? path.resolve(import.meta.dirname, '../../../build/src/app/rekey');
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const BIN = process.env.REKEY_BIN ?? path.resolve(here, '../../../build/src/app/rekey');
 export const ROTATION_SCOPE = 'sellingpartnerapi::client_credential:rotation';
 export const NEW_SECRET = 'APPLICATION_OAUTH_CLIENT_NEW_SECRET';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
