@@ -8,9 +8,9 @@ bool is_valid(const secret_record& s, time_point now) {
   return (s.state == secret_state::current || s.state == secret_state::old) && now < s.expires_at;
 }
 
-std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,
-                                         time_point now) {
-  std::vector<secret_record> changed;
+rotation_plan plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,
+                            time_point now) {
+  rotation_plan plan{{}, now};
   unsigned valid = 1;  // the new secret
   for (const auto& s : secrets) {
     if (s.state != secret_state::current && s.state != secret_state::old) continue;
@@ -25,9 +25,10 @@ std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secre
       else
         ++valid;
     }
-    if (next.state != s.state || next.expires_at != s.expires_at) changed.push_back(next);
+    if (s.state == secret_state::current && is_valid(next, now)) plan.previous_secret_expires_at = next.expires_at;
+    if (next.state != s.state || next.expires_at != s.expires_at) plan.changed.push_back(next);
   }
-  return changed;
+  return plan;
 }
 
 }  // namespace rekey

@@ -13,9 +13,16 @@
 
 namespace rekey {
 
-// `secrets`: every secret of the application, newest first. Returns the changed records only.
-std::vector<secret_record> plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,
-                                         time_point now);
+struct rotation_plan {
+  std::vector<secret_record> changed;  // only the records that change
+  // When the previous current secret stops working: its new expiry if it stays valid, else
+  // `now`. This is the notification's oldClientSecretExpiryTime.
+  time_point previous_secret_expires_at;
+};
+
+// `secrets`: every secret of the application, newest first.
+rotation_plan plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,
+                            time_point now);
 
 // Valid for authentication: current or old, and not past its expiry.
 bool is_valid(const secret_record& secret, time_point now);

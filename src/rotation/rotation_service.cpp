@@ -71,11 +71,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   if (!*subscription) return fail(errc::not_enrolled);
 
   // Step 6: the rotation itself.
-  auto changes = plan_rotation(secrets, policy_, now);
-  time_point old_expiry = now;
-  for (const auto& s : secrets) {
-    if (s.state == secret_state::current) old_expiry = std::min(s.expires_at, now + policy_.old_secret_grace);
-  }
+  const auto plan = plan_rotation(secrets, policy_, now);
+  const auto& changes = plan.changed;
   for (const auto& changed : changes) {
     if (auto r = work.secrets().update(changed); !r) return fail(r.error());
   }
@@ -90,9 +87,15 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   fresh.expires_at = now + policy_.secret_lifetime;
   if (auto r = work.secrets().insert(fresh); !r) return fail(r.error());
 
-  new_secret_notification notification{application_id,    app.client_id, plaintext,
-                                       fresh.expires_at,  old_expiry,    (*subscription)->id,
-                                       new_uuid(random_), now,           now};
+  new_secret_notification notification{application_id,
+                                       app.client_id,
+                                       plaintext,
+                                       fresh.expires_at,
+                                       plan.previous_secret_expires_at,
+                                       (*subscription)->id,
+                                       new_uuid(random_),
+                                       now,
+                                       now};
   const std::string body = to_json(notification);
   outbox_record item;
   item.id = notification.notification_id;

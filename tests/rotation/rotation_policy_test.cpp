@@ -25,12 +25,12 @@ const secret_record* find(const std::vector<secret_record>& v, const std::string
 // The current secret becomes old with expiry min(own expiry, now + grace).
 TEST(RotationPolicy, CurrentBecomesOldWithGrace) {
   secret_policy_config policy;
-  auto changes = plan_rotation({s("a", secret_state::current, t0 + 180 * day)}, policy, t0);
+  auto changes = plan_rotation({s("a", secret_state::current, t0 + 180 * day)}, policy, t0).changed;
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].state, secret_state::old);
   EXPECT_EQ(changes[0].expires_at, t0 + 7 * day);
   // A current secret that dies sooner keeps its own expiry.
-  changes = plan_rotation({s("a", secret_state::current, t0 + 2 * day)}, policy, t0);
+  changes = plan_rotation({s("a", secret_state::current, t0 + 2 * day)}, policy, t0).changed;
   EXPECT_EQ(changes[0].expires_at, t0 + 2 * day);
 }
 
@@ -40,14 +40,14 @@ TEST(RotationPolicy, MaxValidSecretsTwoAndThree) {
   const std::vector<secret_record> secrets{s("b", secret_state::current, t0 + 180 * day),
                                            s("a", secret_state::old, t0 + 3 * day)};
   secret_policy_config two;
-  auto changes = plan_rotation(secrets, two, t0);
+  auto changes = plan_rotation(secrets, two, t0).changed;
   ASSERT_NE(find(changes, "a"), nullptr);
   EXPECT_EQ(find(changes, "a")->state, secret_state::retired);
   EXPECT_EQ(find(changes, "b")->state, secret_state::old);
 
   secret_policy_config three;
   three.max_valid_secrets = 3;
-  changes = plan_rotation(secrets, three, t0);
+  changes = plan_rotation(secrets, three, t0).changed;
   EXPECT_EQ(find(changes, "a"), nullptr);  // unchanged: still old and valid
   EXPECT_EQ(find(changes, "b")->state, secret_state::old);
 }
@@ -58,12 +58,12 @@ TEST(RotationPolicy, IgnoresDeadSecretsAndCanRetireImmediately) {
   const std::vector<secret_record> secrets{s("c", secret_state::current, t0 + 180 * day),
                                            s("b", secret_state::old, t0 - millis{1}),
                                            s("a", secret_state::revoked, t0 + day)};
-  auto changes = plan_rotation(secrets, secret_policy_config{}, t0);
+  auto changes = plan_rotation(secrets, secret_policy_config{}, t0).changed;
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].id, "c");
   secret_policy_config one;
   one.max_valid_secrets = 1;
-  changes = plan_rotation(secrets, one, t0);
+  changes = plan_rotation(secrets, one, t0).changed;
   EXPECT_EQ(find(changes, "c")->state, secret_state::retired);
 }
 
@@ -73,6 +73,17 @@ TEST(RotationPolicy, ValidityBoundary) {
   EXPECT_TRUE(is_valid(secret, t0 - millis{1}));
   EXPECT_FALSE(is_valid(secret, t0));
   EXPECT_FALSE(is_valid(s("r", secret_state::retired, t0 + day), t0));
+}
+
+// The notification's old-secret expiry: the grace expiry while the previous secret stays valid,
+// and `now` when max_valid_secrets = 1 retires it at once.
+TEST(RotationPolicy, PreviousSecretExpiryForTheNotification) {
+  const std::vector<secret_record> secrets{s("a", secret_state::current, t0 + 180 * day)};
+  EXPECT_EQ(plan_rotation(secrets, secret_policy_config{}, t0).previous_secret_expires_at, t0 + 7 * day);
+  secret_policy_config one;
+  one.max_valid_secrets = 1;
+  EXPECT_EQ(plan_rotation(secrets, one, t0).previous_secret_expires_at, t0);
+  EXPECT_EQ(plan_rotation({}, secret_policy_config{}, t0).previous_secret_expires_at, t0);
 }
 
 }  // namespace
