@@ -6,6 +6,7 @@
 #include <openssl/hmac.h>
 #include <openssl/params.h>
 
+#include <array>
 #include <stdexcept>
 
 namespace rekey {
@@ -54,6 +55,21 @@ digest256 sha256(std::span<const std::uint8_t> data) {
     throw std::runtime_error("OpenSSL: SHA-256 failed");
   }
   return out;
+}
+
+std::string md5_hex(std::string_view data) {
+  std::array<std::uint8_t, 16> out{};
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_md5(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL: MD5 failed");
+  }
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string hex;
+  for (auto b : out) {
+    hex.push_back(digits[b >> 4]);
+    hex.push_back(digits[b & 0x0f]);
+  }
+  return hex;
 }
 
 bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {

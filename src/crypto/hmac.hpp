@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "crypto/bytes.hpp"
@@ -32,6 +33,8 @@ class hmac_key {
 // One-shot HMAC-SHA256 for cold paths (SigV4 key chains, key derivation checks).
 digest256 hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data);
 digest256 sha256(std::span<const std::uint8_t> data);
+// Lowercase hex MD5 — only for SQS's MD5OfBody checksums, never for security.
+std::string md5_hex(std::string_view data);
 
 // True when a and b have the same length and bytes; time depends only on the length.
 bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
