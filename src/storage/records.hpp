@@ -91,4 +91,36 @@ struct signing_key_record {
   time_point created_at;
 };
 
+// A key for the embedded SQS-compatible queue, scoped to one account's queues. The secret is
+// needed in plaintext to check SigV4 signatures, so it is sealed (AAD "access-key:<id>").
+struct access_key_record {
+  std::string id;       // the AWS access key id, e.g. AKRK…
+  std::string account;  // 12 digits
+  bytes sealed_secret;
+  time_point created_at;
+};
+
+struct queue_record {
+  std::string account;
+  std::string name;
+  millis visibility_timeout{30'000};
+  millis retention{4LL * 86'400'000};
+  time_point created_at;
+};
+
+struct message_record {
+  std::string id;  // MessageId, a uuid
+  std::string account;
+  std::string queue;
+  bytes sealed_body;  // AAD "message:<id>"
+  std::string md5_of_body;
+  std::string sender_id;  // the access key id that sent it
+  time_point sent_at;
+  time_point visible_at;  // hidden until then (visibility timeout)
+  int receive_count = 0;
+  std::optional<time_point> first_received_at;
+  std::string receipt_handle;  // of the latest receive; empty before the first
+  time_point expires_at;       // sent_at + the queue's retention
+};
+
 }  // namespace rekey

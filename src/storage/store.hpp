@@ -89,6 +89,49 @@ class key_repository {
   [[nodiscard]] virtual result<void> put_setting(std::string_view name, std::string_view value) = 0;
 };
 
+class access_key_repository {
+ public:
+  virtual ~access_key_repository() = default;
+  [[nodiscard]] virtual result<void> insert(const access_key_record& key) = 0;
+  [[nodiscard]] virtual result<std::optional<access_key_record>> find(std::string_view id) = 0;
+  [[nodiscard]] virtual result<std::vector<access_key_record>> list() = 0;
+};
+
+// The embedded SQS-compatible queue: queues and their messages, per account.
+class queue_repository {
+ public:
+  virtual ~queue_repository() = default;
+  // errc::conflict when the queue exists.
+  [[nodiscard]] virtual result<void> insert_queue(const queue_record& queue) = 0;
+  [[nodiscard]] virtual result<std::optional<queue_record>> find_queue(std::string_view account,
+                                                                       std::string_view name) = 0;
+  [[nodiscard]] virtual result<std::vector<queue_record>> list_queues(std::string_view account,
+                                                                      std::string_view name_prefix) = 0;
+  // Deletes the queue and its messages; false when there was no such queue.
+  [[nodiscard]] virtual result<bool> delete_queue(std::string_view account, std::string_view name) = 0;
+  [[nodiscard]] virtual result<void> purge(std::string_view account, std::string_view name) = 0;
+
+  [[nodiscard]] virtual result<void> insert_message(const message_record& message) = 0;
+  // Messages visible and not expired at `now`, oldest first, at most `max`.
+  [[nodiscard]] virtual result<std::vector<message_record>> visible_messages(std::string_view account,
+                                                                             std::string_view queue, time_point now,
+                                                                             int max) = 0;
+  // Writes visible_at, receive_count, first_received_at and receipt_handle.
+  [[nodiscard]] virtual result<void> update_message(const message_record& message) = 0;
+  [[nodiscard]] virtual result<std::optional<message_record>> find_by_receipt(std::string_view account,
+                                                                              std::string_view queue,
+                                                                              std::string_view receipt_handle) = 0;
+  [[nodiscard]] virtual result<void> delete_message(std::string_view id) = 0;
+  struct counts {
+    std::int64_t visible = 0;
+    std::int64_t in_flight = 0;
+  };
+  [[nodiscard]] virtual result<counts> count_messages(std::string_view account, std::string_view queue,
+                                                      time_point now) = 0;
+  // Removes messages past their retention; returns how many.
+  [[nodiscard]] virtual result<std::int64_t> delete_expired(time_point now) = 0;
+};
+
 class unit_of_work {
  public:
   virtual ~unit_of_work() = default;  // rolls back unless commit() succeeded
@@ -99,6 +142,8 @@ class unit_of_work {
   virtual outbox_repository& outbox() = 0;
   virtual rate_limit_repository& rate_limits() = 0;
   virtual key_repository& keys() = 0;
+  virtual access_key_repository& access_keys() = 0;
+  virtual queue_repository& queues() = 0;
   [[nodiscard]] virtual result<void> commit() = 0;
 };
 

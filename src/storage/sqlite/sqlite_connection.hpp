@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/errc.hpp"
 
@@ -66,6 +68,40 @@ class sqlite_connection {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<sqlite_statement>> statements_;
 };
+
+// Runs a statement that returns no rows.
+inline result<void> run(sqlite_statement& q) {
+  auto r = q.step();
+  q.reset();
+  if (!r) return r.error();
+  return {};
+}
+
+// Collects every row of q through read(q).
+template <class T, class Read>
+result<std::vector<T>> collect(sqlite_statement& q, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    auto r = q.step();
+    if (!r) {
+      q.reset();
+      return r.error();
+    }
+    if (!*r) break;
+    out.push_back(read(q));
+  }
+  q.reset();
+  return out;
+}
+
+// The first row of q through read(q), if any.
+template <class T, class Read>
+result<std::optional<T>> first(sqlite_statement& q, Read read) {
+  auto rows = collect<T>(q, read);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>{};
+  return std::optional<T>{std::move(rows->front())};
+}
 
 // Maps an SQLite result code to errc (busy/locked/io → service_unavailable,
 // constraint → conflict, else internal) and logs the database's message.

@@ -79,6 +79,41 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 )sql",
+    // 2: the embedded SQS-compatible queue and its access keys.
+    R"sql(
+CREATE TABLE access_keys (
+  id            TEXT PRIMARY KEY,
+  account       TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE queues (
+  account               TEXT NOT NULL,
+  name                  TEXT NOT NULL,
+  visibility_timeout_ms INTEGER NOT NULL,
+  retention_ms          INTEGER NOT NULL,
+  created_at            INTEGER NOT NULL,
+  PRIMARY KEY (account, name)
+);
+CREATE TABLE messages (
+  id                TEXT PRIMARY KEY,
+  account           TEXT NOT NULL,
+  queue             TEXT NOT NULL,
+  sealed_body       BLOB NOT NULL,
+  md5_of_body       TEXT NOT NULL,
+  sender_id         TEXT NOT NULL,
+  sent_at           INTEGER NOT NULL,
+  visible_at        INTEGER NOT NULL,
+  receive_count     INTEGER NOT NULL,
+  first_received_at INTEGER,
+  receipt_handle    TEXT NOT NULL,
+  expires_at        INTEGER NOT NULL,
+  FOREIGN KEY (account, queue) REFERENCES queues(account, name) ON DELETE CASCADE
+);
+CREATE INDEX messages_visible ON messages(account, queue, visible_at, sent_at);
+CREATE INDEX messages_receipt ON messages(receipt_handle);
+CREATE INDEX messages_expiry ON messages(expires_at);
+)sql",
 };
 
 }  // namespace

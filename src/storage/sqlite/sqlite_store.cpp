@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "storage/sqlite/sqlite_migrations.hpp"
+#include "storage/sqlite/sqlite_queues.hpp"
 
 namespace rekey {
 namespace {
@@ -11,39 +12,6 @@ digest256 to_digest(std::span<const std::uint8_t> blob) {
   digest256 d{};
   if (blob.size() == d.size()) std::copy(blob.begin(), blob.end(), d.begin());
   return d;
-}
-
-// Runs a statement that returns no rows.
-result<void> run(sqlite_statement& q) {
-  auto r = q.step();
-  q.reset();
-  if (!r) return r.error();
-  return {};
-}
-
-// Collects every row of q through read(q).
-template <class T, class Read>
-result<std::vector<T>> collect(sqlite_statement& q, Read read) {
-  std::vector<T> out;
-  for (;;) {
-    auto r = q.step();
-    if (!r) {
-      q.reset();
-      return r.error();
-    }
-    if (!*r) break;
-    out.push_back(read(q));
-  }
-  q.reset();
-  return out;
-}
-
-template <class T, class Read>
-result<std::optional<T>> first(sqlite_statement& q, Read read) {
-  auto rows = collect<T>(q, read);
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<T>{};
-  return std::optional<T>{std::move(rows->front())};
 }
 
 application_record read_application(const sqlite_statement& q) {
@@ -102,7 +70,7 @@ class sqlite_unit_of_work final : public unit_of_work,
                                   rate_limit_repository,
                                   key_repository {
  public:
-  explicit sqlite_unit_of_work(sqlite_connection& db) : db_(db) {}
+  explicit sqlite_unit_of_work(sqlite_connection& db) : db_(db), access_keys_(db), queues_(db) {}
   ~sqlite_unit_of_work() override {
     if (!committed_) (void)db_.exec("ROLLBACK");
   }
@@ -114,6 +82,8 @@ class sqlite_unit_of_work final : public unit_of_work,
   outbox_repository& outbox() override { return *this; }
   rate_limit_repository& rate_limits() override { return *this; }
   key_repository& keys() override { return *this; }
+  access_key_repository& access_keys() override { return access_keys_; }
+  queue_repository& queues() override { return queues_; }
 
   result<void> commit() override {
     auto r = db_.exec("COMMIT");
@@ -336,6 +306,8 @@ class sqlite_unit_of_work final : public unit_of_work,
 
  private:
   sqlite_connection& db_;
+  sqlite_access_keys access_keys_;
+  sqlite_queues queues_;
   bool committed_ = false;
 };
 
