@@ -41,6 +41,22 @@ class rekey_category_impl final : public boost::system::error_category {
         return "quota exceeded";
       case errc::not_enrolled:
         return "application not enrolled for rotation notification";
+      case errc::sqs_missing_authentication:
+        return "SQS: missing authentication";
+      case errc::sqs_invalid_client_token_id:
+        return "SQS: unknown access key";
+      case errc::sqs_signature_does_not_match:
+        return "SQS: signature does not match";
+      case errc::sqs_queue_does_not_exist:
+        return "SQS: queue does not exist";
+      case errc::sqs_receipt_handle_invalid:
+        return "SQS: receipt handle invalid";
+      case errc::sqs_invalid_parameter:
+        return "SQS: invalid parameter";
+      case errc::sqs_missing_parameter:
+        return "SQS: missing parameter";
+      case errc::sqs_invalid_action:
+        return "SQS: invalid action";
       case errc::not_found:
         return "not found";
       case errc::admin_unauthorized:

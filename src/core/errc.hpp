@@ -29,6 +29,15 @@ enum class errc {
   scope_not_granted,      // valid token without the rotation scope
   quota_exceeded,         // rate limit bucket empty
   not_enrolled,           // no destination subscribed to APPLICATION_OAUTH_CLIENT_NEW_SECRET
+  // The embedded SQS-compatible queue (SPEC §6).
+  sqs_missing_authentication,    // no SigV4 Authorization header
+  sqs_invalid_client_token_id,   // unknown access key id
+  sqs_signature_does_not_match,  // wrong signature, or x-amz-date outside the skew window
+  sqs_queue_does_not_exist,      // unknown queue, or another account's
+  sqs_receipt_handle_invalid,
+  sqs_invalid_parameter,  // a parameter out of range or malformed
+  sqs_missing_parameter,
+  sqs_invalid_action,  // unknown X-Amz-Target operation
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
   admin_unauthorized,   // admin call without a valid admin token
@@ -55,6 +64,14 @@ inline constexpr std::array all_errcs{
     errc::scope_not_granted,
     errc::quota_exceeded,
     errc::not_enrolled,
+    errc::sqs_missing_authentication,
+    errc::sqs_invalid_client_token_id,
+    errc::sqs_signature_does_not_match,
+    errc::sqs_queue_does_not_exist,
+    errc::sqs_receipt_handle_invalid,
+    errc::sqs_invalid_parameter,
+    errc::sqs_missing_parameter,
+    errc::sqs_invalid_action,
     errc::not_found,
     errc::admin_unauthorized,
     errc::invalid_input,
@@ -62,6 +79,8 @@ inline constexpr std::array all_errcs{
     errc::service_unavailable,
     errc::internal,
 };
+// Values run from 1 to errc::internal without gaps, and every one is listed above.
+static_assert(all_errcs.size() == static_cast<std::size_t>(errc::internal) && all_errcs.back() == errc::internal);
 
 const boost::system::error_category& rekey_category() noexcept;
 

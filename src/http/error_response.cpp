@@ -41,7 +41,17 @@ error_list_entry describe_for_error_list(errc e) {
               "preference in Developer console.",
               ""};
     case errc::not_found:
+    case errc::sqs_queue_does_not_exist:
+    case errc::sqs_invalid_action:
       return {status::not_found, "NotFound", "The requested resource doesn't exist.", ""};
+    case errc::sqs_missing_authentication:
+    case errc::sqs_invalid_client_token_id:
+    case errc::sqs_signature_does_not_match:
+      return {status::forbidden, "Unauthorized", denied, ""};
+    case errc::sqs_receipt_handle_invalid:
+    case errc::sqs_invalid_parameter:
+    case errc::sqs_missing_parameter:
+      return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
       return {status::unauthorized, "Unauthorized", denied, "The admin token is missing or invalid."};
     case errc::invalid_input:
@@ -119,6 +129,55 @@ response error_list_response(errc e, unsigned version, std::string_view details_
   response res{entry.http_status, version};
   res.set(beast_http::field::content_type, json_type);
   res.body() = details_override.empty() ? cached_error_list_body(e) : error_list_body(entry, details_override);
+  return res;
+}
+
+sqs_error_entry describe_for_sqs(errc e) {
+  switch (e) {
+    case errc::sqs_missing_authentication:
+      return {status::forbidden, "MissingAuthenticationToken", "MissingAuthenticationToken",
+              "Request is missing Authentication Token"};
+    case errc::sqs_invalid_client_token_id:
+      return {status::forbidden, "InvalidClientTokenId", "InvalidClientTokenId",
+              "The security token included in the request is invalid."};
+    case errc::sqs_signature_does_not_match:
+      return {status::forbidden, "SignatureDoesNotMatch", "SignatureDoesNotMatch",
+              "The request signature we calculated does not match the signature you provided."};
+    case errc::sqs_queue_does_not_exist:
+      return {status::bad_request, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+              "The specified queue does not exist."};
+    case errc::sqs_receipt_handle_invalid:
+      return {status::bad_request, "ReceiptHandleIsInvalid", "ReceiptHandleIsInvalid",
+              "The specified receipt handle isn't valid."};
+    case errc::sqs_missing_parameter:
+      return {status::bad_request, "MissingParameter", "MissingParameter",
+              "A required parameter for the specified action is not supplied."};
+    case errc::sqs_invalid_action:
+      return {status::bad_request, "InvalidAction", "InvalidAction", "The action or operation requested is invalid."};
+    case errc::payload_too_large:
+    case errc::unsupported_format:
+    case errc::sqs_invalid_parameter:
+    case errc::invalid_input:
+      return {status::bad_request, "InvalidParameterValue", "InvalidParameterValue",
+              "A parameter of the request is invalid."};
+    case errc::service_unavailable:
+      return {status::service_unavailable, "ServiceUnavailable", "ServiceUnavailable",
+              "Service is temporarily unavailable. Please try again."};
+    default:
+      return {status::internal_server_error, "InternalError", "InternalError",
+              "We encountered an internal error. Please try again."};
+  }
+}
+
+response sqs_error_response(errc e, unsigned version) {
+  const auto entry = describe_for_sqs(e);
+  response res{entry.http_status, version};
+  res.set(beast_http::field::content_type, "application/x-amz-json-1.0");
+  const bool sender =
+      entry.http_status != status::internal_server_error && entry.http_status != status::service_unavailable;
+  res.set("x-amzn-query-error", std::string(entry.query_code) + (sender ? ";Sender" : ";Receiver"));
+  res.body() = boost::json::serialize(
+      boost::json::object{{"__type", "com.amazonaws.sqs#" + std::string(entry.code)}, {"message", entry.message}});
   return res;
 }
 

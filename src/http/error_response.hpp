@@ -1,8 +1,9 @@
 // error_response: the one place where an errc becomes an HTTP status and wire strings.
 //
-// Two shapes: the SP-API ErrorList {"errors":[{"code","message","details"}]} used by the
+// Three shapes: the SP-API ErrorList {"errors":[{"code","message","details"}]} used by the
 // rotate operation, the admin API and every routing error; and the LWA shape
-// {"error","error_description"} used by the token endpoint. Nothing internal is ever put in
+// {"error","error_description"} used by the token endpoint; and the AWS JSON 1.0 error of the
+// embedded SQS-compatible queue. Nothing internal is ever put in
 // either; callers log details with the request id instead. Pure; thread-safe.
 #pragma once
 
@@ -26,12 +27,23 @@ struct lwa_error_entry {
   std::string_view description;
 };
 
+// The AWS JSON 1.0 error of the embedded SQS queue: {"__type":"com.amazonaws.sqs#<code>",
+// "message"} plus the header x-amzn-query-error: <query_code>;<Sender|Receiver>.
+struct sqs_error_entry {
+  status http_status;
+  std::string_view code;
+  std::string_view query_code;
+  std::string_view message;
+};
+
 error_list_entry describe_for_error_list(errc e);
 lwa_error_entry describe_for_lwa(errc e);
+sqs_error_entry describe_for_sqs(errc e);
 
 // details_override replaces the table's details (admin validation messages); never pass
 // anything that came from an exception or a database.
 response error_list_response(errc e, unsigned version, std::string_view details_override = {});
 response lwa_error_response(errc e, unsigned version);
+response sqs_error_response(errc e, unsigned version);
 
 }  // namespace rekey::http

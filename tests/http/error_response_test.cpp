@@ -30,6 +30,13 @@ TEST(ErrorResponse, EveryErrcIsMapped) {
     EXPECT_FALSE(lwa_body.at("error").as_string().empty());
     EXPECT_FALSE(lwa_body.at("error_description").as_string().empty());
     EXPECT_EQ(lwa[beast_http::field::cache_control], "no-store");
+
+    const auto sqs = sqs_error_response(e, 11);
+    EXPECT_GE(sqs.result_int(), 400u);
+    const auto sqs_body = boost::json::parse(sqs.body()).as_object();
+    EXPECT_TRUE(sqs_body.at("__type").as_string().starts_with("com.amazonaws.sqs#"));
+    EXPECT_FALSE(sqs_body.at("message").as_string().empty());
+    EXPECT_FALSE(sqs["x-amzn-query-error"].empty());
   }
 }
 
@@ -88,6 +95,21 @@ TEST(ErrorResponse, TokenAnswersMatchTheSpec) {
   }
   EXPECT_EQ(boost::json::parse(lwa_error_response(errc::invalid_client, 11).body()).at("error_description"),
             "Client authentication failed");
+}
+
+// The queue's errors carry the wire details clients key on (wire-notes.md).
+TEST(ErrorResponse, SqsAnswersMatchTheWireNotes) {
+  const auto missing = sqs_error_response(errc::sqs_queue_does_not_exist, 11);
+  EXPECT_EQ(missing.result_int(), 400u);
+  EXPECT_EQ(missing["x-amzn-query-error"], "AWS.SimpleQueueService.NonExistentQueue;Sender");
+  EXPECT_EQ(missing[beast_http::field::content_type], "application/x-amz-json-1.0");
+  EXPECT_EQ(boost::json::parse(missing.body()),
+            boost::json::parse(R"({"__type":"com.amazonaws.sqs#QueueDoesNotExist",)"
+                               R"("message":"The specified queue does not exist."})"));
+  EXPECT_EQ(sqs_error_response(errc::sqs_signature_does_not_match, 11).result_int(), 403u);
+  EXPECT_EQ(sqs_error_response(errc::sqs_invalid_client_token_id, 11)["x-amzn-query-error"],
+            "InvalidClientTokenId;Sender");
+  EXPECT_EQ(sqs_error_response(errc::internal, 11)["x-amzn-query-error"], "InternalError;Receiver");
 }
 
 }  // namespace
