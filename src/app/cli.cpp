@@ -85,6 +85,13 @@ int run_cli(int argc, char** argv) {
   auto* refresh_create = refresh_cmd->add_subcommand("create", "issue a refresh token (printed once)");
   refresh_create->add_option("--app", app_id, "application id")->required();
 
+  std::string account;
+  auto* access_key_cmd = cli.add_subcommand("access-key", "access keys for the embedded SQS-compatible queue");
+  access_key_cmd->require_subcommand(1);
+  auto* access_key_create =
+      access_key_cmd->add_subcommand("create", "issue a key for one account (secret printed once)");
+  access_key_create->add_option("--account", account, "12-digit account id whose queues the key may use")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -107,6 +114,9 @@ int run_cli(int argc, char** argv) {
     if (subscription_set->parsed()) {
       return report(client.call("PUT", "/admin/v1/applications/" + app_id + "/subscriptions/" + type,
                                 json::serialize(json::object{{"destinationId", destination}})));
+    }
+    if (access_key_create->parsed()) {
+      return report(client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", account}})));
     }
     if (refresh_create->parsed()) {
       return report(client.call("POST", "/admin/v1/applications/" + app_id + "/refresh-tokens"));

@@ -32,6 +32,10 @@
 #include "http/server.hpp"
 #include "http/storage_executor.hpp"
 #include "http/token_endpoint.hpp"
+#include "queue/access_key_cache.hpp"
+#include "queue/queue_notifier.hpp"
+#include "queue/queue_service.hpp"
+#include "queue/sqs_endpoint.hpp"
 #include "rotation/new_secret_notification.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
@@ -144,7 +148,10 @@ int run_service(const config& cfg) {
   token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets);
   rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets,
                             cfg.rate_limit);
-  admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets);
+  access_key_cache access_keys;
+  queue_service queues(storage, clock, random, at_rest_key);
+  queue_notifier queue_wakeups;
+  admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets, at_rest_key, access_keys);
   admin_token admin_auth(hasher);
 
   const auto loaded = must(admin.load_credentials(), "loading applications");
@@ -177,12 +184,14 @@ int run_service(const config& cfg) {
   http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock);
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
   admin_api admin_handler(admin, admin_auth, executor, clock);
+  sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, executor, queue_wakeups, clock, tls != nullptr);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
   routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
   routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
   routes.add_prefix("/admin/v1/", [&](auto& ctx) { return admin_handler.handle(ctx); });
+  routes.add(http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); });
 
   const auto port = server.listen();
   const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);

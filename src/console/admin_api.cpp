@@ -150,6 +150,19 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     for (const auto& a : **apps) list.push_back(render(a));
     co_return json_response(status::ok, version, json::object{{"applications", std::move(list)}});
   }
+  if (n == 3 && parts[2] == "access-keys" && method == verb::post) {
+    const auto account = string_field(*body, "account");
+    if (!account) co_return http::error_list_response(errc::invalid_input, version, "account is required.");
+    auto created = co_await executor_.run([&] { return service_.create_access_key(*account); });
+    if (!created) co_return unavailable();
+    if (!*created) co_return from_error(created->error(), ctx);
+    spdlog::info("request_id={} admin created access key {} for account {}", ctx.request_id, (*created)->id,
+                 (*created)->account);
+    co_return json_response(status::created, version,
+                            json::object{{"accessKeyId", (*created)->id},
+                                         {"secretAccessKey", (*created)->secret},
+                                         {"account", (*created)->account}});
+  }
   if (n >= 4 && parts[2] == "applications") {
     const std::string app_id(parts[3]);
     if (n == 4 && method == verb::get) {

@@ -26,8 +26,16 @@ bool known_notification_type(std::string_view type) {
 }  // namespace
 
 admin_service::admin_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
-                             credential_cache& credentials, const secret_policy_config& policy)
-    : storage_(storage), clock_(clock), random_(random), hasher_(hasher), credentials_(credentials), policy_(policy) {}
+                             credential_cache& credentials, const secret_policy_config& policy,
+                             const key256& at_rest_key, access_key_cache& access_keys)
+    : storage_(storage),
+      clock_(clock),
+      random_(random),
+      hasher_(hasher),
+      credentials_(credentials),
+      policy_(policy),
+      at_rest_key_(at_rest_key),
+      access_keys_(access_keys) {}
 
 result<std::unique_ptr<unit_of_work>> admin_service::begin_for(std::string_view application_id) {
   auto work = storage_.begin();
@@ -132,6 +140,25 @@ result<std::string> admin_service::create_refresh_token(std::string_view applica
   }
   if (auto r = (*work)->commit(); !r) return r.error();
   return token;
+}
+
+result<created_access_key> admin_service::create_access_key(std::string_view account) {
+  if (account.size() != 12 ||
+      !std::all_of(account.begin(), account.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return errc::invalid_input;
+  }
+  static constexpr char base32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string id = "AKRK";
+  for (auto b : random_.bytes<16>()) id.push_back(base32[b % 32]);
+  const access_key key{id, std::string(account), base64url_encode(random_.bytes<30>())};
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  if (auto r = (*work)->access_keys().insert(seal_access_key(key, at_rest_key_, random_, clock_.now())); !r) {
+    return r.error();
+  }
+  if (auto r = (*work)->commit(); !r) return r.error();
+  access_keys_.put(key);
+  return created_access_key{key.id, key.account, key.secret};
 }
 
 result<std::size_t> admin_service::load_credentials() {

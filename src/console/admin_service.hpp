@@ -17,6 +17,7 @@
 #include "auth/secret_hasher.hpp"
 #include "core/config.hpp"
 #include "core/random.hpp"
+#include "queue/access_key_cache.hpp"
 #include "storage/store.hpp"
 
 namespace rekey {
@@ -35,12 +36,19 @@ struct application_details {
   std::vector<outbox_record> deliveries;
 };
 
+struct created_access_key {
+  std::string id;
+  std::string account;
+  std::string secret;  // plaintext, shown once
+};
+
 inline constexpr std::string_view expiry_notification_type = "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY";
 
 class admin_service {
  public:
   admin_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
-                credential_cache& credentials, const secret_policy_config& policy);
+                credential_cache& credentials, const secret_policy_config& policy, const key256& at_rest_key,
+                access_key_cache& access_keys);
 
   [[nodiscard]] result<created_application> create_application(const std::string& name,
                                                                std::optional<double> rotate_rate,
@@ -55,6 +63,10 @@ class admin_service {
   // Returns the plaintext refresh token ("Atzr|…"); only its keyed hash is stored.
   [[nodiscard]] result<std::string> create_refresh_token(std::string_view application_id);
 
+  // An access key for the embedded queue, scoped to `account` (12 digits). The secret is
+  // returned once and stored sealed.
+  [[nodiscard]] result<created_access_key> create_access_key(std::string_view account);
+
   // Loads every application's secrets into the credential cache (start-up).
   [[nodiscard]] result<std::size_t> load_credentials();
 
@@ -68,6 +80,8 @@ class admin_service {
   const secret_hasher& hasher_;
   credential_cache& credentials_;
   secret_policy_config policy_;
+  key256 at_rest_key_;
+  access_key_cache& access_keys_;
 };
 
 }  // namespace rekey

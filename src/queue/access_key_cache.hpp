@@ -1,0 +1,45 @@
+// access_key_cache: the embedded queue's access keys in memory, so checking a SigV4 signature
+// needs no storage. The secret must be in plaintext to compute HMACs; at rest it is sealed.
+// A key this node does not know is fetched from storage (fetch_access_key) before the request
+// is refused. Guarded by a mutex; thread-safe.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/errc.hpp"
+#include "core/random.hpp"
+#include "core/string_hash.hpp"
+#include "crypto/bytes.hpp"
+#include "storage/store.hpp"
+
+namespace rekey {
+
+struct access_key {
+  std::string id;
+  std::string account;
+  std::string secret;
+};
+
+class access_key_cache {
+ public:
+  void put(access_key key);
+  std::optional<access_key> find(std::string_view id) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, access_key, string_hash, std::equal_to<>> keys_;  // guarded by mutex_
+};
+
+// Reads one key from storage and opens its secret (call on the storage thread).
+[[nodiscard]] result<std::optional<access_key>> fetch_access_key(store& storage, const key256& at_rest_key,
+                                                                 std::string_view id);
+
+// Seals a new key's secret for storage.
+access_key_record seal_access_key(const access_key& key, const key256& at_rest_key, random_source& random,
+                                  time_point now);
+
+}  // namespace rekey

@@ -1,0 +1,124 @@
+#include "queue/sqs_endpoint.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "http/error_response.hpp"
+#include "queue/sqs_authenticator.hpp"
+
+namespace rekey {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+constexpr std::string_view target_prefix = "AmazonSQS.";
+
+errc as_errc(boost::system::error_code ec, const http::request_context& ctx) {
+  if (ec.category() == rekey_category()) return static_cast<errc>(ec.value());
+  spdlog::error("request_id={} sqs: {}", ctx.request_id, ec.message());
+  return errc::internal;
+}
+
+}  // namespace
+
+asio::awaitable<result<sqs_caller>> sqs_endpoint::authenticate(http::request_context& ctx) {
+  const auto authorization = sigv4::parse_authorization(ctx.header("Authorization"));
+  if (!authorization) co_return errc::sqs_missing_authentication;
+  auto key = keys_.find(authorization->access_key_id);
+  if (!key) {
+    auto fetched =
+        co_await executor_.run([&] { return fetch_access_key(storage_, at_rest_key_, authorization->access_key_id); });
+    if (!fetched) co_return errc::service_unavailable;
+    if (!*fetched) co_return fetched->error();
+    if (!**fetched) co_return errc::sqs_invalid_client_token_id;
+    key = ***fetched;
+    keys_.put(*key);
+  }
+  const auto target = std::string_view(ctx.req.target().data(), ctx.req.target().size());
+  const auto question = target.find('?');
+  const signed_request request{
+      std::string_view(ctx.req.method_string().data(), ctx.req.method_string().size()),
+      target.substr(0, question),
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1),
+      ctx.req.body(),
+      [&ctx](std::string_view name) -> std::optional<std::string> {
+        std::optional<std::string> joined;
+        for (auto [it, end] = ctx.req.equal_range(name); it != end; ++it) {
+          if (joined) joined->push_back(',');
+          joined = joined.value_or("") + std::string(it->value());
+        }
+        return joined;
+      },
+  };
+  if (auto verified = verify_sigv4(request, *authorization, key->secret, clock_.now()); !verified) {
+    co_return verified.error();
+  }
+  co_return sqs_caller{key->account, key->id};
+}
+
+asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json::object& request,
+                                                                      const sqs_caller& caller,
+                                                                      const std::string& base_url, millis wait) {
+  auto address = queue_service::address_of(request, caller);
+  if (!address) co_return address.error();
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  auto waiter = std::make_shared<queue_notifier::waiter>(co_await asio::this_coro::executor);
+  for (;;) {
+    const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
+    auto received = co_await executor_.run([&] { return queues_.call("ReceiveMessage", request, caller, base_url); });
+    const bool done =
+        !received || !*received || (*received)->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
+    if (!done && !waiter->notified) {
+      waiter->timer.expires_at(deadline);
+      co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    notifier_.unsubscribe(address->key(), id);
+    if (!received) co_return errc::service_unavailable;
+    if (done) co_return std::move(*received);
+    waiter->notified = false;
+  }
+}
+
+asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx) {
+  const unsigned version = ctx.req.version();
+  const auto target = ctx.header("X-Amz-Target");
+  if (!target.starts_with(target_prefix)) co_return http::sqs_error_response(errc::sqs_invalid_action, version);
+  const std::string operation(target.substr(target_prefix.size()));
+
+  auto caller = co_await authenticate(ctx);
+  if (!caller) co_return http::sqs_error_response(as_errc(caller.error(), ctx), version);
+
+  json::object request;
+  if (ctx.req.body().find_first_not_of(" \t\r\n") != std::string::npos) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(ctx.req.body(), ec);
+    if (ec || !parsed.is_object()) co_return http::sqs_error_response(errc::sqs_invalid_parameter, version);
+    request = std::move(parsed.as_object());
+  }
+  const std::string base_url = scheme_ + "://" + std::string(ctx.header("Host"));
+
+  result<json::object> answer = errc::internal;
+  const auto* wait = request.if_contains("WaitTimeSeconds");
+  const std::int64_t wait_seconds = wait && wait->is_int64() ? wait->as_int64() : 0;
+  if (operation == "ReceiveMessage" && wait_seconds > 0 && wait_seconds <= 20) {
+    answer = co_await receive_with_wait(request, *caller, base_url, millis{wait_seconds * 1000});
+  } else {
+    auto ran = co_await executor_.run([&] { return queues_.call(operation, request, *caller, base_url); });
+    if (!ran) co_return http::sqs_error_response(errc::service_unavailable, version);
+    answer = std::move(*ran);
+  }
+  if (!answer) co_return http::sqs_error_response(as_errc(answer.error(), ctx), version);
+  if (operation == "SendMessage") {
+    if (auto address = queue_service::address_of(request, *caller)) message_arrived(*address);
+  }
+  http::response res{http::status::ok, version};
+  res.set(http::beast_http::field::content_type, "application/x-amz-json-1.0");
+  res.body() = json::serialize(*answer);
+  co_return res;
+}
+
+}  // namespace rekey

@@ -1,0 +1,54 @@
+// POST / with X-Amz-Target: AmazonSQS.<Operation> — the embedded queue on the shared listener,
+// speaking AWS JSON 1.0 as @aws-sdk/client-sqs does (wire-notes.md).
+//
+// Authenticates every request with SigV4 against the access keys (cache first, then storage),
+// runs the operation on the storage thread (queue_service), and implements ReceiveMessage long
+// polling: up to WaitTimeSeconds, woken by queue_notifier as soon as a message arrives.
+// Errors are AWS JSON errors with x-amzn-query-error. Thread-safe.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "http/message.hpp"
+#include "http/storage_executor.hpp"
+#include "queue/access_key_cache.hpp"
+#include "queue/queue_notifier.hpp"
+#include "queue/queue_service.hpp"
+
+namespace rekey {
+
+class sqs_endpoint {
+ public:
+  sqs_endpoint(queue_service& queues, access_key_cache& keys, store& storage, const key256& at_rest_key,
+               http::storage_executor& executor, queue_notifier& notifier, const clock& clock, bool tls)
+      : queues_(queues),
+        keys_(keys),
+        storage_(storage),
+        at_rest_key_(at_rest_key),
+        executor_(executor),
+        notifier_(notifier),
+        clock_(clock),
+        scheme_(tls ? "https" : "http") {}
+
+  boost::asio::awaitable<http::response> handle(http::request_context& ctx);
+
+  // Wakes long polls on a queue (after a message was committed to it).
+  void message_arrived(const queue_address& queue) { notifier_.notify(queue.key()); }
+
+ private:
+  boost::asio::awaitable<result<sqs_caller>> authenticate(http::request_context& ctx);
+  boost::asio::awaitable<result<boost::json::object>> receive_with_wait(const boost::json::object& request,
+                                                                        const sqs_caller& caller,
+                                                                        const std::string& base_url, millis wait);
+
+  queue_service& queues_;
+  access_key_cache& keys_;
+  store& storage_;
+  key256 at_rest_key_;
+  http::storage_executor& executor_;
+  queue_notifier& notifier_;
+  const clock& clock_;
+  std::string scheme_;
+};
+
+}  // namespace rekey

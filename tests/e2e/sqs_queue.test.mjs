@@ -1,0 +1,144 @@
+// The embedded SQS-compatible queue (SPEC §6) with the unmodified @aws-sdk/client-sqs: every
+// operation, MD5 checks on, long polling that wakes on arrival, SigV4 refusals, durability.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  SQSClient, CreateQueueCommand, GetQueueUrlCommand, ListQueuesCommand, GetQueueAttributesCommand,
+  DeleteQueueCommand, PurgeQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand,
+  ChangeMessageVisibilityCommand,
+} from '@aws-sdk/client-sqs';
+import { startRekey } from './support/rekey.mjs';
+
+const ACCOUNT = '111122223333';
+
+function client(rekey, credentials, extra = {}) {
+  return new SQSClient({ endpoint: rekey.url, region: 'us-east-1', credentials, maxAttempts: 1, ...extra });
+}
+
+async function accessKey(rekey, account = ACCOUNT) {
+  const created = await rekey.admin('POST', '/admin/v1/access-keys', { account });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.match(created.body.accessKeyId, /^AKRK[A-Z2-7]{16}$/);
+  return { accessKeyId: created.body.accessKeyId, secretAccessKey: created.body.secretAccessKey };
+}
+
+describe('embedded SQS-compatible queue', () => {
+  let rekey;
+  let sqs;
+  before(async () => {
+    rekey = await startRekey();
+    sqs = client(rekey, await accessKey(rekey));
+  });
+  after(() => rekey.stop());
+
+  it('creates, finds, lists, describes, purges and deletes queues', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'orders', Attributes: { VisibilityTimeout: '5' } }));
+    assert.equal(QueueUrl, `${rekey.url}/${ACCOUNT}/orders`);
+    assert.equal((await sqs.send(new CreateQueueCommand({ QueueName: 'orders' }))).QueueUrl, QueueUrl, 'idempotent');
+    assert.equal((await sqs.send(new GetQueueUrlCommand({ QueueName: 'orders' }))).QueueUrl, QueueUrl);
+    await sqs.send(new CreateQueueCommand({ QueueName: 'other' }));
+    assert.deepEqual((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'ord' }))).QueueUrls, [QueueUrl]);
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    assert.equal(Attributes.ApproximateNumberOfMessages, '1');
+    assert.equal(Attributes.VisibilityTimeout, '5');
+    assert.equal(Attributes.QueueArn, `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`);
+    await sqs.send(new PurgeQueueCommand({ QueueUrl }));
+    const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    assert.deepEqual(after.Attributes, { ApproximateNumberOfMessages: '0' });
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: 'orders' })), (e) => e.name === 'QueueDoesNotExist');
+  });
+
+  it('sends, receives (MD5 checked by the client), hides, re-shows and deletes messages', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'work' }));
+    const body = JSON.stringify({ hello: 'wörld ✓' });
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    assert.match(sent.MessageId, /^[0-9a-f-]{36}$/);
+    const first = await sqs.send(new ReceiveMessageCommand({
+      QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 1, MessageSystemAttributeNames: ['All'],
+    }));
+    assert.equal(first.Messages.length, 1);
+    const [m] = first.Messages;
+    assert.equal(m.Body, body);
+    assert.equal(m.MessageId, sent.MessageId);
+    assert.equal(m.Attributes.ApproximateReceiveCount, '1');
+    assert.match(m.Attributes.SentTimestamp, /^\d{13}$/);
+    assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages, undefined, 'hidden while in flight');
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 30 }));
+    assert.equal(again.Messages[0].Attributes?.ApproximateReceiveCount ?? '2', '2');
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: again.Messages[0].ReceiptHandle, VisibilityTimeout: 0 }));
+    const third = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    assert.equal(third.Messages.length, 1);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: third.Messages[0].ReceiptHandle }));
+    await new Promise((r) => setTimeout(r, 50));
+    const gone = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    assert.equal(gone.Attributes.ApproximateNumberOfMessages, '0');
+    assert.equal(gone.Attributes.ApproximateNumberOfMessagesNotVisible, '0');
+    await assert.rejects(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: 'forged' })),
+      (e) => e.name === 'ReceiptHandleIsInvalid');
+  });
+
+  it('long-polls: an empty wait ends at WaitTimeSeconds, and a send wakes a waiting receive at once', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'poll' }));
+    let started = Date.now();
+    const empty = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    assert.equal(empty.Messages, undefined);
+    assert.ok(Date.now() - started >= 900, 'waited about a second');
+    started = Date.now();
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    await new Promise((r) => setTimeout(r, 300));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'wake up' }));
+    const woken = await waiting;
+    assert.equal(woken.Messages[0].Body, 'wake up');
+    assert.ok(Date.now() - started < 5000, `woke after ${Date.now() - started} ms`);
+  });
+
+  it("refuses a wrong signature, an unknown key and another account's queues", async () => {
+    const key = await accessKey(rekey);
+    const forged = client(rekey, { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey + 'x' });
+    await assert.rejects(forged.send(new ListQueuesCommand({})), (e) => e.name === 'SignatureDoesNotMatch' && e.$metadata.httpStatusCode === 403);
+    const unknown = client(rekey, { accessKeyId: 'AKRKAAAAAAAAAAAAAAAA', secretAccessKey: 'nope' });
+    await assert.rejects(unknown.send(new ListQueuesCommand({})), (e) => e.name === 'InvalidClientTokenId');
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'private' }));
+    const stranger = client(rekey, await accessKey(rekey, '999988887777'));
+    await assert.rejects(stranger.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })), (e) => e.name === 'QueueDoesNotExist');
+    assert.equal((await stranger.send(new ListQueuesCommand({}))).QueueUrls, undefined);
+  });
+
+  it('refuses a request signed more than 15 minutes ago', async () => {
+    const key = await accessKey(rekey);
+    const late = client(rekey, key, { systemClockOffset: -16 * 60 * 1000 });
+    await assert.rejects(late.send(new ListQueuesCommand({})), (e) => e.$metadata.httpStatusCode === 403);
+  });
+});
+
+describe('embedded queue durability', () => {
+  it('keeps messages, encrypted, and receive counts across a restart', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rekey-sqs-'));
+    try {
+      let rekey = await startRekey({ dataDir: dir });
+      const key = await accessKey(rekey);
+      let sqs = client(rekey, key);
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'durable' }));
+      const secretish = 'amzn1.oa2-cs.v1.' + 'ab'.repeat(32);
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: secretish }));
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0 }));
+      assert.ok(!rekey.dump().includes(secretish), 'message bodies are encrypted at rest');
+      await rekey.stop();
+      rekey = await startRekey({ dataDir: dir });
+      sqs = client(rekey, key);
+      const url = QueueUrl.replace(/^http:\/\/[^/]+/, rekey.url);
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['All'] }));
+      assert.equal(Messages[0].Body, secretish);
+      assert.equal(Messages[0].Attributes.ApproximateReceiveCount, '2');
+      await rekey.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
