@@ -92,6 +92,15 @@ int run_cli(int argc, char** argv) {
       access_key_cmd->add_subcommand("create", "issue a key for one account (secret printed once)");
   access_key_create->add_option("--account", account, "12-digit account id whose queues the key may use")->required();
 
+  std::string delivery_state = "dead";
+  std::string notification_id;
+  auto* delivery_cmd = cli.add_subcommand("delivery", "notification deliveries (the outbox)");
+  delivery_cmd->require_subcommand(1);
+  auto* delivery_list = delivery_cmd->add_subcommand("list", "list deliveries in a state");
+  delivery_list->add_option("--state", delivery_state, "pending, delivered or dead")->capture_default_str();
+  auto* delivery_retry = delivery_cmd->add_subcommand("retry", "deliver a dead notification again");
+  delivery_retry->add_option("id", notification_id, "notification id")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -114,6 +123,10 @@ int run_cli(int argc, char** argv) {
     if (subscription_set->parsed()) {
       return report(client.call("PUT", "/admin/v1/applications/" + app_id + "/subscriptions/" + type,
                                 json::serialize(json::object{{"destinationId", destination}})));
+    }
+    if (delivery_list->parsed()) return report(client.call("GET", "/admin/v1/deliveries?state=" + delivery_state));
+    if (delivery_retry->parsed()) {
+      return report(client.call("POST", "/admin/v1/deliveries/" + notification_id + "/retry"));
     }
     if (access_key_create->parsed()) {
       return report(client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", account}})));

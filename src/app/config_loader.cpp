@@ -129,6 +129,11 @@ std::vector<setting> settings() {
        integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_peer; }, 1, 1'000'000)},
       {"throttle-window", "throttle.window", "failure counting window, e.g. 60s",
        duration_setting([](config& c) -> millis& { return c.throttle.window; })},
+      {"delivery-retry-budget", "delivery.retry_budget",
+       "how long a notification is retried before it is dead, e.g. 24h",
+       duration_setting([](config& c) -> millis& { return c.delivery.retry_budget; })},
+      {"delivery-poll-interval", "delivery.poll_interval", "outbox relay interval when idle, e.g. 250ms",
+       duration_setting([](config& c) -> millis& { return c.delivery.poll_interval; })},
       {"dev", "dev", "development mode: create a demo application on first start",
        bool_setting([](config& c) -> bool& { return c.dev; }), true},
   };

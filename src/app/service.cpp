@@ -32,6 +32,8 @@
 #include "http/server.hpp"
 #include "http/storage_executor.hpp"
 #include "http/token_endpoint.hpp"
+#include "outbox/outbox_relay.hpp"
+#include "outbox/relay_loop.hpp"
 #include "queue/access_key_cache.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
@@ -92,6 +94,7 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
   auto destination = must(admin.create_embedded_destination(created.app.id, "demo-queue"), "creating demo queue");
   must(admin.set_subscription(created.app.id, new_secret_notification_type, destination.id),
        "enrolling demo application");
+  const auto key = must(admin.create_access_key(default_account), "creating the demo queue's access key");
   {
     auto work = must(storage.begin(), "saving dev settings");
     must(work->keys().put_setting(marker, created.app.id), "saving dev settings");
@@ -104,6 +107,11 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
   (the secret is shown once; rekey keeps only a keyed hash of it)
   admin token:    {4} (the rekey CLI reads it from there)
 
+The new secret arrives on the embedded SQS-compatible queue (any SQS client works):
+  queue URL:      {3}/{5}/demo-queue
+  access key id:  {6}
+  secret key:     {7}
+
 Try it:
   export CLIENT_ID={1} CLIENT_SECRET={2}
   TOKEN=$(curl -s {3}/auth/o2/token -d grant_type=client_credentials \
@@ -112,7 +120,8 @@ Try it:
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 204
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 429
 )TXT",
-             created.app.id, created.app.client_id, created.client_secret, base_url, admin_token_file);
+             created.app.id, created.app.client_id, created.client_secret, base_url, admin_token_file, default_account,
+             key.id, key.secret);
 }
 
 }  // namespace
@@ -176,14 +185,20 @@ int run_service(const config& cfg) {
     tls->use_private_key_file(cfg.http.tls_key_file, asio::ssl::context::pem);
   }
 
+  outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
+  relay_loop relay_runner(
+      pool.main(), relay, executor, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
+      cfg.delivery.poll_interval);
+
   http::router routes;
   const auto seed = random.bytes<8>();
   fast_random request_ids(std::bit_cast<std::uint64_t>(seed));  // correlation ids only, never secrets
   http::server server(pool, cfg.http, routes, request_ids, tls.get());
   http::token_endpoint token_handler(tokens, storage, executor);
-  http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock);
+  http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock,
+                                       [&relay_runner] { relay_runner.poke(); });
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
-  admin_api admin_handler(admin, admin_auth, executor, clock);
+  admin_api admin_handler(admin, admin_auth, executor, clock, [&relay_runner] { relay_runner.poke(); });
   sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, executor, queue_wakeups, clock, tls != nullptr);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
@@ -197,12 +212,14 @@ int run_service(const config& cfg) {
   const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);
   if (cfg.dev) ensure_demo_application(storage, admin, base_url, admin_token_file);
   server.start();
+  relay_runner.start();
 
   asio::signal_set signals(pool.main(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
     server.shutdown();
+    relay_runner.stop();
     pool.release();
   });
 

@@ -72,12 +72,33 @@ json::object render(const subscription_record& s) {
 }
 
 json::object render(const outbox_record& o) {
-  return {{"notificationId", o.id},
-          {"notificationType", o.notification_type},
-          {"destinationId", o.destination_id},
-          {"state", to_string(o.state)},
-          {"attempts", o.attempts},
-          {"createdAt", to_iso8601(o.created_at)}};
+  json::object out{{"notificationId", o.id},
+                   {"applicationId", o.application_id},
+                   {"notificationType", o.notification_type},
+                   {"destinationId", o.destination_id},
+                   {"state", to_string(o.state)},
+                   {"attempts", o.attempts},
+                   {"createdAt", to_iso8601(o.created_at)}};
+  if (o.delivered_at) out["deliveredAt"] = to_iso8601(*o.delivered_at);
+  if (o.state == outbox_state::pending) out["nextAttemptAt"] = to_iso8601(o.next_attempt_at);
+  if (!o.last_error.empty()) out["lastError"] = o.last_error;
+  return out;
+}
+
+// "state=dead" from a target's query string; empty when absent.
+std::string query_param(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = std::min(rest.find('&'), rest.size());
+    const auto pair = rest.substr(0, amp);
+    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    rest = amp < rest.size() ? rest.substr(amp + 1) : std::string_view();
+  }
+  return {};
 }
 
 std::string_view bearer(std::string_view authorization) {
@@ -149,6 +170,27 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     json::array list;
     for (const auto& a : **apps) list.push_back(render(a));
     co_return json_response(status::ok, version, json::object{{"applications", std::move(list)}});
+  }
+  if (n == 3 && parts[2] == "deliveries" && method == verb::get) {
+    const auto state =
+        parse_outbox_state(query_param(std::string_view(ctx.req.target().data(), ctx.req.target().size()), "state"));
+    if (!state) {
+      co_return http::error_list_response(errc::invalid_input, version, "state must be pending, delivered or dead.");
+    }
+    auto items = co_await executor_.run([&] { return service_.list_deliveries(*state); });
+    if (!items) co_return unavailable();
+    if (!*items) co_return from_error(items->error(), ctx);
+    json::array list;
+    for (const auto& item : **items) list.push_back(render(item));
+    co_return json_response(status::ok, version, json::object{{"deliveries", std::move(list)}});
+  }
+  if (n == 5 && parts[2] == "deliveries" && parts[4] == "retry" && method == verb::post) {
+    const std::string id(parts[3]);
+    auto retried = co_await executor_.run([&] { return service_.retry_delivery(id); });
+    if (!retried) co_return unavailable();
+    if (!*retried) co_return from_error(retried->error(), ctx);
+    if (on_retry_) on_retry_();
+    co_return json_response(status::ok, version, render(**retried));
   }
   if (n == 3 && parts[2] == "access-keys" && method == verb::post) {
     const auto account = string_field(*body, "account");

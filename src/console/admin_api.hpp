@@ -13,6 +13,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
+
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
 #include "http/message.hpp"
@@ -22,8 +24,10 @@ namespace rekey {
 
 class admin_api {
  public:
-  admin_api(admin_service& service, const admin_token& token, http::storage_executor& executor, const clock& clock)
-      : service_(service), token_(token), executor_(executor), clock_(clock) {}
+  // on_retry: called after a delivery was made due again (wakes the outbox relay).
+  admin_api(admin_service& service, const admin_token& token, http::storage_executor& executor, const clock& clock,
+            std::function<void()> on_retry = {})
+      : service_(service), token_(token), executor_(executor), clock_(clock), on_retry_(std::move(on_retry)) {}
 
   // Handles every request under /admin/v1/.
   boost::asio::awaitable<http::response> handle(http::request_context& ctx);
@@ -33,6 +37,7 @@ class admin_api {
   const admin_token& token_;
   http::storage_executor& executor_;
   const clock& clock_;
+  std::function<void()> on_retry_;
 };
 
 }  // namespace rekey

@@ -8,16 +8,11 @@
 
 #include "core/identifiers.hpp"
 #include "crypto/base64.hpp"
+#include "queue/queue_service.hpp"
 #include "rotation/new_secret_notification.hpp"
 
 namespace rekey {
 namespace {
-
-// SQS queue names: 1–80 of [A-Za-z0-9_-].
-bool valid_queue_name(std::string_view name) {
-  return !name.empty() && name.size() <= 80 &&
-         std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
-}
 
 bool known_notification_type(std::string_view type) {
   return type == new_secret_notification_type || type == expiry_notification_type;
@@ -104,15 +99,48 @@ result<application_details> admin_service::show_application(std::string_view id)
 }
 
 result<destination_record> admin_service::create_embedded_destination(std::string_view application_id,
-                                                                      std::string_view queue_name) {
-  if (!valid_queue_name(queue_name)) return errc::invalid_input;
+                                                                      std::string_view queue_reference) {
+  const auto queue = parse_queue_reference(queue_reference);
+  if (!queue) return errc::invalid_input;
   auto work = begin_for(application_id);
   if (!work) return work.error();
+  // The destination owns its queue: create it now if it does not exist yet.
+  auto existing = (*work)->queues().find_queue(queue->account, queue->name);
+  if (!existing) return existing.error();
+  if (!*existing) {
+    if (auto r = (*work)->queues().insert_queue(
+            {queue->account, queue->name, millis{30'000}, millis{4LL * 86'400'000}, clock_.now()});
+        !r) {
+      return r.error();
+    }
+  }
   destination_record d{new_uuid(random_), std::string(application_id), "embedded",
-                       boost::json::serialize(boost::json::object{{"queue", queue_name}}), clock_.now()};
+                       boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}),
+                       clock_.now()};
   if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
   if (auto r = (*work)->commit(); !r) return r.error();
   return d;
+}
+
+result<std::vector<outbox_record>> admin_service::list_deliveries(outbox_state state) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  return (*work)->outbox().list_by_state(state, 1000);
+}
+
+result<outbox_record> admin_service::retry_delivery(std::string_view notification_id) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto item = (*work)->outbox().find_item(notification_id);
+  if (!item) return item.error();
+  if (!*item) return errc::not_found;
+  if ((*item)->state == outbox_state::delivered) return errc::conflict;
+  (*item)->state = outbox_state::pending;
+  (*item)->next_attempt_at = clock_.now();
+  (*item)->last_error.clear();
+  if (auto r = (*work)->outbox().update(**item); !r) return r.error();
+  if (auto r = (*work)->commit(); !r) return r.error();
+  return **item;
 }
 
 result<subscription_record> admin_service::set_subscription(std::string_view application_id,

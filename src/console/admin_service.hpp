@@ -55,8 +55,14 @@ class admin_service {
                                                                std::optional<unsigned> rotate_burst);
   [[nodiscard]] result<std::vector<application_record>> list_applications();
   [[nodiscard]] result<application_details> show_application(std::string_view id);
+  // queue_reference: an ARN, a queue URL, "<account>/<name>" or a bare name (the default
+  // account). The queue is created if it does not exist.
   [[nodiscard]] result<destination_record> create_embedded_destination(std::string_view application_id,
-                                                                       std::string_view queue_name);
+                                                                       std::string_view queue_reference);
+  // Deliveries in a state, oldest first.
+  [[nodiscard]] result<std::vector<outbox_record>> list_deliveries(outbox_state state);
+  // Makes a dead (or pending) delivery due now; errc::conflict when it was delivered.
+  [[nodiscard]] result<outbox_record> retry_delivery(std::string_view notification_id);
   [[nodiscard]] result<subscription_record> set_subscription(std::string_view application_id,
                                                              std::string_view notification_type,
                                                              std::string_view destination_id);

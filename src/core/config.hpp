@@ -44,6 +44,13 @@ struct throttle_config {
   millis window{60'000};
 };
 
+struct delivery_config {
+  millis retry_budget{24LL * 3'600'000};  // then an undeliverable notification is dead
+  millis lease{60'000};                   // a claimed item is due again after this (crashed worker)
+  millis poll_interval{250};              // relay pass interval when nothing pokes it
+  int batch = 100;                        // items claimed per pass
+};
+
 struct config {
   std::string data_dir = "./rekey-data";
   std::string database;         // empty: <data_dir>/rekey.db
@@ -55,6 +62,7 @@ struct config {
   secret_policy_config secrets;
   rate_limit_config rate_limit;
   throttle_config throttle;
+  delivery_config delivery;
 };
 
 }  // namespace rekey

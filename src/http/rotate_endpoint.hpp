@@ -8,6 +8,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
+
 #include "auth/credential_cache.hpp"
 #include "auth/token_codec.hpp"
 #include "http/message.hpp"
@@ -19,14 +21,17 @@ namespace rekey::http {
 
 class rotate_endpoint {
  public:
+  // rotated: called after each committed rotation (wakes the outbox relay).
   rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
-                  rotation_service& rotation, storage_executor& executor, const clock& clock)
+                  rotation_service& rotation, storage_executor& executor, const clock& clock,
+                  std::function<void()> rotated = {})
       : codec_(codec),
         credentials_(credentials),
         mirror_(mirror),
         rotation_(rotation),
         executor_(executor),
-        clock_(clock) {}
+        clock_(clock),
+        rotated_(std::move(rotated)) {}
 
   boost::asio::awaitable<response> handle(request_context& ctx);
 
@@ -40,6 +45,7 @@ class rotate_endpoint {
   rotation_service& rotation_;
   storage_executor& executor_;
   const clock& clock_;
+  std::function<void()> rotated_;
 };
 
 }  // namespace rekey::http

@@ -60,6 +60,35 @@ std::string epoch_ms_text(time_point t) { return std::to_string(to_epoch_ms(t));
 
 }  // namespace
 
+std::optional<queue_address> parse_queue_reference(std::string_view text) {
+  auto valid_account = [](std::string_view a) {
+    return a.size() == 12 && std::all_of(a.begin(), a.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  queue_address q;
+  if (text.starts_with("arn:aws:sqs:")) {
+    const auto rest = text.substr(12);
+    const auto region_end = rest.find(':');
+    const auto account_end = rest.find(':', region_end == std::string_view::npos ? 0 : region_end + 1);
+    if (region_end == std::string_view::npos || account_end == std::string_view::npos) return std::nullopt;
+    q = {std::string(rest.substr(region_end + 1, account_end - region_end - 1)),
+         std::string(rest.substr(account_end + 1))};
+  } else {
+    std::string_view path = text;
+    if (const auto scheme = path.find("://"); scheme != std::string_view::npos) {
+      const auto slash = path.find('/', scheme + 3);
+      if (slash == std::string_view::npos) return std::nullopt;
+      path = path.substr(slash + 1);
+    }
+    const auto slash = path.find('/');
+    if (slash == std::string_view::npos)
+      q = {std::string(default_account), std::string(path)};
+    else
+      q = {std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
+  }
+  if (!valid_account(q.account) || !valid_queue_name(q.name)) return std::nullopt;
+  return q;
+}
+
 queue_service::queue_service(store& storage, const clock& clock, random_source& random, const key256& at_rest_key)
     : storage_(storage), clock_(clock), random_(random), at_rest_key_(at_rest_key) {}
 

@@ -10,6 +10,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,13 @@ struct queue_address {
   std::string name;
   std::string key() const { return account + "/" + name; }
 };
+
+// The account of embedded queues named without one (and of the --dev demo queue).
+inline constexpr std::string_view default_account = "000000000000";
+
+// Reads "arn:aws:sqs:<region>:<account>:<name>", "http(s)://host[:port]/<account>/<name>",
+// "<account>/<name>" or a bare "<name>" (default_account). nullopt when malformed.
+std::optional<queue_address> parse_queue_reference(std::string_view text);
 
 class queue_service {
  public:

@@ -1,11 +1,14 @@
 // rotation_policy: what a rotation does to an application's existing secrets (SPEC §4 step 6),
-// as a pure function so every boundary can be tested with plain values.
+// as pure functions so every boundary can be tested with plain values.
 //
-// The previous current secret becomes old and expires at min(its own expiry, now + grace).
-// Counting the new secret, at most max_valid_secrets stay valid (current or old and not yet
-// expired); the oldest beyond that are retired. Pure; thread-safe.
+// The previous current secret becomes old and keeps its expiry for now: its grace clock starts
+// when the new secret is delivered, and then it expires at min(its own expiry, delivery +
+// grace) (grace_expiry). Counting the new secret, at most max_valid_secrets stay valid (current
+// or old and not yet expired); the oldest beyond that are retired. Pure; thread-safe.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/config.hpp"
@@ -15,10 +18,15 @@ namespace rekey {
 
 struct rotation_plan {
   std::vector<secret_record> changed;  // only the records that change
-  // When the previous current secret stops working: its new expiry if it stays valid, else
-  // `now`. This is the notification's oldClientSecretExpiryTime.
+  // The previous current secret, when it stays valid (its grace starts at delivery).
+  std::optional<std::string> previous_secret_id;
+  // When it would stop working if delivered now: min(own expiry, now + grace), or `now` when
+  // it is retired at once. The notification carries this until delivery fixes the real value.
   time_point previous_secret_expires_at;
 };
+
+// The old secret's expiry once the new secret was delivered at `delivered_at`.
+time_point grace_expiry(const secret_record& old, time_point delivered_at, const secret_policy_config& policy);
 
 // `secrets`: every secret of the application, newest first.
 rotation_plan plan_rotation(const std::vector<secret_record>& secrets, const secret_policy_config& policy,

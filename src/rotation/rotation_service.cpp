@@ -106,6 +106,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   item.state = outbox_state::pending;
   item.next_attempt_at = now;
   item.created_at = now;
+  item.old_secret_id = plan.previous_secret_id;
   if (auto r = work.outbox().insert(item); !r) return fail(r.error());
 
   if (auto r = work.rate_limits().save({application_id, std::string(rotate_operation), decision.after.tokens, now});

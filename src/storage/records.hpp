@@ -71,11 +71,15 @@ struct outbox_record {
   std::string application_id;
   std::string destination_id;
   std::string notification_type;
-  bytes sealed_body;  // the notification JSON, sealed with AAD "outbox:<id>"
+  bytes sealed_body;  // the notification JSON, sealed with AAD "outbox:<id>"; erased once delivered
   outbox_state state = outbox_state::pending;
   int attempts = 0;
-  time_point next_attempt_at;
+  time_point next_attempt_at;  // also the lease: a claimed item is due again when it runs out
   time_point created_at;
+  // The secret that became old in this rotation: its grace clock starts at delivery.
+  std::optional<std::string> old_secret_id;
+  std::optional<time_point> delivered_at;
+  std::string last_error;  // why the latest attempt failed (never contains a secret)
 };
 
 struct rate_bucket_record {

@@ -69,6 +69,14 @@ class outbox_repository {
   [[nodiscard]] virtual result<void> insert(const outbox_record& item) = 0;
   // Items of the application, newest first.
   [[nodiscard]] virtual result<std::vector<outbox_record>> list_for_application(std::string_view application_id) = 0;
+  [[nodiscard]] virtual result<std::optional<outbox_record>> find_item(std::string_view id) = 0;
+  // Items in a state, oldest first, at most `limit`.
+  [[nodiscard]] virtual result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) = 0;
+  // Pending items due at `now`, oldest first, at most `limit`; each is leased until
+  // now + lease (its next_attempt_at moves there) so no other worker takes it meanwhile.
+  [[nodiscard]] virtual result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) = 0;
+  // Writes state, attempts, next_attempt_at, delivered_at, last_error and sealed_body.
+  [[nodiscard]] virtual result<void> update(const outbox_record& item) = 0;
 };
 
 class rate_limit_repository {

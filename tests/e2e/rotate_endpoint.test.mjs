@@ -37,7 +37,8 @@ describe('rotateApplicationClientSecret', () => {
     const shown = (await rekey.admin('GET', `/admin/v1/applications/${app.applicationId}`)).body;
     assert.deepEqual(shown.secrets.map((s) => s.state), ['current', 'old']);
     assert.equal(shown.deliveries.length, 1);
-    assert.equal(shown.deliveries[0].state, 'pending');
+    // The relay may already have delivered it (delivery.test.mjs covers what arrives).
+    assert.ok(['pending', 'delivered'].includes(shown.deliveries[0].state));
     assert.equal(shown.deliveries[0].notificationType, 'APPLICATION_OAUTH_CLIENT_NEW_SECRET');
     // The old secret keeps working through its grace period; the secret never appears.
     assert.ok(await rekey.token(app));

@@ -22,16 +22,29 @@ const secret_record* find(const std::vector<secret_record>& v, const std::string
   return nullptr;
 }
 
-// The current secret becomes old with expiry min(own expiry, now + grace).
-TEST(RotationPolicy, CurrentBecomesOldWithGrace) {
+// The current secret becomes old and keeps its expiry until delivery starts its grace clock;
+// the provisional expiry is min(own expiry, now + grace).
+TEST(RotationPolicy, CurrentBecomesOldUntilDelivery) {
   secret_policy_config policy;
-  auto changes = plan_rotation({s("a", secret_state::current, t0 + 180 * day)}, policy, t0).changed;
-  ASSERT_EQ(changes.size(), 1u);
-  EXPECT_EQ(changes[0].state, secret_state::old);
-  EXPECT_EQ(changes[0].expires_at, t0 + 7 * day);
+  auto plan = plan_rotation({s("a", secret_state::current, t0 + 180 * day)}, policy, t0);
+  ASSERT_EQ(plan.changed.size(), 1u);
+  EXPECT_EQ(plan.changed[0].state, secret_state::old);
+  EXPECT_EQ(plan.changed[0].expires_at, t0 + 180 * day);
+  EXPECT_EQ(plan.previous_secret_id, "a");
+  EXPECT_EQ(plan.previous_secret_expires_at, t0 + 7 * day);
   // A current secret that dies sooner keeps its own expiry.
-  changes = plan_rotation({s("a", secret_state::current, t0 + 2 * day)}, policy, t0).changed;
-  EXPECT_EQ(changes[0].expires_at, t0 + 2 * day);
+  plan = plan_rotation({s("a", secret_state::current, t0 + 2 * day)}, policy, t0);
+  EXPECT_EQ(plan.previous_secret_expires_at, t0 + 2 * day);
+}
+
+// Delivery starts the grace clock: min(own expiry, delivery + grace), exact at the boundary.
+TEST(RotationPolicy, GraceExpiryAtDelivery) {
+  secret_policy_config policy;
+  const auto old = s("a", secret_state::old, t0 + 10 * day);
+  EXPECT_EQ(grace_expiry(old, t0 + 2 * day, policy), t0 + 9 * day);
+  EXPECT_EQ(grace_expiry(old, t0 + 3 * day, policy), t0 + 10 * day);
+  EXPECT_EQ(grace_expiry(old, t0 + 3 * day + millis{1}, policy), t0 + 10 * day);
+  EXPECT_EQ(grace_expiry(old, t0 + 3 * day - millis{1}, policy), t0 + 10 * day - millis{1});
 }
 
 // Rotating inside the grace window with max_valid_secrets = 2: the previous old secret is

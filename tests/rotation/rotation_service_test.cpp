@@ -101,13 +101,14 @@ TEST_F(RotationServiceTest, RotatesInOneTransaction) {
   EXPECT_EQ(secrets[0].state, secret_state::current);
   EXPECT_EQ(secrets[0].expires_at, now + 180 * day);
   EXPECT_EQ(secrets[1].state, secret_state::old);
-  EXPECT_EQ(secrets[1].expires_at, now + 7 * day);
+  EXPECT_EQ(secrets[1].expires_at, now + 180 * day);  // the grace clock starts at delivery
 
   const auto items = *w->outbox().list_for_application("app1");
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].id, out.notification_id);
   EXPECT_EQ(items[0].destination_id, "dest-app1");
   EXPECT_EQ(items[0].state, outbox_state::pending);
+  EXPECT_EQ(items[0].old_secret_id, "first-app1");
   const auto plain = open_sealed(at_rest_, "outbox:" + items[0].id, items[0].sealed_body);
   ASSERT_TRUE(plain);
   const auto body = boost::json::parse(std::string(plain->begin(), plain->end())).as_object();

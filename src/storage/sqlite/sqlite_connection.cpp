@@ -41,6 +41,10 @@ sqlite_statement& sqlite_statement::bind(int index, double value) {
 }
 
 sqlite_statement& sqlite_statement::bind(int index, std::span<const std::uint8_t> blob) {
+  if (blob.empty()) {
+    sqlite3_bind_zeroblob(stmt_, index, 0);  // an empty blob, not NULL
+    return *this;
+  }
   sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
   return *this;
 }

@@ -114,6 +114,12 @@ CREATE INDEX messages_visible ON messages(account, queue, visible_at, sent_at);
 CREATE INDEX messages_receipt ON messages(receipt_handle);
 CREATE INDEX messages_expiry ON messages(expires_at);
 )sql",
+    // 3: delivery bookkeeping on the outbox.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN old_secret_id TEXT;
+ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
+ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -45,6 +45,10 @@ subscription_record read_subscription(const sqlite_statement& q) {
   return {q.text(0), q.text(1), q.text(2), q.text(3), from_epoch_ms(q.int64(4))};
 }
 
+constexpr const char* outbox_columns =
+    "id, application_id, destination_id, notification_type, sealed_body, state, attempts, next_attempt_at,"
+    " created_at, old_secret_id, delivered_at, last_error";
+
 outbox_record read_outbox(const sqlite_statement& q) {
   outbox_record o;
   o.id = q.text(0);
@@ -57,6 +61,9 @@ outbox_record read_outbox(const sqlite_statement& q) {
   o.attempts = static_cast<int>(q.int64(6));
   o.next_attempt_at = from_epoch_ms(q.int64(7));
   o.created_at = from_epoch_ms(q.int64(8));
+  if (!q.is_null(9)) o.old_secret_id = q.text(9);
+  if (!q.is_null(10)) o.delivered_at = from_epoch_ms(q.int64(10));
+  o.last_error = q.text(11);
   return o;
 }
 
@@ -234,7 +241,8 @@ class sqlite_unit_of_work final : public unit_of_work,
   result<void> insert(const outbox_record& o) override {
     auto& q = db_.prepare(
         "INSERT INTO outbox(id, application_id, destination_id, notification_type, sealed_body, state,"
-        " attempts, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        " attempts, next_attempt_at, created_at, old_secret_id, delivered_at, last_error)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, '')");
     q.bind(1, o.id)
         .bind(2, o.application_id)
         .bind(3, o.destination_id)
@@ -244,15 +252,70 @@ class sqlite_unit_of_work final : public unit_of_work,
         .bind(7, static_cast<std::int64_t>(o.attempts))
         .bind(8, to_epoch_ms(o.next_attempt_at))
         .bind(9, to_epoch_ms(o.created_at));
+    if (o.old_secret_id)
+      q.bind(10, *o.old_secret_id);
+    else
+      q.bind_null(10);
     return run(q);
   }
 
   result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
-    auto& q = db_.prepare(
-        "SELECT id, application_id, destination_id, notification_type, sealed_body, state, attempts,"
-        " next_attempt_at, created_at FROM outbox WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC");
+    static const std::string sql = std::string("SELECT ") + outbox_columns +
+                                   " FROM outbox WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC";
+    auto& q = db_.prepare(sql.c_str());
     q.bind(1, application_id);
     return collect<outbox_record>(q, read_outbox);
+  }
+
+  result<std::optional<outbox_record>> find_item(std::string_view id) override {
+    static const std::string sql = std::string("SELECT ") + outbox_columns + " FROM outbox WHERE id = ?1";
+    auto& q = db_.prepare(sql.c_str());
+    q.bind(1, id);
+    return first<outbox_record>(q, read_outbox);
+  }
+
+  result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) override {
+    static const std::string sql =
+        std::string("SELECT ") + outbox_columns + " FROM outbox WHERE state = ?1 ORDER BY created_at, rowid LIMIT ?2";
+    auto& q = db_.prepare(sql.c_str());
+    q.bind(1, to_string(state)).bind(2, static_cast<std::int64_t>(limit));
+    return collect<outbox_record>(q, read_outbox);
+  }
+
+  result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) override {
+    static const std::string sql = std::string("SELECT ") + outbox_columns +
+                                   " FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1"
+                                   " ORDER BY next_attempt_at, rowid LIMIT ?2";
+    auto& q = db_.prepare(sql.c_str());
+    q.bind(1, to_epoch_ms(now)).bind(2, static_cast<std::int64_t>(limit));
+    auto items = collect<outbox_record>(q, read_outbox);
+    if (!items) return items;
+    auto& lease_q = db_.prepare("UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1");
+    for (auto& item : *items) {
+      item.next_attempt_at = now + lease;
+      lease_q.bind(1, item.id).bind(2, to_epoch_ms(item.next_attempt_at));
+      if (auto r = run(lease_q); !r) return r.error();
+    }
+    return items;
+  }
+
+  result<void> update(const outbox_record& o) override {
+    auto& q = db_.prepare(
+        "UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, delivered_at = ?5, last_error = ?6,"
+        " sealed_body = ?7 WHERE id = ?1");
+    q.bind(1, o.id)
+        .bind(2, to_string(o.state))
+        .bind(3, static_cast<std::int64_t>(o.attempts))
+        .bind(4, to_epoch_ms(o.next_attempt_at))
+        .bind(6, o.last_error)
+        .bind(7, std::span<const std::uint8_t>(o.sealed_body));
+    if (o.delivered_at)
+      q.bind(5, to_epoch_ms(*o.delivered_at));
+    else
+      q.bind_null(5);
+    if (auto r = run(q); !r) return r;
+    if (db_.changes() != 1) return errc::internal;
+    return {};
   }
 
   // --- rate limits

@@ -1,0 +1,50 @@
+#include "outbox/relay_loop.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace rekey {
+
+namespace asio = boost::asio;
+
+relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
+                       std::function<void(const queue_address&)> delivered, millis interval)
+    : context_(context),
+      relay_(relay),
+      executor_(executor),
+      delivered_(std::move(delivered)),
+      interval_(interval),
+      timer_(context) {}
+
+void relay_loop::start() { asio::co_spawn(context_, run(), asio::detached); }
+
+void relay_loop::poke() {
+  asio::post(context_, [this] { timer_.cancel(); });
+}
+
+void relay_loop::stop() {
+  stopping_ = true;
+  poke();
+}
+
+asio::awaitable<void> relay_loop::run() {
+  while (!stopping_) {
+    auto pass = co_await executor_.run([this] { return relay_.run_once(); });
+    bool more = false;
+    if (pass && *pass) {
+      for (const auto& address : **pass) delivered_(address);
+      more = !(*pass)->empty();
+    } else if (pass) {
+      spdlog::warn("outbox relay: {}", pass->error().message());
+    }
+    if (more || stopping_) continue;
+    timer_.expires_after(interval_);
+    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+}  // namespace rekey

@@ -1,0 +1,39 @@
+// relay_loop: drives the outbox_relay — a coroutine on one I/O context that runs a relay pass
+// on the storage thread, wakes the long polls of the queues that received messages, and waits
+// for the poll interval or for poke() (called after each rotation, so a new secret is
+// receivable within milliseconds). Thread-safe: poke() and stop() may be called from any thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <functional>
+
+#include "http/storage_executor.hpp"
+#include "outbox/outbox_relay.hpp"
+
+namespace rekey {
+
+class relay_loop {
+ public:
+  relay_loop(boost::asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
+             std::function<void(const queue_address&)> delivered, millis interval);
+
+  void start();
+  void poke();
+  void stop();
+
+ private:
+  boost::asio::awaitable<void> run();
+
+  boost::asio::io_context& context_;
+  outbox_relay& relay_;
+  http::storage_executor& executor_;
+  std::function<void(const queue_address&)> delivered_;
+  millis interval_;
+  boost::asio::steady_timer timer_;  // used on context_ only
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace rekey
