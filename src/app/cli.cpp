@@ -69,7 +69,18 @@ int run_cli(int argc, char** argv) {
   destination_cmd->require_subcommand(1);
   auto* destination_create = destination_cmd->add_subcommand("create", "create a destination");
   destination_create->add_option("--app", app_id, "application id")->required();
-  destination_create->add_option("--embedded-queue", queue, "name of a queue in rekey's embedded queue")->required();
+  std::string webhook_url, sqs_queue_url, sqs_key_id, sqs_secret, sqs_region = "us-east-1";
+  auto* embedded_option = destination_create->add_option(
+      "--embedded-queue", queue, "a queue of rekey's embedded queue: ARN, queue URL, account/name or name");
+  auto* webhook_option = destination_create->add_option("--webhook", webhook_url, "HTTPS or HTTP URL to POST to");
+  auto* sqs_option =
+      destination_create->add_option("--sqs-queue-url", sqs_queue_url, "an SQS queue URL (AWS or rekey)");
+  destination_create->add_option("--access-key-id", sqs_key_id, "with --sqs-queue-url");
+  destination_create->add_option("--secret-access-key", sqs_secret, "with --sqs-queue-url (stored encrypted)");
+  destination_create->add_option("--region", sqs_region, "with --sqs-queue-url")->capture_default_str();
+  embedded_option->excludes(webhook_option)->excludes(sqs_option);
+  webhook_option->excludes(sqs_option);
+  destination_create->require_option(1, 0);
 
   auto* subscription_cmd = cli.add_subcommand("subscription", "notification preferences");
   subscription_cmd->require_subcommand(1);
@@ -117,8 +128,16 @@ int run_cli(int argc, char** argv) {
     if (app_list->parsed()) return report(client.call("GET", "/admin/v1/applications"));
     if (app_show->parsed()) return report(client.call("GET", "/admin/v1/applications/" + app_id));
     if (destination_create->parsed()) {
-      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/destinations",
-                                json::serialize(json::object{{"kind", "embedded"}, {"queue", queue}})));
+      json::object body{{"kind", "embedded"}, {"queue", queue}};
+      if (!webhook_url.empty()) body = {{"kind", "webhook"}, {"url", webhook_url}};
+      if (!sqs_queue_url.empty()) {
+        body = {{"kind", "sqs"},
+                {"queueUrl", sqs_queue_url},
+                {"region", sqs_region},
+                {"accessKeyId", sqs_key_id},
+                {"secretAccessKey", sqs_secret}};
+      }
+      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/destinations", json::serialize(body)));
     }
     if (subscription_set->parsed()) {
       return report(client.call("PUT", "/admin/v1/applications/" + app_id + "/subscriptions/" + type,

@@ -25,6 +25,9 @@
 #include "crypto/key_derivation.hpp"
 #include "crypto/master_key.hpp"
 #include "crypto/openssl_random.hpp"
+#include "delivery/http_client.hpp"
+#include "delivery/sqs_publisher.hpp"
+#include "delivery/webhook_publisher.hpp"
 #include "http/health_endpoint.hpp"
 #include "http/io_context_pool.hpp"
 #include "http/rotate_endpoint.hpp"
@@ -185,10 +188,16 @@ int run_service(const config& cfg) {
     tls->use_private_key_file(cfg.http.tls_key_file, asio::ssl::context::pem);
   }
 
+  asio::ssl::context client_tls(asio::ssl::context::tls_client);
+  client_tls.set_default_verify_paths();
+  client_tls.set_verify_mode(asio::ssl::verify_peer);
+  http_client outbound(client_tls, millis{10'000});
+  webhook_publisher webhooks(outbound, clock, at_rest_key);
+  sqs_publisher sqs_destinations(outbound, clock, at_rest_key);
   outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
   relay_loop relay_runner(
-      pool.main(), relay, executor, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
-      cfg.delivery.poll_interval);
+      pool.main(), relay, executor, {{"webhook", &webhooks}, {"sqs", &sqs_destinations}},
+      [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); }, cfg.delivery.poll_interval);
 
   http::router routes;
   const auto seed = random.bytes<8>();

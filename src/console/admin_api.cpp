@@ -63,7 +63,10 @@ json::object render(const destination_record& d) {
   json::object o{{"destinationId", d.id}, {"kind", d.kind}, {"createdAt", to_iso8601(d.created_at)}};
   boost::system::error_code ec;
   auto config = json::parse(d.config_json, ec);
-  if (!ec && config.is_object()) o["config"] = std::move(config);
+  if (!ec && config.is_object()) {
+    config.as_object().erase("sealedSecret");  // sealed, but nobody outside needs it
+    o["config"] = std::move(config);
+  }
   return o;
 }
 
@@ -226,9 +229,35 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     }
     if (n == 5 && parts[4] == "destinations" && method == verb::post) {
       const auto kind = string_field(*body, "kind").value_or("embedded");
+      if (kind == "webhook") {
+        const auto url = string_field(*body, "url");
+        if (!url) co_return http::error_list_response(errc::invalid_input, version, "url is required.");
+        auto created = co_await executor_.run([&] { return service_.create_webhook_destination(app_id, *url); });
+        if (!created) co_return unavailable();
+        if (!*created) co_return from_error(created->error(), ctx);
+        auto o = render((*created)->first);
+        o["signingSecret"] = (*created)->second;
+        co_return json_response(status::created, version, o);
+      }
+      if (kind == "sqs") {
+        const auto queue_url = string_field(*body, "queueUrl");
+        const auto key_id = string_field(*body, "accessKeyId");
+        const auto secret = string_field(*body, "secretAccessKey");
+        const auto region = string_field(*body, "region").value_or("us-east-1");
+        if (!queue_url || !key_id || !secret) {
+          co_return http::error_list_response(errc::invalid_input, version,
+                                              "queueUrl, accessKeyId and secretAccessKey are required.");
+        }
+        auto created = co_await executor_.run(
+            [&] { return service_.create_sqs_destination(app_id, *queue_url, region, *key_id, *secret); });
+        if (!created) co_return unavailable();
+        if (!*created) co_return from_error(created->error(), ctx);
+        co_return json_response(status::created, version, render(**created));
+      }
       const auto queue = string_field(*body, "queue");
       if (kind != "embedded") {
-        co_return http::error_list_response(errc::invalid_input, version, "kind must be \"embedded\".");
+        co_return http::error_list_response(errc::invalid_input, version,
+                                            "kind must be \"embedded\", \"webhook\" or \"sqs\".");
       }
       if (!queue) co_return http::error_list_response(errc::invalid_input, version, "queue is required.");
       auto created = co_await executor_.run([&] { return service_.create_embedded_destination(app_id, *queue); });

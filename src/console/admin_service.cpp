@@ -8,6 +8,7 @@
 
 #include "core/identifiers.hpp"
 #include "crypto/base64.hpp"
+#include "delivery/destination_secret.hpp"
 #include "queue/queue_service.hpp"
 #include "rotation/new_secret_notification.hpp"
 
@@ -120,6 +121,58 @@ result<destination_record> admin_service::create_embedded_destination(std::strin
   if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
   if (auto r = (*work)->commit(); !r) return r.error();
   return d;
+}
+
+namespace {
+
+bool http_url(std::string_view url) {
+  return (url.starts_with("http://") || url.starts_with("https://")) && url.size() > 8 && url.size() <= 2048;
+}
+
+}  // namespace
+
+result<destination_record> admin_service::insert_destination(
+    std::string_view application_id, std::string kind,
+    const std::function<std::string(const std::string& id)>& config) {
+  auto work = begin_for(application_id);
+  if (!work) return work.error();
+  destination_record d;
+  d.id = new_uuid(random_);
+  d.application_id = std::string(application_id);
+  d.kind = std::move(kind);
+  d.config_json = config(d.id);
+  d.created_at = clock_.now();
+  if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
+  if (auto r = (*work)->commit(); !r) return r.error();
+  return d;
+}
+
+result<std::pair<destination_record, std::string>> admin_service::create_webhook_destination(
+    std::string_view application_id, std::string_view url) {
+  if (!http_url(url)) return errc::invalid_input;
+  const std::string secret = "whsec_" + base64url_encode(random_.bytes<32>());
+  auto d = insert_destination(application_id, "webhook", [&](const std::string& id) {
+    return boost::json::serialize(boost::json::object{
+        {"url", url}, {"sealedSecret", seal_destination_secret(at_rest_key_, id, secret, random_)}});
+  });
+  if (!d) return d.error();
+  return std::make_pair(std::move(*d), secret);
+}
+
+result<destination_record> admin_service::create_sqs_destination(std::string_view application_id,
+                                                                 std::string_view queue_url, std::string_view region,
+                                                                 std::string_view access_key_id,
+                                                                 std::string_view secret_access_key) {
+  if (!http_url(queue_url) || region.empty() || access_key_id.empty() || secret_access_key.empty()) {
+    return errc::invalid_input;
+  }
+  return insert_destination(application_id, "sqs", [&](const std::string& id) {
+    return boost::json::serialize(
+        boost::json::object{{"queueUrl", queue_url},
+                            {"region", region},
+                            {"accessKeyId", access_key_id},
+                            {"sealedSecret", seal_destination_secret(at_rest_key_, id, secret_access_key, random_)}});
+  });
 }
 
 result<std::vector<outbox_record>> admin_service::list_deliveries(outbox_state state) {

@@ -8,9 +8,11 @@
 // service_unavailable, internal. Thread-compatible.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "auth/credential_cache.hpp"
@@ -59,6 +61,14 @@ class admin_service {
   // account). The queue is created if it does not exist.
   [[nodiscard]] result<destination_record> create_embedded_destination(std::string_view application_id,
                                                                        std::string_view queue_reference);
+  // A webhook destination; returns it with its signing secret (shown once, stored sealed).
+  [[nodiscard]] result<std::pair<destination_record, std::string>> create_webhook_destination(
+      std::string_view application_id, std::string_view url);
+  // An SQS destination (AWS or another rekey); the secret access key is stored sealed.
+  [[nodiscard]] result<destination_record> create_sqs_destination(std::string_view application_id,
+                                                                  std::string_view queue_url, std::string_view region,
+                                                                  std::string_view access_key_id,
+                                                                  std::string_view secret_access_key);
   // Deliveries in a state, oldest first.
   [[nodiscard]] result<std::vector<outbox_record>> list_deliveries(outbox_state state);
   // Makes a dead (or pending) delivery due now; errc::conflict when it was delivered.
@@ -79,6 +89,9 @@ class admin_service {
  private:
   // Begins a unit of work in which the application exists; errc::not_found otherwise.
   result<std::unique_ptr<unit_of_work>> begin_for(std::string_view application_id);
+  // Inserts a destination whose config is made from its new id (secrets are sealed to the id).
+  result<destination_record> insert_destination(std::string_view application_id, std::string kind,
+                                                const std::function<std::string(const std::string& id)>& config);
 
   store& storage_;
   const clock& clock_;

@@ -28,7 +28,7 @@ outbox_relay::outbox_relay(store& storage, const clock& clock, random_source& ra
       policy_(policy),
       config_(config) {}
 
-result<std::vector<queue_address>> outbox_relay::run_once() {
+result<relay_pass> outbox_relay::run_once() {
   const auto now = clock_.now();
   std::vector<outbox_record> claimed;
   {
@@ -36,53 +36,37 @@ result<std::vector<queue_address>> outbox_relay::run_once() {
     if (!work) return work.error();
     auto due = (*work)->outbox().claim_due(now, config_.lease, config_.batch);
     if (!due) return due.error();
-    if (due->empty()) return std::vector<queue_address>{};
+    if (due->empty()) return relay_pass{};
     if (auto r = (*work)->commit(); !r) return r.error();
     claimed = std::move(*due);
   }
-  std::vector<queue_address> woken;
+  relay_pass pass;
   for (const auto& item : claimed) {
-    auto delivered = deliver(item, now);
-    if (delivered) {
-      woken.push_back(*delivered);
-    } else if (delivered.error() == make_error_code(errc::service_unavailable)) {
-      return delivered.error();  // storage trouble: the lease brings the rest back later
-    } else {
-      record_failure(item, delivered.error().message(), now);
-    }
+    auto done = deliver(item, now, pass);
+    if (done) continue;
+    if (done.error() == make_error_code(errc::service_unavailable)) return done.error();  // the lease brings it back
+    record_failure(item, done.error().message(), now);
   }
-  return woken;
+  return pass;
 }
 
-result<queue_address> outbox_relay::deliver(const outbox_record& item, time_point now) {
-  auto work_or = storage_.begin();
-  if (!work_or) return work_or.error();
-  auto& work = **work_or;
-  auto destination = work.notifications().find_destination(item.destination_id);
-  if (!destination) return destination.error();
-  if (!*destination || (*destination)->kind != "embedded") return errc::not_found;
-  boost::system::error_code ec;
-  const auto config = json::parse((*destination)->config_json, ec);
-  if (ec || !config.is_object()) return errc::internal;
-  const auto* account = config.as_object().if_contains("account");
-  const auto* name = config.as_object().if_contains("queue");
-  if (!account || !account->is_string() || !name || !name->is_string()) return errc::internal;
-  const queue_address address{std::string(account->as_string()), std::string(name->as_string())};
-
+result<outbox_relay::finished> outbox_relay::finish(unit_of_work& work, const outbox_record& item, time_point now) {
   auto plain = open_sealed(at_rest_key_, "outbox:" + item.id, item.sealed_body);
   if (!plain) return errc::internal;
+  boost::system::error_code ec;
   auto body = json::parse(std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), ec);
   if (ec || !body.is_object()) return errc::internal;
-
-  // The grace clock of the secret this rotation made old starts now.
+  finished out;
   auto app = work.applications().find(item.application_id);
   if (!app) return app.error();
+  out.app = *app;
   auto secrets = work.secrets().list_for(item.application_id);
   if (!secrets) return secrets.error();
+  out.secrets = std::move(*secrets);
   std::optional<time_point> old_expiry;
-  for (auto& s : *secrets) {
+  for (auto& s : out.secrets) {
     if (!item.old_secret_id || s.id != *item.old_secret_id) continue;
-    if (is_valid(s, now)) {
+    if (is_valid(s, now)) {  // its grace clock starts now
       s.expires_at = grace_expiry(s, now, policy_);
       if (auto r = work.secrets().update(s); !r) return r.error();
     }
@@ -91,21 +75,66 @@ result<queue_address> outbox_relay::deliver(const outbox_record& item, time_poin
   auto& payload = body.as_object()["payload"].as_object()["applicationOAuthClientNewSecret"].as_object();
   if (old_expiry) payload["oldClientSecretExpiryTime"] = to_iso8601(*old_expiry);
   body.as_object()["notificationMetadata"].as_object()["publishTime"] = to_iso8601(now);
+  out.body = json::serialize(body);
+  return out;
+}
 
-  auto sent = queues_.send(work, address, json::serialize(body), "rekey", millis{0});
-  if (!sent) return sent.error();
+result<void> outbox_relay::mark_delivered(unit_of_work& work, const outbox_record& item, time_point now) {
   outbox_record done = item;
   done.state = outbox_state::delivered;
   done.delivered_at = now;
   done.attempts = item.attempts + 1;
   done.sealed_body.clear();  // the plaintext secret exists only until delivery
   done.last_error.clear();
-  if (auto r = work.outbox().update(done); !r) return r.error();
+  return work.outbox().update(done);
+}
+
+result<void> outbox_relay::deliver(const outbox_record& item, time_point now, relay_pass& pass) {
+  auto work_or = storage_.begin();
+  if (!work_or) return work_or.error();
+  auto& work = **work_or;
+  auto destination = work.notifications().find_destination(item.destination_id);
+  if (!destination) return destination.error();
+  if (!*destination) return errc::not_found;
+  auto done = finish(work, item, now);
+  if (!done) return done.error();
+
+  if ((*destination)->kind != "embedded") {  // published off the storage thread; nothing written yet
+    pass.to_publish.push_back({item, **destination, std::move(done->body), now});
+    return {};
+  }
+  boost::system::error_code ec;
+  const auto config = json::parse((*destination)->config_json, ec);
+  const auto* account = !ec && config.is_object() ? config.as_object().if_contains("account") : nullptr;
+  const auto* name = !ec && config.is_object() ? config.as_object().if_contains("queue") : nullptr;
+  if (!account || !account->is_string() || !name || !name->is_string()) return errc::internal;
+  const queue_address address{std::string(account->as_string()), std::string(name->as_string())};
+  auto sent = queues_.send(work, address, done->body, "rekey", millis{0});
+  if (!sent) return sent.error();
+  if (auto r = mark_delivered(work, item, now); !r) return r.error();
   if (auto r = work.commit(); !r) return r.error();
-  if (*app) credentials_.put(**app, *secrets);
+  if (done->app) credentials_.put(*done->app, done->secrets);
   spdlog::info("delivered notification {} for application {} to embedded queue {}", item.id, item.application_id,
                address.key());
-  return address;
+  pass.woken.push_back(address);
+  return {};
+}
+
+result<void> outbox_relay::complete(const network_delivery& delivery, bool delivered, const std::string& error) {
+  if (!delivered) {
+    record_failure(delivery.item, error, clock_.now());
+    return {};
+  }
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto done = finish(**work, delivery.item, delivery.prepared_at);
+  if (!done) return done.error();
+  if (auto r = mark_delivered(**work, delivery.item, clock_.now()); !r) return r.error();
+  if (auto r = (*work)->commit(); !r) return r.error();
+  if (done->app) credentials_.put(*done->app, done->secrets);
+  spdlog::info("delivered notification {} for application {} to {} destination {}", delivery.item.id,
+               delivery.item.application_id, delivery.destination.kind, delivery.destination.id);
+  return {};
 }
 
 void outbox_relay::record_failure(outbox_record item, std::string why, time_point now) {

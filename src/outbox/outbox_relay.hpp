@@ -2,15 +2,19 @@
 // destinations (SPEC §5), at least once, with a stable notificationId.
 //
 // run_once() claims due items with a lease (a crashed worker's items come back when it runs
-// out), then for each: finishes the notification (publishTime; the old secret's real expiry,
-// whose grace clock starts now — SPEC §4 step 6), delivers it, marks it delivered and erases
-// the sealed plaintext. An embedded-queue destination is delivered inside the same transaction
-// that marks the item delivered. A failure is retried with backoff (retry_schedule); once the
-// retry budget is spent the item is dead until an operator retries it.
+// out), then for each finishes the notification (publishTime; the old secret's real expiry,
+// whose grace clock starts at delivery — SPEC §4 step 6). An embedded-queue destination is
+// delivered inside the same transaction that marks the item delivered. A network destination
+// (webhook, sqs) is handed back to the caller to publish off the storage thread; complete()
+// then records the outcome. Delivered items have their sealed plaintext erased. A failure is
+// retried with backoff (retry_schedule); once the retry budget is spent the item is dead until
+// an operator retries it.
 //
-// Call run_once() on the storage thread. Thread-compatible.
+// Call run_once() and complete() on the storage thread. Thread-compatible.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "auth/credential_cache.hpp"
@@ -21,17 +25,41 @@
 
 namespace rekey {
 
+// A notification ready to publish to a network destination.
+struct network_delivery {
+  outbox_record item;
+  destination_record destination;
+  std::string body;        // the finished notification JSON
+  time_point prepared_at;  // the delivery moment its old-secret expiry was computed for
+};
+
+struct relay_pass {
+  std::vector<queue_address> woken;  // embedded queues that received messages
+  std::vector<network_delivery> to_publish;
+};
+
 class outbox_relay {
  public:
   outbox_relay(store& storage, const clock& clock, random_source& random, const key256& at_rest_key,
                queue_service& queues, credential_cache& credentials, const secret_policy_config& policy,
                const delivery_config& config);
 
-  // Returns the embedded queues that received messages (to wake their long polls).
-  [[nodiscard]] result<std::vector<queue_address>> run_once();
+  [[nodiscard]] result<relay_pass> run_once();
+  // Records a network delivery's outcome: delivered (grace clock, erase) or another failure.
+  [[nodiscard]] result<void> complete(const network_delivery& delivery, bool delivered, const std::string& error);
 
  private:
-  result<queue_address> deliver(const outbox_record& item, time_point now);
+  struct finished {
+    std::string body;
+    std::optional<application_record> app;
+    std::vector<secret_record> secrets;  // as they are after this delivery
+  };
+  // Finishes the notification for delivery at `now` and writes the old secret's grace expiry
+  // into `work` (committed by the caller, or rolled back when only preparing).
+  result<finished> finish(unit_of_work& work, const outbox_record& item, time_point now);
+  result<void> mark_delivered(unit_of_work& work, const outbox_record& item, time_point now);
+  // Delivers an embedded destination, or prepares a network one (into `pass`).
+  result<void> deliver(const outbox_record& item, time_point now, relay_pass& pass);
   void record_failure(outbox_record item, std::string why, time_point now);
 
   store& storage_;

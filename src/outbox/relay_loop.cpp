@@ -12,10 +12,12 @@ namespace rekey {
 namespace asio = boost::asio;
 
 relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
+                       std::map<std::string, publisher*> publishers,
                        std::function<void(const queue_address&)> delivered, millis interval)
     : context_(context),
       relay_(relay),
       executor_(executor),
+      publishers_(std::move(publishers)),
       delivered_(std::move(delivered)),
       interval_(interval),
       timer_(context) {}
@@ -36,8 +38,18 @@ asio::awaitable<void> relay_loop::run() {
     auto pass = co_await executor_.run([this] { return relay_.run_once(); });
     bool more = false;
     if (pass && *pass) {
-      for (const auto& address : **pass) delivered_(address);
-      more = !(*pass)->empty();
+      for (const auto& address : (*pass)->woken) delivered_(address);
+      for (const auto& delivery : (*pass)->to_publish) {
+        const auto found = publishers_.find(delivery.destination.kind);
+        delivery_outcome outcome{false, "no publisher for destination kind " + delivery.destination.kind};
+        if (found != publishers_.end()) {
+          outcome = co_await found->second->publish(delivery.destination, delivery.item.id, delivery.body);
+        }
+        auto completed =
+            co_await executor_.run([&] { return relay_.complete(delivery, outcome.delivered, outcome.error); });
+        if (completed && !*completed) spdlog::warn("outbox relay: {}", completed->error().message());
+      }
+      more = !(*pass)->woken.empty() || !(*pass)->to_publish.empty();
     } else if (pass) {
       spdlog::warn("outbox relay: {}", pass->error().message());
     }

@@ -1,5 +1,6 @@
 // relay_loop: drives the outbox_relay — a coroutine on one I/O context that runs a relay pass
-// on the storage thread, wakes the long polls of the queues that received messages, and waits
+// on the storage thread, publishes the pass's network deliveries (one at a time, each then
+// completed on the storage thread), wakes the long polls of the queues that received messages, and waits
 // for the poll interval or for poke() (called after each rotation, so a new secret is
 // receivable within milliseconds). Thread-safe: poke() and stop() may be called from any thread.
 #pragma once
@@ -9,7 +10,10 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
+#include <string>
 
+#include "delivery/publisher.hpp"
 #include "http/storage_executor.hpp"
 #include "outbox/outbox_relay.hpp"
 
@@ -17,8 +21,10 @@ namespace rekey {
 
 class relay_loop {
  public:
+  // publishers: destination kind → its publisher (webhook, sqs).
   relay_loop(boost::asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
-             std::function<void(const queue_address&)> delivered, millis interval);
+             std::map<std::string, publisher*> publishers, std::function<void(const queue_address&)> delivered,
+             millis interval);
 
   void start();
   void poke();
@@ -30,6 +36,7 @@ class relay_loop {
   boost::asio::io_context& context_;
   outbox_relay& relay_;
   http::storage_executor& executor_;
+  std::map<std::string, publisher*> publishers_;
   std::function<void(const queue_address&)> delivered_;
   millis interval_;
   boost::asio::steady_timer timer_;  // used on context_ only
