@@ -132,6 +132,8 @@ std::vector<setting> settings() {
       {"delivery-retry-budget", "delivery.retry_budget",
        "how long a notification is retried before it is dead, e.g. 24h",
        duration_setting([](config& c) -> millis& { return c.delivery.retry_budget; })},
+      {"delivery-lease", "delivery.lease", "how long a claimed notification is reserved for its worker, e.g. 60s",
+       duration_setting([](config& c) -> millis& { return c.delivery.lease; })},
       {"delivery-poll-interval", "delivery.poll_interval", "outbox relay interval when idle, e.g. 250ms",
        duration_setting([](config& c) -> millis& { return c.delivery.poll_interval; })},
       {"dev", "dev", "development mode: create a demo application on first start",
