@@ -82,6 +82,10 @@ int run_cli(int argc, char** argv) {
   webhook_option->excludes(sqs_option);
   destination_create->require_option(1, 0);
 
+  std::string destination_id;
+  auto* destination_test = destination_cmd->add_subcommand("test", "send a test message (no secret) to a destination");
+  destination_test->add_option("id", destination_id, "destination id")->required();
+
   auto* subscription_cmd = cli.add_subcommand("subscription", "notification preferences");
   subscription_cmd->require_subcommand(1);
   auto* subscription_set = subscription_cmd->add_subcommand("set", "send a notification type to a destination");
@@ -139,6 +143,8 @@ int run_cli(int argc, char** argv) {
       }
       return report(client.call("POST", "/admin/v1/applications/" + app_id + "/destinations", json::serialize(body)));
     }
+    if (destination_test->parsed())
+      return report(client.call("POST", "/admin/v1/destinations/" + destination_id + "/test"));
     if (subscription_set->parsed()) {
       return report(client.call("PUT", "/admin/v1/applications/" + app_id + "/subscriptions/" + type,
                                 json::serialize(json::object{{"destinationId", destination}})));

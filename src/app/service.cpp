@@ -35,6 +35,7 @@
 #include "http/server.hpp"
 #include "http/storage_executor.hpp"
 #include "http/token_endpoint.hpp"
+#include "outbox/destination_tester.hpp"
 #include "outbox/outbox_relay.hpp"
 #include "outbox/relay_loop.hpp"
 #include "queue/access_key_cache.hpp"
@@ -207,7 +208,11 @@ int run_service(const config& cfg) {
   http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock,
                                        [&relay_runner] { relay_runner.poke(); });
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
-  admin_api admin_handler(admin, admin_auth, executor, clock, [&relay_runner] { relay_runner.poke(); });
+  destination_tester tester(storage, executor, queues, queue_wakeups,
+                            {{"webhook", &webhooks}, {"sqs", &sqs_destinations}}, clock, random);
+  admin_api admin_handler(
+      admin, admin_auth, executor, clock, [&relay_runner] { relay_runner.poke(); },
+      [&tester](const destination_record& d) { return tester.test(d); });
   sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, executor, queue_wakeups, clock, tls != nullptr);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",

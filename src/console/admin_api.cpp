@@ -195,6 +195,16 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     if (on_retry_) on_retry_();
     co_return json_response(status::ok, version, render(**retried));
   }
+  if (n == 5 && parts[2] == "destinations" && parts[4] == "test" && method == verb::post && tester_) {
+    const std::string id(parts[3]);
+    auto found = co_await executor_.run([&] { return service_.find_destination(id); });
+    if (!found) co_return unavailable();
+    if (!*found) co_return from_error(found->error(), ctx);
+    const auto outcome = co_await tester_(**found);
+    json::object answer{{"destinationId", id}, {"delivered", outcome.delivered}};
+    if (!outcome.delivered) answer["error"] = outcome.error;
+    co_return json_response(outcome.delivered ? status::ok : status::bad_gateway, version, answer);
+  }
   if (n == 3 && parts[2] == "access-keys" && method == verb::post) {
     const auto account = string_field(*body, "account");
     if (!account) co_return http::error_list_response(errc::invalid_input, version, "account is required.");

@@ -17,6 +17,7 @@
 
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
+#include "delivery/publisher.hpp"
 #include "http/message.hpp"
 #include "http/storage_executor.hpp"
 
@@ -24,10 +25,18 @@ namespace rekey {
 
 class admin_api {
  public:
+  // Sends a test message to a destination through its real delivery path.
+  using destination_tester = std::function<boost::asio::awaitable<delivery_outcome>(const destination_record&)>;
+
   // on_retry: called after a delivery was made due again (wakes the outbox relay).
   admin_api(admin_service& service, const admin_token& token, http::storage_executor& executor, const clock& clock,
-            std::function<void()> on_retry = {})
-      : service_(service), token_(token), executor_(executor), clock_(clock), on_retry_(std::move(on_retry)) {}
+            std::function<void()> on_retry = {}, destination_tester tester = {})
+      : service_(service),
+        token_(token),
+        executor_(executor),
+        clock_(clock),
+        on_retry_(std::move(on_retry)),
+        tester_(std::move(tester)) {}
 
   // Handles every request under /admin/v1/.
   boost::asio::awaitable<http::response> handle(http::request_context& ctx);
@@ -38,6 +47,7 @@ class admin_api {
   http::storage_executor& executor_;
   const clock& clock_;
   std::function<void()> on_retry_;
+  destination_tester tester_;
 };
 
 }  // namespace rekey

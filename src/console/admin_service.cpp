@@ -175,6 +175,15 @@ result<destination_record> admin_service::create_sqs_destination(std::string_vie
   });
 }
 
+result<destination_record> admin_service::find_destination(std::string_view id) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto found = (*work)->notifications().find_destination(id);
+  if (!found) return found.error();
+  if (!*found) return errc::not_found;
+  return **found;
+}
+
 result<std::vector<outbox_record>> admin_service::list_deliveries(outbox_state state) {
   auto work = storage_.begin();
   if (!work) return work.error();

@@ -69,6 +69,8 @@ class admin_service {
                                                                   std::string_view queue_url, std::string_view region,
                                                                   std::string_view access_key_id,
                                                                   std::string_view secret_access_key);
+  // errc::not_found when there is no such destination.
+  [[nodiscard]] result<destination_record> find_destination(std::string_view id);
   // Deliveries in a state, oldest first.
   [[nodiscard]] result<std::vector<outbox_record>> list_deliveries(outbox_state state);
   // Makes a dead (or pending) delivery due now; errc::conflict when it was delivered.

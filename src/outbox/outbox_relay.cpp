@@ -103,20 +103,16 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
     pass.to_publish.push_back({item, **destination, std::move(done->body), now});
     return {};
   }
-  boost::system::error_code ec;
-  const auto config = json::parse((*destination)->config_json, ec);
-  const auto* account = !ec && config.is_object() ? config.as_object().if_contains("account") : nullptr;
-  const auto* name = !ec && config.is_object() ? config.as_object().if_contains("queue") : nullptr;
-  if (!account || !account->is_string() || !name || !name->is_string()) return errc::internal;
-  const queue_address address{std::string(account->as_string()), std::string(name->as_string())};
-  auto sent = queues_.send(work, address, done->body, "rekey", millis{0});
+  const auto address = embedded_address(**destination);
+  if (!address) return errc::internal;
+  auto sent = queues_.send(work, *address, done->body, "rekey", millis{0});
   if (!sent) return sent.error();
   if (auto r = mark_delivered(work, item, now); !r) return r.error();
   if (auto r = work.commit(); !r) return r.error();
   if (done->app) credentials_.put(*done->app, done->secrets);
   spdlog::info("delivered notification {} for application {} to embedded queue {}", item.id, item.application_id,
-               address.key());
-  pass.woken.push_back(address);
+               address->key());
+  pass.woken.push_back(*address);
   return {};
 }
 

@@ -1,6 +1,7 @@
 #include "queue/queue_service.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -87,6 +88,16 @@ std::optional<queue_address> parse_queue_reference(std::string_view text) {
   }
   if (!valid_account(q.account) || !valid_queue_name(q.name)) return std::nullopt;
   return q;
+}
+
+std::optional<queue_address> embedded_address(const destination_record& destination) {
+  if (destination.kind != "embedded") return std::nullopt;
+  boost::system::error_code ec;
+  const auto config = json::parse(destination.config_json, ec);
+  const auto* account = !ec && config.is_object() ? config.as_object().if_contains("account") : nullptr;
+  const auto* name = !ec && config.is_object() ? config.as_object().if_contains("queue") : nullptr;
+  if (!account || !account->is_string() || !name || !name->is_string()) return std::nullopt;
+  return queue_address{std::string(account->as_string()), std::string(name->as_string())};
 }
 
 queue_service::queue_service(store& storage, const clock& clock, random_source& random, const key256& at_rest_key)

@@ -41,6 +41,9 @@ inline constexpr std::string_view default_account = "000000000000";
 // "<account>/<name>" or a bare "<name>" (default_account). nullopt when malformed.
 std::optional<queue_address> parse_queue_reference(std::string_view text);
 
+// The queue an embedded destination delivers to (its config {"account","queue"}).
+std::optional<queue_address> embedded_address(const destination_record& destination);
+
 class queue_service {
  public:
   queue_service(store& storage, const clock& clock, random_source& random, const key256& at_rest_key);

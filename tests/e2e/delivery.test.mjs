@@ -72,6 +72,27 @@ describe('delivery to the embedded queue', () => {
   });
 });
 
+describe('rekey destination test', () => {
+  it('puts a test message without a secret on the destination', async () => {
+    const rekey = await startRekey();
+    try {
+      const sqs = await consumer(rekey);
+      const app = await rekey.createApp();
+      const shown = (await rekey.admin('GET', `/admin/v1/applications/${app.applicationId}`)).body;
+      const tested = spawnSync(BIN, ['destination', 'test', shown.destinations[0].destinationId, '--server', rekey.url,
+        '--admin-token-file', path.join(rekey.dataDir, 'admin-token')], { encoding: 'utf8' });
+      assert.equal(tested.status, 0, tested.stderr);
+      assert.equal(JSON.parse(tested.stdout).delivered, true);
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrlOf(rekey, app), WaitTimeSeconds: 5 }));
+      const n = JSON.parse(Messages[0].Body);
+      assert.equal(n.notificationType, 'REKEY_DESTINATION_TEST');
+      assert.doesNotMatch(Messages[0].Body, /amzn1\.oa2-cs/);
+    } finally {
+      await rekey.stop();
+    }
+  });
+});
+
 describe('undeliverable notifications', () => {
   let rekey;
   let sqs;
