@@ -114,3 +114,10 @@ for name in ["nginx", "token", "rotate-429"]:
     print(f"| {name} | {statistics.median(float(r[2]) for r in mine):.0f} | {median_row[3]} | {median_row[4]} | "
           f"{median_row[5]} | {statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} | {goals[name]} |")
 PY
+
+# --- part 2 (issue #3): rotations with delivery running, and commit→receivable latency.
+rekey_abs="$(cd "$(dirname "$REKEY")" && pwd)/$(basename "$REKEY")"
+echo
+echo "rotations with delivery (SQLite, synchronous=FULL): node tests/e2e/bench/rotations.mjs"
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+  REKEY_BIN="$rekey_abs" node --no-warnings bench/rotations.mjs)
