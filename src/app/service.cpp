@@ -178,7 +178,7 @@ int run_service(const config& cfg) {
 
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
   http::io_context_pool pool(threads);
-  http::storage_executor executor(cfg.http.max_pending_storage_jobs);
+  http::storage_executor executor(cfg.http.max_pending_storage_jobs, &storage);
 
   std::unique_ptr<asio::ssl::context> tls;
   if (!cfg.http.tls_cert_file.empty()) {

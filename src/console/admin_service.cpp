@@ -64,8 +64,8 @@ result<created_application> admin_service::create_application(const std::string&
   if (!work) return work.error();
   if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
   if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
+  (*work)->after_commit([this, app = out.app, secret = out.secret] { credentials_.put(app, {secret}); });
   if (auto r = (*work)->commit(); !r) return r.error();
-  credentials_.put(out.app, {out.secret});
   return out;
 }
 
@@ -246,8 +246,8 @@ result<created_access_key> admin_service::create_access_key(std::string_view acc
   if (auto r = (*work)->access_keys().insert(seal_access_key(key, at_rest_key_, random_, clock_.now())); !r) {
     return r.error();
   }
+  (*work)->after_commit([this, key] { access_keys_.put(key); });
   if (auto r = (*work)->commit(); !r) return r.error();
-  access_keys_.put(key);
   return created_access_key{key.id, key.account, key.secret};
 }
 

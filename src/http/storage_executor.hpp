@@ -3,30 +3,41 @@
 // the store's transactions without locks.
 //
 // run(f) suspends the calling coroutine, runs f on the storage thread and resumes the
-// coroutine on its own executor with f's result. Admission control: when max_pending jobs are
-// already queued, run() answers nullopt at once and the caller replies 503. An exception thrown
-// by f is rethrown in the caller. Thread-safe.
+// coroutine on its own executor with f's result. Group commit: the thread takes every job that
+// is waiting, runs them inside one store batch (each job's units of work still all or nothing)
+// and commits once — one fsync for many rotations — and only then resumes their callers, so no
+// answer is sent before its writes are durable. When the batch cannot begin or commit, every
+// job in it answers nullopt, as when more than max_pending jobs are already queued (admission
+// control): callers reply 503. An exception thrown by f is rethrown in the caller. Thread-safe.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <type_traits>
+
+#include "storage/store.hpp"
 
 namespace rekey::http {
 
 class storage_executor {
  public:
-  explicit storage_executor(std::size_t max_pending) : max_pending_(max_pending) {}
-  ~storage_executor() { stop(); }
+  // batching: the store whose batches group the jobs' commits; null runs each job on its own.
+  storage_executor(std::size_t max_pending, store* batching, std::size_t max_batch = 256);
+  ~storage_executor();
+  storage_executor(const storage_executor&) = delete;
+  storage_executor& operator=(const storage_executor&) = delete;
 
   template <class F>
   boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run(F f) {
@@ -37,23 +48,8 @@ class storage_executor {
     }
     co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
                                                    void(std::exception_ptr, value)>(
-        [this](auto handler, F job) {
-          auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
-          boost::asio::post(
-              pool_, [this, handler = std::move(handler), job = std::move(job), work = std::move(work)]() mutable {
-                value out;
-                std::exception_ptr error;
-                try {
-                  out.emplace(job());
-                } catch (...) {
-                  error = std::current_exception();
-                }
-                pending_.fetch_sub(1);
-                auto ex = work.get_executor();
-                boost::asio::dispatch(ex, [handler = std::move(handler), error, out = std::move(out)]() mutable {
-                  std::move(handler)(error, std::move(out));
-                });
-              });
+        [this](auto handler, F fn) {
+          enqueue(std::make_unique<typed_job<F, decltype(handler)>>(std::move(fn), std::move(handler)));
         },
         boost::asio::use_awaitable, std::move(f));
   }
@@ -61,12 +57,54 @@ class storage_executor {
   std::size_t pending() const { return pending_.load(); }
 
   // Finishes queued jobs and joins the thread.
-  void stop() { pool_.join(); }
+  void stop();
 
  private:
-  boost::asio::thread_pool pool_{1};
-  std::atomic<std::size_t> pending_{0};
+  struct job {
+    virtual ~job() = default;
+    virtual void run() = 0;                   // on the storage thread
+    virtual void complete(bool durable) = 0;  // resumes the caller on its own executor
+  };
+
+  template <class F, class Handler>
+  struct typed_job final : job {
+    using value = std::optional<std::invoke_result_t<F>>;
+    typed_job(F f, Handler h)
+        : fn(std::move(f)),
+          handler(std::move(h)),
+          work(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler))) {}
+    void run() override {
+      try {
+        result.emplace(fn());
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    void complete(bool durable) override {
+      if (!durable) result.reset();  // its writes were lost with the batch: answer "unavailable"
+      auto ex = work.get_executor();
+      boost::asio::dispatch(
+          ex, [h = std::move(handler), e = error, r = std::move(result)]() mutable { std::move(h)(e, std::move(r)); });
+    }
+    F fn;
+    Handler handler;
+    boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
+    value result;
+    std::exception_ptr error;
+  };
+
+  void enqueue(std::unique_ptr<job> j);
+  void loop();
+
+  store* batching_;
   std::size_t max_pending_;
+  std::size_t max_batch_;
+  std::atomic<std::size_t> pending_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<job>> queue_;  // guarded by mutex_
+  bool stopping_ = false;                   // guarded by mutex_
+  std::thread thread_;
 };
 
 }  // namespace rekey::http

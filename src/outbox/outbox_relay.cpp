@@ -108,8 +108,9 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
   auto sent = queues_.send(work, *address, done->body, "rekey", millis{0});
   if (!sent) return sent.error();
   if (auto r = mark_delivered(work, item, now); !r) return r.error();
+  if (done->app)
+    work.after_commit([this, app = *done->app, secrets = done->secrets] { credentials_.put(app, secrets); });
   if (auto r = work.commit(); !r) return r.error();
-  if (done->app) credentials_.put(*done->app, done->secrets);
   spdlog::info("delivered notification {} for application {} to embedded queue {}", item.id, item.application_id,
                address->key());
   pass.woken.push_back(*address);
@@ -126,8 +127,10 @@ result<void> outbox_relay::complete(const network_delivery& delivery, bool deliv
   auto done = finish(**work, delivery.item, delivery.prepared_at);
   if (!done) return done.error();
   if (auto r = mark_delivered(**work, delivery.item, clock_.now()); !r) return r.error();
+  if (done->app) {
+    (*work)->after_commit([this, app = *done->app, secrets = done->secrets] { credentials_.put(app, secrets); });
+  }
   if (auto r = (*work)->commit(); !r) return r.error();
-  if (done->app) credentials_.put(*done->app, done->secrets);
   spdlog::info("delivered notification {} for application {} to {} destination {}", delivery.item.id,
                delivery.item.application_id, delivery.destination.kind, delivery.destination.id);
   return {};

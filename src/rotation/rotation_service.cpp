@@ -113,16 +113,17 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
       !r) {
     return fail(r.error());
   }
-  if (auto r = work.commit(); !r) return fail(r.error());
-
-  // Only after the commit: make this node's memory match storage.
+  // Memory follows storage only once this rotation is durable.
   std::vector<secret_record> after{fresh};
   for (const auto& s : secrets) {
     const auto changed = std::find_if(changes.begin(), changes.end(), [&](const auto& c) { return c.id == s.id; });
     after.push_back(changed == changes.end() ? s : *changed);
   }
-  credentials_.put(app, after);
-  mirror_.remember(application_id, decision.after, out.plan);
+  work.after_commit([this, app, after = std::move(after), bucket = decision.after, plan = out.plan] {
+    credentials_.put(app, after);
+    mirror_.remember(app.id, bucket, plan);
+  });
+  if (auto r = work.commit(); !r) return fail(r.error());
   out.new_secret_id = fresh.id;
   out.notification_id = item.id;
   return out;

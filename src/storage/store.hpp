@@ -12,6 +12,7 @@
 // timeout; errc::conflict for a uniqueness violation; errc::internal for anything else.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -153,13 +154,24 @@ class unit_of_work {
   virtual access_key_repository& access_keys() = 0;
   virtual queue_repository& queues() = 0;
   [[nodiscard]] virtual result<void> commit() = 0;
+  // Runs `hook` once this unit's writes are durable: right after commit(), or — inside a batch —
+  // after the batch's commit (never, if it fails). For updating in-memory caches.
+  virtual void after_commit(std::function<void()> hook) = 0;
 };
 
 class store {
  public:
   virtual ~store() = default;
-  // Starts a write transaction.
+  // Starts a write transaction (inside a batch: a nested one that commits with the batch).
   [[nodiscard]] virtual result<std::unique_ptr<unit_of_work>> begin() = 0;
+
+  // Group commit: units of work begun between begin_batch() and end_batch() are each still all
+  // or nothing, but become durable together, with one commit (one fsync). end_batch() commits
+  // and then runs the after_commit hooks; abort_batch() rolls everything back. No unit of work
+  // may be open across these calls.
+  [[nodiscard]] virtual result<void> begin_batch() = 0;
+  [[nodiscard]] virtual result<void> end_batch() = 0;
+  virtual void abort_batch() = 0;
 };
 
 }  // namespace rekey

@@ -155,5 +155,56 @@ TEST_F(SqliteStoreTest, SmallerRepositoriesRoundTrip) {
   EXPECT_EQ(**w->keys().get_setting("x"), "2");
 }
 
+// A batch makes units durable together: committed units persist, a rolled-back unit does not,
+// and after-commit hooks run only once the batch commits.
+TEST_F(SqliteStoreTest, BatchCommitsUnitsTogether) {
+  std::vector<std::string> hooks;
+  ASSERT_TRUE(store_.begin_batch());
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+    w->after_commit([&] { hooks.push_back("a1"); });
+    ASSERT_TRUE(w->commit());
+  }
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+    w->after_commit([&] { hooks.push_back("a2"); });
+  }  // rolled back
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a3", "c3")));
+    ASSERT_TRUE(w->commit());
+  }
+  EXPECT_TRUE(hooks.empty()) << "hooks wait for the batch";
+  ASSERT_TRUE(store_.end_batch());
+  EXPECT_EQ(hooks, std::vector<std::string>{"a1"});
+  sqlite_store reopened(dir_.file("rekey.db"));
+  auto w = *reopened.begin();
+  EXPECT_TRUE(*w->applications().find("a1"));
+  EXPECT_FALSE(*w->applications().find("a2"));
+  EXPECT_TRUE(*w->applications().find("a3"));
+}
+
+// An aborted batch loses everything in it and runs no hook; outside a batch, hooks run at commit.
+TEST_F(SqliteStoreTest, AbortedBatchRollsBackAndHooksRunAtPlainCommit) {
+  bool hooked = false;
+  ASSERT_TRUE(store_.begin_batch());
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+    w->after_commit([&] { hooked = true; });
+    ASSERT_TRUE(w->commit());
+  }
+  store_.abort_batch();
+  EXPECT_FALSE(hooked);
+  EXPECT_FALSE(*begin()->applications().find("a1"));
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+  w->after_commit([&] { hooked = true; });
+  ASSERT_TRUE(w->commit());
+  EXPECT_TRUE(hooked);
+}
+
 }  // namespace
 }  // namespace rekey

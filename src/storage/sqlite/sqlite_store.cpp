@@ -77,10 +77,20 @@ class sqlite_unit_of_work final : public unit_of_work,
                                   rate_limit_repository,
                                   key_repository {
  public:
-  explicit sqlite_unit_of_work(sqlite_connection& db) : db_(db), access_keys_(db), queues_(db) {}
+  // nested: inside a batch, this unit is a savepoint of the batch's transaction.
+  sqlite_unit_of_work(sqlite_connection& db, std::vector<std::function<void()>>* batch_hooks)
+      : db_(db), access_keys_(db), queues_(db), batch_hooks_(batch_hooks) {}
   ~sqlite_unit_of_work() override {
-    if (!committed_) (void)db_.exec("ROLLBACK");
+    if (committed_) return;
+    if (batch_hooks_ != nullptr) {
+      (void)db_.exec("ROLLBACK TO unit");
+      (void)db_.exec("RELEASE unit");
+    } else {
+      (void)db_.exec("ROLLBACK");
+    }
   }
+
+  void after_commit(std::function<void()> hook) override { hooks_.push_back(std::move(hook)); }
 
   application_repository& applications() override { return *this; }
   secret_repository& secrets() override { return *this; }
@@ -93,9 +103,16 @@ class sqlite_unit_of_work final : public unit_of_work,
   queue_repository& queues() override { return queues_; }
 
   result<void> commit() override {
-    auto r = db_.exec("COMMIT");
-    if (r) committed_ = true;
-    return r;
+    auto r = db_.exec(batch_hooks_ != nullptr ? "RELEASE unit" : "COMMIT");
+    if (!r) return r;
+    committed_ = true;
+    if (batch_hooks_ != nullptr) {
+      for (auto& hook : hooks_) batch_hooks_->push_back(std::move(hook));
+    } else {
+      for (auto& hook : hooks_) hook();
+    }
+    hooks_.clear();
+    return {};
   }
 
   // --- applications
@@ -371,6 +388,8 @@ class sqlite_unit_of_work final : public unit_of_work,
   sqlite_connection& db_;
   sqlite_access_keys access_keys_;
   sqlite_queues queues_;
+  std::vector<std::function<void()>>* batch_hooks_;  // null outside a batch
+  std::vector<std::function<void()>> hooks_;
   bool committed_ = false;
 };
 
@@ -384,8 +403,34 @@ sqlite_store::sqlite_store(const std::string& path) : db_(path) {
 }
 
 result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
-  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
-  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_));
+  if (auto r = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN IMMEDIATE"); !r) return r.error();
+  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, in_batch_ ? &batch_hooks_ : nullptr));
+}
+
+result<void> sqlite_store::begin_batch() {
+  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r;
+  in_batch_ = true;
+  batch_hooks_.clear();
+  return {};
+}
+
+result<void> sqlite_store::end_batch() {
+  in_batch_ = false;
+  if (auto r = db_.exec("COMMIT"); !r) {
+    (void)db_.exec("ROLLBACK");
+    batch_hooks_.clear();
+    return r;
+  }
+  auto hooks = std::move(batch_hooks_);
+  batch_hooks_.clear();
+  for (auto& hook : hooks) hook();
+  return {};
+}
+
+void sqlite_store::abort_batch() {
+  in_batch_ = false;
+  (void)db_.exec("ROLLBACK");
+  batch_hooks_.clear();
 }
 
 }  // namespace rekey

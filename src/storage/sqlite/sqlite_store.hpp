@@ -5,8 +5,10 @@
 // never interleave. At most one unit of work is open at a time.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "storage/sqlite/sqlite_connection.hpp"
 #include "storage/store.hpp"
@@ -20,9 +22,14 @@ class sqlite_store final : public store {
   explicit sqlite_store(const std::string& path);
 
   result<std::unique_ptr<unit_of_work>> begin() override;
+  result<void> begin_batch() override;
+  result<void> end_batch() override;
+  void abort_batch() override;
 
  private:
   sqlite_connection db_;
+  bool in_batch_ = false;
+  std::vector<std::function<void()>> batch_hooks_;  // run after the batch commits
 };
 
 }  // namespace rekey

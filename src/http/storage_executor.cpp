@@ -1,0 +1,58 @@
+#include "http/storage_executor.hpp"
+
+#include <vector>
+
+namespace rekey::http {
+
+storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t max_batch)
+    : batching_(batching), max_pending_(max_pending), max_batch_(max_batch), thread_([this] { loop(); }) {}
+
+storage_executor::~storage_executor() { stop(); }
+
+void storage_executor::enqueue(std::unique_ptr<job> j) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(j));
+  }
+  wake_.notify_one();
+}
+
+void storage_executor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void storage_executor::loop() {
+  for (;;) {
+    std::vector<std::unique_ptr<job>> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    bool durable = true;
+    if (batching_ != nullptr) {
+      if (!batching_->begin_batch()) {
+        durable = false;  // storage unavailable: answer without running
+      } else {
+        for (auto& j : batch) j->run();
+        durable = static_cast<bool>(batching_->end_batch());
+      }
+    } else {
+      for (auto& j : batch) j->run();
+    }
+    pending_.fetch_sub(batch.size());
+    for (auto& j : batch) j->complete(durable);
+  }
+}
+
+}  // namespace rekey::http
