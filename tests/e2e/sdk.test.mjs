@@ -1,29 +1,22 @@
 // The unmodified official SP-API JavaScript SDK against the real binary (wire-notes.md).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import superagent from 'superagent';
-import { ApplicationsSpApi, ScopeConstants } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
 import { startRekey } from './support/rekey.mjs';
+import { applicationsApi, redirectLwa, ScopeConstants } from './support/spapi.mjs';
 
 describe('official SP-API JavaScript SDK', () => {
   let rekey;
-  const originalPost = superagent.post;
+  let restore;
   before(async () => {
     rekey = await startRekey();
-    // The LWA URL is hard-coded in the SDK: point the SDK's own superagent at rekey.
-    superagent.post = (url, ...rest) => originalPost.call(superagent, url.replace('https://api.amazon.com', rekey.url), ...rest);
+    restore = redirectLwa(rekey.url);
   });
   after(async () => {
-    superagent.post = originalPost;
+    restore();
     await rekey.stop();
   });
 
-  function api({ clientId, clientSecret, refreshToken = null, scope = ScopeConstants.SCOPE_APPLICATION_MANAGEMENT_API }) {
-    const client = new ApplicationsSpApi.ApiClient(rekey.url);
-    client.enableAutoRetrievalAccessToken(clientId, clientSecret, refreshToken, refreshToken ? null : scope);
-    client.disableRateLimiter();
-    return new ApplicationsSpApi.ApplicationsApi(client);
-  }
+  const api = (app) => applicationsApi(rekey.url, app);
 
   async function failure(promise) {
     try {
