@@ -187,7 +187,7 @@ result<json::object> queue_service::list_queues(const json::object& request, con
   return json::object{{"QueueUrls", std::move(urls)}};
 }
 
-result<json::object> queue_service::get_queue_attributes(const json::object& request, const sqs_caller& caller) {
+result<queue_service::open_queue> queue_service::begin_on_queue(const json::object& request, const sqs_caller& caller) {
   auto address = address_of(request, caller);
   if (!address) return address.error();
   auto work = storage_.begin();
@@ -195,16 +195,23 @@ result<json::object> queue_service::get_queue_attributes(const json::object& req
   auto q = (*work)->queues().find_queue(address->account, address->name);
   if (!q) return q.error();
   if (!*q) return errc::sqs_queue_does_not_exist;
-  const auto now = clock_.now();
-  auto counts = (*work)->queues().count_messages(address->account, address->name, now);
+  return open_queue{std::move(*address), std::move(**q), std::move(*work)};
+}
+
+result<json::object> queue_service::get_queue_attributes(const json::object& request, const sqs_caller& caller) {
+  auto open = begin_on_queue(request, caller);
+  if (!open) return open.error();
+  const auto& address = open->address;
+  const auto& q = open->queue;
+  auto counts = open->work->queues().count_messages(address.account, address.name, clock_.now());
   if (!counts) return counts.error();
   const json::object all{
       {"ApproximateNumberOfMessages", std::to_string(counts->visible)},
       {"ApproximateNumberOfMessagesNotVisible", std::to_string(counts->in_flight)},
-      {"VisibilityTimeout", std::to_string((*q)->visibility_timeout.count() / 1000)},
-      {"MessageRetentionPeriod", std::to_string((*q)->retention.count() / 1000)},
-      {"CreatedTimestamp", std::to_string(to_epoch_ms((*q)->created_at) / 1000)},
-      {"QueueArn", "arn:aws:sqs:" + std::string(region) + ":" + address->account + ":" + address->name},
+      {"VisibilityTimeout", std::to_string(q.visibility_timeout.count() / 1000)},
+      {"MessageRetentionPeriod", std::to_string(q.retention.count() / 1000)},
+      {"CreatedTimestamp", std::to_string(to_epoch_ms(q.created_at) / 1000)},
+      {"QueueArn", "arn:aws:sqs:" + std::string(region) + ":" + address.account + ":" + address.name},
   };
   json::object chosen;
   const auto* names = request.if_contains("AttributeNames");
@@ -232,15 +239,10 @@ result<json::object> queue_service::delete_queue(const json::object& request, co
 }
 
 result<json::object> queue_service::purge_queue(const json::object& request, const sqs_caller& caller) {
-  auto address = address_of(request, caller);
-  if (!address) return address.error();
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  auto q = (*work)->queues().find_queue(address->account, address->name);
-  if (!q) return q.error();
-  if (!*q) return errc::sqs_queue_does_not_exist;
-  if (auto r = (*work)->queues().purge(address->account, address->name); !r) return r.error();
-  if (auto r = (*work)->commit(); !r) return r.error();
+  auto open = begin_on_queue(request, caller);
+  if (!open) return open.error();
+  if (auto r = open->work->queues().purge(open->address.account, open->address.name); !r) return r.error();
+  if (auto r = open->work->commit(); !r) return r.error();
   return json::object{};
 }
 
@@ -281,25 +283,21 @@ result<json::object> queue_service::send_message(const json::object& request, co
 }
 
 result<json::object> queue_service::receive_message(const json::object& request, const sqs_caller& caller) {
-  auto address = address_of(request, caller);
-  if (!address) return address.error();
   auto max = integer_field(request, "MaxNumberOfMessages", 1, 10);
   auto visibility = integer_field(request, "VisibilityTimeout", 0, 43'200);
   auto wait = integer_field(request, "WaitTimeSeconds", 0, 20);  // validated here, waited by the caller
   if (!max) return max.error();
   if (!visibility) return visibility.error();
   if (!wait) return wait.error();
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  auto& queues = (*work)->queues();
-  auto q = queues.find_queue(address->account, address->name);
-  if (!q) return q.error();
-  if (!*q) return errc::sqs_queue_does_not_exist;
+  auto open = begin_on_queue(request, caller);
+  if (!open) return open.error();
+  auto& queues = open->work->queues();
+  const auto& address = open->address;
   const auto now = clock_.now();
   if (auto r = queues.delete_expired(now); !r) return r.error();
-  auto messages = queues.visible_messages(address->account, address->name, now, static_cast<int>(max->value_or(1)));
+  auto messages = queues.visible_messages(address.account, address.name, now, static_cast<int>(max->value_or(1)));
   if (!messages) return messages.error();
-  const millis hide = visibility->has_value() ? millis{**visibility * 1000} : (*q)->visibility_timeout;
+  const millis hide = visibility->has_value() ? millis{**visibility * 1000} : open->queue.visibility_timeout;
   json::array out;
   for (auto& m : *messages) {
     auto body = open_sealed(at_rest_key_, "message:" + m.id, m.sealed_body);
@@ -320,28 +318,23 @@ result<json::object> queue_service::receive_message(const json::object& request,
                                     {"SenderId", m.sender_id}}},
     });
   }
-  if (auto r = (*work)->commit(); !r) return r.error();
+  if (auto r = open->work->commit(); !r) return r.error();
   if (out.empty()) return json::object{};
   return json::object{{"Messages", std::move(out)}};
 }
 
 result<json::object> queue_service::delete_message(const json::object& request, const sqs_caller& caller) {
-  auto address = address_of(request, caller);
-  if (!address) return address.error();
   const auto handle = string_field(request, "ReceiptHandle");
   if (!handle) return errc::sqs_missing_parameter;
   if (!handle->starts_with("rh1.")) return errc::sqs_receipt_handle_invalid;
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  auto q = (*work)->queues().find_queue(address->account, address->name);
-  if (!q) return q.error();
-  if (!*q) return errc::sqs_queue_does_not_exist;
-  auto m = (*work)->queues().find_by_receipt(address->account, address->name, *handle);
+  auto open = begin_on_queue(request, caller);
+  if (!open) return open.error();
+  auto m = open->work->queues().find_by_receipt(open->address.account, open->address.name, *handle);
   if (!m) return m.error();
   // Deleting an already deleted message succeeds, as SQS does for a well-formed handle.
   if (*m) {
-    if (auto r = (*work)->queues().delete_message((*m)->id); !r) return r.error();
-    if (auto r = (*work)->commit(); !r) return r.error();
+    if (auto r = open->work->queues().delete_message((*m)->id); !r) return r.error();
+    if (auto r = open->work->commit(); !r) return r.error();
   }
   return json::object{};
 }

@@ -60,6 +60,15 @@ class queue_service {
                                                  std::string_view sender_id, millis delay);
 
  private:
+  // The request's queue, in a begun unit of work; errc::sqs_queue_does_not_exist when it is not
+  // there (or not the caller's).
+  struct open_queue {
+    queue_address address;
+    queue_record queue;
+    std::unique_ptr<unit_of_work> work;
+  };
+  result<open_queue> begin_on_queue(const boost::json::object& request, const sqs_caller& caller);
+
   result<boost::json::object> create_queue(const boost::json::object& request, const sqs_caller& caller,
                                            std::string_view base_url);
   result<boost::json::object> get_queue_url(const boost::json::object& request, const sqs_caller& caller,
