@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/split.hpp"
 #include "crypto/base64.hpp"
 
 namespace rekey {
@@ -12,17 +13,6 @@ namespace {
 constexpr std::string_view client_credentials_prefix = "Atc|";
 constexpr std::string_view refresh_grant_prefix = "Atza|";
 constexpr std::string_view payload_version = "1";
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const auto end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
 
 template <class Int>
 bool parse_int(std::string_view text, Int& out) {

@@ -1,6 +1,7 @@
 #include "crypto/sigv4.hpp"
 
 #include "core/identifiers.hpp"
+#include "core/split.hpp"
 #include "crypto/hmac.hpp"
 
 namespace rekey::sigv4 {
@@ -26,17 +27,6 @@ std::string canonical_value(std::string_view raw) {
     out.push_back(c);
   }
   return out;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  for (;;) {
-    const auto end = s.find(sep, start);
-    out.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
 }
 
 }  // namespace
