@@ -195,10 +195,11 @@ int run_service(const config& cfg) {
   http_client outbound(client_tls, millis{10'000});
   webhook_publisher webhooks(outbound, clock, at_rest_key);
   sqs_publisher sqs_destinations(outbound, clock, at_rest_key);
+  const std::map<std::string, publisher*> publishers{{"webhook", &webhooks}, {"sqs", &sqs_destinations}};
   outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
   relay_loop relay_runner(
-      pool.main(), relay, executor, {{"webhook", &webhooks}, {"sqs", &sqs_destinations}},
-      [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); }, cfg.delivery.poll_interval);
+      pool.main(), relay, executor, publishers, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
+      cfg.delivery.poll_interval);
 
   http::router routes;
   const auto seed = random.bytes<8>();
@@ -208,8 +209,7 @@ int run_service(const config& cfg) {
   http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock,
                                        [&relay_runner] { relay_runner.poke(); });
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
-  destination_tester tester(storage, executor, queues, queue_wakeups,
-                            {{"webhook", &webhooks}, {"sqs", &sqs_destinations}}, clock, random);
+  destination_tester tester(storage, executor, queues, queue_wakeups, publishers, clock, random);
   admin_api admin_handler(
       admin, admin_auth, executor, clock, [&relay_runner] { relay_runner.poke(); },
       [&tester](const destination_record& d) { return tester.test(d); });

@@ -112,7 +112,7 @@ std::string_view bearer(std::string_view authorization) {
 
 // Reads a JSON object body; an empty body is an empty object.
 std::optional<json::object> object_body(const std::string& body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object{};
+  if (http::is_blank(body)) return json::object{};
   boost::system::error_code ec;
   auto v = json::parse(body, ec);
   if (ec || !v.is_object()) return std::nullopt;

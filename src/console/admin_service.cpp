@@ -109,11 +109,11 @@ result<destination_record> admin_service::create_embedded_destination(std::strin
   auto existing = (*work)->queues().find_queue(queue->account, queue->name);
   if (!existing) return existing.error();
   if (!*existing) {
-    if (auto r = (*work)->queues().insert_queue(
-            {queue->account, queue->name, millis{30'000}, millis{4LL * 86'400'000}, clock_.now()});
-        !r) {
-      return r.error();
-    }
+    queue_record record;  // the record's defaults: 30 s visibility, 4 days retention
+    record.account = queue->account;
+    record.name = queue->name;
+    record.created_at = clock_.now();
+    if (auto r = (*work)->queues().insert_queue(record); !r) return r.error();
   }
   destination_record d{new_uuid(random_), std::string(application_id), "embedded",
                        boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}),

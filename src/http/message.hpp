@@ -16,6 +16,9 @@ using response = beast_http::response<beast_http::string_body>;
 using status = beast_http::status;
 using verb = beast_http::verb;
 
+// True for an absent, empty or whitespace-only body ("no body" to every endpoint).
+inline bool is_blank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 struct request_context {
   const request& req;
   std::string peer;        // remote IP address, for throttling and logs

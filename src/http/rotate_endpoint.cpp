@@ -10,8 +10,6 @@
 namespace rekey::http {
 namespace {
 
-bool is_blank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == std::string_view::npos; }
-
 std::string rate_header(double rate) { return fmt::format("{}", rate); }
 
 response quota_exceeded(unsigned version, millis retry_after) {

@@ -54,8 +54,6 @@ class storage_executor {
         boost::asio::use_awaitable, std::move(f));
   }
 
-  std::size_t pending() const { return pending_.load(); }
-
   // Finishes queued jobs and joins the thread.
   void stop();
 

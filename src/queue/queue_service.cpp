@@ -140,7 +140,10 @@ result<json::object> queue_service::create_queue(const json::object& request, co
   const auto name = string_field(request, "QueueName");
   if (!name) return errc::sqs_missing_parameter;
   if (!valid_queue_name(*name)) return errc::sqs_invalid_parameter;
-  queue_record q{caller.account, *name, millis{30'000}, millis{4LL * 86'400'000}, clock_.now()};
+  queue_record q;  // the record's defaults: 30 s visibility, 4 days retention
+  q.account = caller.account;
+  q.name = *name;
+  q.created_at = clock_.now();
   if (const auto* attributes = request.if_contains("Attributes"); attributes && attributes->is_object()) {
     auto visibility = integer_field(attributes->as_object(), "VisibilityTimeout", 0, 43'200);
     auto retention = integer_field(attributes->as_object(), "MessageRetentionPeriod", 60, 1'209'600);

@@ -93,7 +93,7 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   if (!caller) co_return http::sqs_error_response(as_errc(caller.error(), ctx), version);
 
   json::object request;
-  if (ctx.req.body().find_first_not_of(" \t\r\n") != std::string::npos) {
+  if (!http::is_blank(ctx.req.body())) {
     boost::system::error_code ec;
     auto parsed = json::parse(ctx.req.body(), ec);
     if (ec || !parsed.is_object()) co_return http::sqs_error_response(errc::sqs_invalid_parameter, version);
