@@ -50,33 +50,37 @@ result<relay_pass> outbox_relay::run_once() {
   return pass;
 }
 
-result<outbox_relay::finished> outbox_relay::finish(unit_of_work& work, const outbox_record& item, time_point now) {
-  auto plain = open_sealed(at_rest_key_, "outbox:" + item.id, item.sealed_body);
-  if (!plain) return errc::internal;
-  boost::system::error_code ec;
-  auto body = json::parse(std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), ec);
-  if (ec || !body.is_object()) return errc::internal;
-  finished out;
+result<outbox_relay::grace_started> outbox_relay::start_grace(unit_of_work& work, const outbox_record& item,
+                                                              time_point now) {
+  grace_started out;
   auto app = work.applications().find(item.application_id);
   if (!app) return app.error();
   out.app = *app;
   auto secrets = work.secrets().list_for(item.application_id);
   if (!secrets) return secrets.error();
   out.secrets = std::move(*secrets);
-  std::optional<time_point> old_expiry;
   for (auto& s : out.secrets) {
     if (!item.old_secret_id || s.id != *item.old_secret_id) continue;
-    if (is_valid(s, now)) {  // its grace clock starts now
+    if (is_valid(s, now)) {
       s.expires_at = grace_expiry(s, now, policy_);
       if (auto r = work.secrets().update(s); !r) return r.error();
     }
-    old_expiry = is_valid(s, now) ? s.expires_at : std::min(s.expires_at, now);
+    out.old_expiry = is_valid(s, now) ? s.expires_at : std::min(s.expires_at, now);
   }
+  return out;
+}
+
+result<std::string> outbox_relay::render(const outbox_record& item, std::optional<time_point> old_expiry,
+                                         time_point now) {
+  auto plain = open_sealed(at_rest_key_, "outbox:" + item.id, item.sealed_body);
+  if (!plain) return errc::internal;
+  boost::system::error_code ec;
+  auto body = json::parse(std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), ec);
+  if (ec || !body.is_object()) return errc::internal;
   auto& payload = body.as_object()["payload"].as_object()["applicationOAuthClientNewSecret"].as_object();
   if (old_expiry) payload["oldClientSecretExpiryTime"] = to_iso8601(*old_expiry);
   body.as_object()["notificationMetadata"].as_object()["publishTime"] = to_iso8601(now);
-  out.body = json::serialize(body);
-  return out;
+  return json::serialize(body);
 }
 
 result<void> outbox_relay::mark_delivered(unit_of_work& work, const outbox_record& item, time_point now) {
@@ -96,20 +100,23 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
   auto destination = work.notifications().find_destination(item.destination_id);
   if (!destination) return destination.error();
   if (!*destination) return errc::not_found;
-  auto done = finish(work, item, now);
-  if (!done) return done.error();
+  auto grace = start_grace(work, item, now);
+  if (!grace) return grace.error();
+  auto body = render(item, grace->old_expiry, now);
+  if (!body) return body.error();
 
   if ((*destination)->kind != "embedded") {  // published off the storage thread; nothing written yet
-    pass.to_publish.push_back({item, **destination, std::move(done->body), now});
+    pass.to_publish.push_back({item, **destination, std::move(*body), now});
     return {};
   }
   const auto address = embedded_address(**destination);
   if (!address) return errc::internal;
-  auto sent = queues_.send(work, *address, done->body, "rekey", millis{0});
+  auto sent = queues_.send(work, *address, *body, "rekey", millis{0});
   if (!sent) return sent.error();
   if (auto r = mark_delivered(work, item, now); !r) return r.error();
-  if (done->app)
-    work.after_commit([this, app = *done->app, secrets = done->secrets] { credentials_.put(app, secrets); });
+  if (grace->app) {
+    work.after_commit([this, app = *grace->app, secrets = grace->secrets] { credentials_.put(app, secrets); });
+  }
   if (auto r = work.commit(); !r) return r.error();
   spdlog::info("delivered notification {} for application {} to embedded queue {}", item.id, item.application_id,
                address->key());
@@ -124,11 +131,11 @@ result<void> outbox_relay::complete(const network_delivery& delivery, bool deliv
   }
   auto work = storage_.begin();
   if (!work) return work.error();
-  auto done = finish(**work, delivery.item, delivery.prepared_at);
-  if (!done) return done.error();
+  auto grace = start_grace(**work, delivery.item, delivery.prepared_at);  // the body was rendered at prepare
+  if (!grace) return grace.error();
   if (auto r = mark_delivered(**work, delivery.item, clock_.now()); !r) return r.error();
-  if (done->app) {
-    (*work)->after_commit([this, app = *done->app, secrets = done->secrets] { credentials_.put(app, secrets); });
+  if (grace->app) {
+    (*work)->after_commit([this, app = *grace->app, secrets = grace->secrets] { credentials_.put(app, secrets); });
   }
   if (auto r = (*work)->commit(); !r) return r.error();
   spdlog::info("delivered notification {} for application {} to {} destination {}", delivery.item.id,

@@ -49,14 +49,16 @@ class outbox_relay {
   [[nodiscard]] result<void> complete(const network_delivery& delivery, bool delivered, const std::string& error);
 
  private:
-  struct finished {
-    std::string body;
+  struct grace_started {
     std::optional<application_record> app;
-    std::vector<secret_record> secrets;  // as they are after this delivery
+    std::vector<secret_record> secrets;    // as they are after this delivery
+    std::optional<time_point> old_expiry;  // the notification's oldClientSecretExpiryTime
   };
-  // Finishes the notification for delivery at `now` and writes the old secret's grace expiry
-  // into `work` (committed by the caller, or rolled back when only preparing).
-  result<finished> finish(unit_of_work& work, const outbox_record& item, time_point now);
+  // Starts the grace clock of the secret this rotation made old, as of a delivery at `now`,
+  // writing it into `work` (committed by the caller, or rolled back when only preparing).
+  result<grace_started> start_grace(unit_of_work& work, const outbox_record& item, time_point now);
+  // The finished notification JSON: publishTime and the old secret's real expiry filled in.
+  result<std::string> render(const outbox_record& item, std::optional<time_point> old_expiry, time_point now);
   result<void> mark_delivered(unit_of_work& work, const outbox_record& item, time_point now);
   // Delivers an embedded destination, or prepares a network one (into `pass`).
   result<void> deliver(const outbox_record& item, time_point now, relay_pass& pass);
