@@ -57,6 +57,22 @@ describe('http server', () => {
     assert.ok(waited >= 1500 && waited < 9000, `closed after ${waited} ms`);
   });
 
+  it('closes a connection whose request stalls past the read timeout, without answering it', async () => {
+    const slow = await startRekey({ args: ['--read-timeout', '1s'] });
+    try {
+      const started = Date.now();
+      const reply = await rawExchange(slow.port, [
+        'POST /auth/o2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=',
+      ], { closeAfterMs: 10_000 });
+      assert.equal(reply, '', 'no answer to a half-sent request');
+      const waited = Date.now() - started;
+      assert.ok(waited >= 900 && waited < 9000, `closed after ${waited} ms`);
+      assert.equal((await fetch(slow.url + '/health')).status, 200, 'the server carries on');
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('answers 413 to headers over the limit', async () => {
     const reply = await rawExchange(rekey.port, [`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(4096)}\r\n\r\n`]);
     assert.match(reply, /^HTTP\/1\.1 413 /);

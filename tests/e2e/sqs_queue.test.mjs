@@ -45,6 +45,7 @@ describe('embedded SQS-compatible queue', () => {
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
     assert.equal(Attributes.ApproximateNumberOfMessages, '1');
     assert.equal(Attributes.VisibilityTimeout, '5');
+    assert.equal(Attributes.MessageRetentionPeriod, String(4 * 24 * 3600), 'retention defaults to 4 days');
     assert.equal(Attributes.QueueArn, `arn:aws:sqs:us-east-1:${ACCOUNT}:orders`);
     await sqs.send(new PurgeQueueCommand({ QueueUrl }));
     const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
@@ -69,8 +70,9 @@ describe('embedded SQS-compatible queue', () => {
     assert.match(m.Attributes.SentTimestamp, /^\d{13}$/);
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages, undefined, 'hidden while in flight');
     await new Promise((r) => setTimeout(r, 1100));
-    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 30 }));
-    assert.equal(again.Messages[0].Attributes?.ApproximateReceiveCount ?? '2', '2');
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 30, MessageSystemAttributeNames: ['All'] }));
+    assert.equal(again.Messages[0].Attributes.ApproximateReceiveCount, '2');
+    assert.equal(again.Messages[0].Attributes.ApproximateFirstReceiveTimestamp, m.Attributes.ApproximateFirstReceiveTimestamp);
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: again.Messages[0].ReceiptHandle, VisibilityTimeout: 0 }));
     const third = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
     assert.equal(third.Messages.length, 1);
