@@ -4,6 +4,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <pthread.h>
+
+#include <string>
 #include <thread>
 
 namespace rekey::http {
@@ -39,7 +42,10 @@ std::size_t io_context_pool::size() const { return impl_->contexts.size(); }
 void io_context_pool::run() {
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < impl_->contexts.size(); ++i) {
-    threads.emplace_back([ctx = impl_->contexts[i].get()] { ctx->run(); });
+    threads.emplace_back([ctx = impl_->contexts[i].get(), name = "rekey-io-" + std::to_string(i)] {
+      pthread_setname_np(pthread_self(), name.c_str());  // shown by top -H and perf
+      ctx->run();
+    });
   }
   impl_->contexts.front()->run();
   for (auto& t : threads) t.join();

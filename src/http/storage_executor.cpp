@@ -1,5 +1,7 @@
 #include "http/storage_executor.hpp"
 
+#include <pthread.h>
+
 #include <vector>
 
 namespace rekey::http {
@@ -28,6 +30,7 @@ void storage_executor::stop() {
 }
 
 void storage_executor::loop() {
+  pthread_setname_np(pthread_self(), "rekey-storage");  // shown by top -H and perf
   for (;;) {
     std::vector<std::unique_ptr<job>> batch;
     {

@@ -124,7 +124,7 @@ result<std::vector<message_record>> sqlite_queues::visible_messages(std::string_
                                                                     time_point now, int max) {
   static const std::string sql = std::string("SELECT ") + message_columns +
                                  " FROM messages WHERE account = ?1 AND queue = ?2 AND visible_at <= ?3"
-                                 " AND expires_at > ?3 ORDER BY sent_at, rowid LIMIT ?4";
+                                 " AND expires_at > ?3 ORDER BY visible_at, sent_at, rowid LIMIT ?4";  // index order: no sort
   auto& q = db_.prepare(sql.c_str());
   q.bind(1, account).bind(2, queue).bind(3, to_epoch_ms(now)).bind(4, static_cast<std::int64_t>(max));
   return collect<message_record>(q, read_message);

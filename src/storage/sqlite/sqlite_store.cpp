@@ -396,7 +396,9 @@ class sqlite_unit_of_work final : public unit_of_work,
 }  // namespace
 
 sqlite_store::sqlite_store(const std::string& path) : db_(path) {
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                             // savepoint journals and sorts in memory, not temp files; a 64 MiB page cache
+                             "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536"}) {
     if (!db_.exec(pragma)) throw std::runtime_error("cannot configure database " + path);
   }
   if (!migrate_sqlite(db_)) throw std::runtime_error("cannot migrate database " + path);

@@ -3,12 +3,18 @@
 // consumer long-polling the embedded queue while rotations arrive at a fixed rate.
 // Usage: node bench/rotations.mjs  (REKEY_BIN, BENCH_APPS, BENCH_RATE, BENCH_SECONDS)
 import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startRekey } from '../support/rekey.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const APPS = Number(process.env.BENCH_APPS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONCURRENCY = 64;
+const CONCURRENCY = Number(process.env.BENCH_CONNECTIONS ?? 64);
 
 function percentile(sorted, p) { return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]; }
 
@@ -29,17 +35,14 @@ try {
     })));
   }
 
-  // Throughput: as fast as CONCURRENCY clients can, over every application in turn.
-  let accepted = 0;
-  let next = 0;
-  const until = Date.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (Date.now() < until) {
-      const app = apps[next++ % apps.length];
-      const res = await rekey.rotate(app.token);
-      if (res.status === 204) accepted++;
-    }
-  }));
+  // Throughput: wrk (C, cheap) sends the rotate calls, round-robin over every application's
+  // token, so the load generator takes as little of the two cores as it can.
+  console.error(`throughput phase: pid ${rekey.child.pid}`);
+  const tokensFile = path.join(rekey.dataDir, 'bench-tokens');
+  writeFileSync(tokensFile, apps.map((a) => a.token).join('\n') + '\n');
+  const wrk = execFileSync('wrk', ['-t1', `-c${CONCURRENCY}`, `-d${SECONDS}s`, '-s', path.join(here, 'rotate.lua'), rekey.url],
+    { env: { ...process.env, REKEY_TOKENS: tokensFile }, encoding: 'utf8' });
+  const accepted = Number(wrk.match(/accepted (\d+)/)[1]);
   const throughput = accepted / SECONDS;
 
   // Drain what that produced, then measure latency at a fixed rate.
