@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cstdlib>
@@ -116,6 +117,33 @@ int run_cli(int argc, char** argv) {
   auto* delivery_retry = delivery_cmd->add_subcommand("retry", "deliver a dead notification again");
   delivery_retry->add_option("id", notification_id, "notification id")->required();
 
+  std::string secret_id;
+  auto* secret_cmd = cli.add_subcommand("secret", "client secrets");
+  secret_cmd->require_subcommand(1);
+  auto* secret_revoke =
+      secret_cmd->add_subcommand("revoke", "revoke a secret now (compromise): it and its tokens stop working");
+  secret_revoke->add_option("--app", app_id, "application id")->required();
+  secret_revoke->add_option("--secret", secret_id, "secret id (from rekey app show)")->required();
+
+  std::int64_t audit_after = 0;
+  int audit_limit = 1000;
+  auto* audit_cmd = cli.add_subcommand("audit", "the hash-chained audit trail");
+  audit_cmd->require_subcommand(1);
+  auto* audit_list = audit_cmd->add_subcommand("list", "list audit entries, oldest first");
+  audit_list->add_option("--after", audit_after, "only entries after this sequence number")->capture_default_str();
+  audit_list->add_option("--limit", audit_limit, "at most this many entries")->capture_default_str();
+  auto* audit_verify =
+      audit_cmd->add_subcommand("verify", "check the whole chain; exit 1 and print the first bad entry if broken");
+
+  std::string advance_by;
+  auto* dev_cmd = cli.add_subcommand("dev", "developer tools (the server must run with --dev)");
+  dev_cmd->require_subcommand(1);
+  auto* clock_cmd = dev_cmd->add_subcommand("clock", "rekey's clock");
+  clock_cmd->require_subcommand(1);
+  auto* clock_show = clock_cmd->add_subcommand("show", "print rekey's current time");
+  auto* clock_advance = clock_cmd->add_subcommand("advance", "move rekey's clock forward, e.g. 89d, 12h, 30s");
+  clock_advance->add_option("by", advance_by, "how far")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -158,6 +186,22 @@ int run_cli(int argc, char** argv) {
     }
     if (refresh_create->parsed()) {
       return report(client.call("POST", "/admin/v1/applications/" + app_id + "/refresh-tokens"));
+    }
+    if (secret_revoke->parsed()) {
+      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/secrets/" + secret_id + "/revoke"));
+    }
+    if (audit_list->parsed()) {
+      return report(client.call("GET", fmt::format("/admin/v1/audit?after={}&limit={}", audit_after, audit_limit)));
+    }
+    if (audit_verify->parsed()) {
+      const auto reply = client.call("GET", "/admin/v1/audit/verify");
+      if (const int failed = report(reply); failed != 0) return failed;
+      const auto answer = json::parse(reply.body);
+      return answer.at("ok").as_bool() ? 0 : 1;
+    }
+    if (clock_show->parsed()) return report(client.call("GET", "/admin/v1/dev/clock"));
+    if (clock_advance->parsed()) {
+      return report(client.call("POST", "/admin/v1/dev/clock", json::serialize(json::object{{"advance", advance_by}})));
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "rekey: error: {}\n", e.what());

@@ -50,6 +50,25 @@ apply_fn duration_setting(std::function<millis&(config&)> field) {
   };
 }
 
+// A comma-separated list of durations, e.g. "90d,60d,30d,15d,7d,1d"; "" for none.
+apply_fn duration_list_setting(std::function<std::vector<millis>&(config&)> field) {
+  return [=](config& c, const std::string& text) {
+    std::vector<millis> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      const auto comma = text.find(',', start);
+      const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      auto d = parse_duration(item);
+      if (!d || d->count() == 0) return false;
+      out.push_back(*d);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    field(c) = std::move(out);
+    return true;
+  };
+}
+
 apply_fn rate_setting(std::function<double&(config&)> field) {
   return [=](config& c, const std::string& text) {
     char* end = nullptr;
@@ -115,6 +134,9 @@ std::vector<setting> settings() {
        duration_setting([](config& c) -> millis& { return c.secrets.secret_lifetime; })},
       {"old-secret-grace", "secrets.old_secret_grace", "how long the previous secret stays valid, e.g. 7d",
        duration_setting([](config& c) -> millis& { return c.secrets.old_secret_grace; })},
+      {"expiry-warnings", "secrets.expiry_warnings",
+       "expiry warnings before a secret expires, e.g. 90d,60d,30d,15d,7d,1d",
+       duration_list_setting([](config& c) -> std::vector<millis>& { return c.secrets.expiry_warnings; })},
       {"max-valid-secrets", "secrets.max_valid_secrets", "valid secrets per application",
        integer_setting<unsigned>([](config& c) -> unsigned& { return c.secrets.max_valid_secrets; }, 1, 100)},
       {"access-token-lifetime", "secrets.access_token_lifetime", "life of an access token, e.g. 3600s",
@@ -152,6 +174,15 @@ std::optional<std::string> toml_text(const toml::node& node) {
   if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
   if (node.is_floating_point()) return fmt::format("{}", *node.value<double>());
   if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+  if (const auto* list = node.as_array()) {  // ["90d", "60d"] → "90d,60d"
+    std::string joined;
+    for (const auto& item : *list) {
+      const auto text = toml_text(item);
+      if (!text) return std::nullopt;
+      joined += (joined.empty() ? "" : ",") + *text;
+    }
+    return joined;
+  }
   return std::nullopt;
 }
 

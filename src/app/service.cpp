@@ -12,16 +12,20 @@
 #include <thread>
 #include <vector>
 
+#include "audit/audit_trail.hpp"
+#include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/failure_throttle.hpp"
 #include "auth/secret_hasher.hpp"
 #include "auth/signing_keys.hpp"
 #include "auth/token_codec.hpp"
 #include "auth/token_service.hpp"
+#include "auth/usage_tracker.hpp"
 #include "console/admin_api.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
 #include "core/fast_random.hpp"
+#include "core/offset_clock.hpp"
 #include "crypto/key_derivation.hpp"
 #include "crypto/master_key.hpp"
 #include "crypto/openssl_random.hpp"
@@ -35,6 +39,7 @@
 #include "http/server.hpp"
 #include "http/storage_executor.hpp"
 #include "http/token_endpoint.hpp"
+#include "lifecycle/lifecycle_sweeper.hpp"
 #include "outbox/destination_tester.hpp"
 #include "outbox/outbox_relay.hpp"
 #include "outbox/relay_loop.hpp"
@@ -135,7 +140,11 @@ int run_service(const config& cfg) {
   prepare_data_dir(cfg.data_dir);
 
   openssl_random random;
-  wall_clock clock;
+  wall_clock wall;
+  // Everything reads the time through `clock`; only --dev mode can move it (time travel). What
+  // must agree with other machines' real clocks (SigV4 request dates and their skew check, the
+  // webhook signature's timestamp) reads `wall`.
+  offset_clock clock(wall);
   std::string why;
   const auto master =
       load_master_key({cfg.master_key_hex, cfg.master_key_file, cfg.data_dir + "/master.key"}, random, why);
@@ -148,6 +157,7 @@ int run_service(const config& cfg) {
   }
   const key256 at_rest_key = derive_key(master->key, at_rest_purpose);
   const secret_hasher hasher(master->key);
+  audit_trail audit(master->key, clock);
 
   sqlite_store storage(cfg.database);
   spdlog::info("storage: sqlite {}", cfg.database);
@@ -158,13 +168,16 @@ int run_service(const config& cfg) {
   credential_cache credentials;
   failure_throttle throttle(cfg.throttle);
   rate_limit_mirror mirror;
-  token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets);
+  usage_tracker usage;
+  authentication_failures failures;
+  token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets, usage, failures);
   rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets,
-                            cfg.rate_limit);
+                            cfg.rate_limit, audit);
+  lifecycle_sweeper lifecycle(storage, clock, random, at_rest_key, cfg.secrets, audit, usage, failures);
   access_key_cache access_keys;
   queue_service queues(storage, clock, random, at_rest_key);
   queue_notifier queue_wakeups;
-  admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets, at_rest_key, access_keys);
+  admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets, at_rest_key, access_keys, audit);
   admin_token admin_auth(hasher);
 
   const auto loaded = must(admin.load_credentials(), "loading applications");
@@ -193,13 +206,16 @@ int run_service(const config& cfg) {
   client_tls.set_default_verify_paths();
   client_tls.set_verify_mode(asio::ssl::verify_peer);
   http_client outbound(client_tls, millis{10'000});
-  webhook_publisher webhooks(outbound, clock, at_rest_key);
-  sqs_publisher sqs_destinations(outbound, clock, at_rest_key);
+  webhook_publisher webhooks(outbound, wall, at_rest_key);
+  sqs_publisher sqs_destinations(outbound, wall, at_rest_key);
   const std::map<std::string, publisher*> publishers{{"webhook", &webhooks}, {"sqs", &sqs_destinations}};
   outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
   relay_loop relay_runner(
       pool.main(), relay, executor, publishers, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
-      cfg.delivery.poll_interval);
+      cfg.delivery.poll_interval,
+      [&lifecycle] {
+        if (auto pass = lifecycle.run_once(); !pass) spdlog::warn("lifecycle sweep: {}", pass.error().message());
+      });
 
   http::router routes;
   const auto seed = random.bytes<8>();
@@ -212,8 +228,8 @@ int run_service(const config& cfg) {
   destination_tester tester(storage, executor, queues, queue_wakeups, publishers, clock, random);
   admin_api admin_handler(
       admin, admin_auth, executor, clock, [&relay_runner] { relay_runner.poke(); },
-      [&tester](const destination_record& d) { return tester.test(d); });
-  sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, executor, queue_wakeups, clock, tls != nullptr);
+      [&tester](const destination_record& d) { return tester.test(d); }, cfg.dev ? &clock : nullptr);
+  sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, executor, queue_wakeups, wall, tls != nullptr);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });

@@ -11,8 +11,16 @@ bool usable_for_login(const cached_secret& s) {
 }  // namespace
 
 token_service::token_service(credential_cache& cache, const secret_hasher& hasher, const token_codec& codec,
-                             failure_throttle& throttle, const clock& clock, const secret_policy_config& policy)
-    : cache_(cache), hasher_(hasher), codec_(codec), throttle_(throttle), clock_(clock), policy_(policy) {}
+                             failure_throttle& throttle, const clock& clock, const secret_policy_config& policy,
+                             usage_tracker& usage, authentication_failures& failures)
+    : cache_(cache),
+      hasher_(hasher),
+      codec_(codec),
+      throttle_(throttle),
+      usage_(usage),
+      failures_(failures),
+      clock_(clock),
+      policy_(policy) {}
 
 result<token_service::checked_request> token_service::check(const token_request& r, std::string_view peer,
                                                             time_point now) {
@@ -33,6 +41,7 @@ result<token_service::checked_request> token_service::check(const token_request&
 
 result<token_grant> token_service::refuse(const token_request& r, std::string_view peer, errc why, time_point now) {
   throttle_.record_failure(r.client_id.value_or(""), peer, now);
+  failures_.record(r.client_id.value_or(""), peer, now);
   return why;
 }
 
@@ -55,6 +64,7 @@ result<token_grant> token_service::grant(const token_request& r, const checked_r
     g.refresh_token = r.refresh_token;  // self-authorization: no grantless scopes
   }
   g.access_token = codec_.mint(claims);
+  usage_.record(match.secret.id, now);
   return g;
 }
 

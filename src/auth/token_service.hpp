@@ -6,18 +6,22 @@
 //  - issue_with_storage() runs on the storage thread: it reloads the client's secrets into the
 //    cache, then answers authoritatively.
 // Unknown client and wrong secret are indistinguishable: same error, same work (one keyed hash
-// and a storage re-check). Failures feed the failure_throttle. Thread-safe.
+// and a storage re-check). Failures feed the failure_throttle and, for the audit trail, the
+// authentication_failures buffer; each token minted counts as a use of its secret in the
+// usage_tracker. Thread-safe.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/failure_throttle.hpp"
 #include "auth/secret_hasher.hpp"
 #include "auth/token_codec.hpp"
 #include "auth/token_request.hpp"
+#include "auth/usage_tracker.hpp"
 #include "core/clock.hpp"
 #include "core/config.hpp"
 #include "storage/store.hpp"
@@ -34,7 +38,8 @@ struct token_grant {
 class token_service {
  public:
   token_service(credential_cache& cache, const secret_hasher& hasher, const token_codec& codec,
-                failure_throttle& throttle, const clock& clock, const secret_policy_config& policy);
+                failure_throttle& throttle, const clock& clock, const secret_policy_config& policy,
+                usage_tracker& usage, authentication_failures& failures);
 
   // Errors: invalid_request, unsupported_grant_type, invalid_scope, invalid_client, slow_down.
   // nullopt: call issue_with_storage() on the storage thread instead.
@@ -57,6 +62,8 @@ class token_service {
   const secret_hasher& hasher_;
   const token_codec& codec_;
   failure_throttle& throttle_;
+  usage_tracker& usage_;
+  authentication_failures& failures_;
   const clock& clock_;
   secret_policy_config policy_;
 };

@@ -6,8 +6,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <vector>
 
+#include "core/duration.hpp"
+#include "core/identifiers.hpp"
 #include "core/time_format.hpp"
 #include "http/error_response.hpp"
 #include "http/router.hpp"
@@ -56,7 +60,21 @@ json::object render(const secret_record& s, time_point now) {
           {"state", to_string(s.state)},
           {"expired", usable && now >= s.expires_at},
           {"createdAt", to_iso8601(s.created_at)},
-          {"expiresAt", to_iso8601(s.expires_at)}};
+          {"expiresAt", to_iso8601(s.expires_at)},
+          {"lastUsedAt", s.last_used_at ? json::value(to_iso8601(*s.last_used_at)) : json::value(nullptr)},
+          {"useCount", s.use_count}};
+}
+
+json::object render(const audit_record& e) {
+  return {{"seq", e.seq},
+          {"at", to_iso8601(e.at)},
+          {"actor", e.actor},
+          {"action", e.action},
+          {"applicationId", e.application_id},
+          {"requestId", e.request_id},
+          {"fingerprint", e.fingerprint},
+          {"detail", e.detail},
+          {"hash", to_hex(e.hash)}};
 }
 
 json::object render(const destination_record& d) {
@@ -135,6 +153,14 @@ response from_error(boost::system::error_code ec, const http::request_context& c
 
 }  // namespace
 
+boost::asio::awaitable<void> admin_api::audit(const http::request_context& ctx, std::string action,
+                                              std::string application_id, std::string detail) {
+  audit_event event{"admin", std::move(action), std::move(application_id), ctx.request_id, "", std::move(detail)};
+  auto recorded = co_await executor_.run([&] { return service_.record_admin_action(event); });
+  if (!recorded || !*recorded)
+    spdlog::error("request_id={} admin: the audit entry could not be written", ctx.request_id);
+}
+
 boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
   const unsigned version = ctx.req.version();
   if (!token_.verify(bearer(ctx.header("Authorization")))) {
@@ -164,6 +190,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     o["clientSecret"] = (*created)->client_secret;
     o["secret"] = render((*created)->secret, clock_.now());
     spdlog::info("request_id={} admin created application={}", ctx.request_id, (*created)->app.id);
+    co_await audit(ctx, "application.created", (*created)->app.id, "name " + *name);
     co_return json_response(status::created, version, o);
   }
   if (n == 3 && parts[2] == "applications" && method == verb::get) {
@@ -192,7 +219,8 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     auto retried = co_await executor_.run([&] { return service_.retry_delivery(id); });
     if (!retried) co_return unavailable();
     if (!*retried) co_return from_error(retried->error(), ctx);
-    if (on_retry_) on_retry_();
+    if (wake_relay_) wake_relay_();
+    co_await audit(ctx, "delivery.retried", (*retried)->application_id, "notification " + id);
     co_return json_response(status::ok, version, render(**retried));
   }
   if (n == 5 && parts[2] == "destinations" && parts[4] == "test" && method == verb::post && tester_) {
@@ -213,6 +241,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
     if (!*created) co_return from_error(created->error(), ctx);
     spdlog::info("request_id={} admin created access key {} for account {}", ctx.request_id, (*created)->id,
                  (*created)->account);
+    co_await audit(ctx, "access_key.created", "", "key " + (*created)->id + " for account " + (*created)->account);
     co_return json_response(status::created, version,
                             json::object{{"accessKeyId", (*created)->id},
                                          {"secretAccessKey", (*created)->secret},
@@ -245,6 +274,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
         auto created = co_await executor_.run([&] { return service_.create_webhook_destination(app_id, *url); });
         if (!created) co_return unavailable();
         if (!*created) co_return from_error(created->error(), ctx);
+        co_await audit(ctx, "destination.created", app_id, "webhook destination " + (*created)->first.id);
         auto o = render((*created)->first);
         o["signingSecret"] = (*created)->second;
         co_return json_response(status::created, version, o);
@@ -262,6 +292,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
             [&] { return service_.create_sqs_destination(app_id, *queue_url, region, *key_id, *secret); });
         if (!created) co_return unavailable();
         if (!*created) co_return from_error(created->error(), ctx);
+        co_await audit(ctx, "destination.created", app_id, "sqs destination " + (*created)->id);
         co_return json_response(status::created, version, render(**created));
       }
       const auto queue = string_field(*body, "queue");
@@ -273,6 +304,7 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
       auto created = co_await executor_.run([&] { return service_.create_embedded_destination(app_id, *queue); });
       if (!created) co_return unavailable();
       if (!*created) co_return from_error(created->error(), ctx);
+      co_await audit(ctx, "destination.created", app_id, "embedded destination " + (*created)->id);
       co_return json_response(status::created, version, render(**created));
     }
     if (n == 6 && parts[4] == "subscriptions" && method == verb::put) {
@@ -282,15 +314,72 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
       auto set = co_await executor_.run([&] { return service_.set_subscription(app_id, type, *destination); });
       if (!set) co_return unavailable();
       if (!*set) co_return from_error(set->error(), ctx);
+      co_await audit(ctx, "subscription.set", app_id, type + " to destination " + *destination);
       co_return json_response(status::ok, version, render(**set));
     }
     if (n == 5 && parts[4] == "refresh-tokens" && method == verb::post) {
       auto token = co_await executor_.run([&] { return service_.create_refresh_token(app_id); });
       if (!token) co_return unavailable();
       if (!*token) co_return from_error(token->error(), ctx);
+      co_await audit(ctx, "refresh_token.created", app_id, "");
       co_return json_response(status::created, version,
                               json::object{{"applicationId", app_id}, {"refreshToken", **token}});
     }
+  }
+  if (n == 7 && parts[2] == "applications" && parts[4] == "secrets" && parts[6] == "revoke" && method == verb::post) {
+    const std::string app_id(parts[3]);
+    const std::string secret_id(parts[5]);
+    auto revoked = co_await executor_.run([&] { return service_.revoke_secret(app_id, secret_id, ctx.request_id); });
+    if (!revoked) co_return unavailable();
+    if (!*revoked) co_return from_error(revoked->error(), ctx);
+    spdlog::warn("request_id={} admin revoked secret {} of application={}", ctx.request_id, secret_id, app_id);
+    co_return json_response(status::ok, version, render(**revoked, clock_.now()));
+  }
+  if (n == 3 && parts[2] == "audit" && method == verb::get) {
+    const auto target = std::string_view(ctx.req.target().data(), ctx.req.target().size());
+    std::int64_t after = 0;
+    int limit = 1000;
+    const auto after_text = query_param(target, "after");
+    const auto limit_text = query_param(target, "limit");
+    if (!after_text.empty()) after = std::strtoll(after_text.c_str(), nullptr, 10);
+    if (!limit_text.empty()) limit = std::clamp(std::atoi(limit_text.c_str()), 1, 10'000);
+    auto entries = co_await executor_.run([&] { return service_.list_audit(after, limit); });
+    if (!entries) co_return unavailable();
+    if (!*entries) co_return from_error(entries->error(), ctx);
+    json::array list;
+    for (const auto& e : **entries) list.push_back(render(e));
+    co_return json_response(status::ok, version, json::object{{"entries", std::move(list)}});
+  }
+  if (n == 4 && parts[2] == "audit" && parts[3] == "verify" && method == verb::get) {
+    auto checked = co_await executor_.run([&] { return service_.verify_audit(); });
+    if (!checked) co_return unavailable();
+    if (!*checked) co_return from_error(checked->error(), ctx);
+    json::object o{{"ok", !(*checked)->first_bad}, {"entries", (*checked)->entries}};
+    if ((*checked)->first_bad) {
+      o["firstBad"] = render(*(*checked)->first_bad);
+      o["why"] = (*checked)->why;
+    }
+    co_return json_response(status::ok, version, o);
+  }
+  if (n == 4 && parts[2] == "dev" && parts[3] == "clock" && dev_clock_ != nullptr) {
+    if (method == verb::post) {
+      const auto text = string_field(*body, "advance");
+      const auto by = text ? parse_duration(*text) : result<millis>(errc::invalid_input);
+      if (!by || by->count() <= 0) {
+        co_return http::error_list_response(errc::invalid_input, version,
+                                            "advance must be a positive duration such as 89d, 12h or 30s.");
+      }
+      dev_clock_->advance(*by);
+      spdlog::warn("request_id={} dev clock advanced by {}; it now reads {}", ctx.request_id, *text,
+                   to_iso8601(clock_.now()));
+      co_await audit(ctx, "dev.clock_advanced", "", "by " + *text);
+      if (wake_relay_) wake_relay_();
+    } else if (method != verb::get) {
+      co_return http::error_list_response(errc::not_found, version);
+    }
+    co_return json_response(
+        status::ok, version,
+        json::object{{"now", to_iso8601(clock_.now())}, {"offsetMs", dev_clock_->offset().count()}});
   }
   co_return http::error_list_response(errc::not_found, version);
 }

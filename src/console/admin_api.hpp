@@ -9,6 +9,12 @@
 //   POST /admin/v1/applications/{id}/destinations     {"kind":"embedded","queue"}
 //   PUT  /admin/v1/applications/{id}/subscriptions/{notificationType}   {"destinationId"}
 //   POST /admin/v1/applications/{id}/refresh-tokens
+//   POST /admin/v1/applications/{id}/secrets/{secretId}/revoke
+//   GET  /admin/v1/audit?after=N&limit=M           entries after seq N, oldest first
+//   GET  /admin/v1/audit/verify                    {"ok", "entries", "firstBad"?, "why"?}
+//   GET  /admin/v1/dev/clock, POST {"advance":"89d"}   --dev only: rekey's clock (time travel)
+//
+// Every change made through it is recorded in the audit trail (actor "admin").
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +23,7 @@
 
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
+#include "core/offset_clock.hpp"
 #include "delivery/publisher.hpp"
 #include "http/message.hpp"
 #include "http/storage_executor.hpp"
@@ -28,15 +35,18 @@ class admin_api {
   // Sends a test message to a destination through its real delivery path.
   using destination_tester = std::function<boost::asio::awaitable<delivery_outcome>(const destination_record&)>;
 
-  // on_retry: called after a delivery was made due again (wakes the outbox relay).
+  // wake_relay: called when the outbox relay has work sooner than it thinks (a delivery made due
+  // again, the clock moved). dev_clock: the clock to move in --dev mode; null otherwise, and then
+  // /admin/v1/dev/ does not exist.
   admin_api(admin_service& service, const admin_token& token, http::storage_executor& executor, const clock& clock,
-            std::function<void()> on_retry = {}, destination_tester tester = {})
+            std::function<void()> wake_relay = {}, destination_tester tester = {}, offset_clock* dev_clock = nullptr)
       : service_(service),
         token_(token),
         executor_(executor),
         clock_(clock),
-        on_retry_(std::move(on_retry)),
-        tester_(std::move(tester)) {}
+        wake_relay_(std::move(wake_relay)),
+        tester_(std::move(tester)),
+        dev_clock_(dev_clock) {}
 
   // Handles every request under /admin/v1/.
   boost::asio::awaitable<http::response> handle(http::request_context& ctx);
@@ -46,8 +56,12 @@ class admin_api {
   const admin_token& token_;
   http::storage_executor& executor_;
   const clock& clock_;
-  std::function<void()> on_retry_;
+  boost::asio::awaitable<void> audit(const http::request_context& ctx, std::string action, std::string application_id,
+                                     std::string detail);
+
+  std::function<void()> wake_relay_;
   destination_tester tester_;
+  offset_clock* dev_clock_;
 };
 
 }  // namespace rekey

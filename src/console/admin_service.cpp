@@ -10,6 +10,8 @@
 #include "crypto/base64.hpp"
 #include "delivery/destination_secret.hpp"
 #include "queue/queue_service.hpp"
+#include "rotation/expiry_notification.hpp"
+#include "rotation/expiry_warning_schedule.hpp"
 #include "rotation/new_secret_notification.hpp"
 
 namespace rekey {
@@ -23,7 +25,7 @@ bool known_notification_type(std::string_view type) {
 
 admin_service::admin_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
                              credential_cache& credentials, const secret_policy_config& policy,
-                             const key256& at_rest_key, access_key_cache& access_keys)
+                             const key256& at_rest_key, access_key_cache& access_keys, audit_trail& audit)
     : storage_(storage),
       clock_(clock),
       random_(random),
@@ -31,7 +33,8 @@ admin_service::admin_service(store& storage, const clock& clock, random_source& 
       credentials_(credentials),
       policy_(policy),
       at_rest_key_(at_rest_key),
-      access_keys_(access_keys) {}
+      access_keys_(access_keys),
+      audit_(audit) {}
 
 result<std::unique_ptr<unit_of_work>> admin_service::begin_for(std::string_view application_id) {
   auto work = storage_.begin();
@@ -59,6 +62,7 @@ result<created_application> admin_service::create_application(const std::string&
   out.secret.state = secret_state::current;
   out.secret.created_at = now;
   out.secret.expires_at = now + policy_.secret_lifetime;
+  out.secret.next_warning_at = first_warning_at(out.secret.expires_at, policy_.expiry_warnings);
 
   auto work = storage_.begin();
   if (!work) return work.error();
@@ -250,6 +254,47 @@ result<created_access_key> admin_service::create_access_key(std::string_view acc
   if (auto r = (*work)->commit(); !r) return r.error();
   return created_access_key{key.id, key.account, key.secret};
 }
+
+result<secret_record> admin_service::revoke_secret(std::string_view application_id, std::string_view secret_id,
+                                                   const std::string& request_id) {
+  auto work = begin_for(application_id);
+  if (!work) return work.error();
+  auto& w = **work;
+  auto app = w.applications().find(application_id);
+  if (!app) return app.error();
+  auto secrets = w.secrets().list_for(application_id);
+  if (!secrets) return secrets.error();
+  const auto found = std::find_if(secrets->begin(), secrets->end(), [&](const auto& s) { return s.id == secret_id; });
+  if (found == secrets->end()) return errc::not_found;
+  if (found->state == secret_state::revoked) return *found;
+  const auto was = found->state;
+  found->state = secret_state::revoked;
+  found->next_warning_at.reset();
+  if (auto r = w.secrets().update(*found); !r) return r.error();
+  if (auto r = audit_.record(w, {"admin", "secret.revoked", std::string(application_id), request_id, found->fingerprint,
+                                 "secret " + found->id + " revoked (was " + std::string(to_string(was)) + ")"});
+      !r) {
+    return r.error();
+  }
+  w.after_commit([this, app = **app, all = *secrets] { credentials_.put(app, all); });
+  if (auto r = w.commit(); !r) return r.error();
+  return *found;
+}
+
+result<void> admin_service::record_admin_action(const audit_event& event) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  if (auto r = audit_.record(**work, event); !r) return r;
+  return (*work)->commit();
+}
+
+result<std::vector<audit_record>> admin_service::list_audit(std::int64_t after_seq, int limit) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  return (*work)->audit().list(after_seq, limit);
+}
+
+result<audit_verification> admin_service::verify_audit() { return audit_.verify(storage_); }
 
 result<std::size_t> admin_service::load_credentials() {
   auto work = storage_.begin();

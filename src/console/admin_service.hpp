@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "audit/audit_trail.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/secret_hasher.hpp"
 #include "core/config.hpp"
@@ -44,13 +45,11 @@ struct created_access_key {
   std::string secret;  // plaintext, shown once
 };
 
-inline constexpr std::string_view expiry_notification_type = "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY";
-
 class admin_service {
  public:
   admin_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
                 credential_cache& credentials, const secret_policy_config& policy, const key256& at_rest_key,
-                access_key_cache& access_keys);
+                access_key_cache& access_keys, audit_trail& audit);
 
   [[nodiscard]] result<created_application> create_application(const std::string& name,
                                                                std::optional<double> rotate_rate,
@@ -85,6 +84,17 @@ class admin_service {
   // returned once and stored sealed.
   [[nodiscard]] result<created_access_key> create_access_key(std::string_view account);
 
+  // Revokes one secret of the application at once (compromise response): it stops
+  // authenticating and tokens minted with it are refused. Recorded in the audit trail in the
+  // same transaction. errc::not_found for an unknown application or secret; revoking a revoked
+  // secret changes nothing.
+  [[nodiscard]] result<secret_record> revoke_secret(std::string_view application_id, std::string_view secret_id,
+                                                    const std::string& request_id);
+  // Records an admin action that has happened (its own transaction, right after the action).
+  [[nodiscard]] result<void> record_admin_action(const audit_event& event);
+  // Audit entries after `after_seq`, oldest first, at most `limit`.
+  [[nodiscard]] result<std::vector<audit_record>> list_audit(std::int64_t after_seq, int limit);
+  [[nodiscard]] result<audit_verification> verify_audit();
   // Loads every application's secrets into the credential cache (start-up).
   [[nodiscard]] result<std::size_t> load_credentials();
 
@@ -103,6 +113,7 @@ class admin_service {
   secret_policy_config policy_;
   key256 at_rest_key_;
   access_key_cache& access_keys_;
+  audit_trail& audit_;
 };
 
 }  // namespace rekey

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 
@@ -31,6 +32,9 @@ struct secret_policy_config {
   millis old_secret_grace{7LL * 86'400'000};   // how long the previous secret stays valid
   unsigned max_valid_secrets = 2;              // current + old; older ones are retired
   millis access_token_lifetime{3'600'000};
+  // APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY warnings, this long before the current secret expires.
+  std::vector<millis> expiry_warnings{millis{90LL * 86'400'000}, millis{60LL * 86'400'000}, millis{30LL * 86'400'000},
+                                      millis{15LL * 86'400'000}, millis{7LL * 86'400'000},  millis{1LL * 86'400'000}};
 };
 
 struct rate_limit_config {

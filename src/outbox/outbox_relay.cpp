@@ -7,6 +7,7 @@
 #include "core/time_format.hpp"
 #include "crypto/aes_gcm.hpp"
 #include "outbox/retry_schedule.hpp"
+#include "rotation/new_secret_notification.hpp"
 #include "rotation/rotation_policy.hpp"
 
 namespace rekey {
@@ -77,8 +78,10 @@ result<std::string> outbox_relay::render(const outbox_record& item, std::optiona
   boost::system::error_code ec;
   auto body = json::parse(std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), ec);
   if (ec || !body.is_object()) return errc::internal;
-  auto& payload = body.as_object()["payload"].as_object()["applicationOAuthClientNewSecret"].as_object();
-  if (old_expiry) payload["oldClientSecretExpiryTime"] = to_iso8601(*old_expiry);
+  if (old_expiry && item.notification_type == new_secret_notification_type) {
+    auto& payload = body.as_object()["payload"].as_object()["applicationOAuthClientNewSecret"].as_object();
+    payload["oldClientSecretExpiryTime"] = to_iso8601(*old_expiry);
+  }
   body.as_object()["notificationMetadata"].as_object()["publishTime"] = to_iso8601(now);
   return json::serialize(body);
 }

@@ -13,13 +13,15 @@ namespace asio = boost::asio;
 
 relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
                        std::map<std::string, publisher*> publishers,
-                       std::function<void(const queue_address&)> delivered, millis interval)
+                       std::function<void(const queue_address&)> delivered, millis interval,
+                       std::function<void()> housekeeping)
     : context_(context),
       relay_(relay),
       executor_(executor),
       publishers_(std::move(publishers)),
       delivered_(std::move(delivered)),
       interval_(interval),
+      housekeeping_(std::move(housekeeping)),
       timer_(context) {}
 
 void relay_loop::start() { asio::co_spawn(context_, run(), asio::detached); }
@@ -35,7 +37,10 @@ void relay_loop::stop() {
 
 asio::awaitable<void> relay_loop::run() {
   while (!stopping_) {
-    auto pass = co_await executor_.run([this] { return relay_.run_once(); });
+    auto pass = co_await executor_.run([this] {
+      if (housekeeping_) housekeeping_();
+      return relay_.run_once();
+    });
     bool more = false;
     if (pass && *pass) {
       for (const auto& address : (*pass)->woken) delivered_(address);

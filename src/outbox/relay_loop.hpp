@@ -2,7 +2,9 @@
 // on the storage thread, publishes the pass's network deliveries (one at a time, each then
 // completed on the storage thread), wakes the long polls of the queues that received messages, and waits
 // for the poll interval or for poke() (called after each rotation, so a new secret is
-// receivable within milliseconds). Thread-safe: poke() and stop() may be called from any thread.
+// receivable within milliseconds). Before each pass, in the same storage job, it runs the
+// `housekeeping` given (the lifecycle sweeper: expiry warnings written then go out in that
+// very pass). Thread-safe: poke() and stop() may be called from any thread.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -24,7 +26,7 @@ class relay_loop {
   // publishers: destination kind → its publisher (webhook, sqs).
   relay_loop(boost::asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
              std::map<std::string, publisher*> publishers, std::function<void(const queue_address&)> delivered,
-             millis interval);
+             millis interval, std::function<void()> housekeeping = {});
 
   void start();
   void poke();
@@ -39,7 +41,8 @@ class relay_loop {
   std::map<std::string, publisher*> publishers_;
   std::function<void(const queue_address&)> delivered_;
   millis interval_;
-  boost::asio::steady_timer timer_;  // used on context_ only
+  std::function<void()> housekeeping_;  // on the storage thread
+  boost::asio::steady_timer timer_;     // used on context_ only
   std::atomic<bool> stopping_{false};
 };
 

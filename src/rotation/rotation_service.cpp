@@ -4,6 +4,7 @@
 
 #include "core/identifiers.hpp"
 #include "crypto/aes_gcm.hpp"
+#include "rotation/expiry_warning_schedule.hpp"
 #include "rotation/new_secret_notification.hpp"
 #include "rotation/rotation_policy.hpp"
 
@@ -12,7 +13,8 @@ namespace rekey {
 rotation_service::rotation_service(store& storage, const clock& clock, random_source& random,
                                    const secret_hasher& hasher, const key256& at_rest_key,
                                    credential_cache& credentials, rate_limit_mirror& mirror,
-                                   const secret_policy_config& policy, const rate_limit_config& limits)
+                                   const secret_policy_config& policy, const rate_limit_config& limits,
+                                   audit_trail& audit)
     : storage_(storage),
       clock_(clock),
       random_(random),
@@ -21,13 +23,15 @@ rotation_service::rotation_service(store& storage, const clock& clock, random_so
       credentials_(credentials),
       mirror_(mirror),
       policy_(policy),
-      limits_(limits) {}
+      limits_(limits),
+      audit_(audit) {}
 
 usage_plan rotation_service::plan_for(const application_record& app) const {
   return {app.rotate_rate.value_or(limits_.rotate_rate), app.rotate_burst.value_or(limits_.rotate_burst)};
 }
 
-rotation_outcome rotation_service::rotate(const std::string& application_id, const std::string& secret_id) {
+rotation_outcome rotation_service::rotate(const std::string& application_id, const std::string& secret_id,
+                                          const std::string& request_id) {
   rotation_outcome out;
   out.plan = {limits_.rotate_rate, limits_.rotate_burst};
   auto fail = [&out](boost::system::error_code ec) {
@@ -85,6 +89,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   fresh.state = secret_state::current;
   fresh.created_at = now;
   fresh.expires_at = now + policy_.secret_lifetime;
+  fresh.next_warning_at = first_warning_at(fresh.expires_at, policy_.expiry_warnings);
   if (auto r = work.secrets().insert(fresh); !r) return fail(r.error());
 
   new_secret_notification notification{application_id,
@@ -110,6 +115,14 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   if (auto r = work.outbox().insert(item); !r) return fail(r.error());
 
   if (auto r = work.rate_limits().save({application_id, std::string(rotate_operation), decision.after.tokens, now});
+      !r) {
+    return fail(r.error());
+  }
+  std::string detail = "new secret " + fresh.id;
+  for (const auto& changed : changes)
+    detail += "; secret " + changed.id + " now " + std::string(to_string(changed.state));
+  if (auto r = audit_.record(work, {"application:" + app.client_id, "secret.rotated", application_id, request_id,
+                                    fresh.fingerprint, detail});
       !r) {
     return fail(r.error());
   }

@@ -3,13 +3,15 @@
 //
 // rotate() runs one transaction: re-check the secret that minted the token, debit the
 // application's rate bucket, check enrollment, write the new secret, demote/retire older ones
-// and write the sealed notification to the outbox — all or nothing. A refused call writes
+// and write the sealed notification and the audit entry — all or nothing. The new secret's first
+// expiry warning is scheduled (rotation/expiry_warning_schedule.hpp). A refused call writes
 // nothing. After a commit it refreshes the credential cache and the rate-limit mirror.
 // Call it on the storage thread. Thread-compatible (its collaborators are thread-safe).
 #pragma once
 
 #include <string>
 
+#include "audit/audit_trail.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/secret_hasher.hpp"
 #include "core/config.hpp"
@@ -32,11 +34,13 @@ class rotation_service {
  public:
   rotation_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
                    const key256& at_rest_key, credential_cache& credentials, rate_limit_mirror& mirror,
-                   const secret_policy_config& policy, const rate_limit_config& limits);
+                   const secret_policy_config& policy, const rate_limit_config& limits, audit_trail& audit);
 
   // Errors in outcome.error: access_token_invalid (application or secret gone or revoked),
   // client_secret_expired, quota_exceeded, not_enrolled, service_unavailable, internal.
-  rotation_outcome rotate(const std::string& application_id, const std::string& secret_id);
+  // A rotation is recorded in the audit trail with `request_id`, in the same transaction.
+  rotation_outcome rotate(const std::string& application_id, const std::string& secret_id,
+                          const std::string& request_id = "");
 
   usage_plan plan_for(const application_record& app) const;
 
@@ -50,6 +54,7 @@ class rotation_service {
   rate_limit_mirror& mirror_;
   secret_policy_config policy_;
   rate_limit_config limits_;
+  audit_trail& audit_;
 };
 
 }  // namespace rekey

@@ -38,6 +38,11 @@ struct secret_record {
   secret_state state = secret_state::current;
   time_point created_at;
   time_point expires_at;
+  // When this secret's next expiry warning is due (current secrets only; see
+  // rotation/expiry_warning_schedule.hpp). Cleared when the secret stops being current.
+  std::optional<time_point> next_warning_at;
+  std::optional<time_point> last_used_at;  // latest authentication, written in batches
+  std::int64_t use_count = 0;              // authentications, written in batches
 };
 
 struct refresh_token_record {
@@ -102,6 +107,21 @@ struct access_key_record {
   std::string account;  // 12 digits
   bytes sealed_secret;
   time_point created_at;
+};
+
+// One entry of the append-only, hash-chained audit trail. Never holds a secret or a token: a
+// secret appears only as its fingerprint.
+struct audit_record {
+  std::int64_t seq = 0;  // 1, 2, 3… in append order
+  time_point at;
+  std::string actor;   // "admin", "application:<client id>", "client:<client id>", "rekey"
+  std::string action;  // e.g. "secret.rotated"
+  std::string application_id;
+  std::string request_id;
+  std::string fingerprint;  // of the secret concerned, if any
+  std::string detail;
+  digest256 previous_hash{};  // the hash of entry seq - 1 (zeros for the first)
+  digest256 hash{};           // HMAC-SHA256 over previous_hash and this entry (audit/audit_trail.hpp)
 };
 
 struct queue_record {

@@ -39,8 +39,20 @@ class secret_repository {
   [[nodiscard]] virtual result<void> insert(const secret_record& secret) = 0;
   // Every secret of the application, newest first, whatever its state.
   [[nodiscard]] virtual result<std::vector<secret_record>> list_for(std::string_view application_id) = 0;
-  // Changes state and expiry of an existing secret; errc::internal if it does not exist.
+  // Changes state and expiry of an existing secret; errc::internal if it does not exist. A secret
+  // that is no longer current loses its pending expiry warnings.
   [[nodiscard]] virtual result<void> update(const secret_record& secret) = 0;
+  // Current secrets whose next expiry warning is due at `now`, soonest first, at most `limit`.
+  [[nodiscard]] virtual result<std::vector<secret_record>> list_warning_due(time_point now, int limit) = 0;
+  // Moves a secret's next warning from `expected` to `next` (nullopt: none left). False when it
+  // was no longer `expected` — another worker took this warning — so each is sent once.
+  [[nodiscard]] virtual result<bool> reschedule_warning(std::string_view id, time_point expected,
+                                                        std::optional<time_point> next) = 0;
+  // Current or old secrets past their expiry at `now` whose expiry is not yet recorded, at most `limit`.
+  [[nodiscard]] virtual result<std::vector<secret_record>> list_newly_expired(time_point now, int limit) = 0;
+  [[nodiscard]] virtual result<void> mark_expiry_recorded(std::string_view id) = 0;
+  // Adds `count` authentications, the latest at `last_used_at`.
+  [[nodiscard]] virtual result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) = 0;
 };
 
 class refresh_token_repository {
@@ -141,6 +153,17 @@ class queue_repository {
   [[nodiscard]] virtual result<std::int64_t> delete_expired(time_point now) = 0;
 };
 
+// The audit trail: append-only (there is no update and no delete).
+class audit_repository {
+ public:
+  virtual ~audit_repository() = default;
+  // The caller chains it: seq is last()'s + 1 and previous_hash last()'s hash.
+  [[nodiscard]] virtual result<void> append(const audit_record& entry) = 0;
+  [[nodiscard]] virtual result<std::optional<audit_record>> last() = 0;
+  // Entries with seq > after_seq, in order, at most `limit`.
+  [[nodiscard]] virtual result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) = 0;
+};
+
 class unit_of_work {
  public:
   virtual ~unit_of_work() = default;  // rolls back unless commit() succeeded
@@ -153,6 +176,7 @@ class unit_of_work {
   virtual key_repository& keys() = 0;
   virtual access_key_repository& access_keys() = 0;
   virtual queue_repository& queues() = 0;
+  virtual audit_repository& audit() = 0;
   [[nodiscard]] virtual result<void> commit() = 0;
   // Runs `hook` once this unit's writes are durable: right after commit(), or — inside a batch —
   // after the batch's commit (never, if it fails). For updating in-memory caches.

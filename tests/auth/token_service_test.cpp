@@ -61,7 +61,9 @@ class TokenServiceTest : public ::testing::Test {
   token_codec codec_{{{"k", master_}}, "k"};
   credential_cache cache_;
   failure_throttle throttle_{{3, 100, millis{60'000}}};
-  token_service service_{cache_, hasher_, codec_, throttle_, clock_, secret_policy_config{}};
+  usage_tracker usage_;
+  authentication_failures failures_;
+  token_service service_{cache_, hasher_, codec_, throttle_, clock_, secret_policy_config{}, usage_, failures_};
 };
 
 // A secret this node has not cached is checked against storage, then answered from memory.

@@ -120,6 +120,31 @@ ALTER TABLE outbox ADD COLUMN old_secret_id TEXT;
 ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
 ALTER TABLE outbox ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 )sql",
+    // 4: secret lifecycle — expiry warnings, usage, recorded expiries — and the audit trail.
+    //    Current secrets made by earlier versions get their warning schedule on the next sweep
+    //    (next_warning_at 0: due now; the sweep sends only what is really due).
+    R"sql(
+ALTER TABLE client_secrets ADD COLUMN next_warning_at INTEGER;
+ALTER TABLE client_secrets ADD COLUMN last_used_at INTEGER;
+ALTER TABLE client_secrets ADD COLUMN use_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE client_secrets ADD COLUMN expiry_recorded INTEGER NOT NULL DEFAULT 0;
+UPDATE client_secrets SET next_warning_at = 0 WHERE state = 'current';
+CREATE INDEX client_secrets_warning_due ON client_secrets(next_warning_at) WHERE next_warning_at IS NOT NULL;
+CREATE INDEX client_secrets_expiry_unrecorded ON client_secrets(expires_at)
+  WHERE expiry_recorded = 0 AND state IN ('current', 'old');
+CREATE TABLE audit_log (
+  seq            INTEGER PRIMARY KEY,
+  at             INTEGER NOT NULL,
+  actor          TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  application_id TEXT NOT NULL,
+  request_id     TEXT NOT NULL,
+  fingerprint    TEXT NOT NULL,
+  detail         TEXT NOT NULL,
+  previous_hash  BLOB NOT NULL,
+  hash           BLOB NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -122,9 +122,10 @@ result<void> sqlite_queues::insert_message(const message_record& m) {
 
 result<std::vector<message_record>> sqlite_queues::visible_messages(std::string_view account, std::string_view queue,
                                                                     time_point now, int max) {
-  static const std::string sql = std::string("SELECT ") + message_columns +
-                                 " FROM messages WHERE account = ?1 AND queue = ?2 AND visible_at <= ?3"
-                                 " AND expires_at > ?3 ORDER BY visible_at, sent_at, rowid LIMIT ?4";  // index order: no sort
+  static const std::string sql =
+      std::string("SELECT ") + message_columns +
+      " FROM messages WHERE account = ?1 AND queue = ?2 AND visible_at <= ?3"
+      " AND expires_at > ?3 ORDER BY visible_at, sent_at, rowid LIMIT ?4";  // index order: no sort
   auto& q = db_.prepare(sql.c_str());
   q.bind(1, account).bind(2, queue).bind(3, to_epoch_ms(now)).bind(4, static_cast<std::int64_t>(max));
   return collect<message_record>(q, read_message);

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "storage/sqlite/sqlite_audit.hpp"
 #include "storage/sqlite/sqlite_migrations.hpp"
 #include "storage/sqlite/sqlite_queues.hpp"
 
@@ -34,7 +35,21 @@ secret_record read_secret(const sqlite_statement& q) {
   s.state = parse_secret_state(q.text(4)).value_or(secret_state::revoked);
   s.created_at = from_epoch_ms(q.int64(5));
   s.expires_at = from_epoch_ms(q.int64(6));
+  if (!q.is_null(7)) s.next_warning_at = from_epoch_ms(q.int64(7));
+  if (!q.is_null(8)) s.last_used_at = from_epoch_ms(q.int64(8));
+  s.use_count = q.int64(9);
   return s;
+}
+
+constexpr const char* secret_columns =
+    "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at,"
+    " use_count";
+
+void bind_optional_time(sqlite_statement& q, int index, std::optional<time_point> t) {
+  if (t)
+    q.bind(index, to_epoch_ms(*t));
+  else
+    q.bind_null(index);
 }
 
 destination_record read_destination(const sqlite_statement& q) {
@@ -79,7 +94,7 @@ class sqlite_unit_of_work final : public unit_of_work,
  public:
   // nested: inside a batch, this unit is a savepoint of the batch's transaction.
   sqlite_unit_of_work(sqlite_connection& db, std::vector<std::function<void()>>* batch_hooks)
-      : db_(db), access_keys_(db), queues_(db), batch_hooks_(batch_hooks) {}
+      : db_(db), access_keys_(db), queues_(db), audit_(db), batch_hooks_(batch_hooks) {}
   ~sqlite_unit_of_work() override {
     if (committed_) return;
     if (batch_hooks_ != nullptr) {
@@ -101,6 +116,7 @@ class sqlite_unit_of_work final : public unit_of_work,
   key_repository& keys() override { return *this; }
   access_key_repository& access_keys() override { return access_keys_; }
   queue_repository& queues() override { return queues_; }
+  audit_repository& audit() override { return audit_; }
 
   result<void> commit() override {
     auto r = db_.exec(batch_hooks_ != nullptr ? "RELEASE unit" : "COMMIT");
@@ -158,32 +174,78 @@ class sqlite_unit_of_work final : public unit_of_work,
   // --- secrets
   result<void> insert(const secret_record& s) override {
     auto& q = db_.prepare(
-        "INSERT INTO client_secrets(id, application_id, secret_hash, fingerprint, state, created_at, expires_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        "INSERT INTO client_secrets(id, application_id, secret_hash, fingerprint, state, created_at, expires_at,"
+        " next_warning_at, last_used_at, use_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     q.bind(1, s.id)
         .bind(2, s.application_id)
         .bind(3, std::span<const std::uint8_t>(s.hash))
         .bind(4, s.fingerprint)
         .bind(5, to_string(s.state))
         .bind(6, to_epoch_ms(s.created_at))
-        .bind(7, to_epoch_ms(s.expires_at));
+        .bind(7, to_epoch_ms(s.expires_at))
+        .bind(10, s.use_count);
+    bind_optional_time(q, 8, s.next_warning_at);
+    bind_optional_time(q, 9, s.last_used_at);
     return run(q);
   }
 
   result<std::vector<secret_record>> list_for(std::string_view application_id) override {
-    auto& q = db_.prepare(
-        "SELECT id, application_id, secret_hash, fingerprint, state, created_at, expires_at"
-        " FROM client_secrets WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC");
+    static const std::string sql =
+        std::string("SELECT ") + secret_columns +
+        " FROM client_secrets WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC";
+    auto& q = db_.prepare(sql.c_str());
     q.bind(1, application_id);
     return collect<secret_record>(q, read_secret);
   }
 
   result<void> update(const secret_record& s) override {
-    auto& q = db_.prepare("UPDATE client_secrets SET state = ?2, expires_at = ?3 WHERE id = ?1");
+    auto& q = db_.prepare(
+        "UPDATE client_secrets SET state = ?2, expires_at = ?3,"
+        " next_warning_at = CASE WHEN ?2 = 'current' THEN next_warning_at END WHERE id = ?1");
     q.bind(1, s.id).bind(2, to_string(s.state)).bind(3, to_epoch_ms(s.expires_at));
     if (auto r = run(q); !r) return r;
     if (db_.changes() != 1) return errc::internal;
     return {};
+  }
+
+  result<std::vector<secret_record>> list_warning_due(time_point now, int limit) override {
+    static const std::string sql = std::string("SELECT ") + secret_columns +
+                                   " FROM client_secrets WHERE next_warning_at IS NOT NULL AND next_warning_at <= ?1"
+                                   " AND state = 'current' ORDER BY next_warning_at LIMIT ?2";
+    auto& q = db_.prepare(sql.c_str());
+    q.bind(1, to_epoch_ms(now)).bind(2, static_cast<std::int64_t>(limit));
+    return collect<secret_record>(q, read_secret);
+  }
+
+  result<bool> reschedule_warning(std::string_view id, time_point expected, std::optional<time_point> next) override {
+    auto& q = db_.prepare("UPDATE client_secrets SET next_warning_at = ?3 WHERE id = ?1 AND next_warning_at = ?2");
+    q.bind(1, id).bind(2, to_epoch_ms(expected));
+    bind_optional_time(q, 3, next);
+    if (auto r = run(q); !r) return {boost::system::in_place_error, r.error()};
+    return db_.changes() == 1;
+  }
+
+  result<std::vector<secret_record>> list_newly_expired(time_point now, int limit) override {
+    static const std::string sql = std::string("SELECT ") + secret_columns +
+                                   " FROM client_secrets WHERE expires_at <= ?1 AND expiry_recorded = 0"
+                                   " AND state IN ('current', 'old') ORDER BY expires_at LIMIT ?2";
+    auto& q = db_.prepare(sql.c_str());
+    q.bind(1, to_epoch_ms(now)).bind(2, static_cast<std::int64_t>(limit));
+    return collect<secret_record>(q, read_secret);
+  }
+
+  result<void> mark_expiry_recorded(std::string_view id) override {
+    auto& q = db_.prepare("UPDATE client_secrets SET expiry_recorded = 1 WHERE id = ?1");
+    q.bind(1, id);
+    return run(q);
+  }
+
+  result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) override {
+    auto& q = db_.prepare(
+        "UPDATE client_secrets SET use_count = use_count + ?2,"
+        " last_used_at = MAX(COALESCE(last_used_at, 0), ?3) WHERE id = ?1");
+    q.bind(1, id).bind(2, count).bind(3, to_epoch_ms(last_used_at));
+    return run(q);
   }
 
   // --- refresh tokens
@@ -388,6 +450,7 @@ class sqlite_unit_of_work final : public unit_of_work,
   sqlite_connection& db_;
   sqlite_access_keys access_keys_;
   sqlite_queues queues_;
+  sqlite_audit audit_;
   std::vector<std::function<void()>>* batch_hooks_;  // null outside a batch
   std::vector<std::function<void()>> hooks_;
   bool committed_ = false;
