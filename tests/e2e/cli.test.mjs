@@ -6,13 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startRekey, BIN } from './support/rekey.mjs';
-
-function cli(rekey, args, env = {}) {
-  const r = spawnSync(BIN, [...args, '--server', rekey.url, '--admin-token-file', path.join(rekey.dataDir, 'admin-token')],
-    { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr, json: r.status === 0 ? JSON.parse(r.stdout) : null };
-}
+import { startRekey, BIN, cli } from './support/rekey.mjs';
 
 describe('rekey CLI', () => {
   let rekey;

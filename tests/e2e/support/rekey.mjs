@@ -1,6 +1,6 @@
 // Starts the real rekey binary on port 0 with a fresh data directory, and talks to it the way
 // a developer would: the admin API for set-up, plain HTTP for the SP-API and LWA endpoints.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -99,6 +99,13 @@ export async function startRekey({ args = [], env = {}, dataDir } = {}) {
     },
   };
   return server;
+}
+
+// Runs the rekey CLI against a running server; `json` is its parsed output when it succeeded.
+export function cli(rekey, args, env = {}) {
+  const r = spawnSync(BIN, [...args, '--server', rekey.url, '--admin-token-file', path.join(rekey.dataDir, 'admin-token')],
+    { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr, json: r.status === 0 ? JSON.parse(r.stdout) : null };
 }
 
 export async function errorOf(res) {
