@@ -47,6 +47,7 @@
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
 #include "queue/sqs_endpoint.hpp"
+#include "rotation/expiry_notification.hpp"
 #include "rotation/new_secret_notification.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
@@ -103,6 +104,8 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
   auto destination = must(admin.create_embedded_destination(created.app.id, "demo-queue"), "creating demo queue");
   must(admin.set_subscription(created.app.id, new_secret_notification_type, destination.id),
        "enrolling demo application");
+  must(admin.set_subscription(created.app.id, expiry_notification_type, destination.id),
+       "subscribing the demo application to expiry warnings");
   const auto key = must(admin.create_access_key(default_account), "creating the demo queue's access key");
   {
     auto work = must(storage.begin(), "saving dev settings");
@@ -116,7 +119,7 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
   (the secret is shown once; rekey keeps only a keyed hash of it)
   admin token:    {4} (the rekey CLI reads it from there)
 
-The new secret arrives on the embedded SQS-compatible queue (any SQS client works):
+New secrets and expiry warnings arrive on the embedded SQS-compatible queue (any SQS client works):
   queue URL:      {3}/{5}/demo-queue
   access key id:  {6}
   secret key:     {7}
@@ -128,6 +131,8 @@ Try it:
       -d scope=sellingpartnerapi::client_credential:rotation | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 204
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 429
+
+Time travel (--dev only): rekey dev clock advance 90d   # the 90-day expiry warning arrives
 )TXT",
              created.app.id, created.app.client_id, created.client_secret, base_url, admin_token_file, default_account,
              key.id, key.secret);
@@ -180,6 +185,11 @@ int run_service(const config& cfg) {
   admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets, at_rest_key, access_keys, audit);
   admin_token admin_auth(hasher);
 
+  if (cfg.dev) {
+    clock.advance(must(admin.load_dev_clock_offset(), "reading the dev clock"));
+    if (clock.offset().count() > 0)
+      spdlog::warn("--dev: rekey's clock runs {} ms ahead (rekey dev clock advance)", clock.offset().count());
+  }
   const auto loaded = must(admin.load_credentials(), "loading applications");
   spdlog::info("{} application(s) loaded", loaded);
   const std::string admin_token_file = cfg.data_dir + "/admin-token";

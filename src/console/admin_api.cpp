@@ -370,6 +370,9 @@ boost::asio::awaitable<response> admin_api::handle(http::request_context& ctx) {
                                             "advance must be a positive duration such as 89d, 12h or 30s.");
       }
       dev_clock_->advance(*by);
+      const auto offset = dev_clock_->offset();
+      auto saved = co_await executor_.run([&] { return service_.save_dev_clock_offset(offset); });
+      if (!saved || !*saved) spdlog::warn("request_id={} dev clock offset not saved", ctx.request_id);
       spdlog::warn("request_id={} dev clock advanced by {}; it now reads {}", ctx.request_id, *text,
                    to_iso8601(clock_.now()));
       co_await audit(ctx, "dev.clock_advanced", "", "by " + *text);

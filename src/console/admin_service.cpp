@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "core/identifiers.hpp"
 #include "crypto/base64.hpp"
@@ -295,6 +296,26 @@ result<std::vector<audit_record>> admin_service::list_audit(std::int64_t after_s
 }
 
 result<audit_verification> admin_service::verify_audit() { return audit_.verify(storage_); }
+
+namespace {
+constexpr std::string_view dev_clock_setting = "dev_clock_offset_ms";
+}
+
+result<void> admin_service::save_dev_clock_offset(millis offset) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  if (auto r = (*work)->keys().put_setting(dev_clock_setting, std::to_string(offset.count())); !r) return r;
+  return (*work)->commit();
+}
+
+result<millis> admin_service::load_dev_clock_offset() {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto value = (*work)->keys().get_setting(dev_clock_setting);
+  if (!value) return value.error();
+  if (!*value) return millis{0};
+  return millis{std::strtoll((*value)->c_str(), nullptr, 10)};
+}
 
 result<std::size_t> admin_service::load_credentials() {
   auto work = storage_.begin();

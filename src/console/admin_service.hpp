@@ -95,6 +95,9 @@ class admin_service {
   // Audit entries after `after_seq`, oldest first, at most `limit`.
   [[nodiscard]] result<std::vector<audit_record>> list_audit(std::int64_t after_seq, int limit);
   [[nodiscard]] result<audit_verification> verify_audit();
+  // The --dev clock's offset, kept so that rekey's time does not run back on a restart.
+  [[nodiscard]] result<void> save_dev_clock_offset(millis offset);
+  [[nodiscard]] result<millis> load_dev_clock_offset();
   // Loads every application's secrets into the credential cache (start-up).
   [[nodiscard]] result<std::size_t> load_credentials();
 

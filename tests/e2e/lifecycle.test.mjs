@@ -155,13 +155,27 @@ describe('secret lifecycle in --dev mode', () => {
     assert.match(secret.lastUsedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
-  it('does not offer time travel without --dev', async () => {
-    const plain = await startRekey();
+  it('keeps the travelled time across a --dev restart, and offers no time travel without --dev', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'rekey-clock-'));
     try {
-      assert.equal((await plain.admin('POST', '/admin/v1/dev/clock', { advance: '1d' })).status, 404);
-      assert.equal(cli(plain, ['dev', 'clock', 'advance', '1d']).code, 1);
+      let dev = await startRekey({ dataDir, args: ['--dev'] });
+      advance(dev, '10d');
+      await dev.stop();
+      dev = await startRekey({ dataDir, args: ['--dev'] });
+      const ahead = Date.parse(cli(dev, ['dev', 'clock', 'show']).json.now) - Date.now();
+      await dev.stop();
+      assert.ok(ahead > 10 * DAY - 60_000 && ahead < 10 * DAY + 60_000, `${ahead} ms ahead`);
+
+      const plain = await startRekey({ dataDir });
+      try {
+        assert.equal((await plain.admin('POST', '/admin/v1/dev/clock', { advance: '1d' })).status, 404);
+        assert.equal((await plain.admin('GET', '/admin/v1/dev/clock')).status, 404);
+        assert.equal(cli(plain, ['dev', 'clock', 'advance', '1d']).code, 1);
+      } finally {
+        await plain.stop();
+      }
     } finally {
-      await plain.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
