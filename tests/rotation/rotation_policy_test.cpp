@@ -80,11 +80,12 @@ TEST(RotationPolicy, IgnoresDeadSecretsAndCanRetireImmediately) {
   EXPECT_EQ(find(changes, "c")->state, secret_state::retired);
 }
 
-// Validity boundary: valid one millisecond before expiry, not at it.
+// Validity boundary: valid one millisecond before expiry, not at it nor after.
 TEST(RotationPolicy, ValidityBoundary) {
   const auto secret = s("a", secret_state::old, t0);
   EXPECT_TRUE(is_valid(secret, t0 - millis{1}));
   EXPECT_FALSE(is_valid(secret, t0));
+  EXPECT_FALSE(is_valid(secret, t0 + millis{1}));
   EXPECT_FALSE(is_valid(s("r", secret_state::retired, t0 + day), t0));
 }
 

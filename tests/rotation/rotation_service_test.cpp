@@ -170,6 +170,32 @@ TEST_F(RotationServiceTest, MintingSecretIsRechecked) {
   EXPECT_EQ(take_snapshot("app1").outbox, before.outbox);
 }
 
+// Exactly at the minting secret's expiry and one millisecond after, refused; one millisecond
+// before, rotated — with the new secret's first expiry warning scheduled and an audit entry.
+TEST_F(RotationServiceTest, ExpiryBoundaryToTheMillisecond) {
+  create_app("edge", 1.0, 3, true);
+  const auto expiry = clock_.now() + day;
+  set_secret("edge", "first-edge", secret_state::current, expiry);
+  clock_.set(expiry + millis{1});
+  EXPECT_EQ(service_.rotate("edge", "first-edge").error, make_error_code(errc::client_secret_expired));
+  clock_.set(expiry);
+  EXPECT_EQ(service_.rotate("edge", "first-edge").error, make_error_code(errc::client_secret_expired));
+  clock_.set(expiry - millis{1});
+  const auto out = service_.rotate("edge", "first-edge", "request-1");
+  ASSERT_FALSE(out.error) << out.error.message();
+
+  auto w = *store_.begin();
+  const auto fresh = (*w->secrets().list_for("edge"))[0];
+  EXPECT_EQ(fresh.id, out.new_secret_id);
+  EXPECT_EQ(fresh.next_warning_at, fresh.expires_at - 90 * day);
+  const auto entries = *w->audit().list(0, 10);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].action, "secret.rotated");
+  EXPECT_EQ(entries[0].actor, "application:client-edge");
+  EXPECT_EQ(entries[0].request_id, "request-1");
+  EXPECT_EQ(entries[0].fingerprint, fresh.fingerprint);
+}
+
 // A usage plan with burst 3 allows three rotations at once; the third retires the first
 // secret (max_valid_secrets = 2).
 TEST_F(RotationServiceTest, UsagePlanBurstAndRetirement) {
