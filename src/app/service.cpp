@@ -41,6 +41,7 @@
 #include "http/token_endpoint.hpp"
 #include "lifecycle/lifecycle_sweeper.hpp"
 #include "outbox/destination_tester.hpp"
+#include "outbox/embedded_delivery.hpp"
 #include "outbox/outbox_relay.hpp"
 #include "outbox/relay_loop.hpp"
 #include "queue/access_key_cache.hpp"
@@ -176,11 +177,12 @@ int run_service(const config& cfg) {
   usage_tracker usage;
   authentication_failures failures;
   token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets, usage, failures);
+  queue_service queues(storage, clock, random, at_rest_key);
+  embedded_delivery deliver_embedded(queues);
   rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets,
-                            cfg.rate_limit, audit);
+                            cfg.rate_limit, audit, std::ref(deliver_embedded));
   lifecycle_sweeper lifecycle(storage, clock, random, at_rest_key, cfg.secrets, audit, usage, failures);
   access_key_cache access_keys;
-  queue_service queues(storage, clock, random, at_rest_key);
   queue_notifier queue_wakeups;
   admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets, at_rest_key, access_keys, audit);
   admin_token admin_auth(hasher);
@@ -233,7 +235,12 @@ int run_service(const config& cfg) {
   http::server server(pool, cfg.http, routes, request_ids, tls.get());
   http::token_endpoint token_handler(tokens, storage, executor);
   http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock,
-                                       [&relay_runner] { relay_runner.poke(); });
+                                       [&](const rotation_outcome& rotated) {
+                                         if (rotated.delivered_to)
+                                           queue_wakeups.notify(*rotated.delivered_to);
+                                         else
+                                           relay_runner.poke();
+                                       });
   http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
   destination_tester tester(storage, executor, queues, queue_wakeups, publishers, clock, random);
   admin_api admin_handler(

@@ -15,11 +15,10 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-std::string new_uuid(random_source& random) {
+namespace {
+
+std::string format_uuid(const std::array<std::uint8_t, 16>& b) {
   static constexpr char digits[] = "0123456789abcdef";
-  auto b = random.bytes<16>();
-  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   std::string out(36, '-');
   std::size_t pos = 0;
   for (std::size_t i = 0; i < b.size(); ++i) {
@@ -28,6 +27,24 @@ std::string new_uuid(random_source& random) {
     out[pos++] = digits[b[i] & 0x0f];
   }
   return out;
+}
+
+}  // namespace
+
+std::string new_uuid(random_source& random) {
+  auto b = random.bytes<16>();
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 9562 variant
+  return format_uuid(b);
+}
+
+std::string new_time_ordered_uuid(random_source& random, time_point now) {
+  auto b = random.bytes<16>();
+  const auto ms = static_cast<std::uint64_t>(to_epoch_ms(now));
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (40 - 8 * i));  // 48-bit big-endian ms
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x70);                            // version 7
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);                            // RFC 9562 variant
+  return format_uuid(b);
 }
 
 bool is_uuid(std::string_view text) {

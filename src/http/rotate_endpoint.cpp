@@ -63,7 +63,7 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
   if (!ec) {
     spdlog::info("request_id={} rotated application={} secret_id={}", ctx.request_id, claims.application_id,
                  outcome->new_secret_id);
-    if (rotated_) rotated_();
+    if (rotated_) rotated_(*outcome);
     response res{status::no_content, version};
     res.set("x-amzn-RateLimit-Limit", rate_header(outcome->plan.rate));
     co_return res;

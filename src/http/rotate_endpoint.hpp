@@ -21,10 +21,11 @@ namespace rekey::http {
 
 class rotate_endpoint {
  public:
-  // rotated: called after each committed rotation (wakes the outbox relay).
+  // rotated: called after each committed rotation (wakes the long polls of the queue it was
+  // delivered to, or the outbox relay).
   rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
                   rotation_service& rotation, storage_executor& executor, const clock& clock,
-                  std::function<void()> rotated = {})
+                  std::function<void(const rotation_outcome&)> rotated = {})
       : codec_(codec),
         credentials_(credentials),
         mirror_(mirror),
@@ -45,7 +46,7 @@ class rotate_endpoint {
   rotation_service& rotation_;
   storage_executor& executor_;
   const clock& clock_;
-  std::function<void()> rotated_;
+  std::function<void(const rotation_outcome&)> rotated_;
 };
 
 }  // namespace rekey::http

@@ -55,7 +55,7 @@ result<void> lifecycle_sweeper::warn(unit_of_work& work, const secret_record& se
   if (!*app) return {};
 
   const expiry_notification notification{
-      secret.application_id, (*app)->client_id, secret.expires_at, (*subscription)->id, new_uuid(random_), now, now};
+      secret.application_id, (*app)->client_id, secret.expires_at, (*subscription)->id, new_time_ordered_uuid(random_, now), now, now};
   const std::string body = to_json(notification);
   outbox_record item;
   item.id = notification.notification_id;

@@ -256,7 +256,7 @@ result<json::object> queue_service::send(unit_of_work& work, const queue_address
   if (!*q) return errc::sqs_queue_does_not_exist;
   const auto now = clock_.now();
   message_record m;
-  m.id = new_uuid(random_);
+  m.id = new_time_ordered_uuid(random_, now);
   m.account = address.account;
   m.queue = address.name;
   m.sealed_body = seal(at_rest_key_, "message:" + m.id, as_bytes(body), random_);

@@ -14,7 +14,7 @@ rotation_service::rotation_service(store& storage, const clock& clock, random_so
                                    const secret_hasher& hasher, const key256& at_rest_key,
                                    credential_cache& credentials, rate_limit_mirror& mirror,
                                    const secret_policy_config& policy, const rate_limit_config& limits,
-                                   audit_trail& audit)
+                                   audit_trail& audit, direct_delivery deliver_directly)
     : storage_(storage),
       clock_(clock),
       random_(random),
@@ -24,7 +24,8 @@ rotation_service::rotation_service(store& storage, const clock& clock, random_so
       mirror_(mirror),
       policy_(policy),
       limits_(limits),
-      audit_(audit) {}
+      audit_(audit),
+      deliver_directly_(std::move(deliver_directly)) {}
 
 usage_plan rotation_service::plan_for(const application_record& app) const {
   return {app.rotate_rate.value_or(limits_.rotate_rate), app.rotate_burst.value_or(limits_.rotate_burst)};
@@ -75,14 +76,10 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   if (!*subscription) return fail(errc::not_enrolled);
 
   // Step 6: the rotation itself.
-  const auto plan = plan_rotation(secrets, policy_, now);
-  const auto& changes = plan.changed;
-  for (const auto& changed : changes) {
-    if (auto r = work.secrets().update(changed); !r) return fail(r.error());
-  }
+  auto plan = plan_rotation(secrets, policy_, now);
   const std::string plaintext = new_client_secret(random_);
   secret_record fresh;
-  fresh.id = new_uuid(random_);
+  fresh.id = new_time_ordered_uuid(random_, now);
   fresh.application_id = application_id;
   fresh.hash = hasher_.hash(plaintext);
   fresh.fingerprint = secret_hasher::fingerprint(fresh.hash);
@@ -90,7 +87,6 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   fresh.created_at = now;
   fresh.expires_at = now + policy_.secret_lifetime;
   fresh.next_warning_at = first_warning_at(fresh.expires_at, policy_.expiry_warnings);
-  if (auto r = work.secrets().insert(fresh); !r) return fail(r.error());
 
   new_secret_notification notification{application_id,
                                        app.client_id,
@@ -98,7 +94,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
                                        fresh.expires_at,
                                        plan.previous_secret_expires_at,
                                        (*subscription)->id,
-                                       new_uuid(random_),
+                                       new_time_ordered_uuid(random_, now),
                                        now,
                                        now};
   const std::string body = to_json(notification);
@@ -107,11 +103,33 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   item.application_id = application_id;
   item.destination_id = (*subscription)->destination_id;
   item.notification_type = new_secret_notification_type;
-  item.sealed_body = seal(at_rest_key_, "outbox:" + item.id, as_bytes(body), random_);
   item.state = outbox_state::pending;
   item.next_attempt_at = now;
   item.created_at = now;
   item.old_secret_id = plan.previous_secret_id;
+  if (deliver_directly_) {
+    auto delivered = deliver_directly_(work, item.destination_id, item.id, body);
+    if (!delivered) return fail(delivered.error());
+    out.delivered_to = *delivered;
+  }
+  if (out.delivered_to) {
+    // Delivered now: the previous secret's grace clock starts now; nothing secret stays behind.
+    item.state = outbox_state::delivered;
+    item.delivered_at = now;
+    item.attempts = 1;
+    for (auto& changed : plan.changed) {
+      if (plan.previous_secret_id && changed.id == *plan.previous_secret_id && changed.state == secret_state::old) {
+        changed.expires_at = grace_expiry(changed, now, policy_);
+      }
+    }
+  } else {
+    item.sealed_body = seal(at_rest_key_, "outbox:" + item.id, as_bytes(body), random_);
+  }
+  const auto& changes = plan.changed;
+  for (const auto& changed : changes) {
+    if (auto r = work.secrets().update(changed); !r) return fail(r.error());
+  }
+  if (auto r = work.secrets().insert(fresh); !r) return fail(r.error());
   if (auto r = work.outbox().insert(item); !r) return fail(r.error());
 
   if (auto r = work.rate_limits().save({application_id, std::string(rotate_operation), decision.after.tokens, now});

@@ -3,13 +3,18 @@
 //
 // rotate() runs one transaction: re-check the secret that minted the token, debit the
 // application's rate bucket, check enrollment, write the new secret, demote/retire older ones
-// and write the sealed notification and the audit entry — all or nothing. The new secret's first
+// and write the notification and the audit entry — all or nothing. A notification for the
+// embedded queue is delivered right there, in the same transaction (the old secret's grace
+// clock starts at once); any other is sealed into the outbox for the relay. The new secret's first
 // expiry warning is scheduled (rotation/expiry_warning_schedule.hpp). A refused call writes
 // nothing. After a commit it refreshes the credential cache and the rate-limit mirror.
 // Call it on the storage thread. Thread-compatible (its collaborators are thread-safe).
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "audit/audit_trail.hpp"
 #include "auth/credential_cache.hpp"
@@ -28,13 +33,23 @@ struct rotation_outcome {
   millis retry_after{0};            // with errc::quota_exceeded
   std::string new_secret_id;        // when rotated
   std::string notification_id;      // when rotated
+  // When the notification was delivered within the rotation (embedded queue): that queue's key
+  // ("<account>/<name>"), whose long polls should wake. Otherwise the outbox relay delivers it.
+  std::optional<std::string> delivered_to;
 };
+
+// Delivers a notification inside the caller's unit of work when its destination needs no network
+// (the embedded queue): returns the queue's key, or nullopt when the destination is not one that
+// can be (a network destination, a queue that no longer exists) — then the outbox relay does it.
+using direct_delivery = std::function<result<std::optional<std::string>>(
+    unit_of_work& work, const std::string& destination_id, const std::string& notification_id, std::string_view body)>;
 
 class rotation_service {
  public:
   rotation_service(store& storage, const clock& clock, random_source& random, const secret_hasher& hasher,
                    const key256& at_rest_key, credential_cache& credentials, rate_limit_mirror& mirror,
-                   const secret_policy_config& policy, const rate_limit_config& limits, audit_trail& audit);
+                   const secret_policy_config& policy, const rate_limit_config& limits, audit_trail& audit,
+                   direct_delivery deliver_directly = {});
 
   // Errors in outcome.error: access_token_invalid (application or secret gone or revoked),
   // client_secret_expired, quota_exceeded, not_enrolled, service_unavailable, internal.
@@ -55,6 +70,7 @@ class rotation_service {
   secret_policy_config policy_;
   rate_limit_config limits_;
   audit_trail& audit_;
+  direct_delivery deliver_directly_;
 };
 
 }  // namespace rekey

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
+#include "core/time_format.hpp"
 #include "crypto/aes_gcm.hpp"
 #include "crypto/openssl_random.hpp"
 #include "rotation/new_secret_notification.hpp"
@@ -126,6 +127,46 @@ TEST_F(RotationServiceTest, RotatesInOneTransaction) {
   ASSERT_TRUE(match);
   EXPECT_EQ(match->secret.id, out.new_secret_id);
   EXPECT_TRUE(mirror_.refusal("app1", clock_.now()).has_value());
+}
+
+// A destination that can be delivered to in the rotation's own transaction (the embedded queue):
+// the item is written delivered with nothing sealed in it, and the old secret's grace starts now.
+// One that cannot (nullopt) is left pending for the relay, as above.
+TEST_F(RotationServiceTest, DeliversDirectlyWhenTheDestinationAllows) {
+  std::string delivered_body;
+  rotation_service direct{store_,
+                          clock_,
+                          random_,
+                          hasher_,
+                          at_rest_,
+                          credentials_,
+                          mirror_,
+                          secret_policy_config{},
+                          rate_limit_config{},
+                          audit_,
+                          [&](unit_of_work&, const std::string& destination_id, const std::string&,
+                              std::string_view body) -> result<std::optional<std::string>> {
+                            EXPECT_EQ(destination_id, "dest-app1");
+                            delivered_body = std::string(body);
+                            return std::optional<std::string>{"000000000000/q"};
+                          }};
+  const auto now = clock_.now();
+  auto out = direct.rotate("app1", "first-app1");
+  ASSERT_FALSE(out.error) << out.error.message();
+  EXPECT_EQ(out.delivered_to, "000000000000/q");
+
+  auto w = *store_.begin();
+  const auto secrets = *w->secrets().list_for("app1");
+  EXPECT_EQ(secrets[1].state, secret_state::old);
+  EXPECT_EQ(secrets[1].expires_at, now + 7 * day);  // delivered now: the grace clock started
+  const auto items = *w->outbox().list_for_application("app1");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].state, outbox_state::delivered);
+  EXPECT_EQ(items[0].delivered_at, now);
+  EXPECT_TRUE(items[0].sealed_body.empty());
+  const auto body = boost::json::parse(delivered_body).as_object();
+  EXPECT_EQ(body.at("payload").at("applicationOAuthClientNewSecret").at("oldClientSecretExpiryTime").as_string(),
+            to_iso8601(now + 7 * day));
 }
 
 // A second call inside the rate window is refused with Retry-After and changes nothing;

@@ -321,7 +321,7 @@ class sqlite_unit_of_work final : public unit_of_work,
     auto& q = db_.prepare(
         "INSERT INTO outbox(id, application_id, destination_id, notification_type, sealed_body, state,"
         " attempts, next_attempt_at, created_at, old_secret_id, delivered_at, last_error)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, '')");
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     q.bind(1, o.id)
         .bind(2, o.application_id)
         .bind(3, o.destination_id)
@@ -335,6 +335,8 @@ class sqlite_unit_of_work final : public unit_of_work,
       q.bind(10, *o.old_secret_id);
     else
       q.bind_null(10);
+    bind_optional_time(q, 11, o.delivered_at);
+    q.bind(12, o.last_error);
     return run(q);
   }
 
