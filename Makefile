@@ -9,7 +9,7 @@ REKEY := $(BUILD_DIR)/src/app/rekey
 
 DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-  libssl-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
+  libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates
 
 .PHONY: deps build run test unit-test e2e-test bench clean
@@ -26,11 +26,12 @@ run: build
 	$(REKEY) serve --dev --listen 127.0.0.1 --port 8080 --data-dir ./rekey-data
 
 # Every test runs against the ASan+UBSan build: the unit tests (ctest) and the end-to-end
-# tests (node:test driving the real binary with real clients).
+# tests (node:test driving the real binary with real clients), with a throwaway PostgreSQL
+# server for the storage contract suite (scripts/with-postgres.sh).
 test: deps
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREKEY_SANITIZE=ON -DREKEY_TESTS=ON >/dev/null
 	@ninja -C $(SANITIZE_DIR) -j $(JOBS)
-	$(MAKE) --no-print-directory unit-test e2e-test
+	scripts/with-postgres.sh $(MAKE) --no-print-directory unit-test e2e-test
 
 unit-test:
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)

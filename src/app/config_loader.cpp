@@ -124,7 +124,7 @@ std::vector<setting> settings() {
                                     10'000'000)},
       {"data-dir", "data_dir", "directory for the database, keys and admin token",
        string_setting([](config& c) -> std::string& { return c.data_dir; })},
-      {"database", "database", "SQLite file (default <data-dir>/rekey.db)",
+      {"database", "database", "SQLite file (default <data-dir>/rekey.db) or postgres://user@host:port/db",
        string_setting([](config& c) -> std::string& { return c.database; })},
       {"master-key-file", "master_key_file", "file with the 64-hex-character master key",
        string_setting([](config& c) -> std::string& { return c.master_key_file; })},

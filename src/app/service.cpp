@@ -52,6 +52,7 @@
 #include "rotation/new_secret_notification.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
+#include "storage/postgres/pg_store.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace rekey {
@@ -86,6 +87,29 @@ void prepare_data_dir(const std::string& dir) {
 }
 
 // --dev: the demo application, created once, enrolled with an embedded queue.
+bool is_postgres_url(std::string_view database) {
+  return database.starts_with("postgres://") || database.starts_with("postgresql://");
+}
+
+// The database location for the log: a URL loses its user and password.
+std::string printable_database(const std::string& database) {
+  if (!is_postgres_url(database)) return database;
+  const auto scheme_end = database.find("://") + 3;
+  const auto at = database.find('@', scheme_end);
+  return at == std::string::npos ? database : database.substr(0, scheme_end) + "…@" + database.substr(at + 1);
+}
+
+std::unique_ptr<store> open_store(const std::string& database) {
+  if (is_postgres_url(database)) {
+    auto opened = std::make_unique<pg_store>(database);
+    spdlog::info("storage: postgres {}", printable_database(database));
+    return opened;
+  }
+  auto opened = std::make_unique<sqlite_store>(database);
+  spdlog::info("storage: sqlite {}", database);
+  return opened;
+}
+
 void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url,
                              const std::string& admin_token_file) {
   constexpr std::string_view marker = "dev_demo_application";
@@ -165,8 +189,8 @@ int run_service(const config& cfg) {
   const secret_hasher hasher(master->key);
   audit_trail audit(master->key, clock);
 
-  sqlite_store storage(cfg.database);
-  spdlog::info("storage: sqlite {}", cfg.database);
+  const std::unique_ptr<store> storage_owner = open_store(cfg.database);
+  store& storage = *storage_owner;
 
   const auto signing = must(load_signing_keys(storage, at_rest_key, random, clock),
                             "loading token signing keys (is this the right master key?)");

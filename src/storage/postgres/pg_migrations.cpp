@@ -1,0 +1,173 @@
+#include "storage/postgres/pg_migrations.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace rekey {
+namespace {
+
+constexpr std::array migrations{
+    // 1: everything SQLite's versions 1–4 hold.
+    R"sql(
+CREATE TABLE applications (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  client_id     TEXT NOT NULL UNIQUE,
+  rotate_rate   DOUBLE PRECISION,
+  rotate_burst  INTEGER,
+  created_at    BIGINT NOT NULL
+);
+CREATE TABLE client_secrets (
+  seq             BIGSERIAL,
+  id              TEXT PRIMARY KEY,
+  application_id  TEXT NOT NULL REFERENCES applications(id),
+  secret_hash     BYTEA NOT NULL,
+  fingerprint     TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('current','old','retired','revoked')),
+  created_at      BIGINT NOT NULL,
+  expires_at      BIGINT NOT NULL,
+  next_warning_at BIGINT,
+  last_used_at    BIGINT,
+  use_count       BIGINT NOT NULL DEFAULT 0,
+  expiry_recorded BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX client_secrets_by_application ON client_secrets(application_id, created_at);
+CREATE INDEX client_secrets_warning_due ON client_secrets(next_warning_at) WHERE next_warning_at IS NOT NULL;
+CREATE INDEX client_secrets_expiry_unrecorded ON client_secrets(expires_at)
+  WHERE NOT expiry_recorded AND state IN ('current', 'old');
+CREATE TABLE refresh_tokens (
+  token_hash     BYTEA PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  created_at     BIGINT NOT NULL
+);
+CREATE TABLE destinations (
+  id             TEXT PRIMARY KEY,
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  kind           TEXT NOT NULL,
+  config         TEXT NOT NULL,
+  created_at     BIGINT NOT NULL
+);
+CREATE TABLE subscriptions (
+  id                TEXT PRIMARY KEY,
+  application_id    TEXT NOT NULL REFERENCES applications(id),
+  notification_type TEXT NOT NULL,
+  destination_id    TEXT NOT NULL REFERENCES destinations(id),
+  created_at        BIGINT NOT NULL,
+  UNIQUE (application_id, notification_type)
+);
+CREATE TABLE outbox (
+  seq               BIGSERIAL,
+  id                TEXT PRIMARY KEY,
+  application_id    TEXT NOT NULL REFERENCES applications(id),
+  destination_id    TEXT NOT NULL REFERENCES destinations(id),
+  notification_type TEXT NOT NULL,
+  sealed_body       BYTEA NOT NULL,
+  state             TEXT NOT NULL CHECK (state IN ('pending','delivered','dead')),
+  attempts          INTEGER NOT NULL,
+  next_attempt_at   BIGINT NOT NULL,
+  created_at        BIGINT NOT NULL,
+  old_secret_id     TEXT,
+  delivered_at      BIGINT,
+  last_error        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+CREATE INDEX outbox_by_application ON outbox(application_id, created_at);
+CREATE TABLE rate_buckets (
+  application_id TEXT NOT NULL REFERENCES applications(id),
+  operation      TEXT NOT NULL,
+  tokens         DOUBLE PRECISION NOT NULL,
+  updated_at     BIGINT NOT NULL,
+  PRIMARY KEY (application_id, operation)
+);
+CREATE TABLE signing_keys (
+  kid        TEXT PRIMARY KEY,
+  sealed_key BYTEA NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE access_keys (
+  id            TEXT PRIMARY KEY,
+  account       TEXT NOT NULL,
+  sealed_secret BYTEA NOT NULL,
+  created_at    BIGINT NOT NULL
+);
+CREATE TABLE queues (
+  account               TEXT NOT NULL,
+  name                  TEXT NOT NULL,
+  visibility_timeout_ms BIGINT NOT NULL,
+  retention_ms          BIGINT NOT NULL,
+  created_at            BIGINT NOT NULL,
+  PRIMARY KEY (account, name)
+);
+CREATE TABLE messages (
+  seq               BIGSERIAL,
+  id                TEXT PRIMARY KEY,
+  account           TEXT NOT NULL,
+  queue             TEXT NOT NULL,
+  sealed_body       BYTEA NOT NULL,
+  md5_of_body       TEXT NOT NULL,
+  sender_id         TEXT NOT NULL,
+  sent_at           BIGINT NOT NULL,
+  visible_at        BIGINT NOT NULL,
+  receive_count     INTEGER NOT NULL,
+  first_received_at BIGINT,
+  receipt_handle    TEXT NOT NULL,
+  expires_at        BIGINT NOT NULL,
+  FOREIGN KEY (account, queue) REFERENCES queues(account, name) ON DELETE CASCADE
+);
+CREATE INDEX messages_visible ON messages(account, queue, visible_at, sent_at);
+CREATE INDEX messages_receipt ON messages(receipt_handle);
+CREATE INDEX messages_expiry ON messages(expires_at);
+CREATE TABLE audit_log (
+  seq            BIGINT PRIMARY KEY,
+  at             BIGINT NOT NULL,
+  actor          TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  application_id TEXT NOT NULL,
+  request_id     TEXT NOT NULL,
+  fingerprint    TEXT NOT NULL,
+  detail         TEXT NOT NULL,
+  previous_hash  BYTEA NOT NULL,
+  hash           BYTEA NOT NULL
+);
+)sql",
+};
+
+// Any constant, the same on every node: the key of the migration lock.
+constexpr const char* lock_sql = "SELECT pg_advisory_xact_lock(7302411923)";
+
+}  // namespace
+
+result<void> migrate_postgres(pg_connection& db) {
+  if (auto r = db.exec("BEGIN"); !r) return r;
+  auto rollback = [&db](boost::system::error_code ec) -> result<void> {
+    (void)db.exec("ROLLBACK");
+    return ec;
+  };
+  if (auto r = db.run(lock_sql); !r) return rollback(r.error());
+  if (auto r = db.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      !r) {
+    return rollback(r.error());
+  }
+  auto current = db.run("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!current) return rollback(current.error());
+  for (std::size_t i = static_cast<std::size_t>(current->int64(0, 0)); i < migrations.size(); ++i) {
+    const auto version = static_cast<std::int64_t>(i + 1);
+    if (auto r = db.exec(migrations[i]); !r) return rollback(r.error());
+    if (auto r = db.run("INSERT INTO schema_migrations(version, applied_at) VALUES ($1, "
+                        "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT)",
+                        pg_params().int64(version));
+        !r) {
+      return rollback(r.error());
+    }
+    spdlog::info("database migrated to schema version {} (postgres)", version);
+  }
+  return db.exec("COMMIT");
+}
+
+}  // namespace rekey

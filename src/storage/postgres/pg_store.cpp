@@ -1,0 +1,639 @@
+#include "storage/postgres/pg_store.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "storage/postgres/pg_migrations.hpp"
+
+namespace rekey {
+namespace {
+
+using rows = pg_rows;
+
+digest256 to_digest(const bytes& blob) {
+  digest256 d{};
+  std::copy_n(blob.begin(), std::min(blob.size(), d.size()), d.begin());
+  return d;
+}
+
+std::optional<time_point> optional_time(const rows& r, int i, int c) {
+  if (r.is_null(i, c)) return std::nullopt;
+  return from_epoch_ms(r.int64(i, c));
+}
+
+pg_params& optional_time_param(pg_params& p, std::optional<time_point> t) {
+  return t ? p.int64(to_epoch_ms(*t)) : p.null();
+}
+
+template <class T, class Read>
+result<std::vector<T>> all(result<rows> r, Read read) {
+  if (!r) return r.error();
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) out.push_back(read(*r, i));
+  return out;
+}
+
+template <class T, class Read>
+result<std::optional<T>> one(result<rows> r, Read read) {
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<T>{};
+  return std::optional<T>{read(*r, 0)};
+}
+
+result<void> done(result<rows> r) {
+  if (!r) return r.error();
+  return {};
+}
+
+application_record read_application(const rows& r, int i) {
+  application_record a;
+  a.id = r.text(i, 0);
+  a.name = r.text(i, 1);
+  a.client_id = r.text(i, 2);
+  if (!r.is_null(i, 3)) a.rotate_rate = r.real(i, 3);
+  if (!r.is_null(i, 4)) a.rotate_burst = static_cast<unsigned>(r.int64(i, 4));
+  a.created_at = from_epoch_ms(r.int64(i, 5));
+  return a;
+}
+constexpr const char* application_columns = "id, name, client_id, rotate_rate, rotate_burst, created_at";
+
+secret_record read_secret(const rows& r, int i) {
+  secret_record s;
+  s.id = r.text(i, 0);
+  s.application_id = r.text(i, 1);
+  s.hash = to_digest(r.blob(i, 2));
+  s.fingerprint = r.text(i, 3);
+  s.state = parse_secret_state(r.text(i, 4)).value_or(secret_state::revoked);
+  s.created_at = from_epoch_ms(r.int64(i, 5));
+  s.expires_at = from_epoch_ms(r.int64(i, 6));
+  s.next_warning_at = optional_time(r, i, 7);
+  s.last_used_at = optional_time(r, i, 8);
+  s.use_count = r.int64(i, 9);
+  return s;
+}
+#define SECRET_COLUMNS                                                                                           \
+  "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at, " \
+  "use_count"
+
+destination_record read_destination(const rows& r, int i) {
+  return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), from_epoch_ms(r.int64(i, 4))};
+}
+subscription_record read_subscription(const rows& r, int i) {
+  return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), from_epoch_ms(r.int64(i, 4))};
+}
+
+outbox_record read_outbox(const rows& r, int i) {
+  outbox_record o;
+  o.id = r.text(i, 0);
+  o.application_id = r.text(i, 1);
+  o.destination_id = r.text(i, 2);
+  o.notification_type = r.text(i, 3);
+  o.sealed_body = r.blob(i, 4);
+  o.state = parse_outbox_state(r.text(i, 5)).value_or(outbox_state::dead);
+  o.attempts = static_cast<int>(r.int64(i, 6));
+  o.next_attempt_at = from_epoch_ms(r.int64(i, 7));
+  o.created_at = from_epoch_ms(r.int64(i, 8));
+  if (!r.is_null(i, 9)) o.old_secret_id = r.text(i, 9);
+  o.delivered_at = optional_time(r, i, 10);
+  o.last_error = r.text(i, 11);
+  return o;
+}
+#define OUTBOX_COLUMNS                                                                                    \
+  "id, application_id, destination_id, notification_type, sealed_body, state, attempts, next_attempt_at," \
+  " created_at, old_secret_id, delivered_at, last_error"
+
+message_record read_message(const rows& r, int i) {
+  message_record m;
+  m.id = r.text(i, 0);
+  m.account = r.text(i, 1);
+  m.queue = r.text(i, 2);
+  m.sealed_body = r.blob(i, 3);
+  m.md5_of_body = r.text(i, 4);
+  m.sender_id = r.text(i, 5);
+  m.sent_at = from_epoch_ms(r.int64(i, 6));
+  m.visible_at = from_epoch_ms(r.int64(i, 7));
+  m.receive_count = static_cast<int>(r.int64(i, 8));
+  m.first_received_at = optional_time(r, i, 9);
+  m.receipt_handle = r.text(i, 10);
+  m.expires_at = from_epoch_ms(r.int64(i, 11));
+  return m;
+}
+#define MESSAGE_COLUMNS                                                                          \
+  "id, account, queue, sealed_body, md5_of_body, sender_id, sent_at, visible_at, receive_count," \
+  " first_received_at, receipt_handle, expires_at"
+
+queue_record read_queue(const rows& r, int i) {
+  return {r.text(i, 0), r.text(i, 1), millis{r.int64(i, 2)}, millis{r.int64(i, 3)}, from_epoch_ms(r.int64(i, 4))};
+}
+access_key_record read_access_key(const rows& r, int i) {
+  return {r.text(i, 0), r.text(i, 1), r.blob(i, 2), from_epoch_ms(r.int64(i, 3))};
+}
+audit_record read_audit(const rows& r, int i) {
+  audit_record e;
+  e.seq = r.int64(i, 0);
+  e.at = from_epoch_ms(r.int64(i, 1));
+  e.actor = r.text(i, 2);
+  e.action = r.text(i, 3);
+  e.application_id = r.text(i, 4);
+  e.request_id = r.text(i, 5);
+  e.fingerprint = r.text(i, 6);
+  e.detail = r.text(i, 7);
+  e.previous_hash = to_digest(r.blob(i, 8));
+  e.hash = to_digest(r.blob(i, 9));
+  return e;
+}
+#define AUDIT_COLUMNS "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash"
+
+// Access keys, apart: their find() and list() would clash with the applications'.
+class pg_access_keys final : public access_key_repository {
+ public:
+  explicit pg_access_keys(pg_connection& db) : db_(db) {}
+  result<void> insert(const access_key_record& k) override {
+    return done(db_.run("INSERT INTO access_keys(id, account, sealed_secret, created_at) VALUES ($1, $2, $3, $4)",
+                        pg_params().text(k.id).text(k.account).blob(k.sealed_secret).int64(to_epoch_ms(k.created_at))));
+  }
+  result<std::optional<access_key_record>> find(std::string_view id) override {
+    return one<access_key_record>(
+        db_.run("SELECT id, account, sealed_secret, created_at FROM access_keys WHERE id = $1", pg_params().text(id)),
+        read_access_key);
+  }
+  result<std::vector<access_key_record>> list() override {
+    return all<access_key_record>(
+        db_.run("SELECT id, account, sealed_secret, created_at FROM access_keys ORDER BY created_at, id"),
+        read_access_key);
+  }
+
+ private:
+  pg_connection& db_;
+};
+
+// One open transaction (or savepoint, inside a batch) on the store's connection; implements every
+// other repository over it.
+class pg_unit_of_work final : public unit_of_work,
+                              application_repository,
+                              secret_repository,
+                              refresh_token_repository,
+                              notification_repository,
+                              outbox_repository,
+                              rate_limit_repository,
+                              key_repository,
+                              queue_repository,
+                              audit_repository {
+ public:
+  pg_unit_of_work(pg_connection& db, std::vector<std::function<void()>>* batch_hooks)
+      : db_(db), access_keys_(db), batch_hooks_(batch_hooks) {}
+  ~pg_unit_of_work() override {
+    if (committed_) return;
+    if (batch_hooks_ != nullptr) {
+      (void)db_.exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
+    } else {
+      (void)db_.exec("ROLLBACK");
+    }
+  }
+
+  void after_commit(std::function<void()> hook) override { hooks_.push_back(std::move(hook)); }
+
+  application_repository& applications() override { return *this; }
+  secret_repository& secrets() override { return *this; }
+  refresh_token_repository& refresh_tokens() override { return *this; }
+  notification_repository& notifications() override { return *this; }
+  outbox_repository& outbox() override { return *this; }
+  rate_limit_repository& rate_limits() override { return *this; }
+  key_repository& keys() override { return *this; }
+  access_key_repository& access_keys() override { return access_keys_; }
+  queue_repository& queues() override { return *this; }
+  audit_repository& audit() override { return *this; }
+
+  result<void> commit() override {
+    auto r = db_.exec(batch_hooks_ != nullptr ? "RELEASE SAVEPOINT unit" : "COMMIT");
+    if (!r) return r;
+    committed_ = true;
+    if (batch_hooks_ != nullptr) {
+      for (auto& hook : hooks_) batch_hooks_->push_back(std::move(hook));
+    } else {
+      for (auto& hook : hooks_) hook();
+    }
+    hooks_.clear();
+    return {};
+  }
+
+  // --- applications
+  result<void> insert(const application_record& a) override {
+    pg_params p;
+    p.text(a.id).text(a.name).text(a.client_id);
+    if (a.rotate_rate)
+      p.real(*a.rotate_rate);
+    else
+      p.null();
+    p.optional_int64(a.rotate_burst).int64(to_epoch_ms(a.created_at));
+    return done(
+        db_.run("INSERT INTO applications(id, name, client_id, rotate_rate, rotate_burst, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6)",
+                p));
+  }
+  result<std::optional<application_record>> find(std::string_view id) override {
+    return one<application_record>(
+        db_.run("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at FROM applications WHERE id = $1",
+                pg_params().text(id)),
+        read_application);
+  }
+  result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override {
+    return one<application_record>(db_.run("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+                                           " FROM applications WHERE client_id = $1",
+                                           pg_params().text(client_id)),
+                                   read_application);
+  }
+  result<std::vector<application_record>> list() override {
+    return all<application_record>(db_.run("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
+                                           " FROM applications ORDER BY created_at, id"),
+                                   read_application);
+  }
+
+  // --- secrets
+  result<void> insert(const secret_record& s) override {
+    pg_params p;
+    p.text(s.id).text(s.application_id).blob(s.hash).text(s.fingerprint).text(to_string(s.state));
+    p.int64(to_epoch_ms(s.created_at)).int64(to_epoch_ms(s.expires_at));
+    optional_time_param(p, s.next_warning_at);
+    optional_time_param(p, s.last_used_at);
+    p.int64(s.use_count);
+    return done(
+        db_.run("INSERT INTO client_secrets(" SECRET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", p));
+  }
+  result<std::vector<secret_record>> list_for(std::string_view application_id) override {
+    return all<secret_record>(db_.run("SELECT " SECRET_COLUMNS " FROM client_secrets WHERE application_id = $1"
+                                      " ORDER BY created_at DESC, seq DESC",
+                                      pg_params().text(application_id)),
+                              read_secret);
+  }
+  result<void> update(const secret_record& s) override {
+    auto r = db_.run(
+        "UPDATE client_secrets SET state = $2, expires_at = $3,"
+        " next_warning_at = CASE WHEN $2 = 'current' THEN next_warning_at END WHERE id = $1",
+        pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
+    if (!r) return r.error();
+    if (r->affected() != 1) return errc::internal;
+    return {};
+  }
+  result<std::vector<secret_record>> list_warning_due(time_point now, int limit) override {
+    return all<secret_record>(
+        db_.run("SELECT " SECRET_COLUMNS " FROM client_secrets WHERE next_warning_at IS NOT NULL"
+                " AND next_warning_at <= $1 AND state = 'current' ORDER BY next_warning_at LIMIT $2",
+                pg_params().int64(to_epoch_ms(now)).int64(limit)),
+        read_secret);
+  }
+  result<bool> reschedule_warning(std::string_view id, time_point expected, std::optional<time_point> next) override {
+    pg_params p;
+    p.text(id).int64(to_epoch_ms(expected));
+    optional_time_param(p, next);
+    auto r = db_.run("UPDATE client_secrets SET next_warning_at = $3 WHERE id = $1 AND next_warning_at = $2", p);
+    if (!r) return {boost::system::in_place_error, r.error()};
+    return r->affected() == 1;
+  }
+  result<std::vector<secret_record>> list_newly_expired(time_point now, int limit) override {
+    return all<secret_record>(
+        db_.run("SELECT " SECRET_COLUMNS " FROM client_secrets WHERE expires_at <= $1 AND NOT expiry_recorded"
+                " AND state IN ('current', 'old') ORDER BY expires_at LIMIT $2",
+                pg_params().int64(to_epoch_ms(now)).int64(limit)),
+        read_secret);
+  }
+  result<void> mark_expiry_recorded(std::string_view id) override {
+    return done(db_.run("UPDATE client_secrets SET expiry_recorded = TRUE WHERE id = $1", pg_params().text(id)));
+  }
+  result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) override {
+    return done(
+        db_.run("UPDATE client_secrets SET use_count = use_count + $2,"
+                " last_used_at = GREATEST(COALESCE(last_used_at, 0), $3) WHERE id = $1",
+                pg_params().text(id).int64(count).int64(to_epoch_ms(last_used_at))));
+  }
+
+  // --- refresh tokens
+  result<void> insert(const refresh_token_record& t) override {
+    return done(db_.run("INSERT INTO refresh_tokens(token_hash, application_id, created_at) VALUES ($1, $2, $3)",
+                        pg_params().blob(t.hash).text(t.application_id).int64(to_epoch_ms(t.created_at))));
+  }
+  result<std::optional<refresh_token_record>> find(const digest256& hash) override {
+    return one<refresh_token_record>(
+        db_.run("SELECT token_hash, application_id, created_at FROM refresh_tokens WHERE token_hash = $1",
+                pg_params().blob(hash)),
+        [](const rows& r, int i) {
+          return refresh_token_record{to_digest(r.blob(i, 0)), r.text(i, 1), from_epoch_ms(r.int64(i, 2))};
+        });
+  }
+
+  // --- destinations and subscriptions
+  result<void> insert_destination(const destination_record& d) override {
+    return done(
+        db_.run("INSERT INTO destinations(id, application_id, kind, config, created_at) VALUES ($1, $2, $3, $4, $5)",
+                pg_params()
+                    .text(d.id)
+                    .text(d.application_id)
+                    .text(d.kind)
+                    .text(d.config_json)
+                    .int64(to_epoch_ms(d.created_at))));
+  }
+  result<std::optional<destination_record>> find_destination(std::string_view id) override {
+    return one<destination_record>(
+        db_.run("SELECT id, application_id, kind, config, created_at FROM destinations WHERE id = $1",
+                pg_params().text(id)),
+        read_destination);
+  }
+  result<std::vector<destination_record>> list_destinations(std::string_view application_id) override {
+    return all<destination_record>(db_.run("SELECT id, application_id, kind, config, created_at FROM destinations"
+                                           " WHERE application_id = $1 ORDER BY created_at, id",
+                                           pg_params().text(application_id)),
+                                   read_destination);
+  }
+  result<void> put_subscription(const subscription_record& s) override {
+    return done(
+        db_.run("INSERT INTO subscriptions(id, application_id, notification_type, destination_id, created_at)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id, notification_type) DO UPDATE SET"
+                " id = excluded.id, destination_id = excluded.destination_id, created_at = excluded.created_at",
+                pg_params()
+                    .text(s.id)
+                    .text(s.application_id)
+                    .text(s.notification_type)
+                    .text(s.destination_id)
+                    .int64(to_epoch_ms(s.created_at))));
+  }
+  result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
+                                                               std::string_view type) override {
+    return one<subscription_record>(
+        db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
+                " WHERE application_id = $1 AND notification_type = $2",
+                pg_params().text(application_id).text(type)),
+        read_subscription);
+  }
+  result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override {
+    return all<subscription_record>(
+        db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
+                " WHERE application_id = $1 ORDER BY notification_type",
+                pg_params().text(application_id)),
+        read_subscription);
+  }
+
+  // --- outbox
+  result<void> insert(const outbox_record& o) override {
+    pg_params p;
+    p.text(o.id).text(o.application_id).text(o.destination_id).text(o.notification_type).blob(o.sealed_body);
+    p.text(to_string(o.state)).int64(o.attempts).int64(to_epoch_ms(o.next_attempt_at)).int64(to_epoch_ms(o.created_at));
+    if (o.old_secret_id)
+      p.text(*o.old_secret_id);
+    else
+      p.null();
+    optional_time_param(p, o.delivered_at);
+    p.text(o.last_error);
+    return done(db_.run(
+        "INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", p));
+  }
+  result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
+    return all<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE application_id = $1"
+                                      " ORDER BY created_at DESC, seq DESC",
+                                      pg_params().text(application_id)),
+                              read_outbox);
+  }
+  result<std::optional<outbox_record>> find_item(std::string_view id) override {
+    return one<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = $1", pg_params().text(id)),
+                              read_outbox);
+  }
+  result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) override {
+    return all<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = $1"
+                                      " ORDER BY created_at, seq LIMIT $2",
+                                      pg_params().text(to_string(state)).int64(limit)),
+                              read_outbox);
+  }
+  result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) override {
+    // SKIP LOCKED: items another node is claiming right now are not waited for, just skipped.
+    return all<outbox_record>(db_.run("UPDATE outbox SET next_attempt_at = $2 WHERE id IN ("
+                                      " SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1"
+                                      " ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED)"
+                                      " RETURNING " OUTBOX_COLUMNS,
+                                      pg_params().int64(to_epoch_ms(now)).int64(to_epoch_ms(now + lease)).int64(limit)),
+                              read_outbox);
+  }
+  result<void> update(const outbox_record& o) override {
+    pg_params p;
+    p.text(o.id).text(to_string(o.state)).int64(o.attempts).int64(to_epoch_ms(o.next_attempt_at));
+    optional_time_param(p, o.delivered_at);
+    p.text(o.last_error).blob(o.sealed_body);
+    auto r = db_.run(
+        "UPDATE outbox SET state = $2, attempts = $3, next_attempt_at = $4, delivered_at = $5, last_error = $6,"
+        " sealed_body = $7 WHERE id = $1",
+        p);
+    if (!r) return r.error();
+    if (r->affected() != 1) return errc::internal;
+    return {};
+  }
+
+  // --- rate limits
+  result<std::optional<rate_bucket_record>> find(std::string_view application_id, std::string_view operation) override {
+    // Two nodes debiting one bucket take turns (a lock on the bucket's key, held to the end of
+    // the transaction — it works before the bucket's first row exists), so the limit holds
+    // cluster-wide.
+    if (auto r = db_.run("SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0))",
+                         pg_params().text(application_id).text(operation));
+        !r) {
+      return r.error();
+    }
+    return one<rate_bucket_record>(
+        db_.run("SELECT application_id, operation, tokens, updated_at FROM rate_buckets"
+                " WHERE application_id = $1 AND operation = $2",
+                pg_params().text(application_id).text(operation)),
+        [](const rows& r, int i) {
+          return rate_bucket_record{r.text(i, 0), r.text(i, 1), r.real(i, 2), from_epoch_ms(r.int64(i, 3))};
+        });
+  }
+  result<void> save(const rate_bucket_record& b) override {
+    return done(
+        db_.run("INSERT INTO rate_buckets(application_id, operation, tokens, updated_at) VALUES ($1, $2, $3, $4)"
+                " ON CONFLICT (application_id, operation) DO UPDATE SET tokens = excluded.tokens,"
+                " updated_at = excluded.updated_at",
+                pg_params().text(b.application_id).text(b.operation).real(b.tokens).int64(to_epoch_ms(b.updated_at))));
+  }
+
+  // --- keys and settings
+  result<std::vector<signing_key_record>> list_signing_keys() override {
+    return all<signing_key_record>(
+        db_.run("SELECT kid, sealed_key, created_at FROM signing_keys ORDER BY created_at, kid"),
+        [](const rows& r, int i) {
+          return signing_key_record{r.text(i, 0), r.blob(i, 1), from_epoch_ms(r.int64(i, 2))};
+        });
+  }
+  result<void> insert_signing_key(const signing_key_record& k) override {
+    return done(db_.run("INSERT INTO signing_keys(kid, sealed_key, created_at) VALUES ($1, $2, $3)",
+                        pg_params().text(k.kid).blob(k.sealed_key).int64(to_epoch_ms(k.created_at))));
+  }
+  result<std::optional<std::string>> get_setting(std::string_view name) override {
+    return one<std::string>(db_.run("SELECT value FROM settings WHERE name = $1", pg_params().text(name)),
+                            [](const rows& r, int i) { return r.text(i, 0); });
+  }
+  result<void> put_setting(std::string_view name, std::string_view value) override {
+    return done(
+        db_.run("INSERT INTO settings(name, value) VALUES ($1, $2)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                pg_params().text(name).text(value)));
+  }
+
+  // --- queues and messages
+  result<void> insert_queue(const queue_record& q) override {
+    return done(
+        db_.run("INSERT INTO queues(account, name, visibility_timeout_ms, retention_ms, created_at) VALUES ($1, $2, "
+                "$3, $4, $5)",
+                pg_params()
+                    .text(q.account)
+                    .text(q.name)
+                    .int64(q.visibility_timeout.count())
+                    .int64(q.retention.count())
+                    .int64(to_epoch_ms(q.created_at))));
+  }
+  result<std::optional<queue_record>> find_queue(std::string_view account, std::string_view name) override {
+    return one<queue_record>(db_.run("SELECT account, name, visibility_timeout_ms, retention_ms, created_at FROM queues"
+                                     " WHERE account = $1 AND name = $2",
+                                     pg_params().text(account).text(name)),
+                             read_queue);
+  }
+  result<std::vector<queue_record>> list_queues(std::string_view account, std::string_view prefix) override {
+    return all<queue_record>(db_.run("SELECT account, name, visibility_timeout_ms, retention_ms, created_at FROM queues"
+                                     " WHERE account = $1 AND substr(name, 1, length($2)) = $2 ORDER BY name",
+                                     pg_params().text(account).text(prefix)),
+                             read_queue);
+  }
+  result<bool> delete_queue(std::string_view account, std::string_view name) override {
+    if (auto r = purge(account, name); !r) return {boost::system::in_place_error, r.error()};
+    auto r = db_.run("DELETE FROM queues WHERE account = $1 AND name = $2", pg_params().text(account).text(name));
+    if (!r) return {boost::system::in_place_error, r.error()};
+    return r->affected() == 1;
+  }
+  result<void> purge(std::string_view account, std::string_view name) override {
+    return done(
+        db_.run("DELETE FROM messages WHERE account = $1 AND queue = $2", pg_params().text(account).text(name)));
+  }
+  result<void> insert_message(const message_record& m) override {
+    pg_params p;
+    p.text(m.id).text(m.account).text(m.queue).blob(m.sealed_body).text(m.md5_of_body).text(m.sender_id);
+    p.int64(to_epoch_ms(m.sent_at)).int64(to_epoch_ms(m.visible_at)).int64(m.receive_count);
+    optional_time_param(p, m.first_received_at);
+    p.text(m.receipt_handle).int64(to_epoch_ms(m.expires_at));
+    return done(db_.run(
+        "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", p));
+  }
+  result<std::vector<message_record>> visible_messages(std::string_view account, std::string_view queue, time_point now,
+                                                       int max) override {
+    // SKIP LOCKED: two nodes answering ReceiveMessage at once never hand out the same message.
+    return all<message_record>(
+        db_.run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE account = $1 AND queue = $2 AND visible_at <= $3"
+                " AND expires_at > $3 ORDER BY visible_at, sent_at, seq LIMIT $4 FOR UPDATE SKIP LOCKED",
+                pg_params().text(account).text(queue).int64(to_epoch_ms(now)).int64(max)),
+        read_message);
+  }
+  result<void> update_message(const message_record& m) override {
+    pg_params p;
+    p.text(m.id).int64(to_epoch_ms(m.visible_at)).int64(m.receive_count);
+    optional_time_param(p, m.first_received_at);
+    p.text(m.receipt_handle);
+    return done(
+        db_.run("UPDATE messages SET visible_at = $2, receive_count = $3, first_received_at = $4, receipt_handle = $5"
+                " WHERE id = $1",
+                p));
+  }
+  result<std::optional<message_record>> find_by_receipt(std::string_view account, std::string_view queue,
+                                                        std::string_view receipt_handle) override {
+    return one<message_record>(db_.run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE receipt_handle = $3"
+                                       " AND account = $1 AND queue = $2",
+                                       pg_params().text(account).text(queue).text(receipt_handle)),
+                               read_message);
+  }
+  result<void> delete_message(std::string_view id) override {
+    return done(db_.run("DELETE FROM messages WHERE id = $1", pg_params().text(id)));
+  }
+  result<counts> count_messages(std::string_view account, std::string_view queue, time_point now) override {
+    auto r = db_.run(
+        "SELECT COUNT(*) FILTER (WHERE visible_at <= $3), COUNT(*) FILTER (WHERE visible_at > $3) FROM messages"
+        " WHERE account = $1 AND queue = $2 AND expires_at > $3",
+        pg_params().text(account).text(queue).int64(to_epoch_ms(now)));
+    if (!r) return r.error();
+    return counts{r->int64(0, 0), r->int64(0, 1)};
+  }
+  result<std::int64_t> delete_expired(time_point now) override {
+    auto r = db_.run("DELETE FROM messages WHERE expires_at <= $1", pg_params().int64(to_epoch_ms(now)));
+    if (!r) return r.error();
+    return r->affected();
+  }
+
+  // --- audit
+  result<void> append(const audit_record& e) override {
+    return done(db_.run("INSERT INTO audit_log(" AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        pg_params()
+                            .int64(e.seq)
+                            .int64(to_epoch_ms(e.at))
+                            .text(e.actor)
+                            .text(e.action)
+                            .text(e.application_id)
+                            .text(e.request_id)
+                            .text(e.fingerprint)
+                            .text(e.detail)
+                            .blob(e.previous_hash)
+                            .blob(e.hash)));
+  }
+  result<std::optional<audit_record>> last() override {
+    // The chain's head is taken under a lock held to the end of this transaction, so appends from
+    // several nodes line up one after the other.
+    if (auto r = db_.run("SELECT pg_advisory_xact_lock(7302411924)"); !r) return r.error();
+    return one<audit_record>(db_.run("SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY seq DESC LIMIT 1"), read_audit);
+  }
+  result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) override {
+    return all<audit_record>(db_.run("SELECT " AUDIT_COLUMNS " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                                     pg_params().int64(after_seq).int64(limit)),
+                             read_audit);
+  }
+
+ private:
+  pg_connection& db_;
+  pg_access_keys access_keys_;
+  std::vector<std::function<void()>>* batch_hooks_;  // null outside a batch
+  std::vector<std::function<void()>> hooks_;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+pg_store::pg_store(const std::string& url) : db_(url) {
+  if (!db_.connect()) throw std::runtime_error("cannot connect to the PostgreSQL database");
+  if (!migrate_postgres(db_)) throw std::runtime_error("cannot migrate the PostgreSQL database");
+}
+
+pg_store::~pg_store() = default;
+
+result<std::unique_ptr<unit_of_work>> pg_store::begin() {
+  if (auto r = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN"); !r) return r.error();
+  return std::unique_ptr<unit_of_work>(std::make_unique<pg_unit_of_work>(db_, in_batch_ ? &batch_hooks_ : nullptr));
+}
+
+result<void> pg_store::begin_batch() {
+  if (auto r = db_.exec("BEGIN"); !r) return r;
+  in_batch_ = true;
+  batch_hooks_.clear();
+  return {};
+}
+
+result<void> pg_store::end_batch() {
+  in_batch_ = false;
+  if (auto r = db_.exec("COMMIT"); !r) {
+    (void)db_.exec("ROLLBACK");
+    batch_hooks_.clear();
+    return r;
+  }
+  auto hooks = std::move(batch_hooks_);
+  batch_hooks_.clear();
+  for (auto& hook : hooks) hook();
+  return {};
+}
+
+void pg_store::abort_batch() {
+  in_batch_ = false;
+  (void)db_.exec("ROLLBACK");
+  batch_hooks_.clear();
+}
+
+}  // namespace rekey

@@ -1,0 +1,40 @@
+// pg_store: the PostgreSQL storage backend (`--database postgres://…`), the same store contract
+// as sqlite_store, for several rekey nodes sharing one database.
+//
+// One connection, owned by the storage thread (like SQLite's); group commit works the same:
+// a batch is one transaction, each unit of work a savepoint in it. Outbox items are claimed with
+// FOR UPDATE SKIP LOCKED, so two nodes never take the same item. A connection that breaks is
+// reopened on the next begin(); until the database answers, begin() fails with
+// errc::service_unavailable (the request gets 503) and the node recovers by itself.
+// The schema is migrated at construction under an advisory lock (pg_migrations.hpp).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/postgres/pg_connection.hpp"
+#include "storage/store.hpp"
+
+namespace rekey {
+
+class pg_store final : public store {
+ public:
+  // Connects and migrates; throws std::runtime_error when the database cannot be reached or
+  // migrated at start-up.
+  explicit pg_store(const std::string& url);
+  ~pg_store() override;
+
+  result<std::unique_ptr<unit_of_work>> begin() override;
+  result<void> begin_batch() override;
+  result<void> end_batch() override;
+  void abort_batch() override;
+
+ private:
+  pg_connection db_;
+  bool in_batch_ = false;
+  std::vector<std::function<void()>> batch_hooks_;  // run after the batch commits
+};
+
+}  // namespace rekey

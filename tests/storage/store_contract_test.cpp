@@ -1,0 +1,504 @@
+// The storage contract (store.hpp), one suite run unchanged against every backend: SQLite and
+// PostgreSQL. Every repository operation, rollback, batches, and two transactions racing for
+// the same rate-limit token or outbox item.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <thread>
+
+#include "storage/store_backends.hpp"
+
+namespace rekey {
+namespace {
+
+const time_point t0 = from_epoch_ms(1'700'000'000'000);
+
+application_record app(const std::string& id, const std::string& client_id) {
+  return {id, "name-" + id, client_id, std::nullopt, std::nullopt, from_epoch_ms(1000)};
+}
+
+secret_record secret(const std::string& id, const std::string& app_id, std::uint8_t fill, std::int64_t created) {
+  secret_record s;
+  s.id = id;
+  s.application_id = app_id;
+  s.hash.fill(fill);
+  s.fingerprint = "fp";
+  s.state = secret_state::current;
+  s.created_at = from_epoch_ms(created);
+  s.expires_at = from_epoch_ms(created + 1000);
+  return s;
+}
+
+outbox_record item(const std::string& id, time_point due) {
+  outbox_record o;
+  o.id = id;
+  o.application_id = "a1";
+  o.destination_id = "d1";
+  o.notification_type = "T";
+  o.sealed_body = {1, 2, 3};
+  o.next_attempt_at = due;
+  o.created_at = due;
+  return o;
+}
+
+message_record message(const std::string& id, time_point sent, millis retention = millis{86'400'000}) {
+  message_record m;
+  m.id = id;
+  m.account = "111122223333";
+  m.queue = "q";
+  m.sealed_body = {1, 2};
+  m.md5_of_body = "md5";
+  m.sender_id = "AK";
+  m.sent_at = sent;
+  m.visible_at = sent;
+  m.receipt_handle = "";
+  m.expires_at = sent + retention;
+  return m;
+}
+
+class StoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres") {
+      if (testing::postgres_backend::server() == nullptr) GTEST_SKIP() << "REKEY_TEST_POSTGRES is not set";
+      backend_ = std::make_unique<testing::postgres_backend>();
+    } else {
+      backend_ = std::make_unique<testing::sqlite_backend>();
+    }
+    store_ = backend_->open();
+  }
+
+  std::unique_ptr<unit_of_work> begin(store& s) {
+    auto work = s.begin();
+    EXPECT_TRUE(work) << work.error().message();
+    return work ? std::move(*work) : nullptr;
+  }
+  std::unique_ptr<unit_of_work> begin() { return begin(*store_); }
+
+  // An application with a destination, for the tables that refer to them.
+  void seed_application() {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+    ASSERT_TRUE(w->notifications().insert_destination({"d1", "a1", "embedded", "{}", from_epoch_ms(1)}));
+    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "q", millis{30'000}, millis{86'400'000}, t0}));
+    ASSERT_TRUE(w->commit());
+  }
+
+  std::unique_ptr<testing::store_backend> backend_;
+  std::unique_ptr<store> store_;
+};
+
+// What a committed unit of work wrote is read back field by field, also from another store.
+TEST_P(StoreContract, CommittedWritesPersist) {
+  {
+    auto w = begin();
+    auto a = app("a1", "c1");
+    a.rotate_rate = 2.5;
+    a.rotate_burst = 3;
+    ASSERT_TRUE(w->applications().insert(a));
+    auto s = secret("s1", "a1", 7, 100);
+    s.next_warning_at = from_epoch_ms(50);
+    ASSERT_TRUE(w->secrets().insert(s));
+    ASSERT_TRUE(w->commit());
+  }
+  auto other = backend_->open();
+  auto w = begin(*other);
+  auto found = w->applications().find_by_client_id("c1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, "a1");
+  EXPECT_EQ((*found)->rotate_rate, 2.5);
+  EXPECT_EQ((*found)->rotate_burst, 3u);
+  EXPECT_EQ((*w->applications().find("a1"))->name, "name-a1");
+  EXPECT_EQ(w->applications().list()->size(), 1u);
+  auto secrets = w->secrets().list_for("a1");
+  ASSERT_TRUE(secrets);
+  ASSERT_EQ(secrets->size(), 1u);
+  EXPECT_EQ((*secrets)[0].hash[0], 7);
+  EXPECT_EQ((*secrets)[0].expires_at, from_epoch_ms(1100));
+  EXPECT_EQ((*secrets)[0].next_warning_at, from_epoch_ms(50));
+  EXPECT_EQ((*secrets)[0].use_count, 0);
+  EXPECT_FALSE((*secrets)[0].last_used_at);
+}
+
+// A unit of work destroyed without commit leaves nothing behind.
+TEST_P(StoreContract, UncommittedWorkRollsBack) {
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+  }
+  auto w = begin();
+  auto found = w->applications().find("a1");
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+}
+
+// A duplicate client id is a conflict, not an internal error (and the unit of work is then
+// abandoned: after an error a unit of work is only rolled back).
+TEST_P(StoreContract, DuplicateIsConflict) {
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+    ASSERT_TRUE(w->commit());
+  }
+  auto w = begin();
+  auto dup = w->applications().insert(app("a2", "c1"));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error(), make_error_code(errc::conflict));
+}
+
+// Secrets list newest first; update changes state and expiry (and drops the warning schedule
+// of a secret that is no longer current); updating a missing secret fails.
+TEST_P(StoreContract, SecretsOrderAndUpdate) {
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+  auto older = secret("old", "a1", 1, 100);
+  older.next_warning_at = from_epoch_ms(10);
+  ASSERT_TRUE(w->secrets().insert(older));
+  ASSERT_TRUE(w->secrets().insert(secret("new", "a1", 2, 200)));
+  auto s = *w->secrets().list_for("a1");
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].id, "new");
+  s[1].state = secret_state::old;
+  s[1].expires_at = from_epoch_ms(150);
+  ASSERT_TRUE(w->secrets().update(s[1]));
+  auto after = *w->secrets().list_for("a1");
+  EXPECT_EQ(after[1].state, secret_state::old);
+  EXPECT_EQ(after[1].expires_at, from_epoch_ms(150));
+  EXPECT_FALSE(after[1].next_warning_at);
+  EXPECT_FALSE(w->secrets().update(secret("missing", "a1", 3, 1)));
+}
+
+// The lifecycle's operations: due warnings (current secrets only), the compare-and-set that
+// takes one, newly expired secrets, recorded expiries and batched usage.
+TEST_P(StoreContract, SecretLifecycleOperations) {
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+  auto due = secret("due", "a1", 1, 100);
+  due.next_warning_at = from_epoch_ms(500);
+  auto later = secret("later", "a1", 2, 200);
+  later.next_warning_at = from_epoch_ms(900);
+  auto old = secret("old", "a1", 3, 50);
+  old.state = secret_state::old;
+  old.next_warning_at = from_epoch_ms(100);
+  ASSERT_TRUE(w->secrets().insert(due));
+  ASSERT_TRUE(w->secrets().insert(later));
+  ASSERT_TRUE(w->secrets().insert(old));
+
+  auto found = *w->secrets().list_warning_due(from_epoch_ms(500), 10);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, "due");
+  EXPECT_TRUE(*w->secrets().reschedule_warning("due", from_epoch_ms(500), from_epoch_ms(800)));
+  EXPECT_FALSE(*w->secrets().reschedule_warning("due", from_epoch_ms(500), from_epoch_ms(800)));
+  EXPECT_TRUE(*w->secrets().reschedule_warning("due", from_epoch_ms(800), std::nullopt));
+  EXPECT_TRUE(w->secrets().list_warning_due(from_epoch_ms(850), 10)->empty());
+
+  auto expired = *w->secrets().list_newly_expired(from_epoch_ms(1100), 10);  // old (1050), due (1100)
+  ASSERT_EQ(expired.size(), 2u);
+  EXPECT_EQ(expired[0].id, "old");
+  ASSERT_TRUE(w->secrets().mark_expiry_recorded("old"));
+  EXPECT_EQ(w->secrets().list_newly_expired(from_epoch_ms(1100), 10)->size(), 1u);
+
+  ASSERT_TRUE(w->secrets().add_usage("due", 3, from_epoch_ms(700)));
+  ASSERT_TRUE(w->secrets().add_usage("due", 2, from_epoch_ms(600)));
+  for (const auto& s : *w->secrets().list_for("a1")) {
+    if (s.id != "due") continue;
+    EXPECT_EQ(s.use_count, 5);
+    EXPECT_EQ(s.last_used_at, from_epoch_ms(700));
+  }
+}
+
+// Subscriptions are one per (application, type): putting again replaces the destination.
+TEST_P(StoreContract, SubscriptionUpsert) {
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+  ASSERT_TRUE(w->notifications().insert_destination({"d1", "a1", "embedded", "{}", from_epoch_ms(1)}));
+  ASSERT_TRUE(w->notifications().insert_destination({"d2", "a1", "webhook", "{\"url\":1}", from_epoch_ms(2)}));
+  ASSERT_TRUE(w->notifications().put_subscription({"s1", "a1", "T", "d1", from_epoch_ms(3)}));
+  ASSERT_TRUE(w->notifications().put_subscription({"s2", "a1", "T", "d2", from_epoch_ms(4)}));
+  auto found = *w->notifications().find_subscription("a1", "T");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->destination_id, "d2");
+  EXPECT_EQ(w->notifications().list_subscriptions("a1")->size(), 1u);
+  EXPECT_FALSE(*w->notifications().find_subscription("a1", "OTHER"));
+  EXPECT_EQ((*w->notifications().find_destination("d2"))->config_json, "{\"url\":1}");
+  EXPECT_EQ(w->notifications().list_destinations("a1")->size(), 2u);
+}
+
+// Rate buckets, refresh tokens, signing keys, settings and access keys read back as written.
+TEST_P(StoreContract, SmallerRepositoriesRoundTrip) {
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+  EXPECT_FALSE(*w->rate_limits().find("a1", "op"));
+  ASSERT_TRUE(w->rate_limits().save({"a1", "op", 0.25, from_epoch_ms(10)}));
+  ASSERT_TRUE(w->rate_limits().save({"a1", "op", 0.5, from_epoch_ms(20)}));
+  auto bucket = *w->rate_limits().find("a1", "op");
+  ASSERT_TRUE(bucket);
+  EXPECT_DOUBLE_EQ(bucket->tokens, 0.5);
+  EXPECT_EQ(bucket->updated_at, from_epoch_ms(20));
+
+  digest256 h{};
+  h.fill(9);
+  ASSERT_TRUE(w->refresh_tokens().insert({h, "a1", from_epoch_ms(5)}));
+  EXPECT_EQ((*w->refresh_tokens().find(h))->application_id, "a1");
+  h.fill(8);
+  EXPECT_FALSE(*w->refresh_tokens().find(h));
+
+  ASSERT_TRUE(w->keys().insert_signing_key({"k1", {4, 5}, from_epoch_ms(1)}));
+  EXPECT_EQ(w->keys().list_signing_keys()->at(0).kid, "k1");
+  EXPECT_EQ(w->keys().list_signing_keys()->at(0).sealed_key, (bytes{4, 5}));
+  EXPECT_FALSE(*w->keys().get_setting("x"));
+  ASSERT_TRUE(w->keys().put_setting("x", "1"));
+  ASSERT_TRUE(w->keys().put_setting("x", "2"));
+  EXPECT_EQ(**w->keys().get_setting("x"), "2");
+
+  ASSERT_TRUE(w->access_keys().insert({"AKRK1", "111122223333", {9, 0, 255}, t0}));
+  auto k = *w->access_keys().find("AKRK1");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->account, "111122223333");
+  EXPECT_EQ(k->sealed_secret, (bytes{9, 0, 255}));
+  EXPECT_FALSE(*w->access_keys().find("nope"));
+  EXPECT_EQ(w->access_keys().list()->size(), 1u);
+}
+
+// Outbox items: insert, find, list, claim with a lease (a claimed item is not due again until
+// the lease ends), update.
+TEST_P(StoreContract, OutboxClaimAndUpdate) {
+  seed_application();
+  auto w = begin();
+  ASSERT_TRUE(w->outbox().insert(item("n1", t0)));
+  ASSERT_TRUE(w->outbox().insert(item("n2", t0 + millis{5})));
+  auto late = item("n3", t0 + millis{100});
+  late.old_secret_id = "s-old";
+  ASSERT_TRUE(w->outbox().insert(late));
+  EXPECT_EQ(w->outbox().list_for_application("a1")->front().id, "n3");  // newest first
+  EXPECT_EQ((*w->outbox().find_item("n3"))->old_secret_id, "s-old");
+
+  auto claimed = *w->outbox().claim_due(t0 + millis{10}, millis{1000}, 10);
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].id, "n1");
+  EXPECT_EQ(claimed[0].next_attempt_at, t0 + millis{1010});
+  EXPECT_TRUE(w->outbox().claim_due(t0 + millis{10}, millis{1000}, 10)->empty());
+
+  auto done = claimed[0];
+  done.state = outbox_state::delivered;
+  done.delivered_at = t0 + millis{20};
+  done.attempts = 1;
+  done.sealed_body.clear();
+  ASSERT_TRUE(w->outbox().update(done));
+  auto read = *w->outbox().find_item("n1");
+  EXPECT_EQ(read->state, outbox_state::delivered);
+  EXPECT_EQ(read->delivered_at, t0 + millis{20});
+  EXPECT_TRUE(read->sealed_body.empty());
+  EXPECT_EQ(w->outbox().list_by_state(outbox_state::pending, 10)->size(), 2u);
+  EXPECT_FALSE(w->outbox().update(item("missing", t0)));
+}
+
+// A queue name is unique per account; other accounts and prefixes list separately.
+TEST_P(StoreContract, QueuesPerAccount) {
+  seed_application();
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->queues().insert_queue({"999988887777", "q", millis{1}, millis{1}, t0}));
+    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "qq", millis{1}, millis{1}, t0}));
+    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "other", millis{1}, millis{1}, t0}));
+    EXPECT_EQ(w->queues().list_queues("111122223333", "q")->size(), 2u);
+    EXPECT_EQ(w->queues().list_queues("111122223333", "")->size(), 3u);
+    EXPECT_EQ(w->queues().list_queues("999988887777", "")->size(), 1u);
+    EXPECT_EQ((*w->queues().find_queue("111122223333", "q"))->visibility_timeout, millis{30'000});
+    ASSERT_TRUE(w->commit());
+  }
+  auto w = begin();
+  auto dup = w->queues().insert_queue({"111122223333", "q", millis{1}, millis{1}, t0});
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error(), make_error_code(errc::conflict));
+}
+
+// Visible messages come oldest first; a received message hides until its visibility ends and
+// is then found by its receipt handle; expired messages are neither visible nor counted.
+TEST_P(StoreContract, MessagesVisibilityReceiptAndExpiry) {
+  seed_application();
+  auto w = begin();
+  auto& q = w->queues();
+  ASSERT_TRUE(q.insert_message(message("m2", t0 + millis{2})));
+  ASSERT_TRUE(q.insert_message(message("m1", t0 + millis{1})));
+  ASSERT_TRUE(q.insert_message(message("gone", t0, millis{5})));
+  auto visible = *q.visible_messages("111122223333", "q", t0 + millis{10}, 10);
+  ASSERT_EQ(visible.size(), 2u);
+  EXPECT_EQ(visible[0].id, "m1");
+  EXPECT_EQ(visible[0].sealed_body, (bytes{1, 2}));
+  auto m = visible[0];
+  m.visible_at = t0 + millis{30'010};
+  m.receive_count = 1;
+  m.first_received_at = t0 + millis{10};
+  m.receipt_handle = "r1";
+  ASSERT_TRUE(q.update_message(m));
+  EXPECT_EQ(q.visible_messages("111122223333", "q", t0 + millis{10}, 10)->size(), 1u);
+  const auto counts = *q.count_messages("111122223333", "q", t0 + millis{10});
+  EXPECT_EQ(counts.visible, 1);
+  EXPECT_EQ(counts.in_flight, 1);
+  auto found = *q.find_by_receipt("111122223333", "q", "r1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->receive_count, 1);
+  EXPECT_EQ(found->first_received_at, t0 + millis{10});
+  EXPECT_FALSE(*q.find_by_receipt("111122223333", "other", "r1"));
+  EXPECT_EQ(*q.delete_expired(t0 + millis{10}), 1);
+  ASSERT_TRUE(q.delete_message("m1"));
+  EXPECT_FALSE(*q.find_by_receipt("111122223333", "q", "r1"));
+  ASSERT_TRUE(q.purge("111122223333", "q"));
+  EXPECT_EQ(q.count_messages("111122223333", "q", t0)->visible, 0);
+}
+
+// Deleting a queue deletes its messages; deleting it again reports it missing.
+TEST_P(StoreContract, DeleteQueueCascades) {
+  seed_application();
+  auto w = begin();
+  ASSERT_TRUE(w->queues().insert_message(message("m", t0)));
+  EXPECT_TRUE(*w->queues().delete_queue("111122223333", "q"));
+  EXPECT_FALSE(*w->queues().delete_queue("111122223333", "q"));
+  EXPECT_EQ(w->queues().count_messages("111122223333", "q", t0)->visible, 0);
+}
+
+// The audit trail appends in order and lists from a sequence number.
+TEST_P(StoreContract, AuditAppendAndList) {
+  auto w = begin();
+  EXPECT_FALSE(*w->audit().last());
+  for (int i = 1; i <= 3; ++i) {
+    audit_record e;
+    e.seq = i;
+    e.at = t0 + millis{i};
+    e.actor = "admin";
+    e.action = "a" + std::to_string(i);
+    e.hash.fill(static_cast<std::uint8_t>(i));
+    ASSERT_TRUE(w->audit().append(e));
+  }
+  EXPECT_EQ((*w->audit().last())->seq, 3);
+  EXPECT_EQ((*w->audit().last())->hash[0], 3);
+  auto listed = *w->audit().list(1, 10);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].action, "a2");
+  EXPECT_EQ(listed[0].at, t0 + millis{2});
+}
+
+// A batch makes units durable together: committed units persist, a rolled-back unit does not,
+// and after-commit hooks run only once the batch commits.
+TEST_P(StoreContract, BatchCommitsUnitsTogether) {
+  std::vector<std::string> hooks;
+  ASSERT_TRUE(store_->begin_batch());
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+    w->after_commit([&] { hooks.push_back("a1"); });
+    ASSERT_TRUE(w->commit());
+  }
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+    w->after_commit([&] { hooks.push_back("a2"); });
+  }  // rolled back
+  {
+    auto w = begin();
+    EXPECT_FALSE(w->applications().insert(app("a4", "c1")));  // an error inside a batch: this unit only
+  }
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a3", "c3")));
+    ASSERT_TRUE(w->commit());
+  }
+  EXPECT_TRUE(hooks.empty()) << "hooks wait for the batch";
+  ASSERT_TRUE(store_->end_batch());
+  EXPECT_EQ(hooks, std::vector<std::string>{"a1"});
+  auto other = backend_->open();
+  auto w = begin(*other);
+  EXPECT_TRUE(*w->applications().find("a1"));
+  EXPECT_FALSE(*w->applications().find("a2"));
+  EXPECT_TRUE(*w->applications().find("a3"));
+}
+
+// An aborted batch loses everything in it and runs no hook; outside a batch, hooks run at commit.
+TEST_P(StoreContract, AbortedBatchRollsBackAndHooksRunAtPlainCommit) {
+  bool hooked = false;
+  ASSERT_TRUE(store_->begin_batch());
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+    w->after_commit([&] { hooked = true; });
+    ASSERT_TRUE(w->commit());
+  }
+  store_->abort_batch();
+  EXPECT_FALSE(hooked);
+  EXPECT_FALSE(*begin()->applications().find("a1"));
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+  w->after_commit([&] { hooked = true; });
+  ASSERT_TRUE(w->commit());
+  EXPECT_TRUE(hooked);
+}
+
+// Two stores (two nodes) race for the one token of a bucket that does not exist yet: each
+// reads, debits if it can and saves in one unit of work. Exactly one gets it.
+TEST_P(StoreContract, TwoTransactionsRaceForOneRateLimitToken) {
+  seed_application();
+  for (int round = 0; round < 5; ++round) {
+    const std::string operation = "op" + std::to_string(round);
+    std::atomic<int> granted = 0;
+    std::barrier start(2);
+    auto node = [&] {
+      auto mine = backend_->open();
+      start.arrive_and_wait();
+      auto w = mine->begin();
+      ASSERT_TRUE(w);
+      auto bucket = (*w)->rate_limits().find("a1", operation);
+      ASSERT_TRUE(bucket);
+      const double tokens = *bucket ? (**bucket).tokens : 1.0;  // a missing bucket is full: one token
+      if (tokens < 1.0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // widen the window
+      ASSERT_TRUE((*w)->rate_limits().save({"a1", operation, tokens - 1.0, t0}));
+      ASSERT_TRUE((*w)->commit());
+      ++granted;
+    };
+    std::thread a(node), b(node);
+    a.join();
+    b.join();
+    EXPECT_EQ(granted.load(), 1) << "round " << round;
+  }
+}
+
+// Two stores claim due outbox items at the same time: every item is claimed once, by one.
+TEST_P(StoreContract, TwoTransactionsNeverClaimTheSameOutboxItem) {
+  seed_application();
+  {
+    auto w = begin();
+    for (int i = 0; i < 40; ++i) ASSERT_TRUE(w->outbox().insert(item("n" + std::to_string(i), t0)));
+    ASSERT_TRUE(w->commit());
+  }
+  std::vector<std::string> claimed_a, claimed_b;
+  std::barrier start(2);
+  auto node = [&](std::vector<std::string>& out) {
+    auto mine = backend_->open();
+    start.arrive_and_wait();
+    for (int pass = 0; pass < 10; ++pass) {
+      auto w = mine->begin();
+      ASSERT_TRUE(w);
+      auto items = (*w)->outbox().claim_due(t0 + millis{1}, millis{60'000}, 7);
+      ASSERT_TRUE(items);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      ASSERT_TRUE((*w)->commit());
+      for (const auto& i : *items) out.push_back(i.id);
+    }
+  };
+  std::thread a(node, std::ref(claimed_a)), b(node, std::ref(claimed_b));
+  a.join();
+  b.join();
+  std::vector<std::string> all = claimed_a;
+  all.insert(all.end(), claimed_b.begin(), claimed_b.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all.size(), 40u);
+  EXPECT_EQ(std::unique(all.begin(), all.end()), all.end()) << "an item was claimed twice";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace rekey
