@@ -26,11 +26,22 @@ port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', (
 "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U rekey -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" start >/dev/null \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
   || { cat "$dir/server.log" >&2; exit 1; }
 
+# For tests that take the server away and bring it back: "$REKEY_TEST_POSTGRES_CTL stop|start".
+cat >"$dir/ctl" <<CTL
+#!/usr/bin/env bash
+set -e
+case "\$1" in
+  stop) ${as_owner[*]} "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+  start) ${as_owner[*]} "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null ;;
+esac
+CTL
+chmod 755 "$dir/ctl"
+
 export REKEY_TEST_POSTGRES="postgresql://rekey@127.0.0.1:$port/postgres"
-export REKEY_TEST_POSTGRES_DIR="$dir/data"  # for tests that stop and start the server
-export REKEY_TEST_POSTGRES_BIN="$bin"
+export REKEY_TEST_POSTGRES_CTL="$dir/ctl"
 echo "with-postgres: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
 "$@"

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -99,10 +101,11 @@ std::string printable_database(const std::string& database) {
   return at == std::string::npos ? database : database.substr(0, scheme_end) + "…@" + database.substr(at + 1);
 }
 
-std::unique_ptr<store> open_store(const std::string& database) {
+std::unique_ptr<store> open_store(const std::string& database, pg_store** postgres) {
   if (is_postgres_url(database)) {
     auto opened = std::make_unique<pg_store>(database);
     spdlog::info("storage: postgres {}", printable_database(database));
+    *postgres = opened.get();
     return opened;
   }
   auto opened = std::make_unique<sqlite_store>(database);
@@ -189,7 +192,8 @@ int run_service(const config& cfg) {
   const secret_hasher hasher(master->key);
   audit_trail audit(master->key, clock);
 
-  const std::unique_ptr<store> storage_owner = open_store(cfg.database);
+  pg_store* postgres = nullptr;  // set when the database is PostgreSQL: other nodes share it
+  const std::unique_ptr<store> storage_owner = open_store(cfg.database, &postgres);
   store& storage = *storage_owner;
 
   const auto signing = must(load_signing_keys(storage, at_rest_key, random, clock),
@@ -227,7 +231,10 @@ int run_service(const config& cfg) {
 
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
   http::io_context_pool pool(threads);
-  http::storage_executor executor(cfg.http.max_pending_storage_jobs, &storage);
+  // Group commit on SQLite. Not on PostgreSQL: a batch would hold every lock its jobs took
+  // (rate buckets, the audit chain's head) until it commits, and two nodes' batches taking them
+  // in different orders deadlock; there each job is its own transaction.
+  http::storage_executor executor(cfg.http.max_pending_storage_jobs, postgres != nullptr ? nullptr : &storage);
 
   std::unique_ptr<asio::ssl::context> tls;
   if (!cfg.http.tls_cert_file.empty()) {
@@ -279,6 +286,26 @@ int run_service(const config& cfg) {
   routes.add_prefix("/admin/v1/", [&](auto& ctx) { return admin_handler.handle(ctx); });
   routes.add(http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); });
 
+  if (postgres != nullptr) {
+    // What other nodes commit: their secret changes refresh this node's credential cache (a
+    // revocation elsewhere stops authenticating here), their enqueued messages wake long polls.
+    postgres->on_events([&](std::string_view event) {
+      if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
+      const std::string application_id(event.starts_with("app:") ? event.substr(4) : std::string_view());
+      if (application_id.empty() && event != "*") return;
+      asio::co_spawn(
+          pool.main(),
+          [&executor, &admin, application_id]() -> asio::awaitable<void> {
+            auto reloaded = co_await executor.run([&] {
+              return application_id.empty() ? admin.load_credentials().has_value()
+                                            : admin.reload_credentials(application_id).has_value();
+            });
+            if (!reloaded || !*reloaded) spdlog::warn("could not refresh credentials after another node's change");
+          },
+          asio::detached);
+    });
+  }
+
   const auto port = server.listen();
   const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);
   if (cfg.dev) ensure_demo_application(storage, admin, base_url, admin_token_file);
@@ -299,6 +326,7 @@ int run_service(const config& cfg) {
   std::fflush(stdout);
 
   pool.run();
+  if (postgres != nullptr) postgres->stop_events();
   executor.stop();
   spdlog::info("stopped");
   return 0;

@@ -33,8 +33,10 @@ result<lifecycle_pass> lifecycle_sweeper::run_once() {
   for (const auto& secret : *due) {
     if (auto r = warn(work, secret, now, pass); !r) return r.error();
   }
-  if (auto r = record_expiries(work, now, pass); !r) return r.error();
+  // Row writes first, audit entries last: the audit head's lock (on PostgreSQL) is then taken
+  // after every other lock of this transaction, as in every other transaction — no deadlock.
   if (auto r = write_usage(work); !r) return r.error();
+  if (auto r = record_expiries(work, now, pass); !r) return r.error();
   if (auto r = record_failures(work); !r) return r.error();
   if (auto r = work.commit(); !r) return r.error();
   return pass;
@@ -54,8 +56,13 @@ result<void> lifecycle_sweeper::warn(unit_of_work& work, const secret_record& se
   if (!app) return app.error();
   if (!*app) return {};
 
-  const expiry_notification notification{
-      secret.application_id, (*app)->client_id, secret.expires_at, (*subscription)->id, new_time_ordered_uuid(random_, now), now, now};
+  const expiry_notification notification{secret.application_id,
+                                         (*app)->client_id,
+                                         secret.expires_at,
+                                         (*subscription)->id,
+                                         new_time_ordered_uuid(random_, now),
+                                         now,
+                                         now};
   const std::string body = to_json(notification);
   outbox_record item;
   item.id = notification.notification_id;
@@ -75,6 +82,9 @@ result<void> lifecycle_sweeper::record_expiries(unit_of_work& work, time_point n
   auto expired = work.secrets().list_newly_expired(now, batch);
   if (!expired) return expired.error();
   for (const auto& secret : *expired) {
+    if (auto r = work.secrets().mark_expiry_recorded(secret.id); !r) return r.error();
+  }
+  for (const auto& secret : *expired) {
     const auto detail =
         fmt::format("secret {} ({}) expired at {}", secret.id, to_string(secret.state), to_iso8601(secret.expires_at));
     if (auto r =
@@ -82,7 +92,6 @@ result<void> lifecycle_sweeper::record_expiries(unit_of_work& work, time_point n
         !r) {
       return r.error();
     }
-    if (auto r = work.secrets().mark_expiry_recorded(secret.id); !r) return r.error();
     ++pass.expiries_recorded;
   }
   return {};

@@ -1,6 +1,7 @@
 #include "storage/postgres/pg_store.hpp"
 
 #include <algorithm>
+#include <random>
 #include <stdexcept>
 
 #include "storage/postgres/pg_migrations.hpp"
@@ -9,6 +10,11 @@ namespace rekey {
 namespace {
 
 using rows = pg_rows;
+
+void random_device_node_id(std::string& out) {
+  std::random_device seed;
+  out = std::to_string(seed()) + "-" + std::to_string(seed());
+}
 
 digest256 to_digest(const bytes& blob) {
   digest256 d{};
@@ -181,8 +187,8 @@ class pg_unit_of_work final : public unit_of_work,
                               queue_repository,
                               audit_repository {
  public:
-  pg_unit_of_work(pg_connection& db, std::vector<std::function<void()>>* batch_hooks)
-      : db_(db), access_keys_(db), batch_hooks_(batch_hooks) {}
+  pg_unit_of_work(pg_connection& db, const std::string& node, std::vector<std::function<void()>>* batch_hooks)
+      : db_(db), node_(node), access_keys_(db), batch_hooks_(batch_hooks) {}
   ~pg_unit_of_work() override {
     if (committed_) return;
     if (batch_hooks_ != nullptr) {
@@ -258,8 +264,12 @@ class pg_unit_of_work final : public unit_of_work,
     optional_time_param(p, s.next_warning_at);
     optional_time_param(p, s.last_used_at);
     p.int64(s.use_count);
-    return done(
-        db_.run("INSERT INTO client_secrets(" SECRET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", p));
+    if (auto r = db_.run(
+            "INSERT INTO client_secrets(" SECRET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", p);
+        !r) {
+      return r.error();
+    }
+    return notify("app:" + s.application_id);
   }
   result<std::vector<secret_record>> list_for(std::string_view application_id) override {
     return all<secret_record>(db_.run("SELECT " SECRET_COLUMNS " FROM client_secrets WHERE application_id = $1"
@@ -274,7 +284,7 @@ class pg_unit_of_work final : public unit_of_work,
         pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
     if (!r) return r.error();
     if (r->affected() != 1) return errc::internal;
-    return {};
+    return notify("app:" + s.application_id);
   }
   result<std::vector<secret_record>> list_warning_due(time_point now, int limit) override {
     return all<secret_record>(
@@ -454,6 +464,9 @@ class pg_unit_of_work final : public unit_of_work,
 
   // --- keys and settings
   result<std::vector<signing_key_record>> list_signing_keys() override {
+    // Nodes starting together on an empty database take turns: the first creates the key, the
+    // others find it (the lock lasts to the end of the caller's transaction).
+    if (auto r = db_.run("SELECT pg_advisory_xact_lock(7302411925)"); !r) return r.error();
     return all<signing_key_record>(
         db_.run("SELECT kid, sealed_key, created_at FROM signing_keys ORDER BY created_at, kid"),
         [](const rows& r, int i) {
@@ -515,8 +528,12 @@ class pg_unit_of_work final : public unit_of_work,
     p.int64(to_epoch_ms(m.sent_at)).int64(to_epoch_ms(m.visible_at)).int64(m.receive_count);
     optional_time_param(p, m.first_received_at);
     p.text(m.receipt_handle).int64(to_epoch_ms(m.expires_at));
-    return done(db_.run(
-        "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", p));
+    if (auto r = db_.run(
+            "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", p);
+        !r) {
+      return r.error();
+    }
+    return notify("queue:" + m.account + "/" + m.queue);
   }
   result<std::vector<message_record>> visible_messages(std::string_view account, std::string_view queue, time_point now,
                                                        int max) override {
@@ -589,7 +606,13 @@ class pg_unit_of_work final : public unit_of_work,
   }
 
  private:
+  // Tells the other nodes, once this transaction commits (pg_store.hpp).
+  result<void> notify(const std::string& event) {
+    return done(db_.run("SELECT pg_notify('rekey', $1)", pg_params().text(node_ + "|" + event)));
+  }
+
   pg_connection& db_;
+  const std::string& node_;
   pg_access_keys access_keys_;
   std::vector<std::function<void()>>* batch_hooks_;  // null outside a batch
   std::vector<std::function<void()>> hooks_;
@@ -598,16 +621,31 @@ class pg_unit_of_work final : public unit_of_work,
 
 }  // namespace
 
-pg_store::pg_store(const std::string& url) : db_(url) {
+pg_store::pg_store(const std::string& url) : url_(url), db_(url) {
+  random_device_node_id(node_);
   if (!db_.connect()) throw std::runtime_error("cannot connect to the PostgreSQL database");
   if (!migrate_postgres(db_)) throw std::runtime_error("cannot migrate the PostgreSQL database");
 }
 
-pg_store::~pg_store() = default;
+pg_store::~pg_store() { stop_events(); }
+
+void pg_store::on_events(std::function<void(std::string_view)> handle) {
+  listener_ = std::make_unique<pg_listener>(url_, "rekey", [node = node_ + "|", handle](const std::string& payload) {
+    if (payload == "*") return handle("*");
+    if (payload.starts_with(node)) return;  // this node's own change
+    const auto bar = payload.find('|');
+    handle(std::string_view(payload).substr(bar == std::string::npos ? 0 : bar + 1));
+  });
+}
+
+void pg_store::stop_events() {
+  if (listener_) listener_->stop();
+}
 
 result<std::unique_ptr<unit_of_work>> pg_store::begin() {
   if (auto r = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN"); !r) return r.error();
-  return std::unique_ptr<unit_of_work>(std::make_unique<pg_unit_of_work>(db_, in_batch_ ? &batch_hooks_ : nullptr));
+  return std::unique_ptr<unit_of_work>(
+      std::make_unique<pg_unit_of_work>(db_, node_, in_batch_ ? &batch_hooks_ : nullptr));
 }
 
 result<void> pg_store::begin_batch() {
