@@ -121,3 +121,8 @@ echo
 echo "rotations with delivery (SQLite, synchronous=FULL): node tests/e2e/bench/rotations.mjs"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
   REKEY_BIN="$rekey_abs" node --no-warnings bench/rotations.mjs)
+
+# --- part 3 (issue #5): SQLite next to PostgreSQL with one and with two nodes, one run.
+echo
+echo "backends (a throwaway PostgreSQL): node tests/e2e/bench/backends.mjs"
+(cd tests/e2e && ../../scripts/with-postgres.sh env REKEY_BIN="$rekey_abs" node --no-warnings bench/backends.mjs)

@@ -643,7 +643,11 @@ void pg_store::stop_events() {
 }
 
 result<std::unique_ptr<unit_of_work>> pg_store::begin() {
-  if (auto r = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN"); !r) return r.error();
+  auto begun = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN");
+  if (!begun && !in_batch_ && begun.error() == make_error_code(errc::service_unavailable)) {
+    begun = db_.exec("BEGIN");  // a connection lost since the last call (server restart, idle cut): reconnect once
+  }
+  if (!begun) return begun.error();
   return std::unique_ptr<unit_of_work>(
       std::make_unique<pg_unit_of_work>(db_, node_, in_batch_ ? &batch_hooks_ : nullptr));
 }
