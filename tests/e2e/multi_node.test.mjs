@@ -8,6 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,6 +111,28 @@ describe('three rekey nodes on one PostgreSQL', { skip: PG ? false : 'REKEY_TEST
     assert.ok(refused, 'node b refuses the secret revoked at node a');
     const res = await c.rotate(token);
     assert.equal(res.status, 403);
+  });
+});
+
+describe('nodes starting at the same moment on an empty database', { skip: PG ? false : 'REKEY_TEST_POSTGRES is not set' }, () => {
+  it('migrate once and share one signing key: a token from one node works at the others', async () => {
+    const database = createDatabase();
+    const masterKey = randomBytes(32).toString('hex');
+    const dirs = [0, 1, 2].map(() => mkdtempSync(path.join(tmpdir(), 'rekey-start-')));
+    const nodes = await Promise.all(dirs.map((dataDir) =>
+      startRekey({ dataDir, args: ['--database', database, '--log-level', 'warn'], env: { REKEY_MASTER_KEY: masterKey } })));
+    try {
+      const keys = execFileSync('psql', [database, '-tAc', 'SELECT COUNT(*) FROM signing_keys']).toString().trim();
+      assert.equal(keys, '1', 'one signing key, created by whichever node came first');
+      const migrations = execFileSync('psql', [database, '-tAc', 'SELECT COUNT(*) FROM schema_migrations']).toString().trim();
+      assert.equal(migrations, '1');
+      const app = await nodes[0].createApp();
+      const token = await nodes[1].token(app);
+      assert.equal((await nodes[2].rotate(token)).status, 204);
+    } finally {
+      await Promise.all(nodes.map((node) => node.stop()));
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
