@@ -88,7 +88,6 @@ void prepare_data_dir(const std::string& dir) {
   }
 }
 
-// --dev: the demo application, created once, enrolled with an embedded queue.
 bool is_postgres_url(std::string_view database) {
   return database.starts_with("postgres://") || database.starts_with("postgresql://");
 }
@@ -113,6 +112,7 @@ std::unique_ptr<store> open_store(const std::string& database, pg_store** postgr
   return opened;
 }
 
+// --dev: the demo application, created once, enrolled with an embedded queue.
 void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url,
                              const std::string& admin_token_file) {
   constexpr std::string_view marker = "dev_demo_application";

@@ -18,6 +18,8 @@
 namespace rekey {
 namespace {
 
+constexpr std::string_view dev_clock_setting = "dev_clock_offset_ms";
+
 bool known_notification_type(std::string_view type) {
   return type == new_secret_notification_type || type == expiry_notification_type;
 }
@@ -296,10 +298,6 @@ result<std::vector<audit_record>> admin_service::list_audit(std::int64_t after_s
 }
 
 result<audit_verification> admin_service::verify_audit() { return audit_.verify(storage_); }
-
-namespace {
-constexpr std::string_view dev_clock_setting = "dev_clock_offset_ms";
-}
 
 result<void> admin_service::save_dev_clock_offset(millis offset) {
   auto work = storage_.begin();
