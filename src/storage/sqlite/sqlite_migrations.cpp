@@ -145,6 +145,34 @@ CREATE TABLE audit_log (
   hash           BLOB NOT NULL
 );
 )sql",
+    // 5: client_secrets without the UNIQUE index on secret_hash: no query looks a secret up by its
+    //    hash (the token endpoint goes by client id), and that index cost a random page write per
+    //    rotation. SQLite drops a constraint only by rebuilding the table (rowids kept).
+    R"sql(
+CREATE TABLE client_secrets_v5 (
+  id              TEXT PRIMARY KEY,
+  application_id  TEXT NOT NULL REFERENCES applications(id),
+  secret_hash     BLOB NOT NULL,
+  fingerprint     TEXT NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('current','old','retired','revoked')),
+  created_at      INTEGER NOT NULL,
+  expires_at      INTEGER NOT NULL,
+  next_warning_at INTEGER,
+  last_used_at    INTEGER,
+  use_count       INTEGER NOT NULL DEFAULT 0,
+  expiry_recorded INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO client_secrets_v5(rowid, id, application_id, secret_hash, fingerprint, state, created_at, expires_at,
+                              next_warning_at, last_used_at, use_count, expiry_recorded)
+  SELECT rowid, id, application_id, secret_hash, fingerprint, state, created_at, expires_at,
+         next_warning_at, last_used_at, use_count, expiry_recorded FROM client_secrets;
+DROP TABLE client_secrets;
+ALTER TABLE client_secrets_v5 RENAME TO client_secrets;
+CREATE INDEX client_secrets_by_application ON client_secrets(application_id, created_at);
+CREATE INDEX client_secrets_warning_due ON client_secrets(next_warning_at) WHERE next_warning_at IS NOT NULL;
+CREATE INDEX client_secrets_expiry_unrecorded ON client_secrets(expires_at)
+  WHERE expiry_recorded = 0 AND state IN ('current', 'old');
+)sql",
 };
 
 }  // namespace
