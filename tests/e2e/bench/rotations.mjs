@@ -37,7 +37,6 @@ try {
 
   // Throughput: wrk (C, cheap) sends the rotate calls, round-robin over every application's
   // token, so the load generator takes as little of the two cores as it can.
-  console.error(`throughput phase: pid ${rekey.child.pid}`);
   const tokensFile = path.join(rekey.dataDir, 'bench-tokens');
   writeFileSync(tokensFile, apps.map((a) => a.token).join('\n') + '\n');
   const wrk = execFileSync('wrk', ['-t1', `-c${CONCURRENCY}`, `-d${SECONDS}s`, '-s', path.join(here, 'rotate.lua'), rekey.url],
