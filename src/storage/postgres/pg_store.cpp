@@ -105,6 +105,10 @@ outbox_record read_outbox(const rows& r, int i) {
   o.last_error = r.text(i, 11);
   return o;
 }
+#define OUTBOX_QUALIFIED_COLUMNS                                                                           \
+  "outbox.id, outbox.application_id, outbox.destination_id, outbox.notification_type, outbox.sealed_body," \
+  " outbox.state, outbox.attempts, outbox.next_attempt_at, outbox.created_at, outbox.old_secret_id,"       \
+  " outbox.delivered_at, outbox.last_error"
 #define OUTBOX_COLUMNS                                                                                    \
   "id, application_id, destination_id, notification_type, sealed_body, state, attempts, next_attempt_at," \
   " created_at, old_secret_id, delivered_at, last_error"
@@ -415,12 +419,16 @@ class pg_unit_of_work final : public unit_of_work,
   }
   result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) override {
     // SKIP LOCKED: items another node is claiming right now are not waited for, just skipped.
-    return all<outbox_record>(db_.run("UPDATE outbox SET next_attempt_at = $2 WHERE id IN ("
-                                      " SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1"
-                                      " ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED)"
-                                      " RETURNING " OUTBOX_COLUMNS,
-                                      pg_params().int64(to_epoch_ms(now)).int64(to_epoch_ms(now + lease)).int64(limit)),
-                              read_outbox);
+    // The claimed rows come back in the order they were due (RETURNING alone has no order).
+    return all<outbox_record>(
+        db_.run("WITH due AS (SELECT id, next_attempt_at AS due_at, seq FROM outbox"
+                "  WHERE state = 'pending' AND next_attempt_at <= $1"
+                "  ORDER BY next_attempt_at, seq LIMIT $3 FOR UPDATE SKIP LOCKED),"
+                " claimed AS (UPDATE outbox SET next_attempt_at = $2 FROM due WHERE outbox.id = due.id"
+                "  RETURNING due.due_at, due.seq, " OUTBOX_QUALIFIED_COLUMNS ")"
+                " SELECT " OUTBOX_COLUMNS " FROM claimed ORDER BY due_at, seq",
+                pg_params().int64(to_epoch_ms(now)).int64(to_epoch_ms(now + lease)).int64(limit)),
+        read_outbox);
   }
   result<void> update(const outbox_record& o) override {
     pg_params p;

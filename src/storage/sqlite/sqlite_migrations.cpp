@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 namespace rekey {
@@ -177,7 +178,7 @@ CREATE INDEX client_secrets_expiry_unrecorded ON client_secrets(expires_at)
 
 }  // namespace
 
-result<void> migrate_sqlite(sqlite_connection& db) {
+result<void> migrate_sqlite(sqlite_connection& db, std::size_t up_to_version) {
   if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                        " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
       !r) {
@@ -191,7 +192,7 @@ result<void> migrate_sqlite(sqlite_connection& db) {
     current = q.int64(0);
     q.reset();
   }
-  for (std::size_t i = static_cast<std::size_t>(current); i < migrations.size(); ++i) {
+  for (std::size_t i = static_cast<std::size_t>(current); i < std::min(migrations.size(), up_to_version); ++i) {
     const auto version = static_cast<std::int64_t>(i + 1);
     if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
     auto applied = db.exec(migrations[i]);
