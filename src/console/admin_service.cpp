@@ -110,24 +110,31 @@ result<destination_record> admin_service::create_embedded_destination(std::strin
                                                                       std::string_view queue_reference) {
   const auto queue = parse_queue_reference(queue_reference);
   if (!queue) return errc::invalid_input;
-  auto work = begin_for(application_id);
-  if (!work) return work.error();
-  // The destination owns its queue: create it now if it does not exist yet.
-  auto existing = (*work)->queues().find_queue(queue->account, queue->name);
-  if (!existing) return existing.error();
-  if (!*existing) {
-    queue_record record;  // the record's defaults: 30 s visibility, 4 days retention
-    record.account = queue->account;
-    record.name = queue->name;
-    record.created_at = clock_.now();
-    if (auto r = (*work)->queues().insert_queue(record); !r) return r.error();
+  // Twice at most: another node may create the same queue between our look and our insert; the
+  // conflict then ends this transaction, and the second attempt finds the queue.
+  for (int attempt = 0;; ++attempt) {
+    auto work = begin_for(application_id);
+    if (!work) return work.error();
+    // The destination owns its queue: create it now if it does not exist yet.
+    auto existing = (*work)->queues().find_queue(queue->account, queue->name);
+    if (!existing) return existing.error();
+    if (!*existing) {
+      queue_record record;  // the record's defaults: 30 s visibility, 4 days retention
+      record.account = queue->account;
+      record.name = queue->name;
+      record.created_at = clock_.now();
+      if (auto r = (*work)->queues().insert_queue(record); !r) {
+        if (r.error() == make_error_code(errc::conflict) && attempt == 0) continue;
+        return r.error();
+      }
+    }
+    destination_record d{
+        new_uuid(random_), std::string(application_id), "embedded",
+        boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}), clock_.now()};
+    if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
+    if (auto r = (*work)->commit(); !r) return r.error();
+    return d;
   }
-  destination_record d{new_uuid(random_), std::string(application_id), "embedded",
-                       boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}),
-                       clock_.now()};
-  if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
-  if (auto r = (*work)->commit(); !r) return r.error();
-  return d;
 }
 
 namespace {

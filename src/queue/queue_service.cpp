@@ -157,8 +157,12 @@ result<json::object> queue_service::create_queue(const json::object& request, co
   auto existing = (*work)->queues().find_queue(q.account, q.name);
   if (!existing) return existing.error();
   if (!*existing) {  // CreateQueue is idempotent: an existing queue's URL is returned as is
-    if (auto r = (*work)->queues().insert_queue(q); !r) return r.error();
-    if (auto r = (*work)->commit(); !r) return r.error();
+    auto inserted = (*work)->queues().insert_queue(q);
+    // A conflict: another node created it in the meantime — idempotent all the same.
+    if (!inserted && inserted.error() != make_error_code(errc::conflict)) return inserted.error();
+    if (inserted) {
+      if (auto r = (*work)->commit(); !r) return r.error();
+    }
   }
   return json::object{{"QueueUrl", queue_url(base_url, {q.account, q.name})}};
 }

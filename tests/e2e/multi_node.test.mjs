@@ -79,9 +79,12 @@ describe('three rekey nodes on one PostgreSQL', { skip: PG ? false : 'REKEY_TEST
     const created = await inBatches(Array.from({ length: APPS }, (_, i) => i), 25, async (i) => {
       const node = cluster.nodes[i % 3];  // set-up spread over the nodes too
       const app = (await node.admin('POST', '/admin/v1/applications', { name: `multi-${i}` })).body;
+      // Every node creates destinations on the one queue at once: whoever is second must not fail.
       const dest = await node.admin('POST', `/admin/v1/applications/${app.applicationId}/destinations`, { queue: 'multi' });
-      await node.admin('PUT', `/admin/v1/applications/${app.applicationId}/subscriptions/${NEW_SECRET}`,
+      assert.equal(dest.status, 201, JSON.stringify(dest.body));
+      const sub = await node.admin('PUT', `/admin/v1/applications/${app.applicationId}/subscriptions/${NEW_SECRET}`,
         { destinationId: dest.body.destinationId });
+      assert.equal(sub.status, 200, JSON.stringify(sub.body));
       return { ...app, token: await cluster.nodes[(i + 1) % 3].token(app) };  // a token from one node works at all
     });
     const statuses = await inBatches(created, 50, async (app) =>
