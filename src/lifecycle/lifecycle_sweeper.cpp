@@ -4,9 +4,9 @@
 
 #include "core/identifiers.hpp"
 #include "core/time_format.hpp"
-#include "crypto/aes_gcm.hpp"
 #include "rotation/expiry_notification.hpp"
 #include "rotation/expiry_warning_schedule.hpp"
+#include "rotation/outbox_item.hpp"
 
 namespace rekey {
 
@@ -64,15 +64,9 @@ result<void> lifecycle_sweeper::warn(unit_of_work& work, const secret_record& se
                                          now,
                                          now};
   const std::string body = to_json(notification);
-  outbox_record item;
-  item.id = notification.notification_id;
-  item.application_id = secret.application_id;
-  item.destination_id = (*subscription)->destination_id;
-  item.notification_type = std::string(expiry_notification_type);
-  item.sealed_body = seal(at_rest_key_, "outbox:" + item.id, as_bytes(body), random_);
-  item.state = outbox_state::pending;
-  item.next_attempt_at = now;
-  item.created_at = now;
+  auto item = pending_outbox_item(notification.notification_id, secret.application_id,
+                                  (*subscription)->destination_id, expiry_notification_type, now);
+  seal_body(item, at_rest_key_, body, random_);
   if (auto r = work.outbox().insert(item); !r) return r.error();
   ++pass.warnings;
   return {};

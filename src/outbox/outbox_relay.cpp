@@ -8,6 +8,7 @@
 #include "crypto/aes_gcm.hpp"
 #include "outbox/retry_schedule.hpp"
 #include "rotation/new_secret_notification.hpp"
+#include "rotation/outbox_item.hpp"
 #include "rotation/rotation_policy.hpp"
 
 namespace rekey {
@@ -73,7 +74,7 @@ result<outbox_relay::grace_started> outbox_relay::start_grace(unit_of_work& work
 
 result<std::string> outbox_relay::render(const outbox_record& item, std::optional<time_point> old_expiry,
                                          time_point now) {
-  auto plain = open_sealed(at_rest_key_, "outbox:" + item.id, item.sealed_body);
+  auto plain = open_sealed(at_rest_key_, outbox_aad(item.id), item.sealed_body);
   if (!plain) return errc::internal;
   boost::system::error_code ec;
   auto body = json::parse(std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()), ec);

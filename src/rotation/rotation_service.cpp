@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "core/identifiers.hpp"
-#include "crypto/aes_gcm.hpp"
 #include "rotation/expiry_warning_schedule.hpp"
 #include "rotation/new_secret_notification.hpp"
+#include "rotation/outbox_item.hpp"
 #include "rotation/rotation_policy.hpp"
 
 namespace rekey {
@@ -98,14 +98,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
                                        now,
                                        now};
   const std::string body = to_json(notification);
-  outbox_record item;
-  item.id = notification.notification_id;
-  item.application_id = application_id;
-  item.destination_id = (*subscription)->destination_id;
-  item.notification_type = new_secret_notification_type;
-  item.state = outbox_state::pending;
-  item.next_attempt_at = now;
-  item.created_at = now;
+  auto item = pending_outbox_item(notification.notification_id, application_id, (*subscription)->destination_id,
+                                  new_secret_notification_type, now);
   item.old_secret_id = plan.previous_secret_id;
   if (deliver_directly_) {
     auto delivered = deliver_directly_(work, item.destination_id, item.id, body);
@@ -123,7 +117,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
       }
     }
   } else {
-    item.sealed_body = seal(at_rest_key_, "outbox:" + item.id, as_bytes(body), random_);
+    seal_body(item, at_rest_key_, body, random_);
   }
   const auto& changes = plan.changed;
   for (const auto& changed : changes) {

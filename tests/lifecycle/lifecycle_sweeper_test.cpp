@@ -7,6 +7,7 @@
 #include "crypto/openssl_random.hpp"
 #include "rotation/expiry_notification.hpp"
 #include "rotation/expiry_warning_schedule.hpp"
+#include "rotation/outbox_item.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
@@ -64,7 +65,7 @@ class LifecycleSweeperTest : public ::testing::Test {
     auto items = *w->outbox().list_for_application(app);
     for (auto it = items.rbegin(); it != items.rend(); ++it) {
       EXPECT_EQ(it->notification_type, expiry_notification_type);
-      auto plain = open_sealed(at_rest_, "outbox:" + it->id, it->sealed_body);
+      auto plain = open_sealed(at_rest_, outbox_aad(it->id), it->sealed_body);
       EXPECT_TRUE(plain);
       out.push_back(boost::json::parse(std::string(plain->begin(), plain->end())));
     }

@@ -7,6 +7,7 @@
 #include "crypto/aes_gcm.hpp"
 #include "crypto/openssl_random.hpp"
 #include "rotation/new_secret_notification.hpp"
+#include "rotation/outbox_item.hpp"
 #include "rotation/rotation_policy.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/manual_clock.hpp"
@@ -112,7 +113,7 @@ TEST_F(RotationServiceTest, RotatesInOneTransaction) {
   EXPECT_EQ(items[0].destination_id, "dest-app1");
   EXPECT_EQ(items[0].state, outbox_state::pending);
   EXPECT_EQ(items[0].old_secret_id, "first-app1");
-  const auto plain = open_sealed(at_rest_, "outbox:" + items[0].id, items[0].sealed_body);
+  const auto plain = open_sealed(at_rest_, outbox_aad(items[0].id), items[0].sealed_body);
   ASSERT_TRUE(plain);
   const auto body = boost::json::parse(std::string(plain->begin(), plain->end())).as_object();
   const auto& payload = body.at("payload").at("applicationOAuthClientNewSecret").as_object();
