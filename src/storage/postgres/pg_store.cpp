@@ -191,18 +191,18 @@ class pg_unit_of_work final : public unit_of_work,
                               queue_repository,
                               audit_repository {
  public:
-  pg_unit_of_work(pg_connection& db, const std::string& node, std::vector<std::function<void()>>* batch_hooks)
-      : db_(db), node_(node), access_keys_(db), batch_hooks_(batch_hooks) {}
+  pg_unit_of_work(pg_connection& db, const std::string& node, hook_list* batch)
+      : db_(db), node_(node), access_keys_(db), hooks_(batch) {}
   ~pg_unit_of_work() override {
     if (committed_) return;
-    if (batch_hooks_ != nullptr) {
+    if (hooks_.in_batch()) {
       (void)db_.exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
     } else {
       (void)db_.exec("ROLLBACK");
     }
   }
 
-  void after_commit(std::function<void()> hook) override { hooks_.push_back(std::move(hook)); }
+  void after_commit(std::function<void()> hook) override { hooks_.add(std::move(hook)); }
 
   application_repository& applications() override { return *this; }
   secret_repository& secrets() override { return *this; }
@@ -216,15 +216,10 @@ class pg_unit_of_work final : public unit_of_work,
   audit_repository& audit() override { return *this; }
 
   result<void> commit() override {
-    auto r = db_.exec(batch_hooks_ != nullptr ? "RELEASE SAVEPOINT unit" : "COMMIT");
+    auto r = db_.exec(hooks_.in_batch() ? "RELEASE SAVEPOINT unit" : "COMMIT");
     if (!r) return r;
     committed_ = true;
-    if (batch_hooks_ != nullptr) {
-      for (auto& hook : hooks_) batch_hooks_->push_back(std::move(hook));
-    } else {
-      for (auto& hook : hooks_) hook();
-    }
-    hooks_.clear();
+    hooks_.committed();
     return {};
   }
 
@@ -622,8 +617,7 @@ class pg_unit_of_work final : public unit_of_work,
   pg_connection& db_;
   const std::string& node_;
   pg_access_keys access_keys_;
-  std::vector<std::function<void()>>* batch_hooks_;  // null outside a batch
-  std::vector<std::function<void()>> hooks_;
+  commit_hooks hooks_;
   bool committed_ = false;
 };
 
@@ -651,39 +645,33 @@ void pg_store::stop_events() {
 }
 
 result<std::unique_ptr<unit_of_work>> pg_store::begin() {
-  auto begun = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN");
-  if (!begun && !in_batch_ && begun.error() == make_error_code(errc::service_unavailable)) {
+  auto begun = db_.exec(batch_.active() ? "SAVEPOINT unit" : "BEGIN");
+  if (!begun && !batch_.active() && begun.error() == make_error_code(errc::service_unavailable)) {
     begun = db_.exec("BEGIN");  // a connection lost since the last call (server restart, idle cut): reconnect once
   }
   if (!begun) return begun.error();
-  return std::unique_ptr<unit_of_work>(
-      std::make_unique<pg_unit_of_work>(db_, node_, in_batch_ ? &batch_hooks_ : nullptr));
+  return std::unique_ptr<unit_of_work>(std::make_unique<pg_unit_of_work>(db_, node_, batch_.sink()));
 }
 
 result<void> pg_store::begin_batch() {
   if (auto r = db_.exec("BEGIN"); !r) return r;
-  in_batch_ = true;
-  batch_hooks_.clear();
+  batch_.start();
   return {};
 }
 
 result<void> pg_store::end_batch() {
-  in_batch_ = false;
   if (auto r = db_.exec("COMMIT"); !r) {
     (void)db_.exec("ROLLBACK");
-    batch_hooks_.clear();
+    batch_.dropped();
     return r;
   }
-  auto hooks = std::move(batch_hooks_);
-  batch_hooks_.clear();
-  for (auto& hook : hooks) hook();
+  batch_.committed();
   return {};
 }
 
 void pg_store::abort_batch() {
-  in_batch_ = false;
   (void)db_.exec("ROLLBACK");
-  batch_hooks_.clear();
+  batch_.dropped();
 }
 
 }  // namespace rekey

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/commit_hooks.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_listener.hpp"
 #include "storage/store.hpp"
@@ -48,8 +49,7 @@ class pg_store final : public store {
   std::string node_;  // this process's id in event payloads, so it ignores its own
   std::unique_ptr<pg_listener> listener_;
   pg_connection db_;
-  bool in_batch_ = false;
-  std::vector<std::function<void()>> batch_hooks_;  // run after the batch commits
+  batch_hooks batch_;
 };
 
 }  // namespace rekey

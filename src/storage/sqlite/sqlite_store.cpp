@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "storage/commit_hooks.hpp"
 #include "storage/sqlite/sqlite_audit.hpp"
 #include "storage/sqlite/sqlite_migrations.hpp"
 #include "storage/sqlite/sqlite_queues.hpp"
@@ -93,11 +94,11 @@ class sqlite_unit_of_work final : public unit_of_work,
                                   key_repository {
  public:
   // nested: inside a batch, this unit is a savepoint of the batch's transaction.
-  sqlite_unit_of_work(sqlite_connection& db, std::vector<std::function<void()>>* batch_hooks)
-      : db_(db), access_keys_(db), queues_(db), audit_(db), batch_hooks_(batch_hooks) {}
+  sqlite_unit_of_work(sqlite_connection& db, hook_list* batch)
+      : db_(db), access_keys_(db), queues_(db), audit_(db), hooks_(batch) {}
   ~sqlite_unit_of_work() override {
     if (committed_) return;
-    if (batch_hooks_ != nullptr) {
+    if (hooks_.in_batch()) {
       (void)db_.exec("ROLLBACK TO unit");
       (void)db_.exec("RELEASE unit");
     } else {
@@ -105,7 +106,7 @@ class sqlite_unit_of_work final : public unit_of_work,
     }
   }
 
-  void after_commit(std::function<void()> hook) override { hooks_.push_back(std::move(hook)); }
+  void after_commit(std::function<void()> hook) override { hooks_.add(std::move(hook)); }
 
   application_repository& applications() override { return *this; }
   secret_repository& secrets() override { return *this; }
@@ -119,15 +120,10 @@ class sqlite_unit_of_work final : public unit_of_work,
   audit_repository& audit() override { return audit_; }
 
   result<void> commit() override {
-    auto r = db_.exec(batch_hooks_ != nullptr ? "RELEASE unit" : "COMMIT");
+    auto r = db_.exec(hooks_.in_batch() ? "RELEASE unit" : "COMMIT");
     if (!r) return r;
     committed_ = true;
-    if (batch_hooks_ != nullptr) {
-      for (auto& hook : hooks_) batch_hooks_->push_back(std::move(hook));
-    } else {
-      for (auto& hook : hooks_) hook();
-    }
-    hooks_.clear();
+    hooks_.committed();
     return {};
   }
 
@@ -453,8 +449,7 @@ class sqlite_unit_of_work final : public unit_of_work,
   sqlite_access_keys access_keys_;
   sqlite_queues queues_;
   sqlite_audit audit_;
-  std::vector<std::function<void()>>* batch_hooks_;  // null outside a batch
-  std::vector<std::function<void()>> hooks_;
+  commit_hooks hooks_;
   bool committed_ = false;
 };
 
@@ -470,34 +465,29 @@ sqlite_store::sqlite_store(const std::string& path) : db_(path) {
 }
 
 result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
-  if (auto r = db_.exec(in_batch_ ? "SAVEPOINT unit" : "BEGIN IMMEDIATE"); !r) return r.error();
-  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, in_batch_ ? &batch_hooks_ : nullptr));
+  if (auto r = db_.exec(batch_.active() ? "SAVEPOINT unit" : "BEGIN IMMEDIATE"); !r) return r.error();
+  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, batch_.sink()));
 }
 
 result<void> sqlite_store::begin_batch() {
   if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r;
-  in_batch_ = true;
-  batch_hooks_.clear();
+  batch_.start();
   return {};
 }
 
 result<void> sqlite_store::end_batch() {
-  in_batch_ = false;
   if (auto r = db_.exec("COMMIT"); !r) {
     (void)db_.exec("ROLLBACK");
-    batch_hooks_.clear();
+    batch_.dropped();
     return r;
   }
-  auto hooks = std::move(batch_hooks_);
-  batch_hooks_.clear();
-  for (auto& hook : hooks) hook();
+  batch_.committed();
   return {};
 }
 
 void sqlite_store::abort_batch() {
-  in_batch_ = false;
   (void)db_.exec("ROLLBACK");
-  batch_hooks_.clear();
+  batch_.dropped();
 }
 
 }  // namespace rekey

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/commit_hooks.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 #include "storage/store.hpp"
 
@@ -28,8 +29,7 @@ class sqlite_store final : public store {
 
  private:
   sqlite_connection db_;
-  bool in_batch_ = false;
-  std::vector<std::function<void()>> batch_hooks_;  // run after the batch commits
+  batch_hooks batch_;
 };
 
 }  // namespace rekey
