@@ -267,11 +267,12 @@ result<created_access_key> admin_service::create_access_key(std::string_view acc
 
 result<secret_record> admin_service::revoke_secret(std::string_view application_id, std::string_view secret_id,
                                                    const std::string& request_id) {
-  auto work = begin_for(application_id);
+  auto work = storage_.begin();
   if (!work) return work.error();
   auto& w = **work;
   auto app = w.applications().find(application_id);
   if (!app) return app.error();
+  if (!*app) return errc::not_found;
   auto secrets = w.secrets().list_for(application_id);
   if (!secrets) return secrets.error();
   const auto found = std::find_if(secrets->begin(), secrets->end(), [&](const auto& s) { return s.id == secret_id; });

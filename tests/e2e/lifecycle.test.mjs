@@ -3,7 +3,7 @@
 // grace, the expired secret's 403, revocation, usage counts and the hash-chained audit trail.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -153,6 +153,31 @@ describe('secret lifecycle in --dev mode', () => {
     }
     assert.equal(secret.useCount, 3);
     assert.match(secret.lastUsedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('follows the configured warning list (TOML) and secret lifetime', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rekey-warnings-'));
+    const file = path.join(dir, 'rekey.toml');
+    writeFileSync(file, '[secrets]\nlifetime = "10d"\nexpiry_warnings = ["2d"]\n');
+    const custom = await startRekey({ args: ['--dev', '--config', file] });
+    try {
+      const customSqs = await consumer(custom);
+      const app = await subscribedApp(custom);
+      const expiry = Date.parse(app.secret.expiresAt);
+      let now = Date.parse(cli(custom, ['dev', 'clock', 'show']).json.now);
+      assert.ok(Math.abs(expiry - now - 10 * DAY) < 60_000, 'a 10-day lifetime');
+      now = advance(custom, `${Math.round((expiry - 2 * DAY - now) / 1000) - 60}s`);
+      assert.deepEqual(await drain(customSqs, app.queueUrl, 1), []);
+      advance(custom, '61s');
+      const got = await drain(customSqs, app.queueUrl);
+      assert.equal(got.length, 1, 'the one configured warning, 2 days before');
+      assert.equal(got[0].payload.applicationOAuthClientSecretExpiry.clientSecretExpiryTime, app.secret.expiresAt);
+      advance(custom, '3d');
+      assert.deepEqual(await drain(customSqs, app.queueUrl, 1), []);
+    } finally {
+      await custom.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the travelled time across a --dev restart, and offers no time travel without --dev', async () => {

@@ -11,9 +11,10 @@ namespace {
 
 using rows = pg_rows;
 
-void random_device_node_id(std::string& out) {
+// This process's id in event payloads (not a secret: only tells nodes apart).
+std::string new_node_id() {
   std::random_device seed;
-  out = std::to_string(seed()) + "-" + std::to_string(seed());
+  return std::to_string(seed()) + "-" + std::to_string(seed());
 }
 
 digest256 to_digest(const bytes& blob) {
@@ -623,8 +624,7 @@ class pg_unit_of_work final : public unit_of_work,
 
 }  // namespace
 
-pg_store::pg_store(const std::string& url) : url_(url), db_(url) {
-  random_device_node_id(node_);
+pg_store::pg_store(const std::string& url) : url_(url), node_(new_node_id()), db_(url) {
   if (!db_.connect()) throw std::runtime_error("cannot connect to the PostgreSQL database");
   if (!migrate_postgres(db_)) throw std::runtime_error("cannot migrate the PostgreSQL database");
 }
