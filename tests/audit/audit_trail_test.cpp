@@ -4,17 +4,12 @@
 
 #include "storage/sqlite/sqlite_connection.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/keys.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rekey {
 namespace {
-
-key256 filled(std::uint8_t b) {
-  key256 k{};
-  k.fill(b);
-  return k;
-}
 
 class AuditTrailTest : public ::testing::Test {
  protected:
@@ -35,7 +30,7 @@ class AuditTrailTest : public ::testing::Test {
   testing::temp_dir dir_;
   std::unique_ptr<sqlite_store> store_ = std::make_unique<sqlite_store>(dir_.file("rekey.db"));
   testing::manual_clock clock_;
-  audit_trail trail_{filled(1), clock_};
+  audit_trail trail_{testing::filled_key(1), clock_};
 };
 
 TEST_F(AuditTrailTest, ChainVerifiesAndSurvivesReopen) {
@@ -77,7 +72,7 @@ TEST_F(AuditTrailTest, RemovedEntryIsDetected) {
 // Recomputing the chain needs the master key: the same log under another key does not verify.
 TEST_F(AuditTrailTest, AnotherKeyDoesNotVerify) {
   append(2);
-  audit_trail other{filled(2), clock_};
+  audit_trail other{testing::filled_key(2), clock_};
   auto checked = other.verify(*store_);
   ASSERT_TRUE(checked->first_bad);
   EXPECT_EQ(checked->first_bad->seq, 1);

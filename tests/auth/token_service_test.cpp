@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/keys.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 
@@ -51,12 +52,7 @@ class TokenServiceTest : public ::testing::Test {
   testing::temp_dir dir_;
   sqlite_store store_{dir_.file("rekey.db")};
   testing::manual_clock clock_;
-  static key256 filled(std::uint8_t b) {
-    key256 k{};
-    k.fill(b);
-    return k;
-  }
-  key256 master_ = filled(3);
+  key256 master_ = testing::filled_key(3);
   secret_hasher hasher_{master_};
   token_codec codec_{{{"k", master_}}, "k"};
   credential_cache cache_;

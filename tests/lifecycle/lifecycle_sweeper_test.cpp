@@ -9,6 +9,7 @@
 #include "rotation/expiry_warning_schedule.hpp"
 #include "rotation/outbox_item.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/keys.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,12 +18,6 @@ namespace {
 
 constexpr millis day{86'400'000};
 constexpr millis ms{1};
-
-key256 filled(std::uint8_t b) {
-  key256 k{};
-  k.fill(b);
-  return k;
-}
 
 class LifecycleSweeperTest : public ::testing::Test {
  protected:
@@ -81,9 +76,9 @@ class LifecycleSweeperTest : public ::testing::Test {
   testing::temp_dir dir_;
   testing::manual_clock clock_;
   openssl_random random_;
-  key256 at_rest_ = filled(6);
+  key256 at_rest_ = testing::filled_key(6);
   secret_policy_config policy_;
-  audit_trail audit_{filled(5), clock_};
+  audit_trail audit_{testing::filled_key(5), clock_};
   usage_tracker usage_;
   authentication_failures failures_;
   std::unique_ptr<sqlite_store> store_;

@@ -10,6 +10,7 @@
 #include "rotation/outbox_item.hpp"
 #include "rotation/rotation_policy.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/keys.hpp"
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 
@@ -74,13 +75,8 @@ class RotationServiceTest : public ::testing::Test {
   sqlite_store store_{dir_.file("rekey.db")};
   testing::manual_clock clock_;
   openssl_random random_;
-  static key256 filled(std::uint8_t b) {
-    key256 k{};
-    k.fill(b);
-    return k;
-  }
-  key256 master_ = filled(5);
-  key256 at_rest_ = filled(6);
+  key256 master_ = testing::filled_key(5);
+  key256 at_rest_ = testing::filled_key(6);
   secret_hasher hasher_{master_};
   credential_cache credentials_;
   rate_limit_mirror mirror_;
