@@ -79,14 +79,14 @@ describe('token endpoint', () => {
   });
 
   it('answers unknown client and wrong secret identically, and changes nothing', async () => {
-    const before = rekey.dump();
+    const before = await rekey.state();
     const unknown = await post(`grant_type=client_credentials&client_id=amzn1.application-oa2-client.00000000000000000000000000000000&client_secret=${app.clientSecret}&scope=${ROTATION_SCOPE}`);
     const wrong = await post(`grant_type=client_credentials&client_id=${app.clientId}&client_secret=amzn1.oa2-cs.v1.${'0'.repeat(64)}&scope=${ROTATION_SCOPE}`);
     const a = await expectError(unknown, 401, 'invalid_client');
     const b = await expectError(wrong, 401, 'invalid_client');
     assert.deepEqual(a, { error: 'invalid_client', error_description: 'Client authentication failed' });
     assert.deepEqual(a, b);
-    assert.equal(rekey.dump(), before);
+    assert.equal(await rekey.state(), before);
   });
 
   it('refuses malformed requests with the documented codes', async () => {
@@ -101,10 +101,10 @@ describe('token endpoint', () => {
       [`grant_type=refresh_token&refresh_token=${refreshToken}&client_id=${id}&client_secret=${secret}&scope=${ROTATION_SCOPE}`, 400, 'invalid_request'],
       [`grant_type=refresh_token&refresh_token=Atzr|not-a-token&client_id=${id}&client_secret=${secret}`, 400, 'invalid_grant'],
     ];
-    const before = rekey.dump();
+    const before = await rekey.state();
     for (const [body, status, error] of cases) await expectError(await post(body), status, error);
     await expectError(await post('{not json', { 'content-type': 'application/json' }), 400, 'invalid_request');
-    assert.equal(rekey.dump(), before);
+    assert.equal(await rekey.state(), before);
   });
 });
 

@@ -91,6 +91,21 @@ export async function startRekey({ args = [], env = {}, dataDir } = {}) {
       return execFileSync('sqlite3', [path.join(dir, 'rekey.db'), '.dump'], { encoding: 'utf8' });
     },
 
+    // The state a request may change, once rekey's background writes have settled (two dumps
+    // 300 ms apart agree; usage counts are written every sweep, 250 ms): the whole database but
+    // the audit trail, which records every attempt — a refused one too — by design.
+    async state() {
+      const read = () => this.dump().split('\n').filter((line) => !line.startsWith('INSERT INTO audit_log ')).join('\n');
+      let last = read();
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        const now = read();
+        if (now === last) return now;
+        last = now;
+      }
+      return last;
+    },
+
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const result = await exited;
