@@ -100,10 +100,11 @@ std::string printable_database(const std::string& database) {
   return at == std::string::npos ? database : database.substr(0, scheme_end) + "…@" + database.substr(at + 1);
 }
 
-std::unique_ptr<store> open_store(const std::string& database, pg_store** postgres) {
+std::unique_ptr<store> open_store(const config& cfg, pg_store** postgres) {
+  const auto& database = cfg.database;
   if (is_postgres_url(database)) {
-    auto opened = std::make_unique<pg_store>(database);
-    spdlog::info("storage: postgres {}", printable_database(database));
+    auto opened = std::make_unique<pg_store>(database, cfg.database_connections);
+    spdlog::info("storage: postgres {} ({} connections)", printable_database(database), cfg.database_connections);
     *postgres = opened.get();
     return opened;
   }
@@ -193,7 +194,7 @@ int run_service(const config& cfg) {
   audit_trail audit(master->key, clock);
 
   pg_store* postgres = nullptr;  // set when the database is PostgreSQL: other nodes share it
-  const std::unique_ptr<store> storage_owner = open_store(cfg.database, &postgres);
+  const std::unique_ptr<store> storage_owner = open_store(cfg, &postgres);
   store& storage = *storage_owner;
 
   const auto signing = must(load_signing_keys(storage, at_rest_key, random, clock),
@@ -231,10 +232,12 @@ int run_service(const config& cfg) {
 
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
   http::io_context_pool pool(threads);
-  // Group commit on SQLite. Not on PostgreSQL: a batch would hold every lock its jobs took
-  // (rate buckets, the audit chain's head) until it commits, and two nodes' batches taking them
-  // in different orders deadlock; there each job is its own transaction.
-  http::storage_executor executor(cfg.http.max_pending_storage_jobs, postgres != nullptr ? nullptr : &storage);
+  // SQLite: one storage thread with group commit. PostgreSQL: a thread per pooled connection,
+  // each job its own transaction — a batch would hold every lock its jobs took (rate buckets,
+  // audit chains) until it commits, and two nodes' batches taking them in different orders
+  // deadlock; concurrent transactions get PostgreSQL's own group commit instead.
+  http::storage_executor executor(cfg.http.max_pending_storage_jobs, postgres != nullptr ? nullptr : &storage,
+                                  postgres != nullptr ? cfg.database_connections : 1);
 
   std::unique_ptr<asio::ssl::context> tls;
   if (!cfg.http.tls_cert_file.empty()) {

@@ -1,5 +1,6 @@
 #include "audit/audit_trail.hpp"
 
+#include <map>
 #include <string_view>
 
 #include "crypto/key_derivation.hpp"
@@ -21,9 +22,17 @@ void append_field(std::string& out, std::string_view field) {
 audit_trail::audit_trail(const key256& master, const clock& clock)
     : key_(derive_key(master, audit_chain_purpose)), clock_(clock) {}
 
+int audit_trail::chain_for(std::string_view application_id) {
+  if (application_id.empty()) return 0;
+  std::uint32_t h = 2166136261u;  // FNV-1a: the same chain for an application on every node
+  for (const char c : application_id) h = (h ^ static_cast<std::uint8_t>(c)) * 16777619u;
+  return static_cast<int>(h % chains);
+}
+
 digest256 audit_trail::chain_hash(const audit_record& e) const {
   std::string message(reinterpret_cast<const char*>(e.previous_hash.data()), e.previous_hash.size());
   append_field(message, std::to_string(e.seq));
+  if (e.chain != 0) append_field(message, "chain " + std::to_string(e.chain));
   append_field(message, std::to_string(to_epoch_ms(e.at)));
   append_field(message, e.actor);
   append_field(message, e.action);
@@ -35,10 +44,11 @@ digest256 audit_trail::chain_hash(const audit_record& e) const {
 }
 
 result<void> audit_trail::record(unit_of_work& work, const audit_event& event) {
-  auto last = work.audit().last();
-  if (!last) return last.error();
   audit_record entry;
-  entry.seq = *last ? (*last)->seq + 1 : 1;
+  entry.chain = chain_for(event.application_id);
+  auto head = work.audit().head(entry.chain);
+  if (!head) return head.error();
+  entry.seq = head->next_seq;
   entry.at = clock_.now();
   entry.actor = event.actor;
   entry.action = event.action;
@@ -46,7 +56,7 @@ result<void> audit_trail::record(unit_of_work& work, const audit_event& event) {
   entry.request_id = event.request_id;
   entry.fingerprint = event.fingerprint;
   entry.detail = event.detail;
-  if (*last) entry.previous_hash = (*last)->hash;
+  if (head->last) entry.previous_hash = head->last->hash;
   entry.hash = chain_hash(entry);
   return work.audit().append(entry);
 }
@@ -55,18 +65,16 @@ result<audit_verification> audit_trail::verify(store& storage) const {
   auto work = storage.begin();
   if (!work) return work.error();
   audit_verification out;
-  std::int64_t expected_seq = 1;
-  digest256 previous{};
+  std::map<int, digest256> previous;  // each chain's last hash so far (zeros before its first)
+  std::int64_t after = 0;
   constexpr int page = 1000;
   for (;;) {
-    auto entries = (*work)->audit().list(expected_seq - 1, page);
+    auto entries = (*work)->audit().list(after, page);
     if (!entries) return entries.error();
     for (const auto& e : *entries) {
       const char* why = nullptr;
-      if (e.seq != expected_seq) {
-        why = "an entry is missing before this one";
-      } else if (!constant_time_equal(e.previous_hash, previous)) {
-        why = "its previous_hash is not the hash of the entry before it";
+      if (!constant_time_equal(e.previous_hash, previous[e.chain])) {
+        why = "its previous_hash is not the hash of its chain's entry before it (one is missing or changed)";
       } else if (!constant_time_equal(e.hash, chain_hash(e))) {
         why = "its contents do not match its hash";
       }
@@ -76,8 +84,8 @@ result<audit_verification> audit_trail::verify(store& storage) const {
         return out;
       }
       ++out.entries;
-      ++expected_seq;
-      previous = e.hash;
+      after = e.seq;
+      previous[e.chain] = e.hash;
     }
     if (entries->size() < static_cast<std::size_t>(page)) return out;
   }

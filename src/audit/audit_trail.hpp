@@ -1,18 +1,25 @@
 // audit_trail: the append-only, hash-chained log of what happened to secrets and who did it
 // (SPEC §8): rotations, revocations, expiries, admin actions, authentication failures.
 //
-// Each entry's hash is HMAC-SHA256, under a key derived from the master key, over the previous
-// entry's hash and every field of this one; so changing, inserting, removing or reordering an
-// entry breaks the chain from there on, and the chain cannot be recomputed without the master
-// key. (Cutting entries off the end leaves a shorter valid chain: compare `entries` with what you
-// expect.) Entries never hold a secret or a token — a secret appears as its fingerprint.
+// The trail is `chains` interleaved hash chains; an application's entries all go to one chain
+// (chain_for), entries without an application to chain 0. Each entry's hash is HMAC-SHA256,
+// under a key derived from the master key, over the hash of its chain's previous entry and every
+// field of this one (its chain too, when not 0 — entries from before chains are chain 0 and keep
+// their hashes); so changing, inserting, removing, reordering or moving an entry breaks its chain
+// from there on, and no chain can be recomputed without the master key. (Cutting entries off the
+// end of a chain leaves a shorter valid chain: compare `entries` with what you expect.) Entries
+// never hold a secret or a token — a secret appears as its fingerprint.
+//
+// Why several chains: an append holds its chain until the transaction commits (store.hpp); with
+// one chain, PostgreSQL could commit only one audited change at a time, cluster-wide.
 //
 // record() appends inside the caller's unit of work, so an entry commits with the change it
-// describes. Appends are serialised by the store's single writer. Thread-safe (immutable key).
+// describes. Thread-safe (immutable key).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "crypto/hmac.hpp"
@@ -37,10 +44,13 @@ struct audit_verification {
 
 class audit_trail {
  public:
+  static constexpr int chains = 16;
+  static int chain_for(std::string_view application_id);
+
   audit_trail(const key256& master, const clock& clock);
 
   [[nodiscard]] result<void> record(unit_of_work& work, const audit_event& event);
-  // Walks the whole chain from the first entry (its own transaction).
+  // Walks every chain from its first entry, in one transaction.
   [[nodiscard]] result<audit_verification> verify(store& storage) const;
 
   digest256 chain_hash(const audit_record& entry) const;

@@ -2,12 +2,18 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 namespace rekey::http {
 
-storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t max_batch)
-    : batching_(batching), max_pending_(max_pending), max_batch_(max_batch), thread_([this] { loop(); }) {}
+storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t threads, std::size_t max_batch)
+    : batching_(batching), max_pending_(max_pending), max_batch_(batching != nullptr ? max_batch : 1) {
+  if (batching != nullptr && threads != 1)
+    throw std::invalid_argument("storage_executor: a batching store has one thread");
+  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) threads_.emplace_back([this] { loop(); });
+}
 
 storage_executor::~storage_executor() { stop(); }
 
@@ -22,11 +28,12 @@ void storage_executor::enqueue(std::unique_ptr<job> j) {
 void storage_executor::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  wake_.notify_all();
+  for (auto& thread : threads_) {
+    if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
+  }
 }
 
 void storage_executor::loop() {

@@ -1,6 +1,7 @@
-// storage_executor: where blocking work (SQLite calls, later libpq) runs, so I/O threads never
-// block. One dedicated thread: SQLite has a single writer anyway, and one thread serialises
-// the store's transactions without locks.
+// storage_executor: where blocking work (SQLite and libpq calls) runs, so I/O threads never
+// block. Dedicated threads: one for SQLite (a single writer anyway; one thread serialises the
+// store's transactions without locks), several for PostgreSQL (one per pooled connection, so
+// transactions overlap).
 //
 // run(f) suspends the calling coroutine, runs f on the storage thread and resumes the
 // coroutine on its own executor with f's result. Group commit: the thread takes every job that
@@ -26,6 +27,7 @@
 #include <optional>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include "storage/store.hpp"
 
@@ -33,8 +35,9 @@ namespace rekey::http {
 
 class storage_executor {
  public:
-  // batching: the store whose batches group the jobs' commits; null runs each job on its own.
-  storage_executor(std::size_t max_pending, store* batching, std::size_t max_batch = 256);
+  // batching: the store whose batches group the jobs' commits (one thread only); null runs each
+  // job on its own, on any of `threads` threads.
+  storage_executor(std::size_t max_pending, store* batching, std::size_t threads = 1, std::size_t max_batch = 256);
   ~storage_executor();
   storage_executor(const storage_executor&) = delete;
   storage_executor& operator=(const storage_executor&) = delete;
@@ -54,7 +57,7 @@ class storage_executor {
         boost::asio::use_awaitable, std::move(f));
   }
 
-  // Finishes queued jobs and joins the thread.
+  // Finishes queued jobs and joins the threads.
   void stop();
 
  private:
@@ -102,7 +105,7 @@ class storage_executor {
   std::condition_variable wake_;
   std::deque<std::unique_ptr<job>> queue_;  // guarded by mutex_
   bool stopping_ = false;                   // guarded by mutex_
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace rekey::http

@@ -112,7 +112,8 @@ struct access_key_record {
 // One entry of the append-only, hash-chained audit trail. Never holds a secret or a token: a
 // secret appears only as its fingerprint.
 struct audit_record {
-  std::int64_t seq = 0;  // 1, 2, 3… in append order
+  std::int64_t seq = 0;  // increasing in append order across the trail (gaps possible on PostgreSQL)
+  int chain = 0;         // which of the trail's chains it is in (audit/audit_trail.hpp)
   time_point at;
   std::string actor;   // "admin", "application:<client id>", "client:<client id>", "rekey"
   std::string action;  // e.g. "secret.rotated"
@@ -120,7 +121,7 @@ struct audit_record {
   std::string request_id;
   std::string fingerprint;  // of the secret concerned, if any
   std::string detail;
-  digest256 previous_hash{};  // the hash of entry seq - 1 (zeros for the first)
+  digest256 previous_hash{};  // the hash of the chain's entry before this one (zeros for its first)
   digest256 hash{};           // HMAC-SHA256 over previous_hash and this entry (audit/audit_trail.hpp)
 };
 

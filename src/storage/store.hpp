@@ -153,13 +153,22 @@ class queue_repository {
   [[nodiscard]] virtual result<std::int64_t> delete_expired(time_point now) = 0;
 };
 
-// The audit trail: append-only (there is no update and no delete).
+// Where the next entry of an audit chain goes.
+struct audit_head {
+  std::int64_t next_seq = 1;         // above every seq in the trail
+  std::optional<audit_record> last;  // the chain's last entry; nullopt while the chain is empty
+};
+
+// The audit trail: append-only (there is no update and no delete). Its entries form several
+// chains (audit_record::chain), so appends to different chains need not wait for each other.
 class audit_repository {
  public:
   virtual ~audit_repository() = default;
-  // The caller chains it: seq is last()'s + 1 and previous_hash last()'s hash.
+  // The chain is held from here to the end of this unit of work: other appends to it wait, so
+  // each chain's entries line up one after the other.
+  [[nodiscard]] virtual result<audit_head> head(int chain) = 0;
+  // The caller chains it: seq is head()'s next_seq, previous_hash the hash of head()'s last.
   [[nodiscard]] virtual result<void> append(const audit_record& entry) = 0;
-  [[nodiscard]] virtual result<std::optional<audit_record>> last() = 0;
   // Entries with seq > after_seq, in order, at most `limit`.
   [[nodiscard]] virtual result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) = 0;
 };

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "storage/sqlite/sqlite_connection.hpp"
+#include "storage/sqlite/sqlite_migrations.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/keys.hpp"
 #include "support/manual_clock.hpp"
@@ -76,6 +79,92 @@ TEST_F(AuditTrailTest, AnotherKeyDoesNotVerify) {
   auto checked = other.verify(*store_);
   ASSERT_TRUE(checked->first_bad);
   EXPECT_EQ(checked->first_bad->seq, 1);
+}
+
+// Applications' entries spread over the chains; each chain verifies on its own, so a removed
+// entry shows at the next entry of its chain, and an entry moved to another chain is caught.
+TEST_F(AuditTrailTest, EntriesOfApplicationsSpreadOverChainsThatEachHold) {
+  std::map<int, int> per_chain;
+  for (int i = 0; i < 40; ++i) {
+    const std::string application = "app-" + std::to_string(i);
+    per_chain[audit_trail::chain_for(application)] += 1;
+    auto w = *store_->begin();
+    ASSERT_TRUE(trail_.record(*w, {"admin", "test.action", application, "req", "fp", "detail"}));
+    ASSERT_TRUE(trail_.record(*w, {"admin", "test.again", application, "req", "fp", "detail"}));
+    ASSERT_TRUE(w->commit());
+  }
+  EXPECT_GT(per_chain.size(), 4u);
+  EXPECT_EQ(audit_trail::chain_for(""), 0);
+  auto checked = trail_.verify(*store_);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->entries, 80);
+  EXPECT_FALSE(checked->first_bad);
+
+  int chain = 0;
+  {
+    auto w = *store_->begin();
+    chain = (*w->audit().list(0, 1))[0].chain;  // app-0's chain
+  }
+  ASSERT_NE(chain, 0);
+  tamper("UPDATE audit_log SET chain = 0 WHERE seq = 2");
+  checked = trail_.verify(*store_);
+  ASSERT_TRUE(checked->first_bad);
+  EXPECT_EQ(checked->first_bad->seq, 2);
+  tamper(("UPDATE audit_log SET chain = " + std::to_string(chain) + " WHERE seq = 2").c_str());
+  EXPECT_FALSE(trail_.verify(*store_)->first_bad);
+
+  tamper("DELETE FROM audit_log WHERE seq = 2");  // app-0's second entry
+  checked = trail_.verify(*store_);
+  ASSERT_TRUE(checked->first_bad);
+  EXPECT_EQ(checked->first_bad->chain, chain) << "the next entry of the removed one's chain";
+  EXPECT_GT(checked->first_bad->seq, 2);
+  EXPECT_EQ(checked->entries, checked->first_bad->seq - 2);  // everything before it, less the removed one
+}
+
+// A trail written before there were chains (schema 5: one chain, no chain column) still verifies
+// after the upgrade, and new entries join it.
+TEST(AuditTrailUpgrade, ATrailFromBeforeChainsStillVerifies) {
+  testing::temp_dir dir;
+  testing::manual_clock clock;
+  audit_trail trail{testing::filled_key(1), clock};
+  {
+    sqlite_connection db(dir.file("rekey.db"));
+    ASSERT_TRUE(migrate_sqlite(db, 5));
+    digest256 previous{};
+    for (int seq = 1; seq <= 3; ++seq) {
+      audit_record e;  // chain 0, hashed as before chains
+      e.seq = seq;
+      e.at = clock.now();
+      e.actor = "admin";
+      e.action = "old.action";
+      e.application_id = "app-" + std::to_string(seq);
+      e.previous_hash = previous;
+      e.hash = trail.chain_hash(e);
+      previous = e.hash;
+      auto& q = db.prepare(
+          "INSERT INTO audit_log(seq, at, actor, action, application_id, request_id, fingerprint, detail,"
+          " previous_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, '', '', '', ?6, ?7)");
+      q.bind(1, e.seq)
+          .bind(2, to_epoch_ms(e.at))
+          .bind(3, e.actor)
+          .bind(4, e.action)
+          .bind(5, e.application_id)
+          .bind(6, std::span<const std::uint8_t>(e.previous_hash))
+          .bind(7, std::span<const std::uint8_t>(e.hash));
+      ASSERT_TRUE(run(q));
+    }
+  }
+  sqlite_store store(dir.file("rekey.db"));  // migrates to the newest version
+  {
+    auto w = *store.begin();
+    ASSERT_TRUE(trail.record(*w, {"admin", "new.action", "", "req", "", ""}));  // chain 0, after the old ones
+    ASSERT_TRUE(trail.record(*w, {"admin", "new.action", "app-1", "req", "", ""}));
+    ASSERT_TRUE(w->commit());
+  }
+  auto checked = trail.verify(store);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->entries, 5);
+  EXPECT_FALSE(checked->first_bad) << checked->why;
 }
 
 TEST_F(AuditTrailTest, EmptyTrailVerifies) {

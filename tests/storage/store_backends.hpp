@@ -46,7 +46,7 @@ class postgres_backend final : public store_backend {
   }
   ~postgres_backend() override { (void)admin_.exec(("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)").c_str()); }
 
-  std::unique_ptr<store> open() override { return std::make_unique<pg_store>(url_); }
+  std::unique_ptr<store> open() override { return std::make_unique<pg_store>(url_, 4); }
 
  private:
   pg_connection admin_;

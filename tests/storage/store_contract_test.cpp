@@ -1,10 +1,12 @@
 // The storage contract (store.hpp), one suite run unchanged against every backend: SQLite and
 // PostgreSQL. Every repository operation, rollback, batches, and two transactions racing for
-// the same rate-limit token or outbox item.
+// the same rate-limit token, outbox item or audit chain.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <cstring>
 #include <thread>
 
 #include "storage/store_backends.hpp"
@@ -359,25 +361,52 @@ TEST_P(StoreContract, DeleteQueueCascades) {
   EXPECT_EQ(w->queues().count_messages("111122223333", "q", t0)->visible, 0);
 }
 
-// The audit trail appends in order and lists from a sequence number.
+// Appends one entry to `chain` the way audit_trail does (head, then append); its hash is its seq.
+result<std::int64_t> append_to_chain(unit_of_work& w, int chain, const std::string& action) {
+  auto head = w.audit().head(chain);
+  if (!head) return head.error();
+  audit_record e;
+  e.seq = head->next_seq;
+  e.chain = chain;
+  e.at = t0 + millis{e.seq};
+  e.actor = "admin";
+  e.action = action;
+  if (head->last) e.previous_hash = head->last->hash;
+  e.hash.fill(0);
+  std::memcpy(e.hash.data(), &e.seq, sizeof e.seq);
+  if (auto r = w.audit().append(e); !r) return r.error();
+  return e.seq;
+}
+
+// The audit trail appends in order, in several chains, and lists from a sequence number.
 TEST_P(StoreContract, AuditAppendAndList) {
   auto w = begin();
-  EXPECT_FALSE(*w->audit().last());
-  for (int i = 1; i <= 3; ++i) {
-    audit_record e;
-    e.seq = i;
-    e.at = t0 + millis{i};
-    e.actor = "admin";
-    e.action = "a" + std::to_string(i);
-    e.hash.fill(static_cast<std::uint8_t>(i));
-    ASSERT_TRUE(w->audit().append(e));
-  }
-  EXPECT_EQ((*w->audit().last())->seq, 3);
-  EXPECT_EQ((*w->audit().last())->hash[0], 3);
-  auto listed = *w->audit().list(1, 10);
-  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_FALSE(w->audit().head(0)->last);
+  std::vector<std::int64_t> seqs;
+  for (int i = 1; i <= 3; ++i) seqs.push_back(*append_to_chain(*w, 0, "a" + std::to_string(i)));
+  seqs.push_back(*append_to_chain(*w, 5, "b1"));
+  EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end()));
+  EXPECT_EQ(std::adjacent_find(seqs.begin(), seqs.end()), seqs.end()) << "a seq was given twice";
+  const auto head0 = *w->audit().head(0);
+  ASSERT_TRUE(head0.last);
+  EXPECT_EQ(head0.last->seq, seqs[2]);
+  EXPECT_EQ(head0.last->action, "a3");
+  EXPECT_GT(head0.next_seq, seqs[3]);
+  const auto head5 = *w->audit().head(5);
+  ASSERT_TRUE(head5.last);
+  EXPECT_EQ(head5.last->action, "b1");
+  EXPECT_EQ(head5.last->chain, 5);
+  EXPECT_EQ(head5.last->previous_hash, digest256{});  // the first of its chain
+  EXPECT_FALSE(w->audit().head(7)->last);
+  ASSERT_TRUE(w->commit());
+
+  auto r = begin();
+  auto listed = *r->audit().list(seqs[0], 10);
+  ASSERT_EQ(listed.size(), 3u);
   EXPECT_EQ(listed[0].action, "a2");
-  EXPECT_EQ(listed[0].at, t0 + millis{2});
+  EXPECT_EQ(listed[0].at, t0 + millis{seqs[1]});
+  EXPECT_EQ(listed[1].previous_hash, listed[0].hash);
+  EXPECT_EQ(listed[2].action, "b1");
 }
 
 // A batch makes units durable together: committed units persist, a rolled-back unit does not,
@@ -495,6 +524,42 @@ TEST_P(StoreContract, TwoTransactionsNeverClaimTheSameOutboxItem) {
   std::sort(all.begin(), all.end());
   EXPECT_EQ(all.size(), 40u);
   EXPECT_EQ(std::unique(all.begin(), all.end()), all.end()) << "an item was claimed twice";
+}
+
+// Two stores (two nodes) append to one audit chain at the same time: the chain stays one line —
+// every entry's previous_hash is the hash of the chain's entry before it.
+TEST_P(StoreContract, TwoTransactionsAppendingToOneAuditChainLineUp) {
+  std::barrier start(2);
+  auto node = [&](const std::string& name) {
+    auto mine = backend_->open();
+    start.arrive_and_wait();
+    for (int i = 0; i < 20; ++i) {
+      auto w = mine->begin();
+      ASSERT_TRUE(w);
+      auto head = (*w)->audit().head(3);
+      ASSERT_TRUE(head);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // widen the window
+      audit_record e;
+      e.seq = head->next_seq;
+      e.chain = 3;
+      e.actor = name;
+      if (head->last) e.previous_hash = head->last->hash;
+      std::memcpy(e.hash.data(), &e.seq, sizeof e.seq);
+      ASSERT_TRUE((*w)->audit().append(e));
+      ASSERT_TRUE((*w)->commit());
+    }
+  };
+  std::thread a(node, "a"), b(node, "b");
+  a.join();
+  b.join();
+  auto r = begin();
+  const auto entries = *r->audit().list(0, 100);
+  ASSERT_EQ(entries.size(), 40u);
+  digest256 previous{};
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.previous_hash, previous) << "entry " << e.seq << " forks the chain";
+    previous = e.hash;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values("sqlite", "postgres"),

@@ -135,6 +135,29 @@ CREATE TABLE audit_log (
   hash           BYTEA NOT NULL
 );
 )sql",
+    // 2: the audit trail in several chains (audit/audit_trail.hpp); entries made before are chain 0.
+    //    seq comes from a sequence. rekey_audit_head(chain) locks the chain until the transaction
+    //    ends and then reads its last entry — one round trip; as a PL/pgSQL function its query
+    //    takes a fresh snapshot after the lock is granted, so it sees the entry the previous
+    //    holder committed (a plain SELECT's snapshot would predate the wait).
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX audit_log_chain ON audit_log(chain, seq);
+CREATE SEQUENCE audit_seq;
+SELECT setval('audit_seq', COALESCE((SELECT MAX(seq) FROM audit_log), 0) + 1, false);
+CREATE FUNCTION rekey_audit_head(p_chain INTEGER)
+RETURNS TABLE (next_seq BIGINT, seq BIGINT, at BIGINT, actor TEXT, action TEXT, application_id TEXT,
+               request_id TEXT, fingerprint TEXT, detail TEXT, previous_hash BYTEA, hash BYTEA, chain INTEGER)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(730241, p_chain);
+  RETURN QUERY
+    SELECT nextval('audit_seq'), l.seq, l.at, l.actor, l.action, l.application_id, l.request_id, l.fingerprint,
+           l.detail, l.previous_hash, l.hash, l.chain
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (SELECT * FROM audit_log AS a WHERE a.chain = p_chain ORDER BY a.seq DESC LIMIT 1) AS l ON TRUE;
+END $$;
+)sql",
 };
 
 // Any constant, the same on every node: the key of the migration lock.

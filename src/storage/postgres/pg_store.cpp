@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "storage/postgres/pg_migrations.hpp"
 
@@ -140,21 +141,24 @@ queue_record read_queue(const rows& r, int i) {
 access_key_record read_access_key(const rows& r, int i) {
   return {r.text(i, 0), r.text(i, 1), r.blob(i, 2), from_epoch_ms(r.int64(i, 3))};
 }
-audit_record read_audit(const rows& r, int i) {
+// From column `c` on (rekey_audit_head puts next_seq first).
+audit_record read_audit(const rows& r, int i, int c = 0) {
   audit_record e;
-  e.seq = r.int64(i, 0);
-  e.at = from_epoch_ms(r.int64(i, 1));
-  e.actor = r.text(i, 2);
-  e.action = r.text(i, 3);
-  e.application_id = r.text(i, 4);
-  e.request_id = r.text(i, 5);
-  e.fingerprint = r.text(i, 6);
-  e.detail = r.text(i, 7);
-  e.previous_hash = to_digest(r.blob(i, 8));
-  e.hash = to_digest(r.blob(i, 9));
+  e.seq = r.int64(i, c);
+  e.at = from_epoch_ms(r.int64(i, c + 1));
+  e.actor = r.text(i, c + 2);
+  e.action = r.text(i, c + 3);
+  e.application_id = r.text(i, c + 4);
+  e.request_id = r.text(i, c + 5);
+  e.fingerprint = r.text(i, c + 6);
+  e.detail = r.text(i, c + 7);
+  e.previous_hash = to_digest(r.blob(i, c + 8));
+  e.hash = to_digest(r.blob(i, c + 9));
+  e.chain = static_cast<int>(r.int64(i, c + 10));
   return e;
 }
-#define AUDIT_COLUMNS "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash"
+#define AUDIT_COLUMNS \
+  "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain"
 
 // Access keys, apart: their find() and list() would clash with the applications'.
 class pg_access_keys final : public access_key_repository {
@@ -192,8 +196,9 @@ class pg_unit_of_work final : public unit_of_work,
                               queue_repository,
                               audit_repository {
  public:
-  pg_unit_of_work(pg_connection& db, const std::string& node, hook_list* batch)
-      : db_(db), node_(node), access_keys_(db), hooks_(batch) {}
+  // `lease` is the connection's lease, or empty inside a batch (the batch holds `db`).
+  pg_unit_of_work(pg_pool::lease lease, pg_connection& db, const std::string& node, hook_list* batch)
+      : lease_(std::move(lease)), db_(db), node_(node), access_keys_(db), hooks_(batch) {}
   ~pg_unit_of_work() override {
     if (committed_) return;
     if (hooks_.in_batch()) {
@@ -217,6 +222,7 @@ class pg_unit_of_work final : public unit_of_work,
   audit_repository& audit() override { return *this; }
 
   result<void> commit() override {
+    if (auto sent = send_events(); !sent) return sent;
     auto r = db_.exec(hooks_.in_batch() ? "RELEASE SAVEPOINT unit" : "COMMIT");
     if (!r) return r;
     committed_ = true;
@@ -584,7 +590,8 @@ class pg_unit_of_work final : public unit_of_work,
 
   // --- audit
   result<void> append(const audit_record& e) override {
-    return done(db_.run("INSERT INTO audit_log(" AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    return done(db_.run("INSERT INTO audit_log(" AUDIT_COLUMNS
+                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                         pg_params()
                             .int64(e.seq)
                             .int64(to_epoch_ms(e.at))
@@ -595,38 +602,66 @@ class pg_unit_of_work final : public unit_of_work,
                             .text(e.fingerprint)
                             .text(e.detail)
                             .blob(e.previous_hash)
-                            .blob(e.hash)));
+                            .blob(e.hash)
+                            .int64(e.chain)));
   }
-  result<std::optional<audit_record>> last() override {
-    // The chain's head is taken under a lock held to the end of this transaction, so appends from
-    // several nodes line up one after the other.
-    if (auto r = db_.run("SELECT pg_advisory_xact_lock(7302411924)"); !r) return r.error();
-    return one<audit_record>(db_.run("SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY seq DESC LIMIT 1"), read_audit);
+  result<audit_head> head(int chain) override {
+    // Locks the chain to the end of this transaction, so appends from several connections and
+    // nodes line up one after the other (pg_migrations.cpp, version 2).
+    auto r = db_.run("SELECT * FROM rekey_audit_head($1)", pg_params().int64(chain));
+    if (!r) return r.error();
+    if (r->size() != 1) return errc::internal;
+    audit_head out;
+    out.next_seq = r->int64(0, 0);
+    if (!r->is_null(0, 1)) out.last = read_audit(*r, 0, 1);
+    return out;
   }
   result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) override {
     return all<audit_record>(db_.run("SELECT " AUDIT_COLUMNS " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
                                      pg_params().int64(after_seq).int64(limit)),
-                             read_audit);
+                             [](const rows& r, int i) { return read_audit(r, i); });
   }
 
  private:
-  // Tells the other nodes, once this transaction commits (pg_store.hpp).
+  // Tells the other nodes, once this transaction commits (pg_store.hpp): collected here, sent
+  // with one statement just before the commit.
   result<void> notify(const std::string& event) {
-    return done(db_.run("SELECT pg_notify('rekey', $1)", pg_params().text(node_ + "|" + event)));
+    if (std::find(events_.begin(), events_.end(), event) == events_.end()) events_.push_back(event);
+    return {};
+  }
+  result<void> send_events() {
+    if (events_.empty()) return {};
+    std::string array = "{";  // a text[] literal: each element quoted, " and \ escaped
+    for (const auto& event : events_) {
+      if (array.size() > 1) array += ',';
+      array += '"';
+      for (const char c : node_ + "|" + event) {
+        if (c == '"' || c == '\\') array += '\\';
+        array += c;
+      }
+      array += '"';
+    }
+    array += '}';
+    events_.clear();
+    return done(db_.run("SELECT pg_notify('rekey', e) FROM unnest($1::text[]) AS e", pg_params().text(array)));
   }
 
+  pg_pool::lease lease_;
   pg_connection& db_;
   const std::string& node_;
   pg_access_keys access_keys_;
   commit_hooks hooks_;
+  std::vector<std::string> events_;
   bool committed_ = false;
 };
 
 }  // namespace
 
-pg_store::pg_store(const std::string& url) : url_(url), node_(new_node_id()), db_(url) {
-  if (!db_.connect()) throw std::runtime_error("cannot connect to the PostgreSQL database");
-  if (!migrate_postgres(db_)) throw std::runtime_error("cannot migrate the PostgreSQL database");
+pg_store::pg_store(const std::string& url, std::size_t connections)
+    : url_(url), node_(new_node_id()), pool_(url, connections) {
+  auto db = pool_.acquire();
+  if (!db->connect()) throw std::runtime_error("cannot connect to the PostgreSQL database");
+  if (!migrate_postgres(*db)) throw std::runtime_error("cannot migrate the PostgreSQL database");
 }
 
 pg_store::~pg_store() { stop_events(); }
@@ -644,24 +679,41 @@ void pg_store::stop_events() {
   if (listener_) listener_->stop();
 }
 
+pg_connection* pg_store::batch_connection() {
+  std::lock_guard lock(batch_mutex_);
+  return batch_thread_ == std::this_thread::get_id() ? &*batch_lease_ : nullptr;
+}
+
 result<std::unique_ptr<unit_of_work>> pg_store::begin() {
-  auto begun = db_.exec(batch_.active() ? "SAVEPOINT unit" : "BEGIN");
-  if (!begun && !batch_.active() && begun.error() == make_error_code(errc::service_unavailable)) {
-    begun = db_.exec("BEGIN");  // a connection lost since the last call (server restart, idle cut): reconnect once
+  if (auto* batch = batch_connection(); batch != nullptr) {
+    if (auto r = batch->exec("SAVEPOINT unit"); !r) return r.error();
+    return std::unique_ptr<unit_of_work>(
+        std::make_unique<pg_unit_of_work>(pg_pool::lease{}, *batch, node_, batch_.sink()));
+  }
+  auto db = pool_.acquire();
+  auto begun = db->exec("BEGIN");
+  if (!begun && begun.error() == make_error_code(errc::service_unavailable)) {
+    begun = db->exec("BEGIN");  // a connection lost since the last call (server restart, idle cut): reconnect once
   }
   if (!begun) return begun.error();
-  return std::unique_ptr<unit_of_work>(std::make_unique<pg_unit_of_work>(db_, node_, batch_.sink()));
+  auto& connection = *db;
+  return std::unique_ptr<unit_of_work>(std::make_unique<pg_unit_of_work>(std::move(db), connection, node_, nullptr));
 }
 
 result<void> pg_store::begin_batch() {
-  if (auto r = db_.exec("BEGIN"); !r) return r;
+  auto db = pool_.acquire();
+  if (auto r = db->exec("BEGIN"); !r) return r;
+  std::lock_guard lock(batch_mutex_);
+  batch_lease_ = std::move(db);
+  batch_thread_ = std::this_thread::get_id();
   batch_.start();
   return {};
 }
 
 result<void> pg_store::end_batch() {
-  if (auto r = db_.exec("COMMIT"); !r) {
-    (void)db_.exec("ROLLBACK");
+  auto db = take_batch();
+  if (auto r = db->exec("COMMIT"); !r) {
+    (void)db->exec("ROLLBACK");
     batch_.dropped();
     return r;
   }
@@ -670,8 +722,15 @@ result<void> pg_store::end_batch() {
 }
 
 void pg_store::abort_batch() {
-  (void)db_.exec("ROLLBACK");
+  auto db = take_batch();
+  (void)db->exec("ROLLBACK");
   batch_.dropped();
+}
+
+pg_pool::lease pg_store::take_batch() {
+  std::lock_guard lock(batch_mutex_);
+  batch_thread_ = {};
+  return std::move(batch_lease_);
 }
 
 }  // namespace rekey

@@ -1,8 +1,10 @@
 // pg_store: the PostgreSQL storage backend (`--database postgres://…`), the same store contract
 // as sqlite_store, for several rekey nodes sharing one database.
 //
-// One connection, owned by the storage thread (like SQLite's); group commit works the same:
-// a batch is one transaction, each unit of work a savepoint in it. Outbox items are claimed with
+// A pool of connections (pg_pool.hpp): each unit of work has one to itself, so several storage
+// threads run transactions at once. Group commit works as on SQLite — a batch is one transaction
+// on one connection, each unit of work begun on the batch's thread a savepoint in it; one batch
+// at a time. Outbox items are claimed with
 // FOR UPDATE SKIP LOCKED, so two nodes never take the same item. A connection that breaks is
 // reopened on the next begin(); until the database answers, begin() fails with
 // errc::service_unavailable (the request gets 503) and the node recovers by itself.
@@ -16,13 +18,16 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "storage/commit_hooks.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_listener.hpp"
+#include "storage/postgres/pg_pool.hpp"
 #include "storage/store.hpp"
 
 namespace rekey {
@@ -31,7 +36,8 @@ class pg_store final : public store {
  public:
   // Connects and migrates; throws std::runtime_error when the database cannot be reached or
   // migrated at start-up.
-  explicit pg_store(const std::string& url);
+  // `connections`: the pool's size (at least 1).
+  pg_store(const std::string& url, std::size_t connections);
   ~pg_store() override;
 
   result<std::unique_ptr<unit_of_work>> begin() override;
@@ -48,8 +54,15 @@ class pg_store final : public store {
   std::string url_;
   std::string node_;  // this process's id in event payloads, so it ignores its own
   std::unique_ptr<pg_listener> listener_;
-  pg_connection db_;
-  batch_hooks batch_;
+  pg_pool pool_;
+
+  // The batch (begin_batch … end_batch): its thread and connection.
+  pg_connection* batch_connection();  // the batch's, when called on the batch's thread
+  pg_pool::lease take_batch();
+  std::mutex batch_mutex_;
+  std::thread::id batch_thread_;  // guarded by batch_mutex_
+  pg_pool::lease batch_lease_;    // guarded by batch_mutex_
+  batch_hooks batch_;             // used by the batch's thread only
 };
 
 }  // namespace rekey

@@ -6,7 +6,7 @@ namespace rekey {
 namespace {
 
 constexpr const char* audit_columns =
-    "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash";
+    "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain";
 
 digest256 read_digest(std::span<const std::uint8_t> blob) {
   digest256 d{};
@@ -26,6 +26,7 @@ audit_record read_audit(const sqlite_statement& q) {
   e.detail = q.text(7);
   e.previous_hash = read_digest(q.blob(8));
   e.hash = read_digest(q.blob(9));
+  e.chain = static_cast<int>(q.int64(10));
   return e;
 }
 
@@ -34,7 +35,7 @@ audit_record read_audit(const sqlite_statement& q) {
 result<void> sqlite_audit::append(const audit_record& e) {
   auto& q = db_.prepare(
       "INSERT INTO audit_log(seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash,"
-      " hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      " hash, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   q.bind(1, e.seq)
       .bind(2, to_epoch_ms(e.at))
       .bind(3, e.actor)
@@ -44,14 +45,26 @@ result<void> sqlite_audit::append(const audit_record& e) {
       .bind(7, e.fingerprint)
       .bind(8, e.detail)
       .bind(9, std::span<const std::uint8_t>(e.previous_hash))
-      .bind(10, std::span<const std::uint8_t>(e.hash));
+      .bind(10, std::span<const std::uint8_t>(e.hash))
+      .bind(11, static_cast<std::int64_t>(e.chain));
   return run(q);
 }
 
-result<std::optional<audit_record>> sqlite_audit::last() {
-  static const std::string sql = std::string("SELECT ") + audit_columns + " FROM audit_log ORDER BY seq DESC LIMIT 1";
+result<audit_head> sqlite_audit::head(int chain) {
+  // One writer at a time on SQLite: the chain is held by the write transaction itself.
+  audit_head out;
+  auto& next = db_.prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_log");
+  auto seq = first<std::int64_t>(next, [](const sqlite_statement& q) { return q.int64(0); });
+  if (!seq) return seq.error();
+  out.next_seq = seq->value_or(1);
+  static const std::string sql =
+      std::string("SELECT ") + audit_columns + " FROM audit_log WHERE chain = ?1 ORDER BY seq DESC LIMIT 1";
   auto& q = db_.prepare(sql.c_str());
-  return first<audit_record>(q, read_audit);
+  q.bind(1, static_cast<std::int64_t>(chain));
+  auto last = first<audit_record>(q, read_audit);
+  if (!last) return last.error();
+  out.last = std::move(*last);
+  return out;
 }
 
 result<std::vector<audit_record>> sqlite_audit::list(std::int64_t after_seq, int limit) {

@@ -11,7 +11,7 @@ class sqlite_audit final : public audit_repository {
  public:
   explicit sqlite_audit(sqlite_connection& db) : db_(db) {}
   result<void> append(const audit_record& entry) override;
-  result<std::optional<audit_record>> last() override;
+  result<audit_head> head(int chain) override;
   result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) override;
 
  private:

@@ -174,6 +174,11 @@ CREATE INDEX client_secrets_warning_due ON client_secrets(next_warning_at) WHERE
 CREATE INDEX client_secrets_expiry_unrecorded ON client_secrets(expires_at)
   WHERE expiry_recorded = 0 AND state IN ('current', 'old');
 )sql",
+    // 6: the audit trail in several chains (audit/audit_trail.hpp); entries made before are chain 0.
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX audit_log_chain ON audit_log(chain, seq);
+)sql",
 };
 
 }  // namespace
