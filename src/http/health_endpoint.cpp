@@ -19,7 +19,10 @@ boost::asio::awaitable<response> health_endpoint::health(request_context& ctx) {
 boost::asio::awaitable<response> health_endpoint::ready(request_context& ctx) {
   const unsigned version = ctx.req.version();
   if (stopping_()) co_return status_response(status::service_unavailable, version, "stopping");
-  auto reachable = co_await executor_.run([this] { return storage_.begin().has_value(); });
+  auto reachable = co_await executor_.run([this] {
+    auto work = storage_.begin();  // and one read: a begun transaction may not have reached the server yet
+    return work && (*work)->keys().get_setting("ready").has_value();
+  });
   if (!reachable || !*reachable) co_return status_response(status::service_unavailable, version, "storage unavailable");
   co_return status_response(status::ok, version, "ready");
 }

@@ -4,14 +4,13 @@
 
 namespace rekey {
 
-result<std::optional<std::string>> embedded_delivery::operator()(unit_of_work& work, const std::string& destination_id,
+result<std::optional<std::string>> embedded_delivery::operator()(unit_of_work& work,
+                                                                 const destination_record& destination,
                                                                  const std::string& notification_id,
                                                                  std::string_view body) {
   const std::optional<std::string> not_here;
-  auto destination = work.notifications().find_destination(destination_id);
-  if (!destination) return destination.error();
-  if (!*destination || (*destination)->kind != "embedded") return not_here;
-  const auto address = embedded_address(**destination);
+  if (destination.kind != "embedded") return not_here;
+  const auto address = embedded_address(destination);
   if (!address) return not_here;
   auto sent = queues_.send(work, *address, body, "rekey", millis{0});
   if (!sent) {

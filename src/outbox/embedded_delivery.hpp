@@ -18,7 +18,7 @@ class embedded_delivery {
   explicit embedded_delivery(queue_service& queues) : queues_(queues) {}
 
   // The queue's key ("<account>/<name>") when delivered; nullopt when this is not one to deliver here.
-  result<std::optional<std::string>> operator()(unit_of_work& work, const std::string& destination_id,
+  result<std::optional<std::string>> operator()(unit_of_work& work, const destination_record& destination,
                                                 const std::string& notification_id, std::string_view body);
 
  private:

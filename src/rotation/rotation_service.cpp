@@ -44,25 +44,24 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   auto work_or = storage_.begin();
   if (!work_or) return fail(work_or.error());
   auto& work = **work_or;
+  work.pipeline_writes();  // any failure below answers the same way, whichever step it came from
+
+  auto read = work.read_for_rotation(application_id, rotate_operation, new_secret_notification_type);
+  if (!read) return fail(read.error());
 
   // Step 3 (authoritative half): the secret that minted the token must still be good.
-  auto app_or = work.applications().find(application_id);
-  if (!app_or) return fail(app_or.error());
-  if (!*app_or) return fail(errc::access_token_invalid);
-  const auto& app = **app_or;
+  if (!read->application) return fail(errc::access_token_invalid);
+  const auto& app = *read->application;
   out.plan = plan_for(app);
-  auto secrets_or = work.secrets().list_for(application_id);
-  if (!secrets_or) return fail(secrets_or.error());
-  const auto& secrets = *secrets_or;
+  const auto& secrets = read->secrets;
   const auto minted_by = std::find_if(secrets.begin(), secrets.end(), [&](const auto& s) { return s.id == secret_id; });
   if (minted_by == secrets.end() || minted_by->state == secret_state::revoked) return fail(errc::access_token_invalid);
   if (!is_valid(*minted_by, now)) return fail(errc::client_secret_expired);
 
   // Step 4: the rate limit, checked and debited inside this transaction.
-  auto stored_bucket = work.rate_limits().find(application_id, rotate_operation);
-  if (!stored_bucket) return fail(stored_bucket.error());
-  const bucket_state before = *stored_bucket ? bucket_state{(*stored_bucket)->tokens, (*stored_bucket)->updated_at}
-                                             : full_bucket(out.plan, now);
+  const auto& stored_bucket = read->bucket;
+  const bucket_state before =
+      stored_bucket ? bucket_state{stored_bucket->tokens, stored_bucket->updated_at} : full_bucket(out.plan, now);
   const auto decision = take_token(before, out.plan, now);
   if (!decision.allowed) {
     mirror_.remember(application_id, decision.after, out.plan);
@@ -71,9 +70,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   }
 
   // Step 5: enrollment.
-  auto subscription = work.notifications().find_subscription(application_id, new_secret_notification_type);
-  if (!subscription) return fail(subscription.error());
-  if (!*subscription) return fail(errc::not_enrolled);
+  const auto& subscription = read->subscription;
+  if (!subscription) return fail(errc::not_enrolled);
 
   // Step 6: the rotation itself.
   auto plan = plan_rotation(secrets, policy_, now);
@@ -93,16 +91,16 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
                                        plaintext,
                                        fresh.expires_at,
                                        plan.previous_secret_expires_at,
-                                       (*subscription)->id,
+                                       subscription->id,
                                        new_time_ordered_uuid(random_, now),
                                        now,
                                        now};
   const std::string body = to_json(notification);
-  auto item = pending_outbox_item(notification.notification_id, application_id, (*subscription)->destination_id,
+  auto item = pending_outbox_item(notification.notification_id, application_id, subscription->destination_id,
                                   new_secret_notification_type, now);
   item.old_secret_id = plan.previous_secret_id;
-  if (deliver_directly_) {
-    auto delivered = deliver_directly_(work, item.destination_id, item.id, body);
+  if (deliver_directly_ && read->destination) {
+    auto delivered = deliver_directly_(work, *read->destination, item.id, body);
     if (!delivered) return fail(delivered.error());
     out.delivered_to = *delivered;
   }

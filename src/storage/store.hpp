@@ -173,6 +173,15 @@ class audit_repository {
   [[nodiscard]] virtual result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) = 0;
 };
 
+// What a rotation reads before it writes (rotation_service), in one call.
+struct rotation_reads {
+  std::optional<rate_bucket_record> bucket;  // rate_limits().find(application, operation): locked as there
+  std::optional<application_record> application;
+  std::vector<secret_record> secrets;  // secrets().list_for(application)
+  std::optional<subscription_record> subscription;
+  std::optional<destination_record> destination;  // the subscription's
+};
+
 class unit_of_work {
  public:
   virtual ~unit_of_work() = default;  // rolls back unless commit() succeeded
@@ -187,6 +196,17 @@ class unit_of_work {
   virtual queue_repository& queues() = 0;
   virtual audit_repository& audit() = 0;
   [[nodiscard]] virtual result<void> commit() = 0;
+  // The reads of a rotation, the bucket's lock first (so the rest is read as the previous holder
+  // left it). By default the repositories' calls one after the other; PostgreSQL sends them in
+  // one round trip.
+  [[nodiscard]] virtual result<rotation_reads> read_for_rotation(std::string_view application_id,
+                                                                 std::string_view operation,
+                                                                 std::string_view notification_type);
+  // From now on this unit's writes may be sent without waiting for their answers (PostgreSQL
+  // pipelines them into its next read or the commit, saving round trips): an error a write meets
+  // is then reported by a later call — the next read, or commit() — and ends the unit as any
+  // error does. For callers that treat every error alike. SQLite answers at once anyway.
+  virtual void pipeline_writes() {}
   // Runs `hook` once this unit's writes are durable: right after commit(), or — inside a batch —
   // after the batch's commit (never, if it fails). For updating in-memory caches.
   virtual void after_commit(std::function<void()> hook) = 0;

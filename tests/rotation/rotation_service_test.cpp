@@ -141,9 +141,9 @@ TEST_F(RotationServiceTest, DeliversDirectlyWhenTheDestinationAllows) {
                           secret_policy_config{},
                           rate_limit_config{},
                           audit_,
-                          [&](unit_of_work&, const std::string& destination_id, const std::string&,
+                          [&](unit_of_work&, const destination_record& destination, const std::string&,
                               std::string_view body) -> result<std::optional<std::string>> {
-                            EXPECT_EQ(destination_id, "dest-app1");
+                            EXPECT_EQ(destination.id, "dest-app1");
                             delivered_body = std::string(body);
                             return std::optional<std::string>{"000000000000/q"};
                           }};

@@ -59,6 +59,23 @@ message_record message(const std::string& id, time_point sent, millis retention 
   return m;
 }
 
+// Appends one entry to `chain` the way audit_trail does (head, then append); its hash is its seq.
+result<std::int64_t> append_to_chain(unit_of_work& w, int chain, const std::string& action) {
+  auto head = w.audit().head(chain);
+  if (!head) return head.error();
+  audit_record e;
+  e.seq = head->next_seq;
+  e.chain = chain;
+  e.at = t0 + millis{e.seq};
+  e.actor = "admin";
+  e.action = action;
+  if (head->last) e.previous_hash = head->last->hash;
+  e.hash.fill(0);
+  std::memcpy(e.hash.data(), &e.seq, sizeof e.seq);
+  if (auto r = w.audit().append(e); !r) return r.error();
+  return e.seq;
+}
+
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -147,6 +164,95 @@ TEST_P(StoreContract, DuplicateIsConflict) {
   auto dup = w->applications().insert(app("a2", "c1"));
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error(), make_error_code(errc::conflict));
+}
+
+// A rotation's reads in one call are what the repositories read one by one.
+TEST_P(StoreContract, ReadForRotationReadsWhatTheRepositoriesRead) {
+  seed_application();
+  {
+    auto w = begin();
+    auto none = w->read_for_rotation("a1", "rotate", "T");
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->bucket);
+    EXPECT_FALSE(none->subscription);
+    EXPECT_FALSE(none->destination);
+    EXPECT_TRUE(none->secrets.empty());
+    ASSERT_TRUE(none->application);
+    EXPECT_EQ(none->application->client_id, "c1");
+    EXPECT_FALSE(w->read_for_rotation("nobody", "rotate", "T")->application);
+
+    ASSERT_TRUE(w->secrets().insert(secret("s1", "a1", 1, 100)));
+    ASSERT_TRUE(w->secrets().insert(secret("s2", "a1", 2, 200)));
+    ASSERT_TRUE(w->rate_limits().save({"a1", "rotate", 2.5, t0}));
+    ASSERT_TRUE(w->notifications().put_subscription({"sub1", "a1", "T", "d1", t0}));
+    ASSERT_TRUE(w->commit());
+  }
+  auto w = begin();
+  auto read = w->read_for_rotation("a1", "rotate", "T");
+  ASSERT_TRUE(read);
+  ASSERT_TRUE(read->bucket);
+  EXPECT_EQ(read->bucket->tokens, 2.5);
+  EXPECT_EQ(read->bucket->updated_at, t0);
+  ASSERT_EQ(read->secrets.size(), 2u);
+  EXPECT_EQ(read->secrets[0].id, "s2");  // newest first, as list_for
+  ASSERT_TRUE(read->subscription);
+  EXPECT_EQ(read->subscription->id, "sub1");
+  ASSERT_TRUE(read->destination);
+  EXPECT_EQ(read->destination->id, "d1");
+  EXPECT_EQ(read->destination->kind, "embedded");
+}
+
+// Pipelined writes (unit_of_work::pipeline_writes): a read sees the writes queued before it,
+// and the commit makes them all durable.
+TEST_P(StoreContract, PipelinedWritesAreReadBackAndCommitted) {
+  seed_application();
+  {
+    auto w = begin();
+    w->pipeline_writes();
+    ASSERT_TRUE(w->secrets().insert(secret("s1", "a1", 1, 100)));
+    ASSERT_TRUE(w->rate_limits().save({"a1", "rotate", 4.0, t0}));
+    ASSERT_TRUE(w->outbox().insert(item("n1", t0)));
+    auto secrets = w->secrets().list_for("a1");  // a read: what is queued goes first
+    ASSERT_TRUE(secrets);
+    ASSERT_EQ(secrets->size(), 1u);
+    auto changed = (*secrets)[0];
+    changed.state = secret_state::old;
+    ASSERT_TRUE(w->secrets().update(changed));
+    ASSERT_TRUE(append_to_chain(*w, 2, "pipelined"));
+    ASSERT_TRUE(w->commit());
+  }
+  auto other = backend_->open();
+  auto w = begin(*other);
+  EXPECT_EQ((*w->secrets().list_for("a1"))[0].state, secret_state::old);
+  EXPECT_EQ((*w->rate_limits().find("a1", "rotate"))->tokens, 4.0);
+  EXPECT_TRUE(*w->outbox().find_item("n1"));
+  EXPECT_EQ(w->audit().list(0, 10)->size(), 1u);
+}
+
+// A pipelined write that fails (a duplicate; an update of nothing) fails the unit — at the
+// write or at the latest at commit — and nothing of the unit is kept; the store goes on working.
+TEST_P(StoreContract, PipelinedWriteFailureFailsTheUnitAndKeepsNothing) {
+  seed_application();
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->secrets().insert(secret("s1", "a1", 1, 100)));
+    ASSERT_TRUE(w->commit());
+  }
+  const auto failing = [&](auto&& write) {
+    auto w = begin();
+    w->pipeline_writes();
+    ASSERT_TRUE(w->outbox().insert(item("n1", t0)));
+    const bool written = static_cast<bool>(write(*w));
+    const bool committed = written && static_cast<bool>(w->commit());
+    EXPECT_FALSE(committed);
+  };
+  failing([](unit_of_work& w) { return w.secrets().insert(secret("s1", "a1", 2, 200)); });
+  failing([](unit_of_work& w) { return w.secrets().update(secret("missing", "a1", 3, 1)); });
+  auto w = begin();
+  EXPECT_FALSE(*w->outbox().find_item("n1"));
+  EXPECT_EQ((*w->secrets().list_for("a1"))[0].hash[0], 1);
+  ASSERT_TRUE(w->outbox().insert(item("n2", t0)));
+  ASSERT_TRUE(w->commit());
 }
 
 // Secrets list newest first; update changes state and expiry (and drops the warning schedule
@@ -361,23 +467,6 @@ TEST_P(StoreContract, DeleteQueueCascades) {
   EXPECT_EQ(w->queues().count_messages("111122223333", "q", t0)->visible, 0);
 }
 
-// Appends one entry to `chain` the way audit_trail does (head, then append); its hash is its seq.
-result<std::int64_t> append_to_chain(unit_of_work& w, int chain, const std::string& action) {
-  auto head = w.audit().head(chain);
-  if (!head) return head.error();
-  audit_record e;
-  e.seq = head->next_seq;
-  e.chain = chain;
-  e.at = t0 + millis{e.seq};
-  e.actor = "admin";
-  e.action = action;
-  if (head->last) e.previous_hash = head->last->hash;
-  e.hash.fill(0);
-  std::memcpy(e.hash.data(), &e.seq, sizeof e.seq);
-  if (auto r = w.audit().append(e); !r) return r.error();
-  return e.seq;
-}
-
 // The audit trail appends in order, in several chains, and lists from a sequence number.
 TEST_P(StoreContract, AuditAppendAndList) {
   auto w = begin();
@@ -465,7 +554,8 @@ TEST_P(StoreContract, AbortedBatchRollsBackAndHooksRunAtPlainCommit) {
 }
 
 // Two stores (two nodes) race for the one token of a bucket that does not exist yet: each
-// reads, debits if it can and saves in one unit of work. Exactly one gets it.
+// reads (alone, or among a rotation's reads), debits if it can and saves in one unit of work.
+// Exactly one gets it.
 TEST_P(StoreContract, TwoTransactionsRaceForOneRateLimitToken) {
   seed_application();
   for (int round = 0; round < 5; ++round) {
@@ -477,9 +567,17 @@ TEST_P(StoreContract, TwoTransactionsRaceForOneRateLimitToken) {
       start.arrive_and_wait();
       auto w = mine->begin();
       ASSERT_TRUE(w);
-      auto bucket = (*w)->rate_limits().find("a1", operation);
-      ASSERT_TRUE(bucket);
-      const double tokens = *bucket ? (**bucket).tokens : 1.0;  // a missing bucket is full: one token
+      std::optional<rate_bucket_record> bucket;
+      if (round % 2 == 0) {
+        auto found = (*w)->rate_limits().find("a1", operation);
+        ASSERT_TRUE(found);
+        bucket = *found;
+      } else {  // as a rotation reads it
+        auto read = (*w)->read_for_rotation("a1", operation, "T");
+        ASSERT_TRUE(read);
+        bucket = read->bucket;
+      }
+      const double tokens = bucket ? bucket->tokens : 1.0;  // a missing bucket is full: one token
       if (tokens < 1.0) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // widen the window
       ASSERT_TRUE((*w)->rate_limits().save({"a1", operation, tokens - 1.0, t0}));

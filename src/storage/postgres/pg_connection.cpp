@@ -3,9 +3,11 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 
 namespace rekey {
 
@@ -61,6 +63,12 @@ bytes pg_rows::blob(int row, int column) const {
   return out;
 }
 
+namespace {
+
+std::string statement_name(const char* sql) { return "s" + std::to_string(std::hash<std::string_view>{}(sql)); }
+
+}  // namespace
+
 pg_connection::pg_connection(std::string url) : url_(std::move(url)) {}
 pg_connection::~pg_connection() {
   if (conn_ != nullptr) PQfinish(conn_);
@@ -72,6 +80,7 @@ result<void> pg_connection::connect() {
   if (connected()) return {};
   if (conn_ != nullptr) PQfinish(conn_);
   prepared_.clear();
+  queued_.clear();
   conn_ = PQconnectdb(url_.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     spdlog::warn("postgres: cannot connect: {}", PQerrorMessage(conn_));
@@ -102,6 +111,7 @@ errc pg_connection::fail(pg_result* res, const char* what) {
 }
 
 result<void> pg_connection::exec(const char* sql) {
+  if (auto r = flush(); !r) return r;
   if (auto r = connect(); !r) return r;
   pg_result* res = PQexec(conn_, sql);
   const auto status = PQresultStatus(res);
@@ -112,7 +122,13 @@ result<void> pg_connection::exec(const char* sql) {
 
 result<pg_rows> pg_connection::run(const char* sql, const pg_params& params) {
   if (auto r = connect(); !r) return r.error();
-  const std::string name = "s" + std::to_string(std::hash<std::string_view>{}(sql));
+  if (!queued_.empty()) {  // rides along with what is queued
+    const pg_statement statement{sql, params};
+    auto rows = run_all(std::span(&statement, 1));
+    if (!rows) return rows.error();
+    return std::move(rows->front());
+  }
+  const std::string name = statement_name(sql);
   if (!prepared_.contains(name)) {
     pg_result* prepared = PQprepare(conn_, name.c_str(), sql, 0, nullptr);
     if (PQresultStatus(prepared) != PGRES_COMMAND_OK) return fail(prepared, "prepare");
@@ -130,6 +146,136 @@ result<pg_rows> pg_connection::run(const char* sql, const pg_params& params) {
   const auto status = PQresultStatus(res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return fail(res, "statement");
   return pg_rows(res);
+}
+
+errc pg_connection::broken(const char* what) {
+  spdlog::error("postgres {}: {}", what, conn_ != nullptr ? PQerrorMessage(conn_) : "no connection");
+  if (conn_ != nullptr) PQfinish(conn_);
+  conn_ = nullptr;
+  queued_.clear();
+  prepared_.clear();
+  return errc::service_unavailable;
+}
+
+result<void> pg_connection::ensure_prepared_in_pipeline(const char* sql, const std::string& name) {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) return broken("pipeline");
+  if (prepared_.contains(name)) return {};
+  if (PQsendPrepare(conn_, name.c_str(), sql, 0, nullptr) != 1) return broken("queue");
+  queued_.push_back({queued_statement::prepare, false, name});
+  prepared_.insert(name);  // taken back by drain() if the PREPARE does not succeed
+  return {};
+}
+
+result<void> pg_connection::send_prepared(const std::string& name, const pg_params& params) {
+  const auto n = static_cast<int>(params.values_.size());
+  std::vector<const char*> values(params.values_.size());
+  std::vector<int> lengths(params.values_.size());
+  for (std::size_t i = 0; i < params.values_.size(); ++i) {
+    values[i] = params.is_null_[i] ? nullptr : params.values_[i].data();
+    lengths[i] = static_cast<int>(params.values_[i].size());
+  }
+  if (PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), params.formats_.data(), 0) != 1)
+    return broken("queue");
+  return {};
+}
+
+result<std::vector<pg_rows>> pg_connection::run_all(std::span<const pg_statement> statements) {
+  if (auto r = connect(); !r) return r.error();
+  const bool first_of_transaction = only_begin_queued_;
+  auto rows = run_in_pipeline(statements);
+  if (rows || !first_of_transaction || conn_ != nullptr) return rows;
+  if (auto r = begin_transaction(); !r) return r.error();  // lost before the transaction did anything
+  return run_in_pipeline(statements);
+}
+
+result<std::vector<pg_rows>> pg_connection::run_in_pipeline(std::span<const pg_statement> statements) {
+  for (const auto& statement : statements) {
+    const std::string name = statement_name(statement.sql);
+    if (auto r = ensure_prepared_in_pipeline(statement.sql, name); !r) return r.error();
+    if (auto r = send_prepared(name, statement.params); !r) return r.error();
+    queued_.push_back({queued_statement::read, false, {}});
+  }
+  std::vector<pg_rows> rows;
+  if (auto r = drain(&rows); !r) return r.error();
+  return rows;
+}
+
+result<void> pg_connection::begin_transaction() {
+  if (auto r = flush(); !r) return r;
+  if (auto r = queue_command("BEGIN"); !r) return r;
+  only_begin_queued_ = true;
+  return {};
+}
+
+result<void> pg_connection::queue(const char* sql, const pg_params& params, bool expect_one_row) {
+  if (auto r = connect(); !r) return r;
+  only_begin_queued_ = false;
+  const std::string name = statement_name(sql);
+  if (auto r = ensure_prepared_in_pipeline(sql, name); !r) return r;
+  if (auto r = send_prepared(name, params); !r) return r;
+  queued_.push_back({queued_statement::write, expect_one_row, {}});
+  return {};
+}
+
+result<void> pg_connection::queue_command(const char* sql) {
+  if (auto r = connect(); !r) return r;
+  only_begin_queued_ = false;
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) return broken("pipeline");
+  if (PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) return broken("queue");
+  queued_.push_back({queued_statement::write, false, {}});
+  return {};
+}
+
+bool pg_connection::row_counts_unchecked() const {
+  return std::any_of(queued_.begin(), queued_.end(), [](const auto& q) { return q.expect_one_row; });
+}
+
+result<void> pg_connection::flush() {
+  if (queued_.empty()) return {};
+  return drain(nullptr);
+}
+
+void pg_connection::discard() {
+  if (!queued_.empty()) (void)drain(nullptr);
+}
+
+result<void> pg_connection::drain(std::vector<pg_rows>* reads) {
+  only_begin_queued_ = false;
+  if (PQpipelineSync(conn_) != 1) return broken("pipeline sync");
+  std::optional<errc> first_error;
+  for (const auto& statement : queued_) {
+    pg_result* res = PQgetResult(conn_);
+    if (res == nullptr) return broken("pipeline answer");
+    const auto status = PQresultStatus(res);
+    const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    if (!ok && statement.kind == queued_statement::prepare) prepared_.erase(statement.prepared_name);
+    if (status == PGRES_PIPELINE_ABORTED) {
+      PQclear(res);  // skipped after an earlier error
+    } else if (!ok) {
+      const auto why = fail(res, "pipelined statement");  // clears res
+      if (conn_ == nullptr) return broken("pipeline");    // the connection went with the pipeline
+      if (!first_error) first_error = why;
+    } else if (statement.kind == queued_statement::read && reads != nullptr) {
+      reads->emplace_back(res);
+    } else {
+      if (statement.expect_one_row && !first_error) {
+        const char* n = PQcmdTuples(res);
+        if (n == nullptr || std::strtoll(n, nullptr, 10) != 1) first_error = errc::internal;
+      }
+      PQclear(res);
+    }
+    while ((res = PQgetResult(conn_)) != nullptr) PQclear(res);  // the end of this statement's answers
+  }
+  pg_result* sync = PQgetResult(conn_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  if (sync != nullptr) PQclear(sync);
+  if (!synced || PQexitPipelineMode(conn_) != 1) return broken("pipeline end");
+  queued_.clear();
+  if (first_error) {
+    if (reads != nullptr) reads->clear();
+    return *first_error;
+  }
+  return {};
 }
 
 }  // namespace rekey

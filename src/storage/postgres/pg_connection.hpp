@@ -4,7 +4,12 @@
 // Errors map as in store.hpp: a lost or refused connection and the server's "cannot serve now"
 // classes (57P, 08, 53) → errc::service_unavailable; unique violations → errc::conflict;
 // anything else → errc::internal, with the server's message in the log. After a connection
-// error the next call reconnects. Not thread-safe: one storage thread owns it.
+// error the next call reconnects. Not thread-safe: one thread at a time (pg_pool.hpp).
+//
+// Pipelining (libpq pipeline mode): queue() sends a statement without waiting for its answer;
+// the next run(), exec() or flush() sends whatever is queued with it — one round trip for all —
+// and reports the first error among the answers (the transaction is then aborted, as after any
+// error).
 #pragma once
 
 #include <cstdint>
@@ -64,6 +69,11 @@ class pg_rows {
   pg_result* result_;
 };
 
+struct pg_statement {
+  const char* sql;
+  pg_params params;
+};
+
 class pg_connection {
  public:
   // Connects lazily: the first statement (or connect()) opens the connection.
@@ -78,13 +88,50 @@ class pg_connection {
   [[nodiscard]] result<void> exec(const char* sql);
   // Runs a statement, prepared on first use on this connection.
   [[nodiscard]] result<pg_rows> run(const char* sql, const pg_params& params = {});
+  // Runs several statements in one round trip (with whatever is queued), one after the other,
+  // each with its own snapshot; their rows in order. The first error stops the rest.
+  [[nodiscard]] result<std::vector<pg_rows>> run_all(std::span<const pg_statement> statements);
+
+  // Starts a transaction without a round trip of its own: BEGIN is queued and goes with the first
+  // statement. When that first round trip finds the connection lost (a server restart, an idle
+  // cut), the connection is reopened and BEGIN and the statement sent again, once.
+  [[nodiscard]] result<void> begin_transaction();
+  // Queues a statement that returns no rows (prepared on first use). expect_one_row: an answer
+  // that touched any other number of rows is errc::internal.
+  [[nodiscard]] result<void> queue(const char* sql, const pg_params& params, bool expect_one_row = false);
+  // Queues a statement without parameters that cannot be prepared (COMMIT, RELEASE SAVEPOINT …).
+  [[nodiscard]] result<void> queue_command(const char* sql);
+  // Sends what is queued and reads the answers.
+  [[nodiscard]] result<void> flush();
+  // Whether a queued statement's row count is still to be checked: such a check happens only
+  // once the answers are read, after the server ran everything queued with it — so flush before
+  // queueing a COMMIT behind it.
+  bool row_counts_unchecked() const;
+  // Sends what is queued and drops the answers, errors included (before a rollback).
+  void discard();
 
  private:
+  struct queued_statement {
+    enum kind_t { prepare, write, read } kind;
+    bool expect_one_row = false;
+    std::string prepared_name;  // kind prepare: the statement it prepares
+  };
+
   errc fail(pg_result* result, const char* what);
+  // A connection that cannot go on (lost, or out of step): closed, to be reopened.
+  errc broken(const char* what);
+  result<void> ensure_prepared_in_pipeline(const char* sql, const std::string& name);
+  result<void> send_prepared(const std::string& name, const pg_params& params);
+  result<std::vector<pg_rows>> run_in_pipeline(std::span<const pg_statement> statements);
+  // Ends the pipeline: sync, read every queued answer; the answers of queued reads go to `reads`
+  // in order (all or none).
+  result<void> drain(std::vector<pg_rows>* reads);
 
   std::string url_;
   pg_conn* conn_ = nullptr;
   std::unordered_set<std::string> prepared_;  // statement names prepared on conn_
+  std::vector<queued_statement> queued_;      // sent in pipeline mode, answers not read yet
+  bool only_begin_queued_ = false;            // queued_ is begin_transaction()'s BEGIN alone
 };
 
 }  // namespace rekey

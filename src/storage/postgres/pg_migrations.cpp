@@ -136,10 +136,12 @@ CREATE TABLE audit_log (
 );
 )sql",
     // 2: the audit trail in several chains (audit/audit_trail.hpp); entries made before are chain 0.
-    //    seq comes from a sequence. rekey_audit_head(chain) locks the chain until the transaction
-    //    ends and then reads its last entry — one round trip; as a PL/pgSQL function its query
-    //    takes a fresh snapshot after the lock is granted, so it sees the entry the previous
-    //    holder committed (a plain SELECT's snapshot would predate the wait).
+    //    seq comes from a sequence. Two lock-then-read functions, one round trip each:
+    //    rekey_audit_head(chain) locks the chain until the transaction ends and reads its last
+    //    entry; rekey_rate_bucket(application, operation) does the same for a rate bucket (the
+    //    lock works before the bucket's first row exists). As PL/pgSQL functions their queries take
+    //    a fresh snapshot once the lock is granted, so they see what the previous holder committed
+    //    (a plain SELECT's snapshot would predate the wait).
     R"sql(
 ALTER TABLE audit_log ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX audit_log_chain ON audit_log(chain, seq);
@@ -156,6 +158,15 @@ BEGIN
            l.detail, l.previous_hash, l.hash, l.chain
     FROM (SELECT 1) AS one
     LEFT JOIN LATERAL (SELECT * FROM audit_log AS a WHERE a.chain = p_chain ORDER BY a.seq DESC LIMIT 1) AS l ON TRUE;
+END $$;
+CREATE FUNCTION rekey_rate_bucket(p_application TEXT, p_operation TEXT)
+RETURNS TABLE (application_id TEXT, operation TEXT, tokens DOUBLE PRECISION, updated_at BIGINT)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_application || '/' || p_operation, 0));
+  RETURN QUERY
+    SELECT b.application_id, b.operation, b.tokens, b.updated_at FROM rate_buckets AS b
+    WHERE b.application_id = p_application AND b.operation = p_operation;
 END $$;
 )sql",
 };

@@ -64,7 +64,7 @@ application_record read_application(const rows& r, int i) {
   a.created_at = from_epoch_ms(r.int64(i, 5));
   return a;
 }
-constexpr const char* application_columns = "id, name, client_id, rotate_rate, rotate_burst, created_at";
+#define APPLICATION_COLUMNS "id, name, client_id, rotate_rate, rotate_burst, created_at"
 
 secret_record read_secret(const rows& r, int i) {
   secret_record s;
@@ -160,6 +160,21 @@ audit_record read_audit(const rows& r, int i, int c = 0) {
 #define AUDIT_COLUMNS \
   "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain"
 
+rate_bucket_record read_bucket(const rows& r, int i) {
+  return {r.text(i, 0), r.text(i, 1), r.real(i, 2), from_epoch_ms(r.int64(i, 3))};
+}
+
+// Statements used alone and in read_for_rotation's round trip (the same text: one prepared statement).
+constexpr const char* find_application_sql = "SELECT " APPLICATION_COLUMNS " FROM applications WHERE id = $1";
+constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
+                                       " FROM client_secrets WHERE application_id = $1"
+                                       " ORDER BY created_at DESC, seq DESC";
+constexpr const char* subscription_sql =
+    "SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
+    " WHERE application_id = $1 AND notification_type = $2";
+// Locks the bucket's key, then reads it (pg_migrations.cpp, version 2).
+constexpr const char* bucket_sql = "SELECT * FROM rekey_rate_bucket($1, $2)";
+
 // Access keys, apart: their find() and list() would clash with the applications'.
 class pg_access_keys final : public access_key_repository {
  public:
@@ -201,6 +216,7 @@ class pg_unit_of_work final : public unit_of_work,
       : lease_(std::move(lease)), db_(db), node_(node), access_keys_(db), hooks_(batch) {}
   ~pg_unit_of_work() override {
     if (committed_) return;
+    db_.discard();
     if (hooks_.in_batch()) {
       (void)db_.exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
     } else {
@@ -221,9 +237,41 @@ class pg_unit_of_work final : public unit_of_work,
   queue_repository& queues() override { return *this; }
   audit_repository& audit() override { return *this; }
 
+  void pipeline_writes() override { pipelining_ = true; }
+
+  result<rotation_reads> read_for_rotation(std::string_view application_id, std::string_view operation,
+                                           std::string_view notification_type) override {
+    const pg_statement reads[] = {
+        {bucket_sql, pg_params().text(application_id).text(operation)},  // the lock first
+        {find_application_sql, pg_params().text(application_id)},
+        {secrets_of_sql, pg_params().text(application_id)},
+        {subscription_sql, pg_params().text(application_id).text(notification_type)},
+        {"SELECT d.id, d.application_id, d.kind, d.config, d.created_at FROM subscriptions AS s"
+         " JOIN destinations AS d ON d.id = s.destination_id WHERE s.application_id = $1 AND s.notification_type = $2",
+         pg_params().text(application_id).text(notification_type)},
+    };
+    auto rows = db_.run_all(reads);
+    if (!rows) return rows.error();
+    rotation_reads out;
+    auto& r = *rows;
+    if (r[0].size() > 0) out.bucket = read_bucket(r[0], 0);
+    if (r[1].size() > 0) out.application = read_application(r[1], 0);
+    for (int i = 0; i < r[2].size(); ++i) out.secrets.push_back(read_secret(r[2], i));
+    if (r[3].size() > 0) out.subscription = read_subscription(r[3], 0);
+    if (r[4].size() > 0) out.destination = read_destination(r[4], 0);
+    return out;
+  }
+
   result<void> commit() override {
     if (auto sent = send_events(); !sent) return sent;
-    auto r = db_.exec(hooks_.in_batch() ? "RELEASE SAVEPOINT unit" : "COMMIT");
+    const char* end = hooks_.in_batch() ? "RELEASE SAVEPOINT unit" : "COMMIT";
+    result<void> r;
+    if (pipelining_ && !db_.row_counts_unchecked()) {
+      r = db_.queue_command(end);
+      if (r) r = db_.flush();  // the queued writes, the events and the commit: one round trip
+    } else {
+      r = db_.exec(end);  // exec() flushes what is queued first, and stops at its first error
+    }
     if (!r) return r;
     committed_ = true;
     hooks_.committed();
@@ -245,20 +293,15 @@ class pg_unit_of_work final : public unit_of_work,
                 p));
   }
   result<std::optional<application_record>> find(std::string_view id) override {
-    return one<application_record>(
-        db_.run("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at FROM applications WHERE id = $1",
-                pg_params().text(id)),
-        read_application);
+    return one<application_record>(db_.run(find_application_sql, pg_params().text(id)), read_application);
   }
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override {
-    return one<application_record>(db_.run("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
-                                           " FROM applications WHERE client_id = $1",
-                                           pg_params().text(client_id)),
-                                   read_application);
+    return one<application_record>(
+        db_.run("SELECT " APPLICATION_COLUMNS " FROM applications WHERE client_id = $1", pg_params().text(client_id)),
+        read_application);
   }
   result<std::vector<application_record>> list() override {
-    return all<application_record>(db_.run("SELECT id, name, client_id, rotate_rate, rotate_burst, created_at"
-                                           " FROM applications ORDER BY created_at, id"),
+    return all<application_record>(db_.run("SELECT " APPLICATION_COLUMNS " FROM applications ORDER BY created_at, id"),
                                    read_application);
   }
 
@@ -270,26 +313,23 @@ class pg_unit_of_work final : public unit_of_work,
     optional_time_param(p, s.next_warning_at);
     optional_time_param(p, s.last_used_at);
     p.int64(s.use_count);
-    if (auto r = db_.run(
-            "INSERT INTO client_secrets(" SECRET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", p);
+    if (auto r =
+            write("INSERT INTO client_secrets(" SECRET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", p);
         !r) {
-      return r.error();
+      return r;
     }
     return notify("app:" + s.application_id);
   }
   result<std::vector<secret_record>> list_for(std::string_view application_id) override {
-    return all<secret_record>(db_.run("SELECT " SECRET_COLUMNS " FROM client_secrets WHERE application_id = $1"
-                                      " ORDER BY created_at DESC, seq DESC",
-                                      pg_params().text(application_id)),
-                              read_secret);
+    return all<secret_record>(db_.run(secrets_of_sql, pg_params().text(application_id)), read_secret);
   }
   result<void> update(const secret_record& s) override {
-    auto r = db_.run(
-        "UPDATE client_secrets SET state = $2, expires_at = $3,"
-        " next_warning_at = CASE WHEN $2 = 'current' THEN next_warning_at END WHERE id = $1",
-        pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
-    if (!r) return r.error();
-    if (r->affected() != 1) return errc::internal;
+    if (auto r = write("UPDATE client_secrets SET state = $2, expires_at = $3,"
+                       " next_warning_at = CASE WHEN $2 = 'current' THEN next_warning_at END WHERE id = $1",
+                       pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)), true);
+        !r) {
+      return r;
+    }
     return notify("app:" + s.application_id);
   }
   result<std::vector<secret_record>> list_warning_due(time_point now, int limit) override {
@@ -315,13 +355,13 @@ class pg_unit_of_work final : public unit_of_work,
         read_secret);
   }
   result<void> mark_expiry_recorded(std::string_view id) override {
-    return done(db_.run("UPDATE client_secrets SET expiry_recorded = TRUE WHERE id = $1", pg_params().text(id)));
+    return write("UPDATE client_secrets SET expiry_recorded = TRUE WHERE id = $1", pg_params().text(id));
   }
   result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) override {
-    return done(
-        db_.run("UPDATE client_secrets SET use_count = use_count + $2,"
-                " last_used_at = GREATEST(COALESCE(last_used_at, 0), $3) WHERE id = $1",
-                pg_params().text(id).int64(count).int64(to_epoch_ms(last_used_at))));
+    return write(
+        "UPDATE client_secrets SET use_count = use_count + $2,"
+        " last_used_at = GREATEST(COALESCE(last_used_at, 0), $3) WHERE id = $1",
+        pg_params().text(id).int64(count).int64(to_epoch_ms(last_used_at)));
   }
 
   // --- refresh tokens
@@ -375,11 +415,8 @@ class pg_unit_of_work final : public unit_of_work,
   }
   result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
                                                                std::string_view type) override {
-    return one<subscription_record>(
-        db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
-                " WHERE application_id = $1 AND notification_type = $2",
-                pg_params().text(application_id).text(type)),
-        read_subscription);
+    return one<subscription_record>(db_.run(subscription_sql, pg_params().text(application_id).text(type)),
+                                    read_subscription);
   }
   result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override {
     return all<subscription_record>(
@@ -400,8 +437,8 @@ class pg_unit_of_work final : public unit_of_work,
       p.null();
     optional_time_param(p, o.delivered_at);
     p.text(o.last_error);
-    return done(db_.run(
-        "INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", p));
+    return write("INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                 p);
   }
   result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
     return all<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE application_id = $1"
@@ -437,39 +474,24 @@ class pg_unit_of_work final : public unit_of_work,
     p.text(o.id).text(to_string(o.state)).int64(o.attempts).int64(to_epoch_ms(o.next_attempt_at));
     optional_time_param(p, o.delivered_at);
     p.text(o.last_error).blob(o.sealed_body);
-    auto r = db_.run(
+    return write(
         "UPDATE outbox SET state = $2, attempts = $3, next_attempt_at = $4, delivered_at = $5, last_error = $6,"
         " sealed_body = $7 WHERE id = $1",
-        p);
-    if (!r) return r.error();
-    if (r->affected() != 1) return errc::internal;
-    return {};
+        p, true);
   }
 
   // --- rate limits
   result<std::optional<rate_bucket_record>> find(std::string_view application_id, std::string_view operation) override {
     // Two nodes debiting one bucket take turns (a lock on the bucket's key, held to the end of
-    // the transaction — it works before the bucket's first row exists), so the limit holds
-    // cluster-wide.
-    if (auto r = db_.run("SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0))",
-                         pg_params().text(application_id).text(operation));
-        !r) {
-      return r.error();
-    }
-    return one<rate_bucket_record>(
-        db_.run("SELECT application_id, operation, tokens, updated_at FROM rate_buckets"
-                " WHERE application_id = $1 AND operation = $2",
-                pg_params().text(application_id).text(operation)),
-        [](const rows& r, int i) {
-          return rate_bucket_record{r.text(i, 0), r.text(i, 1), r.real(i, 2), from_epoch_ms(r.int64(i, 3))};
-        });
+    // the transaction), so the limit holds cluster-wide (pg_migrations.cpp, version 2).
+    return one<rate_bucket_record>(db_.run(bucket_sql, pg_params().text(application_id).text(operation)), read_bucket);
   }
   result<void> save(const rate_bucket_record& b) override {
-    return done(
-        db_.run("INSERT INTO rate_buckets(application_id, operation, tokens, updated_at) VALUES ($1, $2, $3, $4)"
-                " ON CONFLICT (application_id, operation) DO UPDATE SET tokens = excluded.tokens,"
-                " updated_at = excluded.updated_at",
-                pg_params().text(b.application_id).text(b.operation).real(b.tokens).int64(to_epoch_ms(b.updated_at))));
+    return write(
+        "INSERT INTO rate_buckets(application_id, operation, tokens, updated_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (application_id, operation) DO UPDATE SET tokens = excluded.tokens,"
+        " updated_at = excluded.updated_at",
+        pg_params().text(b.application_id).text(b.operation).real(b.tokens).int64(to_epoch_ms(b.updated_at)));
   }
 
   // --- keys and settings
@@ -538,10 +560,10 @@ class pg_unit_of_work final : public unit_of_work,
     p.int64(to_epoch_ms(m.sent_at)).int64(to_epoch_ms(m.visible_at)).int64(m.receive_count);
     optional_time_param(p, m.first_received_at);
     p.text(m.receipt_handle).int64(to_epoch_ms(m.expires_at));
-    if (auto r = db_.run(
+    if (auto r = write(
             "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", p);
         !r) {
-      return r.error();
+      return r;
     }
     return notify("queue:" + m.account + "/" + m.queue);
   }
@@ -559,10 +581,10 @@ class pg_unit_of_work final : public unit_of_work,
     p.text(m.id).int64(to_epoch_ms(m.visible_at)).int64(m.receive_count);
     optional_time_param(p, m.first_received_at);
     p.text(m.receipt_handle);
-    return done(
-        db_.run("UPDATE messages SET visible_at = $2, receive_count = $3, first_received_at = $4, receipt_handle = $5"
-                " WHERE id = $1",
-                p));
+    return write(
+        "UPDATE messages SET visible_at = $2, receive_count = $3, first_received_at = $4, receipt_handle = $5"
+        " WHERE id = $1",
+        p);
   }
   result<std::optional<message_record>> find_by_receipt(std::string_view account, std::string_view queue,
                                                         std::string_view receipt_handle) override {
@@ -572,7 +594,7 @@ class pg_unit_of_work final : public unit_of_work,
                                read_message);
   }
   result<void> delete_message(std::string_view id) override {
-    return done(db_.run("DELETE FROM messages WHERE id = $1", pg_params().text(id)));
+    return write("DELETE FROM messages WHERE id = $1", pg_params().text(id));
   }
   result<counts> count_messages(std::string_view account, std::string_view queue, time_point now) override {
     auto r = db_.run(
@@ -590,20 +612,19 @@ class pg_unit_of_work final : public unit_of_work,
 
   // --- audit
   result<void> append(const audit_record& e) override {
-    return done(db_.run("INSERT INTO audit_log(" AUDIT_COLUMNS
-                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                        pg_params()
-                            .int64(e.seq)
-                            .int64(to_epoch_ms(e.at))
-                            .text(e.actor)
-                            .text(e.action)
-                            .text(e.application_id)
-                            .text(e.request_id)
-                            .text(e.fingerprint)
-                            .text(e.detail)
-                            .blob(e.previous_hash)
-                            .blob(e.hash)
-                            .int64(e.chain)));
+    return write("INSERT INTO audit_log(" AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 pg_params()
+                     .int64(e.seq)
+                     .int64(to_epoch_ms(e.at))
+                     .text(e.actor)
+                     .text(e.action)
+                     .text(e.application_id)
+                     .text(e.request_id)
+                     .text(e.fingerprint)
+                     .text(e.detail)
+                     .blob(e.previous_hash)
+                     .blob(e.hash)
+                     .int64(e.chain));
   }
   result<audit_head> head(int chain) override {
     // Locks the chain to the end of this transaction, so appends from several connections and
@@ -643,7 +664,16 @@ class pg_unit_of_work final : public unit_of_work,
     }
     array += '}';
     events_.clear();
-    return done(db_.run("SELECT pg_notify('rekey', e) FROM unnest($1::text[]) AS e", pg_params().text(array)));
+    return write("SELECT pg_notify('rekey', e) FROM unnest($1::text[]) AS e", pg_params().text(array));
+  }
+
+  // A statement whose answer is only "done" (or an error): queued when pipelining, else run now.
+  result<void> write(const char* sql, const pg_params& params, bool expect_one_row = false) {
+    if (pipelining_) return db_.queue(sql, params, expect_one_row);
+    auto r = db_.run(sql, params);
+    if (!r) return r.error();
+    if (expect_one_row && r->affected() != 1) return errc::internal;
+    return {};
   }
 
   pg_pool::lease lease_;
@@ -652,6 +682,7 @@ class pg_unit_of_work final : public unit_of_work,
   pg_access_keys access_keys_;
   commit_hooks hooks_;
   std::vector<std::string> events_;
+  bool pipelining_ = false;
   bool committed_ = false;
 };
 
@@ -691,11 +722,7 @@ result<std::unique_ptr<unit_of_work>> pg_store::begin() {
         std::make_unique<pg_unit_of_work>(pg_pool::lease{}, *batch, node_, batch_.sink()));
   }
   auto db = pool_.acquire();
-  auto begun = db->exec("BEGIN");
-  if (!begun && begun.error() == make_error_code(errc::service_unavailable)) {
-    begun = db->exec("BEGIN");  // a connection lost since the last call (server restart, idle cut): reconnect once
-  }
-  if (!begun) return begun.error();
+  if (auto begun = db->begin_transaction(); !begun) return begun.error();  // sent with the first statement
   auto& connection = *db;
   return std::unique_ptr<unit_of_work>(std::make_unique<pg_unit_of_work>(std::move(db), connection, node_, nullptr));
 }
