@@ -290,20 +290,19 @@ int run_service(const config& cfg) {
   routes.add(http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); });
 
   if (postgres != nullptr) {
-    // What other nodes commit: their secret changes refresh this node's credential cache (a
-    // revocation elsewhere stops authenticating here), their enqueued messages wake long polls.
+    // What other nodes commit: their secret changes drop the application from this node's
+    // credential cache (its next use reads storage, so a revocation elsewhere stops
+    // authenticating here), their enqueued messages wake long polls. After a gap in the events
+    // ("*"), everything is reloaded.
     postgres->on_events([&](std::string_view event) {
       if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
-      const std::string application_id(event.starts_with("app:") ? event.substr(4) : std::string_view());
-      if (application_id.empty() && event != "*") return;
+      if (event.starts_with("app:")) return credentials.forget(event.substr(4));
+      if (event != "*") return;
       asio::co_spawn(
           pool.main(),
-          [&executor, &admin, application_id]() -> asio::awaitable<void> {
-            auto reloaded = co_await executor.run([&] {
-              return application_id.empty() ? admin.load_credentials().has_value()
-                                            : admin.reload_credentials(application_id).has_value();
-            });
-            if (!reloaded || !*reloaded) spdlog::warn("could not refresh credentials after another node's change");
+          [&executor, &admin]() -> asio::awaitable<void> {
+            auto reloaded = co_await executor.run([&] { return admin.load_credentials().has_value(); });
+            if (!reloaded || !*reloaded) spdlog::warn("could not reload credentials after missing other nodes' events");
           },
           asio::detached);
     });

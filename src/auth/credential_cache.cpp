@@ -17,6 +17,14 @@ void credential_cache::put(const application_record& app, const std::vector<secr
   put(std::move(entry));
 }
 
+void credential_cache::forget(std::string_view application_id) {
+  std::lock_guard lock(mutex_);
+  const auto app = by_application_.find(application_id);
+  if (app == by_application_.end()) return;
+  application_by_client_.erase(app->second.client_id);
+  by_application_.erase(app);
+}
+
 std::optional<secret_match> credential_cache::match(std::string_view client_id, const digest256& hash) const {
   std::lock_guard lock(mutex_);
   const auto app_id = application_by_client_.find(client_id);

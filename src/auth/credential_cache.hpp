@@ -44,6 +44,8 @@ class credential_cache {
   // Replaces everything known of this application.
   void put(cached_application app);
   void put(const application_record& app, const std::vector<secret_record>& secrets);
+  // Drops the application (another node changed its secrets): its next use reads storage.
+  void forget(std::string_view application_id);
 
   // The secret of client_id whose hash equals `hash` (compared in constant time), whatever its
   // state; nullopt when the client or the secret is unknown here.

@@ -323,18 +323,6 @@ result<millis> admin_service::load_dev_clock_offset() {
   return millis{std::strtoll((*value)->c_str(), nullptr, 10)};
 }
 
-result<void> admin_service::reload_credentials(std::string_view application_id) {
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  auto app = (*work)->applications().find(application_id);
-  if (!app) return app.error();
-  if (!*app) return {};
-  auto secrets = (*work)->secrets().list_for(application_id);
-  if (!secrets) return secrets.error();
-  credentials_.put(**app, *secrets);
-  return {};
-}
-
 result<std::size_t> admin_service::load_credentials() {
   auto work = storage_.begin();
   if (!work) return work.error();

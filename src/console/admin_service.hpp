@@ -98,9 +98,8 @@ class admin_service {
   // The --dev clock's offset, kept so that rekey's time does not run back on a restart.
   [[nodiscard]] result<void> save_dev_clock_offset(millis offset);
   [[nodiscard]] result<millis> load_dev_clock_offset();
-  // Reloads one application's secrets into the credential cache (another node changed them).
-  [[nodiscard]] result<void> reload_credentials(std::string_view application_id);
-  // Loads every application's secrets into the credential cache (start-up).
+  // Loads every application's secrets into the credential cache (start-up, and after missing
+  // other nodes' events).
   [[nodiscard]] result<std::size_t> load_credentials();
 
  private:

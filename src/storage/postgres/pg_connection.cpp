@@ -217,6 +217,12 @@ result<void> pg_connection::queue(const char* sql, const pg_params& params, bool
   return {};
 }
 
+result<void> pg_connection::queue_best_effort(const char* sql, const pg_params& params) {
+  if (auto r = queue(sql, params); !r) return r;
+  queued_.back().kind = queued_statement::best_effort;
+  return {};
+}
+
 result<void> pg_connection::queue_command(const char* sql) {
   if (auto r = connect(); !r) return r;
   only_begin_queued_ = false;
@@ -254,7 +260,7 @@ result<void> pg_connection::drain(std::vector<pg_rows>* reads) {
     } else if (!ok) {
       const auto why = fail(res, "pipelined statement");  // clears res
       if (conn_ == nullptr) return broken("pipeline");    // the connection went with the pipeline
-      if (!first_error) first_error = why;
+      if (!first_error && statement.kind != queued_statement::best_effort) first_error = why;
     } else if (statement.kind == queued_statement::read && reads != nullptr) {
       reads->emplace_back(res);
     } else {

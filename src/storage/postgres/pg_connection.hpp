@@ -99,6 +99,8 @@ class pg_connection {
   // Queues a statement that returns no rows (prepared on first use). expect_one_row: an answer
   // that touched any other number of rows is errc::internal.
   [[nodiscard]] result<void> queue(const char* sql, const pg_params& params, bool expect_one_row = false);
+  // Queues a statement whose failure is logged but not reported (work that follows a COMMIT).
+  [[nodiscard]] result<void> queue_best_effort(const char* sql, const pg_params& params);
   // Queues a statement without parameters that cannot be prepared (COMMIT, RELEASE SAVEPOINT …).
   [[nodiscard]] result<void> queue_command(const char* sql);
   // Sends what is queued and reads the answers.
@@ -112,7 +114,7 @@ class pg_connection {
 
  private:
   struct queued_statement {
-    enum kind_t { prepare, write, read } kind;
+    enum kind_t { prepare, write, read, best_effort } kind;
     bool expect_one_row = false;
     std::string prepared_name;  // kind prepare: the statement it prepares
   };

@@ -84,11 +84,12 @@ secret_record read_secret(const rows& r, int i) {
   "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at, " \
   "use_count"
 
-destination_record read_destination(const rows& r, int i) {
-  return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), from_epoch_ms(r.int64(i, 4))};
+// These two from column `c` on (read_for_rotation reads them joined to the application).
+destination_record read_destination(const rows& r, int i, int c = 0) {
+  return {r.text(i, c), r.text(i, c + 1), r.text(i, c + 2), r.text(i, c + 3), from_epoch_ms(r.int64(i, c + 4))};
 }
-subscription_record read_subscription(const rows& r, int i) {
-  return {r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), from_epoch_ms(r.int64(i, 4))};
+subscription_record read_subscription(const rows& r, int i, int c = 0) {
+  return {r.text(i, c), r.text(i, c + 1), r.text(i, c + 2), r.text(i, c + 3), from_epoch_ms(r.int64(i, c + 4))};
 }
 
 outbox_record read_outbox(const rows& r, int i) {
@@ -165,13 +166,9 @@ rate_bucket_record read_bucket(const rows& r, int i) {
 }
 
 // Statements used alone and in read_for_rotation's round trip (the same text: one prepared statement).
-constexpr const char* find_application_sql = "SELECT " APPLICATION_COLUMNS " FROM applications WHERE id = $1";
 constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
                                        " FROM client_secrets WHERE application_id = $1"
                                        " ORDER BY created_at DESC, seq DESC";
-constexpr const char* subscription_sql =
-    "SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
-    " WHERE application_id = $1 AND notification_type = $2";
 // Locks the bucket's key, then reads it (pg_migrations.cpp, version 2).
 constexpr const char* bucket_sql = "SELECT * FROM rekey_rate_bucket($1, $2)";
 
@@ -243,34 +240,42 @@ class pg_unit_of_work final : public unit_of_work,
                                            std::string_view notification_type) override {
     const pg_statement reads[] = {
         {bucket_sql, pg_params().text(application_id).text(operation)},  // the lock first
-        {find_application_sql, pg_params().text(application_id)},
-        {secrets_of_sql, pg_params().text(application_id)},
-        {subscription_sql, pg_params().text(application_id).text(notification_type)},
-        {"SELECT d.id, d.application_id, d.kind, d.config, d.created_at FROM subscriptions AS s"
-         " JOIN destinations AS d ON d.id = s.destination_id WHERE s.application_id = $1 AND s.notification_type = $2",
+        {"SELECT a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"
+         " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"
+         " d.id, d.application_id, d.kind, d.config, d.created_at FROM applications AS a"
+         " LEFT JOIN subscriptions AS s ON s.application_id = a.id AND s.notification_type = $2"
+         " LEFT JOIN destinations AS d ON d.id = s.destination_id WHERE a.id = $1",
          pg_params().text(application_id).text(notification_type)},
+        {secrets_of_sql, pg_params().text(application_id)},
     };
     auto rows = db_.run_all(reads);
     if (!rows) return rows.error();
     rotation_reads out;
-    auto& r = *rows;
+    const auto& r = *rows;
     if (r[0].size() > 0) out.bucket = read_bucket(r[0], 0);
-    if (r[1].size() > 0) out.application = read_application(r[1], 0);
+    if (r[1].size() > 0) {
+      out.application = read_application(r[1], 0);
+      if (!r[1].is_null(0, 6)) out.subscription = read_subscription(r[1], 0, 6);
+      if (!r[1].is_null(0, 11)) out.destination = read_destination(r[1], 0, 11);
+    }
     for (int i = 0; i < r[2].size(); ++i) out.secrets.push_back(read_secret(r[2], i));
-    if (r[3].size() > 0) out.subscription = read_subscription(r[3], 0);
-    if (r[4].size() > 0) out.destination = read_destination(r[4], 0);
     return out;
   }
 
   result<void> commit() override {
-    if (auto sent = send_events(); !sent) return sent;
-    const char* end = hooks_.in_batch() ? "RELEASE SAVEPOINT unit" : "COMMIT";
     result<void> r;
-    if (pipelining_ && !db_.row_counts_unchecked()) {
-      r = db_.queue_command(end);
-      if (r) r = db_.flush();  // the queued writes, the events and the commit: one round trip
+    if (hooks_.in_batch()) {
+      // Inside a batch the events go with the batch's transaction (batches are for SQLite's
+      // group commit; PostgreSQL serves them for the contract, not for speed).
+      r = send_events_now();
+      if (r) r = db_.exec("RELEASE SAVEPOINT unit");
+    } else if (pipelining_ && !db_.row_counts_unchecked()) {
+      r = db_.queue_command("COMMIT");
+      if (r) r = queue_events_after_commit();
+      if (r) r = db_.flush();  // the queued writes, the commit and the events: one round trip
     } else {
-      r = db_.exec(end);  // exec() flushes what is queued first, and stops at its first error
+      r = db_.exec("COMMIT");  // exec() flushes what is queued first, and stops at its first error
+      if (r) (void)send_events_now();
     }
     if (!r) return r;
     committed_ = true;
@@ -293,7 +298,9 @@ class pg_unit_of_work final : public unit_of_work,
                 p));
   }
   result<std::optional<application_record>> find(std::string_view id) override {
-    return one<application_record>(db_.run(find_application_sql, pg_params().text(id)), read_application);
+    return one<application_record>(
+        db_.run("SELECT " APPLICATION_COLUMNS " FROM applications WHERE id = $1", pg_params().text(id)),
+        read_application);
   }
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override {
     return one<application_record>(
@@ -393,13 +400,13 @@ class pg_unit_of_work final : public unit_of_work,
     return one<destination_record>(
         db_.run("SELECT id, application_id, kind, config, created_at FROM destinations WHERE id = $1",
                 pg_params().text(id)),
-        read_destination);
+        [](const rows& r, int i) { return read_destination(r, i); });
   }
   result<std::vector<destination_record>> list_destinations(std::string_view application_id) override {
     return all<destination_record>(db_.run("SELECT id, application_id, kind, config, created_at FROM destinations"
                                            " WHERE application_id = $1 ORDER BY created_at, id",
                                            pg_params().text(application_id)),
-                                   read_destination);
+                                   [](const rows& r, int i) { return read_destination(r, i); });
   }
   result<void> put_subscription(const subscription_record& s) override {
     return done(
@@ -415,15 +422,18 @@ class pg_unit_of_work final : public unit_of_work,
   }
   result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
                                                                std::string_view type) override {
-    return one<subscription_record>(db_.run(subscription_sql, pg_params().text(application_id).text(type)),
-                                    read_subscription);
+    return one<subscription_record>(
+        db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
+                " WHERE application_id = $1 AND notification_type = $2",
+                pg_params().text(application_id).text(type)),
+        [](const rows& r, int i) { return read_subscription(r, i); });
   }
   result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override {
     return all<subscription_record>(
         db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
                 " WHERE application_id = $1 ORDER BY notification_type",
                 pg_params().text(application_id)),
-        read_subscription);
+        [](const rows& r, int i) { return read_subscription(r, i); });
   }
 
   // --- outbox
@@ -644,15 +654,32 @@ class pg_unit_of_work final : public unit_of_work,
   }
 
  private:
-  // Tells the other nodes, once this transaction commits (pg_store.hpp): collected here, sent
-  // with one statement just before the commit.
+  // Tells the other nodes once this transaction has committed (pg_store.hpp): collected here,
+  // sent with one statement right after the COMMIT.
   result<void> notify(const std::string& event) {
     if (std::find(events_.begin(), events_.end(), event) == events_.end()) events_.push_back(event);
     return {};
   }
-  result<void> send_events() {
+  static constexpr const char* notify_sql = "SELECT pg_notify('rekey', e) FROM unnest($1::text[]) AS e";
+  // Sends the events now: their own transaction after a commit, or within the open one (a batch).
+  result<void> send_events_now() {
     if (events_.empty()) return {};
-    std::string array = "{";  // a text[] literal: each element quoted, " and \ escaped
+    auto r = db_.run(notify_sql, pg_params().text(events_array()));
+    events_.clear();
+    if (!r) return r.error();
+    return {};
+  }
+  // Queues the events behind a queued COMMIT: they run in their own transaction, only if the
+  // commit succeeded, and their failure is not the commit's.
+  result<void> queue_events_after_commit() {
+    if (events_.empty()) return {};
+    auto r = db_.queue_best_effort(notify_sql, pg_params().text(events_array()));
+    events_.clear();
+    return r;
+  }
+  // The events as a text[] literal, each with this node's id.
+  std::string events_array() const {
+    std::string array = "{";  // each element quoted, " and \ escaped
     for (const auto& event : events_) {
       if (array.size() > 1) array += ',';
       array += '"';
@@ -663,8 +690,7 @@ class pg_unit_of_work final : public unit_of_work,
       array += '"';
     }
     array += '}';
-    events_.clear();
-    return write("SELECT pg_notify('rekey', e) FROM unnest($1::text[]) AS e", pg_params().text(array));
+    return array;
   }
 
   // A statement whose answer is only "done" (or an error): queued when pipelining, else run now.
