@@ -1,13 +1,47 @@
 #include "auth/credential_cache.hpp"
 
+#include <algorithm>
+
 #include "crypto/hmac.hpp"
 
 namespace rekey {
 
+namespace {
+
+int progress(secret_state state) {
+  switch (state) {
+    case secret_state::current:
+      return 0;
+    case secret_state::old:
+      return 1;
+    case secret_state::retired:
+      return 2;
+    case secret_state::revoked:
+      return 3;
+  }
+  return 3;
+}
+
+}  // namespace
+
 void credential_cache::put(cached_application app) {
   std::lock_guard lock(mutex_);
   application_by_client_[app.client_id] = app.application_id;
-  by_application_[app.application_id] = std::move(app);
+  const auto known = by_application_.find(app.application_id);
+  if (known == by_application_.end()) {
+    by_application_.emplace(app.application_id, std::move(app));
+    return;
+  }
+  auto& secrets = known->second.secrets;
+  for (auto& incoming : app.secrets) {
+    const auto same = std::find_if(secrets.begin(), secrets.end(), [&](const auto& s) { return s.id == incoming.id; });
+    if (same == secrets.end()) {
+      secrets.push_back(std::move(incoming));
+      continue;
+    }
+    if (progress(incoming.state) > progress(same->state)) same->state = incoming.state;
+    same->expires_at = std::min(same->expires_at, incoming.expires_at);
+  }
 }
 
 void credential_cache::put(const application_record& app, const std::vector<secret_record>& secrets) {

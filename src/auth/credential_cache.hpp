@@ -41,7 +41,11 @@ struct secret_match {
 
 class credential_cache {
  public:
-  // Replaces everything known of this application.
+  // Adds what is known of this application to what was known. Secrets only move forward —
+  // current → old → retired → revoked, expiries only come closer — so each secret keeps the
+  // furthest state and the earliest expiry seen; puts may thus arrive in any order (several
+  // storage threads run their after-commit hooks concurrently) and the cache still ends at the
+  // newest state.
   void put(cached_application app);
   void put(const application_record& app, const std::vector<secret_record>& secrets);
   // Drops the application (another node changed its secrets): its next use reads storage.

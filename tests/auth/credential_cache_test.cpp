@@ -31,5 +31,31 @@ TEST(CredentialCache, ForgetDropsOneApplication) {
   EXPECT_TRUE(cache.match("c1", filled(3)));
 }
 
+// Puts arriving out of order (after-commit hooks of several storage threads) still leave the
+// newest state: each secret keeps its furthest state and earliest expiry; secrets only add up.
+TEST(CredentialCache, LaterPutsOfOlderStatesDoNotUndoNewerOnes) {
+  credential_cache cache;
+  const cached_secret first_current{"s1", filled(1), secret_state::current, from_epoch_ms(10'000)};
+  const cached_secret first_old{"s1", filled(1), secret_state::old, from_epoch_ms(5'000)};
+  const cached_secret first_revoked{"s1", filled(1), secret_state::revoked, from_epoch_ms(5'000)};
+  const cached_secret second{"s2", filled(2), secret_state::current, from_epoch_ms(20'000)};
+  cache.put({"a1", "c1", {first_revoked, second}});  // the newer state lands first
+  cache.put({"a1", "c1", {first_old}});
+  cache.put({"a1", "c1", {first_current}});
+  const auto s1 = cache.find_secret("a1", "s1");
+  ASSERT_TRUE(s1);
+  EXPECT_EQ(s1->state, secret_state::revoked);
+  EXPECT_EQ(s1->expires_at, from_epoch_ms(5'000));
+  ASSERT_TRUE(cache.find_secret("a1", "s2"));
+  EXPECT_TRUE(cache.match("c1", filled(2)));
+
+  credential_cache in_order;  // the same puts in commit order end the same
+  in_order.put({"a1", "c1", {first_current}});
+  in_order.put({"a1", "c1", {first_old}});
+  in_order.put({"a1", "c1", {first_revoked, second}});
+  EXPECT_EQ(in_order.find_secret("a1", "s1")->state, secret_state::revoked);
+  EXPECT_EQ(in_order.find_secret("a1", "s1")->expires_at, from_epoch_ms(5'000));
+}
+
 }  // namespace
 }  // namespace rekey

@@ -29,6 +29,31 @@ pg_params& pg_params::blob(std::span<const std::uint8_t> v) {
   formats_.push_back(1);
   return *this;
 }
+pg_params& pg_params::text_array(const std::vector<std::string>& v) {
+  std::string literal = "{";  // each element quoted, " and \\ escaped
+  for (const auto& element : v) {
+    if (literal.size() > 1) literal += ',';
+    literal += '"';
+    for (const char c : element) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return text(literal);
+}
+pg_params::raw_view pg_params::raw() const {
+  raw_view out;
+  out.count = static_cast<int>(values_.size());
+  out.values.resize(values_.size());
+  out.lengths.resize(values_.size());
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    out.values[i] = is_null_[i] ? nullptr : values_[i].data();
+    out.lengths[i] = static_cast<int>(values_[i].size());
+  }
+  return out;
+}
 pg_params& pg_params::null() {
   values_.emplace_back();
   is_null_.push_back(true);
@@ -135,14 +160,9 @@ result<pg_rows> pg_connection::run(const char* sql, const pg_params& params) {
     PQclear(prepared);
     prepared_.insert(name);
   }
-  const auto n = static_cast<int>(params.values_.size());
-  std::vector<const char*> values(params.values_.size());
-  std::vector<int> lengths(params.values_.size());
-  for (std::size_t i = 0; i < params.values_.size(); ++i) {
-    values[i] = params.is_null_[i] ? nullptr : params.values_[i].data();
-    lengths[i] = static_cast<int>(params.values_[i].size());
-  }
-  pg_result* res = PQexecPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), params.formats_.data(), 0);
+  const auto raw = params.raw();
+  pg_result* res =
+      PQexecPrepared(conn_, name.c_str(), raw.count, raw.values.data(), raw.lengths.data(), params.formats_.data(), 0);
   const auto status = PQresultStatus(res);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return fail(res, "statement");
   return pg_rows(res);
@@ -167,15 +187,11 @@ result<void> pg_connection::ensure_prepared_in_pipeline(const char* sql, const s
 }
 
 result<void> pg_connection::send_prepared(const std::string& name, const pg_params& params) {
-  const auto n = static_cast<int>(params.values_.size());
-  std::vector<const char*> values(params.values_.size());
-  std::vector<int> lengths(params.values_.size());
-  for (std::size_t i = 0; i < params.values_.size(); ++i) {
-    values[i] = params.is_null_[i] ? nullptr : params.values_[i].data();
-    lengths[i] = static_cast<int>(params.values_[i].size());
-  }
-  if (PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), params.formats_.data(), 0) != 1)
+  const auto raw = params.raw();
+  if (PQsendQueryPrepared(conn_, name.c_str(), raw.count, raw.values.data(), raw.lengths.data(), params.formats_.data(),
+                          0) != 1) {
     return broken("queue");
+  }
   return {};
 }
 

@@ -36,6 +36,8 @@ class pg_params {
   pg_params& real(double v);
   pg_params& blob(std::span<const std::uint8_t> v);
   pg_params& null();
+  // A text[] as its literal: cast it in SQL ($1::text[]).
+  pg_params& text_array(const std::vector<std::string>& v);
   template <class T>
   pg_params& optional_int64(const std::optional<T>& v) {
     return v ? int64(static_cast<std::int64_t>(*v)) : null();
@@ -43,6 +45,13 @@ class pg_params {
 
  private:
   friend class pg_connection;
+  // What libpq takes: pointers into values_ (null for NULL) and lengths.
+  struct raw_view {
+    int count = 0;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+  };
+  raw_view raw() const;
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   std::vector<int> formats_;  // 0 text, 1 binary

@@ -664,7 +664,7 @@ class pg_unit_of_work final : public unit_of_work,
   // Sends the events now: their own transaction after a commit, or within the open one (a batch).
   result<void> send_events_now() {
     if (events_.empty()) return {};
-    auto r = db_.run(notify_sql, pg_params().text(events_array()));
+    auto r = db_.run(notify_sql, pg_params().text_array(events_with_node()));
     events_.clear();
     if (!r) return r.error();
     return {};
@@ -673,24 +673,16 @@ class pg_unit_of_work final : public unit_of_work,
   // commit succeeded, and their failure is not the commit's.
   result<void> queue_events_after_commit() {
     if (events_.empty()) return {};
-    auto r = db_.queue_best_effort(notify_sql, pg_params().text(events_array()));
+    auto r = db_.queue_best_effort(notify_sql, pg_params().text_array(events_with_node()));
     events_.clear();
     return r;
   }
-  // The events as a text[] literal, each with this node's id.
-  std::string events_array() const {
-    std::string array = "{";  // each element quoted, " and \ escaped
-    for (const auto& event : events_) {
-      if (array.size() > 1) array += ',';
-      array += '"';
-      for (const char c : node_ + "|" + event) {
-        if (c == '"' || c == '\\') array += '\\';
-        array += c;
-      }
-      array += '"';
-    }
-    array += '}';
-    return array;
+  // The events, each with this node's id.
+  std::vector<std::string> events_with_node() const {
+    std::vector<std::string> out;
+    out.reserve(events_.size());
+    for (const auto& event : events_) out.push_back(node_ + "|" + event);
+    return out;
   }
 
   // A statement whose answer is only "done" (or an error): queued when pipelining, else run now.

@@ -2,16 +2,19 @@
 // as sqlite_store, for several rekey nodes sharing one database.
 //
 // A pool of connections (pg_pool.hpp): each unit of work has one to itself, so several storage
-// threads run transactions at once. Group commit works as on SQLite — a batch is one transaction
-// on one connection, each unit of work begun on the batch's thread a savepoint in it; one batch
-// at a time. Outbox items are claimed with
+// threads run transactions at once. Round trips are saved with libpq's pipeline mode: BEGIN goes
+// with a unit's first statement, pipelined writes (unit_of_work::pipeline_writes) with its next
+// read or its COMMIT, and read_for_rotation's reads in one go (docs/storage.md). Group commit
+// works as on SQLite — a batch is one transaction on one connection, each unit of work begun on
+// the batch's thread a savepoint in it; one batch at a time. Outbox items are claimed with
 // FOR UPDATE SKIP LOCKED, so two nodes never take the same item. A connection that breaks is
-// reopened on the next begin(); until the database answers, begin() fails with
-// errc::service_unavailable (the request gets 503) and the node recovers by itself.
-// The schema is migrated at construction under an advisory lock (pg_migrations.hpp).
+// reopened by the next statement; while the database does not answer, units of work fail with
+// errc::service_unavailable (the request gets 503) and the node recovers by itself. The schema
+// is migrated at construction under an advisory lock (pg_migrations.hpp).
 //
-// Other nodes hear of changes through NOTIFY on the `rekey` channel, sent in the transaction
-// that makes them (so only once it commits): "app:<application id>" when an application's
+// Other nodes hear of changes through NOTIFY on the `rekey` channel, sent right after the
+// transaction that makes them commits (in its own transaction: a NOTIFY inside a writing
+// transaction serialises commits cluster-wide): "app:<application id>" when an application's
 // secrets change, "queue:<account>/<name>" when a message is enqueued. on_events() delivers
 // other nodes' events (never this node's own) and "*" after a gap (pg_listener.hpp).
 #pragma once
