@@ -30,6 +30,10 @@ enum class secret_state { current, old, retired, revoked };
 std::string_view to_string(secret_state s);
 std::optional<secret_state> parse_secret_state(std::string_view s);
 
+// SQL for a secret state's place in its one-way progression, current → old → retired → revoked
+// (secret_repository::update moves secrets forward only).
+#define SECRET_STATE_RANK(x) "(CASE " x " WHEN 'current' THEN 0 WHEN 'old' THEN 1 WHEN 'retired' THEN 2 ELSE 3 END)"
+
 struct secret_record {
   std::string id;  // uuid
   std::string application_id;

@@ -39,8 +39,11 @@ class secret_repository {
   [[nodiscard]] virtual result<void> insert(const secret_record& secret) = 0;
   // Every secret of the application, newest first, whatever its state.
   [[nodiscard]] virtual result<std::vector<secret_record>> list_for(std::string_view application_id) = 0;
-  // Changes state and expiry of an existing secret; errc::internal if it does not exist. A secret
-  // that is no longer current loses its pending expiry warnings.
+  // Changes state and expiry of an existing secret; errc::internal if it does not exist. Forward
+  // only: the state moves along current → old → retired → revoked and the expiry only comes
+  // closer — a write from an older read (another transaction changed the secret meanwhile) never
+  // undoes a revocation, a retirement or a shorter grace. A secret that is no longer current
+  // loses its pending expiry warnings.
   [[nodiscard]] virtual result<void> update(const secret_record& secret) = 0;
   // Current secrets whose next expiry warning is due at `now`, soonest first, at most `limit`.
   [[nodiscard]] virtual result<std::vector<secret_record>> list_warning_due(time_point now, int limit) = 0;

@@ -277,6 +277,52 @@ TEST_P(StoreContract, SecretsOrderAndUpdate) {
   EXPECT_FALSE(w->secrets().update(secret("missing", "a1", 3, 1)));
 }
 
+// Updates move a secret forward only: a write from an older read (say, a rotation that read the
+// secret before a revocation committed) never brings back a revoked or retired secret, nor a
+// longer expiry.
+TEST_P(StoreContract, SecretUpdatesMoveForwardOnly) {
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
+  auto s = secret("s1", "a1", 1, 100);  // current, expires at 1100
+  s.next_warning_at = from_epoch_ms(10);
+  ASSERT_TRUE(w->secrets().insert(s));
+  auto shorter = s;
+  shorter.expires_at = from_epoch_ms(1000);
+  ASSERT_TRUE(w->secrets().update(shorter));  // still current: keeps its warning
+  auto read = (*w->secrets().list_for("a1"))[0];
+  EXPECT_EQ(read.expires_at, from_epoch_ms(1000));
+  EXPECT_EQ(read.next_warning_at, from_epoch_ms(10));
+
+  auto revoked = s;
+  revoked.state = secret_state::revoked;
+  revoked.expires_at = from_epoch_ms(900);
+  ASSERT_TRUE(w->secrets().update(revoked));
+  auto stale = s;  // planned from the read before the revocation
+  stale.state = secret_state::old;
+  stale.expires_at = from_epoch_ms(5000);
+  ASSERT_TRUE(w->secrets().update(stale));
+  read = (*w->secrets().list_for("a1"))[0];
+  EXPECT_EQ(read.state, secret_state::revoked);
+  EXPECT_EQ(read.expires_at, from_epoch_ms(900));
+  EXPECT_FALSE(read.next_warning_at);
+
+  for (const auto& [from, to] :
+       {std::pair{secret_state::old, secret_state::current}, std::pair{secret_state::retired, secret_state::old}}) {
+    auto t = secret("t-" + std::string(to_string(from)), "a1", 2, 100);
+    t.state = from;
+    ASSERT_TRUE(w->secrets().insert(t));
+    t.state = to;
+    ASSERT_TRUE(w->secrets().update(t));
+  }
+  for (const auto& r : *w->secrets().list_for("a1")) {
+    if (r.id == "t-old") {
+      EXPECT_EQ(r.state, secret_state::old);
+    } else if (r.id == "t-retired") {
+      EXPECT_EQ(r.state, secret_state::retired);
+    }
+  }
+}
+
 // The lifecycle's operations: due warnings (current secrets only), the compare-and-set that
 // takes one, newly expired secrets, recorded expiries and batched usage.
 TEST_P(StoreContract, SecretLifecycleOperations) {

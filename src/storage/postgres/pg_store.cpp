@@ -331,9 +331,15 @@ class pg_unit_of_work final : public unit_of_work,
     return all<secret_record>(db_.run(secrets_of_sql, pg_params().text(application_id)), read_secret);
   }
   result<void> update(const secret_record& s) override {
-    if (auto r = write("UPDATE client_secrets SET state = $2, expires_at = $3,"
-                       " next_warning_at = CASE WHEN $2 = 'current' THEN next_warning_at END WHERE id = $1",
-                       pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)), true);
+    // Forward only (store.hpp): the further state, the earlier expiry.
+    if (auto r = write(
+            "UPDATE client_secrets SET"
+            " state = CASE WHEN " SECRET_STATE_RANK("$2") " > " SECRET_STATE_RANK(
+                "state") " THEN $2 ELSE state END,"
+                         " expires_at = LEAST(expires_at, $3),"
+                         " next_warning_at = CASE WHEN $2 = 'current' AND state = 'current' THEN next_warning_at END"
+                         " WHERE id = $1",
+            pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)), true);
         !r) {
       return r;
     }

@@ -195,9 +195,12 @@ class sqlite_unit_of_work final : public unit_of_work,
   }
 
   result<void> update(const secret_record& s) override {
+    // Forward only (store.hpp): the further state, the earlier expiry.
     auto& q = db_.prepare(
-        "UPDATE client_secrets SET state = ?2, expires_at = ?3,"
-        " next_warning_at = CASE WHEN ?2 = 'current' THEN next_warning_at END WHERE id = ?1");
+        "UPDATE client_secrets SET"
+        " state = CASE WHEN " SECRET_STATE_RANK("?2") " > " SECRET_STATE_RANK("state") " THEN ?2 ELSE state END,"
+        " expires_at = MIN(expires_at, ?3),"
+        " next_warning_at = CASE WHEN ?2 = 'current' AND state = 'current' THEN next_warning_at END WHERE id = ?1");
     q.bind(1, s.id).bind(2, to_string(s.state)).bind(3, to_epoch_ms(s.expires_at));
     if (auto r = run(q); !r) return r;
     if (db_.changes() != 1) return errc::internal;
