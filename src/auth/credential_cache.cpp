@@ -24,8 +24,9 @@ int progress(secret_state state) {
 
 }  // namespace
 
-void credential_cache::put(cached_application app) {
+void credential_cache::put(cached_application app, std::uint64_t seen) {
   std::lock_guard lock(mutex_);
+  if (const auto g = generations_.find(app.application_id); g != generations_.end() && g->second != seen) return;
   application_by_client_[app.client_id] = app.application_id;
   const auto known = by_application_.find(app.application_id);
   if (known == by_application_.end()) {
@@ -44,15 +45,27 @@ void credential_cache::put(cached_application app) {
   }
 }
 
-void credential_cache::put(const application_record& app, const std::vector<secret_record>& secrets) {
+void credential_cache::put(const application_record& app, const std::vector<secret_record>& secrets,
+                           std::uint64_t seen) {
   cached_application entry{app.id, app.client_id, {}};
   entry.secrets.reserve(secrets.size());
   for (const auto& s : secrets) entry.secrets.push_back({s.id, s.hash, s.state, s.expires_at});
-  put(std::move(entry));
+  put(std::move(entry), seen);
+}
+
+std::uint64_t credential_cache::generation(std::string_view application_id) const {
+  std::lock_guard lock(mutex_);
+  const auto g = generations_.find(application_id);
+  return g == generations_.end() ? 0 : g->second;
 }
 
 void credential_cache::forget(std::string_view application_id) {
   std::lock_guard lock(mutex_);
+  if (const auto g = generations_.find(application_id); g != generations_.end()) {
+    ++g->second;
+  } else {
+    generations_.emplace(std::string(application_id), 1);
+  }
   const auto app = by_application_.find(application_id);
   if (app == by_application_.end()) return;
   application_by_client_.erase(app->second.client_id);

@@ -8,6 +8,7 @@
 // secret list here after the commit. Guarded by a mutex; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,10 +47,16 @@ class credential_cache {
   // furthest state and the earliest expiry seen; puts may thus arrive in any order (several
   // storage threads run their after-commit hooks concurrently) and the cache still ends at the
   // newest state.
-  void put(cached_application app);
-  void put(const application_record& app, const std::vector<secret_record>& secrets);
+  //
+  // `seen` is generation(application) read before the secrets were read from storage: when the
+  // application has been forgotten since, the read may predate another node's change and the put
+  // is dropped (the next use reads storage again).
+  void put(cached_application app, std::uint64_t seen);
+  void put(const application_record& app, const std::vector<secret_record>& secrets, std::uint64_t seen);
   // Drops the application (another node changed its secrets): its next use reads storage.
   void forget(std::string_view application_id);
+  // Moves on with every forget() of the application.
+  std::uint64_t generation(std::string_view application_id) const;
 
   // The secret of client_id whose hash equals `hash` (compared in constant time), whatever its
   // state; nullopt when the client or the secret is unknown here.
@@ -68,6 +75,8 @@ class credential_cache {
       by_application_;  // guarded by mutex_
   std::unordered_map<std::string, std::string, string_hash, std::equal_to<>>
       application_by_client_;  // guarded by mutex_
+  std::unordered_map<std::string, std::uint64_t, string_hash, std::equal_to<>>
+      generations_;  // guarded by mutex_; only applications ever forgotten
 };
 
 }  // namespace rekey

@@ -92,9 +92,10 @@ result<token_grant> token_service::issue_with_storage(store& storage, const toke
     auto app = (*work)->applications().find_by_client_id(*r.client_id);
     if (!app) return app.error();
     if (*app) {
+      const auto seen = cache_.generation((*app)->id);
       auto secrets = (*work)->secrets().list_for((*app)->id);
       if (!secrets) return secrets.error();
-      cache_.put(**app, *secrets);
+      cache_.put(**app, *secrets, seen);
     }
     if (checked->kind == grant_kind::refresh_token) {
       auto found = (*work)->refresh_tokens().find(hasher_.hash(*r.refresh_token));

@@ -71,7 +71,9 @@ result<created_application> admin_service::create_application(const std::string&
   if (!work) return work.error();
   if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
   if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
-  (*work)->after_commit([this, app = out.app, secret = out.secret] { credentials_.put(app, {secret}); });
+  (*work)->after_commit([this, app = out.app, secret = out.secret, seen = credentials_.generation(out.app.id)] {
+    credentials_.put(app, {secret}, seen);
+  });
   if (auto r = (*work)->commit(); !r) return r.error();
   return out;
 }
@@ -270,6 +272,7 @@ result<secret_record> admin_service::revoke_secret(std::string_view application_
   auto work = storage_.begin();
   if (!work) return work.error();
   auto& w = **work;
+  const auto seen = credentials_.generation(application_id);
   auto app = w.applications().find(application_id);
   if (!app) return app.error();
   if (!*app) return errc::not_found;
@@ -287,7 +290,7 @@ result<secret_record> admin_service::revoke_secret(std::string_view application_
       !r) {
     return r.error();
   }
-  w.after_commit([this, app = **app, all = *secrets] { credentials_.put(app, all); });
+  w.after_commit([this, app = **app, all = *secrets, seen] { credentials_.put(app, all, seen); });
   if (auto r = w.commit(); !r) return r.error();
   return *found;
 }
@@ -329,9 +332,10 @@ result<std::size_t> admin_service::load_credentials() {
   auto apps = (*work)->applications().list();
   if (!apps) return apps.error();
   for (const auto& app : *apps) {
+    const auto seen = credentials_.generation(app.id);
     auto secrets = (*work)->secrets().list_for(app.id);
     if (!secrets) return secrets.error();
-    credentials_.put(app, *secrets);
+    credentials_.put(app, *secrets, seen);
   }
   return apps->size();
 }

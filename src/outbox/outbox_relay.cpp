@@ -55,6 +55,7 @@ result<relay_pass> outbox_relay::run_once() {
 result<outbox_relay::grace_started> outbox_relay::start_grace(unit_of_work& work, const outbox_record& item,
                                                               time_point now) {
   grace_started out;
+  out.seen = credentials_.generation(item.application_id);
   auto app = work.applications().find(item.application_id);
   if (!app) return app.error();
   out.app = *app;
@@ -119,7 +120,9 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
   if (!sent) return sent.error();
   if (auto r = mark_delivered(work, item, now); !r) return r.error();
   if (grace->app) {
-    work.after_commit([this, app = *grace->app, secrets = grace->secrets] { credentials_.put(app, secrets); });
+    work.after_commit([this, app = *grace->app, secrets = grace->secrets, seen = grace->seen] {
+      credentials_.put(app, secrets, seen);
+    });
   }
   if (auto r = work.commit(); !r) return r.error();
   spdlog::info("delivered notification {} for application {} to embedded queue {}", item.id, item.application_id,
@@ -139,7 +142,9 @@ result<void> outbox_relay::complete(const network_delivery& delivery, bool deliv
   if (!grace) return grace.error();
   if (auto r = mark_delivered(**work, delivery.item, clock_.now()); !r) return r.error();
   if (grace->app) {
-    (*work)->after_commit([this, app = *grace->app, secrets = grace->secrets] { credentials_.put(app, secrets); });
+    (*work)->after_commit([this, app = *grace->app, secrets = grace->secrets, seen = grace->seen] {
+      credentials_.put(app, secrets, seen);
+    });
   }
   if (auto r = (*work)->commit(); !r) return r.error();
   spdlog::info("delivered notification {} for application {} to {} destination {}", delivery.item.id,

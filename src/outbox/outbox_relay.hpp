@@ -53,6 +53,7 @@ class outbox_relay {
     std::optional<application_record> app;
     std::vector<secret_record> secrets;    // as they are after this delivery
     std::optional<time_point> old_expiry;  // the notification's oldClientSecretExpiryTime
+    std::uint64_t seen = 0;                // the credential cache's generation before the reads
   };
   // Starts the grace clock of the secret this rotation made old, as of a delivery at `now`,
   // writing it into `work` (committed by the caller, or rolled back when only preparing).

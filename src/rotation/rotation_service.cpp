@@ -46,6 +46,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   auto& work = **work_or;
   work.pipeline_writes();  // any failure below answers the same way, whichever step it came from
 
+  const auto seen = credentials_.generation(application_id);  // before the reads (credential_cache::put)
   auto read = work.read_for_rotation(application_id, rotate_operation, new_secret_notification_type);
   if (!read) return fail(read.error());
 
@@ -142,8 +143,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
     const auto changed = std::find_if(changes.begin(), changes.end(), [&](const auto& c) { return c.id == s.id; });
     after.push_back(changed == changes.end() ? s : *changed);
   }
-  work.after_commit([this, app, after = std::move(after), bucket = decision.after, plan = out.plan] {
-    credentials_.put(app, after);
+  work.after_commit([this, app, after = std::move(after), bucket = decision.after, plan = out.plan, seen] {
+    credentials_.put(app, after, seen);
     mirror_.remember(app.id, bucket, plan);
   });
   if (auto r = work.commit(); !r) return fail(r.error());

@@ -18,16 +18,16 @@ cached_application application(const std::string& id, const std::string& client_
 // forget() drops one application entirely — by client id and by id — and nothing else.
 TEST(CredentialCache, ForgetDropsOneApplication) {
   credential_cache cache;
-  cache.put(application("a1", "c1", 1));
-  cache.put(application("a2", "c2", 2));
+  cache.put(application("a1", "c1", 1), 0);
+  cache.put(application("a2", "c2", 2), 0);
   ASSERT_TRUE(cache.match("c1", filled(1)));
   cache.forget("a1");
   EXPECT_FALSE(cache.match("c1", filled(1)));
   EXPECT_FALSE(cache.find_secret("a1", "s-a1"));
   EXPECT_TRUE(cache.match("c2", filled(2)));
   EXPECT_TRUE(cache.find_secret("a2", "s-a2"));
-  cache.forget("unknown");                // harmless
-  cache.put(application("a1", "c1", 3));  // and it can come back
+  cache.forget("unknown");                                        // harmless
+  cache.put(application("a1", "c1", 3), cache.generation("a1"));  // and it can come back
   EXPECT_TRUE(cache.match("c1", filled(3)));
 }
 
@@ -39,9 +39,9 @@ TEST(CredentialCache, LaterPutsOfOlderStatesDoNotUndoNewerOnes) {
   const cached_secret first_old{"s1", filled(1), secret_state::old, from_epoch_ms(5'000)};
   const cached_secret first_revoked{"s1", filled(1), secret_state::revoked, from_epoch_ms(5'000)};
   const cached_secret second{"s2", filled(2), secret_state::current, from_epoch_ms(20'000)};
-  cache.put({"a1", "c1", {first_revoked, second}});  // the newer state lands first
-  cache.put({"a1", "c1", {first_old}});
-  cache.put({"a1", "c1", {first_current}});
+  cache.put({"a1", "c1", {first_revoked, second}}, 0);  // the newer state lands first
+  cache.put({"a1", "c1", {first_old}}, 0);
+  cache.put({"a1", "c1", {first_current}}, 0);
   const auto s1 = cache.find_secret("a1", "s1");
   ASSERT_TRUE(s1);
   EXPECT_EQ(s1->state, secret_state::revoked);
@@ -50,11 +50,24 @@ TEST(CredentialCache, LaterPutsOfOlderStatesDoNotUndoNewerOnes) {
   EXPECT_TRUE(cache.match("c1", filled(2)));
 
   credential_cache in_order;  // the same puts in commit order end the same
-  in_order.put({"a1", "c1", {first_current}});
-  in_order.put({"a1", "c1", {first_old}});
-  in_order.put({"a1", "c1", {first_revoked, second}});
+  in_order.put({"a1", "c1", {first_current}}, 0);
+  in_order.put({"a1", "c1", {first_old}}, 0);
+  in_order.put({"a1", "c1", {first_revoked, second}}, 0);
   EXPECT_EQ(in_order.find_secret("a1", "s1")->state, secret_state::revoked);
   EXPECT_EQ(in_order.find_secret("a1", "s1")->expires_at, from_epoch_ms(5'000));
+}
+
+// A storage read that began before another node's change (the application was forgotten after
+// the read started) does not put its older view back; a read that began after does.
+TEST(CredentialCache, AReadFromBeforeAForgetIsNotCached) {
+  credential_cache cache;
+  cache.put(application("a1", "c1", 1), cache.generation("a1"));
+  const auto seen = cache.generation("a1");  // a read begins
+  cache.forget("a1");                        // another node's change arrives meanwhile
+  cache.put(application("a1", "c1", 1), seen);
+  EXPECT_FALSE(cache.match("c1", filled(1)));
+  cache.put(application("a1", "c1", 2), cache.generation("a1"));  // a read that began afterwards
+  EXPECT_TRUE(cache.match("c1", filled(2)));
 }
 
 }  // namespace
