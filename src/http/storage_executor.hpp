@@ -3,8 +3,9 @@
 // store's transactions without locks), several for PostgreSQL (one per pooled connection, so
 // transactions overlap).
 //
-// run(f) suspends the calling coroutine, runs f on the storage thread and resumes the
-// coroutine on its own executor with f's result. Group commit: the thread takes every job that
+// run(f) suspends the calling coroutine, runs f on a storage thread and resumes the coroutine
+// on its own executor with f's result. Group commit (with a batching store, one thread): the
+// thread takes every job that
 // is waiting, runs them inside one store batch (each job's units of work still all or nothing)
 // and commits once — one fsync for many rotations — and only then resumes their callers, so no
 // answer is sent before its writes are durable. When the batch cannot begin or commit, every
