@@ -2,17 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/keys.hpp"
+
 namespace rekey {
 namespace {
 
-digest256 filled(std::uint8_t v) {
-  digest256 d{};
-  d.fill(v);
-  return d;
-}
+using testing::filled_key;  // a digest256 is a key256: 32 bytes
 
 cached_application application(const std::string& id, const std::string& client_id, std::uint8_t secret) {
-  return {id, client_id, {{"s-" + id, filled(secret), secret_state::current, from_epoch_ms(10'000)}}};
+  return {id, client_id, {{"s-" + id, filled_key(secret), secret_state::current, from_epoch_ms(10'000)}}};
 }
 
 // forget() drops one application entirely — by client id and by id — and nothing else.
@@ -20,25 +18,25 @@ TEST(CredentialCache, ForgetDropsOneApplication) {
   credential_cache cache;
   cache.put(application("a1", "c1", 1), 0);
   cache.put(application("a2", "c2", 2), 0);
-  ASSERT_TRUE(cache.match("c1", filled(1)));
+  ASSERT_TRUE(cache.match("c1", filled_key(1)));
   cache.forget("a1");
-  EXPECT_FALSE(cache.match("c1", filled(1)));
+  EXPECT_FALSE(cache.match("c1", filled_key(1)));
   EXPECT_FALSE(cache.find_secret("a1", "s-a1"));
-  EXPECT_TRUE(cache.match("c2", filled(2)));
+  EXPECT_TRUE(cache.match("c2", filled_key(2)));
   EXPECT_TRUE(cache.find_secret("a2", "s-a2"));
   cache.forget("unknown");                                        // harmless
   cache.put(application("a1", "c1", 3), cache.generation("a1"));  // and it can come back
-  EXPECT_TRUE(cache.match("c1", filled(3)));
+  EXPECT_TRUE(cache.match("c1", filled_key(3)));
 }
 
 // Puts arriving out of order (after-commit hooks of several storage threads) still leave the
 // newest state: each secret keeps its furthest state and earliest expiry; secrets only add up.
 TEST(CredentialCache, LaterPutsOfOlderStatesDoNotUndoNewerOnes) {
   credential_cache cache;
-  const cached_secret first_current{"s1", filled(1), secret_state::current, from_epoch_ms(10'000)};
-  const cached_secret first_old{"s1", filled(1), secret_state::old, from_epoch_ms(5'000)};
-  const cached_secret first_revoked{"s1", filled(1), secret_state::revoked, from_epoch_ms(5'000)};
-  const cached_secret second{"s2", filled(2), secret_state::current, from_epoch_ms(20'000)};
+  const cached_secret first_current{"s1", filled_key(1), secret_state::current, from_epoch_ms(10'000)};
+  const cached_secret first_old{"s1", filled_key(1), secret_state::old, from_epoch_ms(5'000)};
+  const cached_secret first_revoked{"s1", filled_key(1), secret_state::revoked, from_epoch_ms(5'000)};
+  const cached_secret second{"s2", filled_key(2), secret_state::current, from_epoch_ms(20'000)};
   cache.put({"a1", "c1", {first_revoked, second}}, 0);  // the newer state lands first
   cache.put({"a1", "c1", {first_old}}, 0);
   cache.put({"a1", "c1", {first_current}}, 0);
@@ -47,7 +45,7 @@ TEST(CredentialCache, LaterPutsOfOlderStatesDoNotUndoNewerOnes) {
   EXPECT_EQ(s1->state, secret_state::revoked);
   EXPECT_EQ(s1->expires_at, from_epoch_ms(5'000));
   ASSERT_TRUE(cache.find_secret("a1", "s2"));
-  EXPECT_TRUE(cache.match("c1", filled(2)));
+  EXPECT_TRUE(cache.match("c1", filled_key(2)));
 
   credential_cache in_order;  // the same puts in commit order end the same
   in_order.put({"a1", "c1", {first_current}}, 0);
@@ -65,9 +63,9 @@ TEST(CredentialCache, AReadFromBeforeAForgetIsNotCached) {
   const auto seen = cache.generation("a1");  // a read begins
   cache.forget("a1");                        // another node's change arrives meanwhile
   cache.put(application("a1", "c1", 1), seen);
-  EXPECT_FALSE(cache.match("c1", filled(1)));
+  EXPECT_FALSE(cache.match("c1", filled_key(1)));
   cache.put(application("a1", "c1", 2), cache.generation("a1"));  // a read that began afterwards
-  EXPECT_TRUE(cache.match("c1", filled(2)));
+  EXPECT_TRUE(cache.match("c1", filled_key(2)));
 }
 
 }  // namespace

@@ -4,14 +4,10 @@
 
 #include <regex>
 
+#include "support/keys.hpp"
+
 namespace rekey {
 namespace {
-
-key256 key_of(std::uint8_t b) {
-  key256 k{};
-  k.fill(b);
-  return k;
-}
 
 access_claims sample(time_point now) {
   access_claims c;
@@ -27,7 +23,7 @@ const time_point t0 = from_epoch_ms(1'700'000'000'000);
 
 // A minted token verifies to the same claims and uses only the SPEC §2 alphabet.
 TEST(TokenCodec, RoundTripsWithinItsAlphabet) {
-  const token_codec codec({{"k1", key_of(1)}}, "k1");
+  const token_codec codec({{"k1", testing::filled_key(1)}}, "k1");
   const auto token = codec.mint(sample(t0));
   EXPECT_TRUE(std::regex_match(token, std::regex(R"(Atc\|[A-Za-z0-9._-]+)")));
   auto claims = codec.verify(token, t0);
@@ -46,7 +42,7 @@ TEST(TokenCodec, RoundTripsWithinItsAlphabet) {
 
 // Expiry is exact to the millisecond: valid one ms before, expired at the expiry instant.
 TEST(TokenCodec, ExpiresExactlyAtExpiry) {
-  const token_codec codec({{"k1", key_of(1)}}, "k1");
+  const token_codec codec({{"k1", testing::filled_key(1)}}, "k1");
   const auto token = codec.mint(sample(t0));
   const auto expiry = t0 + millis{3'600'000};
   EXPECT_TRUE(codec.verify(token, expiry - millis{1}));
@@ -56,8 +52,8 @@ TEST(TokenCodec, ExpiresExactlyAtExpiry) {
 
 // Any change to the token, another key, or garbage is access_token_invalid.
 TEST(TokenCodec, RefusesForgeries) {
-  const token_codec codec({{"k1", key_of(1)}}, "k1");
-  const token_codec other({{"k1", key_of(2)}}, "k1");
+  const token_codec codec({{"k1", testing::filled_key(1)}}, "k1");
+  const token_codec other({{"k1", testing::filled_key(2)}}, "k1");
   const auto token = codec.mint(sample(t0));
   std::string flipped = token;
   flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
@@ -78,8 +74,8 @@ TEST(TokenCodec, RefusesForgeries) {
 
 // After a signing-key rotation, tokens from the older key still verify.
 TEST(TokenCodec, OlderKeysStillVerify) {
-  const token_codec before({{"k1", key_of(1)}}, "k1");
-  const token_codec after({{"k1", key_of(1)}, {"k2", key_of(2)}}, "k2");
+  const token_codec before({{"k1", testing::filled_key(1)}}, "k1");
+  const token_codec after({{"k1", testing::filled_key(1)}, {"k2", testing::filled_key(2)}}, "k2");
   EXPECT_TRUE(after.verify(before.mint(sample(t0)), t0));
   EXPECT_NE(after.mint(sample(t0)).find("k2."), std::string::npos);
 }

@@ -1,4 +1,5 @@
-// filled_key: a key of one repeated byte — distinct, readable keys for tests.
+// filled_key: a key (or digest: the same 32-byte array) of one repeated byte — distinct, readable
+// values for tests.
 #pragma once
 
 #include <cstdint>
