@@ -47,6 +47,13 @@ class postgres_backend final : public store_backend {
   ~postgres_backend() override { (void)admin_.exec(("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)").c_str()); }
 
   std::unique_ptr<store> open() override { return std::make_unique<pg_store>(url_, 4); }
+  const std::string& url() const { return url_; }
+  // Ends every session on the test database, as a server restart or an idle cut would.
+  void drop_connections() {
+    (void)admin_.run(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        pg_params().text(name_));
+  }
 
  private:
   pg_connection admin_;

@@ -1,0 +1,40 @@
+// What only the PostgreSQL store does: connections that the server dropped are reopened.
+#include <gtest/gtest.h>
+
+#include "storage/store_backends.hpp"
+
+namespace rekey {
+namespace {
+
+// A connection lost between transactions (a server restart, an idle cut) costs nothing: the next
+// unit of work's first statement finds it gone, reopens it and runs again — the caller sees no
+// error, whether that statement is a single read or a rotation's batch of reads.
+TEST(PgStore, AConnectionLostBetweenTransactionsIsReopenedWithoutAnError) {
+  if (testing::postgres_backend::server() == nullptr) GTEST_SKIP() << "REKEY_TEST_POSTGRES is not set";
+  testing::postgres_backend backend;
+  pg_store store(backend.url(), 1);  // one connection: the next unit of work gets the dropped one
+  {
+    auto w = store.begin();
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->applications().insert({"a1", "n", "c1", std::nullopt, std::nullopt, from_epoch_ms(1)}));
+    ASSERT_TRUE((*w)->commit());
+  }
+  backend.drop_connections();
+  {
+    auto w = store.begin();
+    ASSERT_TRUE(w);
+    auto found = (*w)->applications().find("a1");
+    ASSERT_TRUE(found) << found.error().message();
+    EXPECT_TRUE(*found);
+  }
+  backend.drop_connections();
+  auto w = store.begin();
+  ASSERT_TRUE(w);
+  auto read = (*w)->read_for_rotation("a1", "rotate", "T");
+  ASSERT_TRUE(read) << read.error().message();
+  ASSERT_TRUE(read->application);
+  EXPECT_EQ(read->application->client_id, "c1");
+}
+
+}  // namespace
+}  // namespace rekey
