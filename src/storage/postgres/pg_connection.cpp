@@ -197,7 +197,7 @@ result<void> pg_connection::send_prepared(const std::string& name, const pg_para
 
 result<std::vector<pg_rows>> pg_connection::run_all(std::span<const pg_statement> statements) {
   if (auto r = connect(); !r) return r.error();
-  const bool first_of_transaction = only_begin_queued_;
+  const bool first_of_transaction = queued_.size() == 1 && queued_.front().kind == queued_statement::begin;
   auto rows = run_in_pipeline(statements);
   if (rows || !first_of_transaction || conn_ != nullptr) return rows;
   if (auto r = begin_transaction(); !r) return r.error();  // lost before the transaction did anything
@@ -219,13 +219,12 @@ result<std::vector<pg_rows>> pg_connection::run_in_pipeline(std::span<const pg_s
 result<void> pg_connection::begin_transaction() {
   if (auto r = flush(); !r) return r;
   if (auto r = queue_command("BEGIN"); !r) return r;
-  only_begin_queued_ = true;
+  queued_.back().kind = queued_statement::begin;
   return {};
 }
 
 result<void> pg_connection::queue(const char* sql, const pg_params& params, bool expect_one_row) {
   if (auto r = connect(); !r) return r;
-  only_begin_queued_ = false;
   const std::string name = statement_name(sql);
   if (auto r = ensure_prepared_in_pipeline(sql, name); !r) return r;
   if (auto r = send_prepared(name, params); !r) return r;
@@ -241,7 +240,6 @@ result<void> pg_connection::queue_best_effort(const char* sql, const pg_params& 
 
 result<void> pg_connection::queue_command(const char* sql) {
   if (auto r = connect(); !r) return r;
-  only_begin_queued_ = false;
   if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) return broken("pipeline");
   if (PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) return broken("queue");
   queued_.push_back({queued_statement::write, false, {}});
@@ -262,7 +260,6 @@ void pg_connection::discard() {
 }
 
 result<void> pg_connection::drain(std::vector<pg_rows>* reads) {
-  only_begin_queued_ = false;
   if (PQpipelineSync(conn_) != 1) return broken("pipeline sync");
   std::optional<errc> first_error;
   for (const auto& statement : queued_) {

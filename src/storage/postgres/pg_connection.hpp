@@ -123,7 +123,7 @@ class pg_connection {
 
  private:
   struct queued_statement {
-    enum kind_t { prepare, write, read, best_effort } kind;
+    enum kind_t { begin, prepare, write, read, best_effort } kind;
     bool expect_one_row = false;
     std::string prepared_name;  // kind prepare: the statement it prepares
   };
@@ -142,7 +142,6 @@ class pg_connection {
   pg_conn* conn_ = nullptr;
   std::unordered_set<std::string> prepared_;  // statement names prepared on conn_
   std::vector<queued_statement> queued_;      // sent in pipeline mode, answers not read yet
-  bool only_begin_queued_ = false;            // queued_ is begin_transaction()'s BEGIN alone
 };
 
 }  // namespace rekey
