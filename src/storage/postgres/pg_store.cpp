@@ -84,13 +84,15 @@ secret_record read_secret(const rows& r, int i) {
   "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at, " \
   "use_count"
 
-// These two from column `c` on (read_for_rotation reads them joined to the application).
-destination_record read_destination(const rows& r, int i, int c = 0) {
+// These read from column `c` on (read_for_rotation reads them joined to the application;
+// rekey_audit_head puts next_seq first). Lambdas, so that one() and all() can take them with
+// the default `c`.
+constexpr auto read_destination = [](const rows& r, int i, int c = 0) -> destination_record {
   return {r.text(i, c), r.text(i, c + 1), r.text(i, c + 2), r.text(i, c + 3), from_epoch_ms(r.int64(i, c + 4))};
-}
-subscription_record read_subscription(const rows& r, int i, int c = 0) {
+};
+constexpr auto read_subscription = [](const rows& r, int i, int c = 0) -> subscription_record {
   return {r.text(i, c), r.text(i, c + 1), r.text(i, c + 2), r.text(i, c + 3), from_epoch_ms(r.int64(i, c + 4))};
-}
+};
 
 outbox_record read_outbox(const rows& r, int i) {
   outbox_record o;
@@ -142,8 +144,7 @@ queue_record read_queue(const rows& r, int i) {
 access_key_record read_access_key(const rows& r, int i) {
   return {r.text(i, 0), r.text(i, 1), r.blob(i, 2), from_epoch_ms(r.int64(i, 3))};
 }
-// From column `c` on (rekey_audit_head puts next_seq first).
-audit_record read_audit(const rows& r, int i, int c = 0) {
+constexpr auto read_audit = [](const rows& r, int i, int c = 0) {
   audit_record e;
   e.seq = r.int64(i, c);
   e.at = from_epoch_ms(r.int64(i, c + 1));
@@ -157,7 +158,7 @@ audit_record read_audit(const rows& r, int i, int c = 0) {
   e.hash = to_digest(r.blob(i, c + 9));
   e.chain = static_cast<int>(r.int64(i, c + 10));
   return e;
-}
+};
 #define AUDIT_COLUMNS \
   "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain"
 
@@ -406,13 +407,13 @@ class pg_unit_of_work final : public unit_of_work,
     return one<destination_record>(
         db_.run("SELECT id, application_id, kind, config, created_at FROM destinations WHERE id = $1",
                 pg_params().text(id)),
-        [](const rows& r, int i) { return read_destination(r, i); });
+        read_destination);
   }
   result<std::vector<destination_record>> list_destinations(std::string_view application_id) override {
     return all<destination_record>(db_.run("SELECT id, application_id, kind, config, created_at FROM destinations"
                                            " WHERE application_id = $1 ORDER BY created_at, id",
                                            pg_params().text(application_id)),
-                                   [](const rows& r, int i) { return read_destination(r, i); });
+                                   read_destination);
   }
   result<void> put_subscription(const subscription_record& s) override {
     return done(
@@ -432,14 +433,14 @@ class pg_unit_of_work final : public unit_of_work,
         db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
                 " WHERE application_id = $1 AND notification_type = $2",
                 pg_params().text(application_id).text(type)),
-        [](const rows& r, int i) { return read_subscription(r, i); });
+        read_subscription);
   }
   result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override {
     return all<subscription_record>(
         db_.run("SELECT id, application_id, notification_type, destination_id, created_at FROM subscriptions"
                 " WHERE application_id = $1 ORDER BY notification_type",
                 pg_params().text(application_id)),
-        [](const rows& r, int i) { return read_subscription(r, i); });
+        read_subscription);
   }
 
   // --- outbox
@@ -656,7 +657,7 @@ class pg_unit_of_work final : public unit_of_work,
   result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) override {
     return all<audit_record>(db_.run("SELECT " AUDIT_COLUMNS " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
                                      pg_params().int64(after_seq).int64(limit)),
-                             [](const rows& r, int i) { return read_audit(r, i); });
+                             read_audit);
   }
 
  private:
