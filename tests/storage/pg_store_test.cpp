@@ -1,6 +1,10 @@
 // What only the PostgreSQL store does: connections that the server dropped are reopened.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "storage/store_backends.hpp"
 
 namespace rekey {
@@ -34,6 +38,33 @@ TEST(PgStore, AConnectionLostBetweenTransactionsIsReopenedWithoutAnError) {
   ASSERT_TRUE(read) << read.error().message();
   ASSERT_TRUE(read->application);
   EXPECT_EQ(read->application->client_id, "c1");
+}
+
+// Each unit of work has a connection to itself: with a pool of one, a second unit of work waits
+// until the first has ended instead of running its statements inside the other's transaction.
+TEST(PgStore, AUnitOfWorkWaitsForAFreeConnection) {
+  if (testing::postgres_backend::server() == nullptr) GTEST_SKIP() << "REKEY_TEST_POSTGRES is not set";
+  testing::postgres_backend backend;
+  pg_store store(backend.url(), 1);
+  auto first = store.begin();
+  ASSERT_TRUE(first);
+  ASSERT_TRUE((*first)->applications().insert({"a1", "n", "c1", std::nullopt, std::nullopt, from_epoch_ms(1)}));
+  std::atomic<bool> second_began = false;
+  bool second_saw_uncommitted = true;
+  std::thread second([&] {
+    auto w = store.begin();
+    second_began = true;
+    ASSERT_TRUE(w);
+    auto found = (*w)->applications().find("a1");
+    ASSERT_TRUE(found);
+    second_saw_uncommitted = found->has_value();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(second_began.load()) << "two units of work share one connection";
+  first->reset();  // rolled back: a1 never existed
+  second.join();
+  EXPECT_TRUE(second_began.load());
+  EXPECT_FALSE(second_saw_uncommitted);
 }
 
 }  // namespace
