@@ -44,11 +44,15 @@ digest256 audit_trail::chain_hash(const audit_record& e) const {
 }
 
 result<void> audit_trail::record(unit_of_work& work, const audit_event& event) {
+  auto head = work.audit().head(chain_for(event.application_id));
+  if (!head) return head.error();
+  return record(work, event, *head);
+}
+
+result<void> audit_trail::record(unit_of_work& work, const audit_event& event, const audit_head& head) {
   audit_record entry;
   entry.chain = chain_for(event.application_id);
-  auto head = work.audit().head(entry.chain);
-  if (!head) return head.error();
-  entry.seq = head->next_seq;
+  entry.seq = head.next_seq;
   entry.at = clock_.now();
   entry.actor = event.actor;
   entry.action = event.action;
@@ -56,7 +60,7 @@ result<void> audit_trail::record(unit_of_work& work, const audit_event& event) {
   entry.request_id = event.request_id;
   entry.fingerprint = event.fingerprint;
   entry.detail = event.detail;
-  if (head->last) entry.previous_hash = head->last->hash;
+  if (head.last) entry.previous_hash = head.last->hash;
   entry.hash = chain_hash(entry);
   return work.audit().append(entry);
 }

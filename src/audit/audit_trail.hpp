@@ -44,12 +44,15 @@ struct audit_verification {
 
 class audit_trail {
  public:
-  static constexpr int chains = 16;
+  static constexpr int chains = 256;
   static int chain_for(std::string_view application_id);
 
   audit_trail(const key256& master, const clock& clock);
 
   [[nodiscard]] result<void> record(unit_of_work& work, const audit_event& event);
+  // The same after a head of chain_for(event.application_id) that the caller read in this unit
+  // of work (as read_for_rotation does).
+  [[nodiscard]] result<void> record(unit_of_work& work, const audit_event& event, const audit_head& head);
   // Walks every chain from its first entry, in one transaction.
   [[nodiscard]] result<audit_verification> verify(store& storage) const;
 

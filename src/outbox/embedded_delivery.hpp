@@ -17,8 +17,10 @@ class embedded_delivery {
  public:
   explicit embedded_delivery(queue_service& queues) : queues_(queues) {}
 
-  // The queue's key ("<account>/<name>") when delivered; nullopt when this is not one to deliver here.
+  // The queue's key ("<account>/<name>") when delivered; nullopt when this is not one to deliver
+  // here. `queue` is the destination's queue as read in this unit of work (rotation_reads::queue).
   result<std::optional<std::string>> operator()(unit_of_work& work, const destination_record& destination,
+                                                const std::optional<queue_record>& queue,
                                                 const std::string& notification_id, std::string_view body);
 
  private:

@@ -90,16 +90,6 @@ std::optional<queue_address> parse_queue_reference(std::string_view text) {
   return q;
 }
 
-std::optional<queue_address> embedded_address(const destination_record& destination) {
-  if (destination.kind != "embedded") return std::nullopt;
-  boost::system::error_code ec;
-  const auto config = json::parse(destination.config_json, ec);
-  const auto* account = !ec && config.is_object() ? config.as_object().if_contains("account") : nullptr;
-  const auto* name = !ec && config.is_object() ? config.as_object().if_contains("queue") : nullptr;
-  if (!account || !account->is_string() || !name || !name->is_string()) return std::nullopt;
-  return queue_address{std::string(account->as_string()), std::string(name->as_string())};
-}
-
 queue_service::queue_service(store& storage, const clock& clock, random_source& random, const key256& at_rest_key)
     : storage_(storage), clock_(clock), random_(random), at_rest_key_(at_rest_key) {}
 
@@ -258,17 +248,22 @@ result<json::object> queue_service::send(unit_of_work& work, const queue_address
   auto q = work.queues().find_queue(address.account, address.name);
   if (!q) return q.error();
   if (!*q) return errc::sqs_queue_does_not_exist;
+  return send(work, **q, body, sender_id, delay);
+}
+
+result<json::object> queue_service::send(unit_of_work& work, const queue_record& queue, std::string_view body,
+                                         std::string_view sender_id, millis delay) {
   const auto now = clock_.now();
   message_record m;
   m.id = new_time_ordered_uuid(random_, now);
-  m.account = address.account;
-  m.queue = address.name;
+  m.account = queue.account;
+  m.queue = queue.name;
   m.sealed_body = seal(at_rest_key_, "message:" + m.id, as_bytes(body), random_);
   m.md5_of_body = md5_hex(body);
   m.sender_id = std::string(sender_id);
   m.sent_at = now;
   m.visible_at = now + delay;
-  m.expires_at = now + (*q)->retention;
+  m.expires_at = now + queue.retention;
   if (auto r = work.queues().insert_message(m); !r) return r.error();
   return json::object{{"MessageId", m.id}, {"MD5OfMessageBody", m.md5_of_body}};
 }

@@ -27,22 +27,12 @@ struct sqs_caller {
   std::string access_key_id;
 };
 
-// Where a queue lives: its account and name.
-struct queue_address {
-  std::string account;
-  std::string name;
-  std::string key() const { return account + "/" + name; }
-};
-
 // The account of embedded queues named without one (and of the --dev demo queue).
 inline constexpr std::string_view default_account = "000000000000";
 
 // Reads "arn:aws:sqs:<region>:<account>:<name>", "http(s)://host[:port]/<account>/<name>",
 // "<account>/<name>" or a bare "<name>" (default_account). nullopt when malformed.
 std::optional<queue_address> parse_queue_reference(std::string_view text);
-
-// The queue an embedded destination delivers to (its config {"account","queue"}).
-std::optional<queue_address> embedded_address(const destination_record& destination);
 
 class queue_service {
  public:
@@ -57,6 +47,9 @@ class queue_service {
 
   // Puts a message on a queue as the given sender (SendMessage, and later delivery).
   [[nodiscard]] result<boost::json::object> send(unit_of_work& work, const queue_address& queue, std::string_view body,
+                                                 std::string_view sender_id, millis delay);
+  // The same on a queue already read in this unit of work.
+  [[nodiscard]] result<boost::json::object> send(unit_of_work& work, const queue_record& queue, std::string_view body,
                                                  std::string_view sender_id, millis delay);
 
  private:

@@ -47,7 +47,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   work.pipeline_writes();  // any failure below answers the same way, whichever step it came from
 
   const auto seen = credentials_.generation(application_id);  // before the reads (credential_cache::put)
-  auto read = work.read_for_rotation(application_id, rotate_operation, new_secret_notification_type);
+  auto read = work.read_for_rotation(application_id, rotate_operation, new_secret_notification_type,
+                                     audit_trail::chain_for(application_id));
   if (!read) return fail(read.error());
 
   // Step 3 (authoritative half): the secret that minted the token must still be good.
@@ -101,7 +102,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
                                   new_secret_notification_type, now);
   item.old_secret_id = plan.previous_secret_id;
   if (deliver_directly_ && read->destination) {
-    auto delivered = deliver_directly_(work, *read->destination, item.id, body);
+    auto delivered = deliver_directly_(work, *read->destination, read->queue, item.id, body);
     if (!delivered) return fail(delivered.error());
     out.delivered_to = *delivered;
   }
@@ -132,8 +133,10 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   std::string detail = "new secret " + fresh.id;
   for (const auto& changed : changes)
     detail += "; secret " + changed.id + " now " + std::string(to_string(changed.state));
-  if (auto r = audit_.record(work, {"application:" + app.client_id, "secret.rotated", application_id, request_id,
-                                    fresh.fingerprint, detail});
+  if (auto r = audit_.record(work,
+                             {"application:" + app.client_id, "secret.rotated", application_id, request_id,
+                              fresh.fingerprint, detail},
+                             read->audit);
       !r) {
     return fail(r.error());
   }

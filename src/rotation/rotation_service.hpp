@@ -39,11 +39,12 @@ struct rotation_outcome {
 };
 
 // Delivers a notification inside the caller's unit of work when its destination needs no network
-// (the embedded queue): returns the queue's key, or nullopt when the destination is not one that
-// can be (a network destination, a queue that no longer exists) — then the outbox relay does it.
-using direct_delivery =
-    std::function<result<std::optional<std::string>>(unit_of_work& work, const destination_record& destination,
-                                                     const std::string& notification_id, std::string_view body)>;
+// (the embedded queue, read with the rotation as rotation_reads::queue): returns the queue's key,
+// or nullopt when the destination is not one that can be (a network destination, a queue that no
+// longer exists) — then the outbox relay does it.
+using direct_delivery = std::function<result<std::optional<std::string>>(
+    unit_of_work& work, const destination_record& destination, const std::optional<queue_record>& queue,
+    const std::string& notification_id, std::string_view body)>;
 
 class rotation_service {
  public:

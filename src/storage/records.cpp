@@ -1,5 +1,7 @@
 #include "storage/records.hpp"
 
+#include <boost/json/parse.hpp>
+
 namespace rekey {
 
 std::string_view to_string(secret_state s) {
@@ -40,6 +42,16 @@ std::optional<outbox_state> parse_outbox_state(std::string_view s) {
     if (to_string(v) == s) return v;
   }
   return std::nullopt;
+}
+
+std::optional<queue_address> embedded_address(const destination_record& destination) {
+  if (destination.kind != "embedded") return std::nullopt;
+  boost::system::error_code ec;
+  const auto config = boost::json::parse(destination.config_json, ec);
+  const auto* account = !ec && config.is_object() ? config.as_object().if_contains("account") : nullptr;
+  const auto* name = !ec && config.is_object() ? config.as_object().if_contains("queue") : nullptr;
+  if (!account || !account->is_string() || !name || !name->is_string()) return std::nullopt;
+  return queue_address{std::string(account->as_string()), std::string(name->as_string())};
 }
 
 }  // namespace rekey

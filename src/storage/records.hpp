@@ -58,8 +58,8 @@ struct refresh_token_record {
 struct destination_record {
   std::string id;  // uuid
   std::string application_id;
-  std::string kind;         // "embedded" (sqs and webhook come with the delivery issue)
-  std::string config_json;  // kind-specific, e.g. {"queue":"name"}
+  std::string kind;         // "embedded", "sqs" or "webhook"
+  std::string config_json;  // kind-specific JSON; embedded: see embedded_address
   time_point created_at;
 };
 
@@ -128,6 +128,17 @@ struct audit_record {
   digest256 previous_hash{};  // the hash of the chain's entry before this one (zeros for its first)
   digest256 hash{};           // HMAC-SHA256 over previous_hash and this entry (audit/audit_trail.hpp)
 };
+
+// Where an embedded queue lives: its account and name.
+struct queue_address {
+  std::string account;
+  std::string name;
+  std::string key() const { return account + "/" + name; }
+};
+
+// The queue an embedded destination delivers to: its config is {"account": …, "queue": …}
+// (PostgreSQL's read_for_rotation reads the same two fields in SQL). nullopt for other kinds.
+std::optional<queue_address> embedded_address(const destination_record& destination);
 
 struct queue_record {
   std::string account;

@@ -3,7 +3,7 @@
 namespace rekey {
 
 result<rotation_reads> unit_of_work::read_for_rotation(std::string_view application_id, std::string_view operation,
-                                                       std::string_view notification_type) {
+                                                       std::string_view notification_type, int audit_chain) {
   rotation_reads out;
   auto bucket = rate_limits().find(application_id, operation);
   if (!bucket) return bucket.error();
@@ -22,6 +22,14 @@ result<rotation_reads> unit_of_work::read_for_rotation(std::string_view applicat
     if (!destination) return destination.error();
     out.destination = std::move(*destination);
   }
+  if (const auto address = out.destination ? embedded_address(*out.destination) : std::nullopt) {
+    auto queue = queues().find_queue(address->account, address->name);
+    if (!queue) return queue.error();
+    out.queue = std::move(*queue);
+  }
+  auto head = audit().head(audit_chain);
+  if (!head) return head.error();
+  out.audit = std::move(*head);
   return out;
 }
 

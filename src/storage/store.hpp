@@ -183,6 +183,10 @@ struct rotation_reads {
   std::vector<secret_record> secrets;  // secrets().list_for(application)
   std::optional<subscription_record> subscription;
   std::optional<destination_record> destination;  // the subscription's
+  // When the destination is an embedded one: its queue (queues().find_queue); nullopt when gone.
+  std::optional<queue_record> queue;
+  // The head of the audit chain asked for, held to the end of the unit (audit().head()).
+  audit_head audit;
 };
 
 class unit_of_work {
@@ -200,11 +204,13 @@ class unit_of_work {
   virtual audit_repository& audit() = 0;
   [[nodiscard]] virtual result<void> commit() = 0;
   // The reads of a rotation, the bucket's lock first (so the rest is read as the previous holder
-  // left it). By default the repositories' calls one after the other; PostgreSQL sends them in
-  // one round trip.
+  // left it), then audit chain `audit_chain`'s head (taking that chain too, as audit().head()
+  // does). By default the repositories' calls one after the other; PostgreSQL sends them in one
+  // round trip.
   [[nodiscard]] virtual result<rotation_reads> read_for_rotation(std::string_view application_id,
                                                                  std::string_view operation,
-                                                                 std::string_view notification_type);
+                                                                 std::string_view notification_type,
+                                                                 int audit_chain);
   // From now on this unit's writes may be sent without waiting for their answers (PostgreSQL
   // pipelines them into its next read or the commit, saving round trips): an error a write meets
   // is then reported by a later call — the next read, or commit() — and ends the unit as any

@@ -93,11 +93,21 @@ TEST_F(AuditTrailTest, EntriesOfApplicationsSpreadOverChainsThatEachHold) {
     ASSERT_TRUE(trail_.record(*w, {"admin", "test.again", application, "req", "fp", "detail"}));
     ASSERT_TRUE(w->commit());
   }
+  {  // one more entry in app-0's chain, from another application of that chain
+    std::string neighbour;
+    for (int i = 0; neighbour.empty(); ++i) {
+      const std::string candidate = "neighbour-" + std::to_string(i);
+      if (audit_trail::chain_for(candidate) == audit_trail::chain_for("app-0")) neighbour = candidate;
+    }
+    auto w = *store_->begin();
+    ASSERT_TRUE(trail_.record(*w, {"admin", "test.action", neighbour, "req", "fp", "detail"}));
+    ASSERT_TRUE(w->commit());
+  }
   EXPECT_GT(per_chain.size(), 4u);
   EXPECT_EQ(audit_trail::chain_for(""), 0);
   auto checked = trail_.verify(*store_);
   ASSERT_TRUE(checked);
-  EXPECT_EQ(checked->entries, 80);
+  EXPECT_EQ(checked->entries, 81);
   EXPECT_FALSE(checked->first_bad);
 
   int chain = 0;

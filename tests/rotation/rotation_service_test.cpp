@@ -141,9 +141,11 @@ TEST_F(RotationServiceTest, DeliversDirectlyWhenTheDestinationAllows) {
                           secret_policy_config{},
                           rate_limit_config{},
                           audit_,
-                          [&](unit_of_work&, const destination_record& destination, const std::string&,
+                          [&](unit_of_work&, const destination_record& destination,
+                              const std::optional<queue_record>& queue, const std::string&,
                               std::string_view body) -> result<std::optional<std::string>> {
                             EXPECT_EQ(destination.id, "dest-app1");
+                            EXPECT_FALSE(queue);  // its config names none
                             delivered_body = std::string(body);
                             return std::optional<std::string>{"000000000000/q"};
                           }};

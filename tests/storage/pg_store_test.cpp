@@ -34,7 +34,7 @@ TEST(PgStore, AConnectionLostBetweenTransactionsIsReopenedWithoutAnError) {
   backend.drop_connections();
   auto w = store.begin();
   ASSERT_TRUE(w);
-  auto read = (*w)->read_for_rotation("a1", "rotate", "T");
+  auto read = (*w)->read_for_rotation("a1", "rotate", "T", 0);
   ASSERT_TRUE(read) << read.error().message();
   ASSERT_TRUE(read->application);
   EXPECT_EQ(read->application->client_id, "c1");

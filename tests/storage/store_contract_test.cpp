@@ -171,24 +171,27 @@ TEST_P(StoreContract, ReadForRotationReadsWhatTheRepositoriesRead) {
   seed_application();
   {
     auto w = begin();
-    auto none = w->read_for_rotation("a1", "rotate", "T");
+    auto none = w->read_for_rotation("a1", "rotate", "T", 3);
     ASSERT_TRUE(none);
     EXPECT_FALSE(none->bucket);
     EXPECT_FALSE(none->subscription);
     EXPECT_FALSE(none->destination);
+    EXPECT_FALSE(none->queue);
+    EXPECT_FALSE(none->audit.last);
     EXPECT_TRUE(none->secrets.empty());
     ASSERT_TRUE(none->application);
     EXPECT_EQ(none->application->client_id, "c1");
-    EXPECT_FALSE(w->read_for_rotation("nobody", "rotate", "T")->application);
+    EXPECT_FALSE(w->read_for_rotation("nobody", "rotate", "T", 3)->application);
 
     ASSERT_TRUE(w->secrets().insert(secret("s1", "a1", 1, 100)));
     ASSERT_TRUE(w->secrets().insert(secret("s2", "a1", 2, 200)));
     ASSERT_TRUE(w->rate_limits().save({"a1", "rotate", 2.5, t0}));
     ASSERT_TRUE(w->notifications().put_subscription({"sub1", "a1", "T", "d1", t0}));
+    ASSERT_TRUE(append_to_chain(*w, 3, "before"));
     ASSERT_TRUE(w->commit());
   }
   auto w = begin();
-  auto read = w->read_for_rotation("a1", "rotate", "T");
+  auto read = w->read_for_rotation("a1", "rotate", "T", 3);
   ASSERT_TRUE(read);
   ASSERT_TRUE(read->bucket);
   EXPECT_EQ(read->bucket->tokens, 2.5);
@@ -200,6 +203,46 @@ TEST_P(StoreContract, ReadForRotationReadsWhatTheRepositoriesRead) {
   ASSERT_TRUE(read->destination);
   EXPECT_EQ(read->destination->id, "d1");
   EXPECT_EQ(read->destination->kind, "embedded");
+  EXPECT_FALSE(read->queue);  // d1's config names no queue
+  ASSERT_TRUE(read->audit.last);
+  EXPECT_EQ(read->audit.last->action, "before");
+  EXPECT_GT(read->audit.next_seq, read->audit.last->seq);
+}
+
+// An embedded destination's queue comes with a rotation's reads; none once the queue is gone,
+// and none for a destination of another kind.
+TEST_P(StoreContract, ReadForRotationReadsAnEmbeddedDestinationsQueue) {
+  seed_application();
+  const std::string names_q = R"({"account":"111122223333","queue":"q"})";
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->notifications().insert_destination({"d2", "a1", "embedded", names_q, t0}));
+    ASSERT_TRUE(w->notifications().insert_destination({"d3", "a1", "webhook", names_q, t0}));
+    ASSERT_TRUE(w->notifications().put_subscription({"sub1", "a1", "T", "d2", t0}));
+    ASSERT_TRUE(w->notifications().put_subscription({"sub2", "a1", "U", "d3", t0}));
+    ASSERT_TRUE(w->commit());
+  }
+  {
+    auto w = begin();
+    auto read = w->read_for_rotation("a1", "rotate", "T", 0);
+    ASSERT_TRUE(read);
+    ASSERT_TRUE(read->queue);
+    EXPECT_EQ(read->queue->account, "111122223333");
+    EXPECT_EQ(read->queue->name, "q");
+    EXPECT_EQ(read->queue->retention, millis{86'400'000});
+    EXPECT_EQ(read->queue->created_at, t0);
+    EXPECT_FALSE(w->read_for_rotation("a1", "rotate", "U", 0)->queue);
+  }
+  {
+    auto w = begin();
+    ASSERT_TRUE(*w->queues().delete_queue("111122223333", "q"));
+    ASSERT_TRUE(w->commit());
+  }
+  auto w = begin();
+  auto read = w->read_for_rotation("a1", "rotate", "T", 0);
+  ASSERT_TRUE(read);
+  ASSERT_TRUE(read->destination);
+  EXPECT_FALSE(read->queue);
 }
 
 // Pipelined writes (unit_of_work::pipeline_writes): a read sees the writes queued before it,
@@ -619,7 +662,7 @@ TEST_P(StoreContract, TwoTransactionsRaceForOneRateLimitToken) {
         ASSERT_TRUE(found);
         bucket = *found;
       } else {  // as a rotation reads it
-        auto read = (*w)->read_for_rotation("a1", operation, "T");
+        auto read = (*w)->read_for_rotation("a1", operation, "T", 0);
         ASSERT_TRUE(read);
         bucket = read->bucket;
       }
@@ -670,8 +713,9 @@ TEST_P(StoreContract, TwoTransactionsNeverClaimTheSameOutboxItem) {
   EXPECT_EQ(std::unique(all.begin(), all.end()), all.end()) << "an item was claimed twice";
 }
 
-// Two stores (two nodes) append to one audit chain at the same time: the chain stays one line —
-// every entry's previous_hash is the hash of the chain's entry before it.
+// Two stores (two nodes) append to one audit chain at the same time, one reading the chain's head
+// alone, the other among a rotation's reads: the chain stays one line — every entry's
+// previous_hash is the hash of the chain's entry before it.
 TEST_P(StoreContract, TwoTransactionsAppendingToOneAuditChainLineUp) {
   std::barrier start(2);
   auto node = [&](const std::string& name) {
@@ -680,8 +724,16 @@ TEST_P(StoreContract, TwoTransactionsAppendingToOneAuditChainLineUp) {
     for (int i = 0; i < 20; ++i) {
       auto w = mine->begin();
       ASSERT_TRUE(w);
-      auto head = (*w)->audit().head(3);
-      ASSERT_TRUE(head);
+      std::optional<audit_head> head;
+      if (name == "a") {
+        auto alone = (*w)->audit().head(3);
+        ASSERT_TRUE(alone);
+        head = *alone;
+      } else {
+        auto read = (*w)->read_for_rotation("a1", "rotate", "T", 3);
+        ASSERT_TRUE(read);
+        head = read->audit;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));  // widen the window
       audit_record e;
       e.seq = head->next_seq;

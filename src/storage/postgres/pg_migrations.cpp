@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "storage/records.hpp"
+
 namespace rekey {
 namespace {
 
@@ -167,6 +169,23 @@ BEGIN
   RETURN QUERY
     SELECT b.application_id, b.operation, b.tokens, b.updated_at FROM rate_buckets AS b
     WHERE b.application_id = p_application AND b.operation = p_operation;
+END $$;
+)sql",
+    // 3: a secret update that fails when the secret is not there, so that a pipelined update needs
+    //    no look at its row count before COMMIT is sent with it (one round trip fewer per rotation).
+    //    Forward only, as secret_repository::update promises.
+    R"sql(
+CREATE FUNCTION rekey_update_secret(p_id TEXT, p_state TEXT, p_expires_at BIGINT) RETURNS VOID
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE client_secrets SET
+    state = CASE WHEN )sql" SECRET_STATE_RANK("p_state") " > " SECRET_STATE_RANK("state") R"sql( THEN p_state ELSE state END,
+    expires_at = LEAST(expires_at, p_expires_at),
+    next_warning_at = CASE WHEN p_state = 'current' AND state = 'current' THEN next_warning_at END
+  WHERE id = p_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no client secret %', p_id USING ERRCODE = 'no_data_found';
+  END IF;
 END $$;
 )sql",
 };

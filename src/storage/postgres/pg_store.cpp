@@ -138,9 +138,10 @@ message_record read_message(const rows& r, int i) {
   "id, account, queue, sealed_body, md5_of_body, sender_id, sent_at, visible_at, receive_count," \
   " first_received_at, receipt_handle, expires_at"
 
-queue_record read_queue(const rows& r, int i) {
-  return {r.text(i, 0), r.text(i, 1), millis{r.int64(i, 2)}, millis{r.int64(i, 3)}, from_epoch_ms(r.int64(i, 4))};
-}
+constexpr auto read_queue = [](const rows& r, int i, int c = 0) -> queue_record {
+  return {r.text(i, c), r.text(i, c + 1), millis{r.int64(i, c + 2)}, millis{r.int64(i, c + 3)},
+          from_epoch_ms(r.int64(i, c + 4))};
+};
 access_key_record read_access_key(const rows& r, int i) {
   return {r.text(i, 0), r.text(i, 1), r.blob(i, 2), from_epoch_ms(r.int64(i, 3))};
 }
@@ -172,6 +173,16 @@ constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
                                        " ORDER BY created_at DESC, seq DESC";
 // Locks the bucket's key, then reads it (pg_migrations.cpp, version 2).
 constexpr const char* bucket_sql = "SELECT * FROM rekey_rate_bucket($1, $2)";
+// Locks the audit chain, then reads its head (pg_migrations.cpp, version 2).
+constexpr const char* audit_head_sql = "SELECT * FROM rekey_audit_head($1)";
+
+result<audit_head> read_audit_head(const rows& r) {
+  if (r.size() != 1) return errc::internal;
+  audit_head out;
+  out.next_seq = r.int64(0, 0);
+  if (!r.is_null(0, 1)) out.last = read_audit(r, 0, 1);
+  return out;
+}
 
 // Access keys, apart: their find() and list() would clash with the applications'.
 class pg_access_keys final : public access_key_repository {
@@ -238,16 +249,24 @@ class pg_unit_of_work final : public unit_of_work,
   void pipeline_writes() override { pipelining_ = true; }
 
   result<rotation_reads> read_for_rotation(std::string_view application_id, std::string_view operation,
-                                           std::string_view notification_type) override {
+                                           std::string_view notification_type, int audit_chain) override {
+    // An embedded destination's queue is joined here, its address read from the destination's
+    // config in SQL (the fields embedded_address reads), so that no second round trip is needed.
     const pg_statement reads[] = {
         {bucket_sql, pg_params().text(application_id).text(operation)},  // the lock first
         {"SELECT a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"
          " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"
-         " d.id, d.application_id, d.kind, d.config, d.created_at FROM applications AS a"
+         " d.id, d.application_id, d.kind, d.config, d.created_at,"
+         " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at FROM applications AS a"
          " LEFT JOIN subscriptions AS s ON s.application_id = a.id AND s.notification_type = $2"
-         " LEFT JOIN destinations AS d ON d.id = s.destination_id WHERE a.id = $1",
+         " LEFT JOIN destinations AS d ON d.id = s.destination_id"
+         " LEFT JOIN queues AS q ON d.kind = 'embedded'"
+         " AND q.account = CASE WHEN d.kind = 'embedded' THEN d.config::jsonb ->> 'account' END"
+         " AND q.name = CASE WHEN d.kind = 'embedded' THEN d.config::jsonb ->> 'queue' END"
+         " WHERE a.id = $1",
          pg_params().text(application_id).text(notification_type)},
         {secrets_of_sql, pg_params().text(application_id)},
+        {audit_head_sql, pg_params().int64(audit_chain)},
     };
     auto rows = db_.run_all(reads);
     if (!rows) return rows.error();
@@ -258,8 +277,12 @@ class pg_unit_of_work final : public unit_of_work,
       out.application = read_application(r[1], 0);
       if (!r[1].is_null(0, 6)) out.subscription = read_subscription(r[1], 0, 6);
       if (!r[1].is_null(0, 11)) out.destination = read_destination(r[1], 0, 11);
+      if (!r[1].is_null(0, 16)) out.queue = read_queue(r[1], 0, 16);
     }
     for (int i = 0; i < r[2].size(); ++i) out.secrets.push_back(read_secret(r[2], i));
+    auto head = read_audit_head(r[3]);
+    if (!head) return head.error();
+    out.audit = std::move(*head);
     return out;
   }
 
@@ -333,14 +356,9 @@ class pg_unit_of_work final : public unit_of_work,
   }
   result<void> update(const secret_record& s) override {
     // Forward only (store.hpp): the further state, the earlier expiry.
-    if (auto r = write(
-            "UPDATE client_secrets SET"
-            " state = CASE WHEN " SECRET_STATE_RANK("$2") " > " SECRET_STATE_RANK(
-                "state") " THEN $2 ELSE state END,"
-                         " expires_at = LEAST(expires_at, $3),"
-                         " next_warning_at = CASE WHEN $2 = 'current' AND state = 'current' THEN next_warning_at END"
-                         " WHERE id = $1",
-            pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)), true);
+    // Fails (no_data_found) when there is no such secret (pg_migrations.cpp, version 3).
+    if (auto r = write("SELECT rekey_update_secret($1, $2, $3)",
+                       pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
         !r) {
       return r;
     }
@@ -646,13 +664,9 @@ class pg_unit_of_work final : public unit_of_work,
   result<audit_head> head(int chain) override {
     // Locks the chain to the end of this transaction, so appends from several connections and
     // nodes line up one after the other (pg_migrations.cpp, version 2).
-    auto r = db_.run("SELECT * FROM rekey_audit_head($1)", pg_params().int64(chain));
+    auto r = db_.run(audit_head_sql, pg_params().int64(chain));
     if (!r) return r.error();
-    if (r->size() != 1) return errc::internal;
-    audit_head out;
-    out.next_seq = r->int64(0, 0);
-    if (!r->is_null(0, 1)) out.last = read_audit(*r, 0, 1);
-    return out;
+    return read_audit_head(*r);
   }
   result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) override {
     return all<audit_record>(db_.run("SELECT " AUDIT_COLUMNS " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
