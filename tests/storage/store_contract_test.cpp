@@ -643,21 +643,21 @@ TEST_P(StoreContract, AbortedBatchRollsBackAndHooksRunAtPlainCommit) {
 }
 
 // Two stores (two nodes) race for the one token of a bucket that does not exist yet: each
-// reads (alone, or among a rotation's reads), debits if it can and saves in one unit of work.
-// Exactly one gets it.
+// reads (one alone, the other among a rotation's reads: both must take the same lock), debits if
+// it can and saves in one unit of work. Exactly one gets it.
 TEST_P(StoreContract, TwoTransactionsRaceForOneRateLimitToken) {
   seed_application();
   for (int round = 0; round < 5; ++round) {
     const std::string operation = "op" + std::to_string(round);
     std::atomic<int> granted = 0;
     std::barrier start(2);
-    auto node = [&] {
+    auto node = [&](int which) {
       auto mine = backend_->open();
       start.arrive_and_wait();
       auto w = mine->begin();
       ASSERT_TRUE(w);
       std::optional<rate_bucket_record> bucket;
-      if (round % 2 == 0) {
+      if ((round + which) % 2 == 0) {
         auto found = (*w)->rate_limits().find("a1", operation);
         ASSERT_TRUE(found);
         bucket = *found;
@@ -673,7 +673,7 @@ TEST_P(StoreContract, TwoTransactionsRaceForOneRateLimitToken) {
       ASSERT_TRUE((*w)->commit());
       ++granted;
     };
-    std::thread a(node), b(node);
+    std::thread a(node, 0), b(node, 1);
     a.join();
     b.join();
     EXPECT_EQ(granted.load(), 1) << "round " << round;

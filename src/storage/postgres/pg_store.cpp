@@ -163,9 +163,9 @@ constexpr auto read_audit = [](const rows& r, int i, int c = 0) {
 #define AUDIT_COLUMNS \
   "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain"
 
-rate_bucket_record read_bucket(const rows& r, int i) {
-  return {r.text(i, 0), r.text(i, 1), r.real(i, 2), from_epoch_ms(r.int64(i, 3))};
-}
+constexpr auto read_bucket = [](const rows& r, int i, int c = 0) -> rate_bucket_record {
+  return {r.text(i, c), r.text(i, c + 1), r.real(i, c + 2), from_epoch_ms(r.int64(i, c + 3))};
+};
 
 // Statements used alone and in read_for_rotation's round trip (the same text: one prepared statement).
 constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
@@ -250,39 +250,50 @@ class pg_unit_of_work final : public unit_of_work,
 
   result<rotation_reads> read_for_rotation(std::string_view application_id, std::string_view operation,
                                            std::string_view notification_type, int audit_chain) override {
-    // An embedded destination's queue is joined here, its address read from the destination's
-    // config in SQL (the fields embedded_address reads), so that no second round trip is needed.
+    // One round trip, no PL/pgSQL: the first statement takes the bucket's lock and then the audit
+    // chain's (the same keys as rekey_rate_bucket and rekey_audit_head, pg_migrations.cpp version
+    // 2; a select list is evaluated in order); the reads are statements of their own after it, so
+    // their snapshots are taken once the locks are held and see what the previous holder
+    // committed. An embedded destination's queue is joined, its address read from the
+    // destination's config in SQL (the fields embedded_address reads).
     const pg_statement reads[] = {
-        {bucket_sql, pg_params().text(application_id).text(operation)},  // the lock first
+        {"SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0)),"
+         " pg_advisory_xact_lock(730241, $3::integer)",
+         pg_params().text(application_id).text(operation).int64(audit_chain)},
         {"SELECT a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"
          " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"
          " d.id, d.application_id, d.kind, d.config, d.created_at,"
-         " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at FROM applications AS a"
+         " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at,"
+         " b.application_id, b.operation, b.tokens, b.updated_at,"
+         " nextval('audit_seq'), l.seq, l.at, l.actor, l.action, l.application_id, l.request_id, l.fingerprint,"
+         " l.detail, l.previous_hash, l.hash, l.chain"
+         " FROM (SELECT 1) AS one"
+         " LEFT JOIN applications AS a ON a.id = $1"
          " LEFT JOIN subscriptions AS s ON s.application_id = a.id AND s.notification_type = $2"
          " LEFT JOIN destinations AS d ON d.id = s.destination_id"
          " LEFT JOIN queues AS q ON d.kind = 'embedded'"
          " AND q.account = CASE WHEN d.kind = 'embedded' THEN d.config::jsonb ->> 'account' END"
          " AND q.name = CASE WHEN d.kind = 'embedded' THEN d.config::jsonb ->> 'queue' END"
-         " WHERE a.id = $1",
-         pg_params().text(application_id).text(notification_type)},
+         " LEFT JOIN rate_buckets AS b ON b.application_id = $1 AND b.operation = $3"
+         " LEFT JOIN LATERAL (SELECT * FROM audit_log WHERE chain = $4::integer ORDER BY seq DESC LIMIT 1) AS l"
+         " ON TRUE",
+         pg_params().text(application_id).text(notification_type).text(operation).int64(audit_chain)},
         {secrets_of_sql, pg_params().text(application_id)},
-        {audit_head_sql, pg_params().int64(audit_chain)},
     };
     auto rows = db_.run_all(reads);
     if (!rows) return rows.error();
+    const auto& r = (*rows)[1];
+    if (r.size() != 1) return errc::internal;
     rotation_reads out;
-    const auto& r = *rows;
-    if (r[0].size() > 0) out.bucket = read_bucket(r[0], 0);
-    if (r[1].size() > 0) {
-      out.application = read_application(r[1], 0);
-      if (!r[1].is_null(0, 6)) out.subscription = read_subscription(r[1], 0, 6);
-      if (!r[1].is_null(0, 11)) out.destination = read_destination(r[1], 0, 11);
-      if (!r[1].is_null(0, 16)) out.queue = read_queue(r[1], 0, 16);
-    }
-    for (int i = 0; i < r[2].size(); ++i) out.secrets.push_back(read_secret(r[2], i));
-    auto head = read_audit_head(r[3]);
-    if (!head) return head.error();
-    out.audit = std::move(*head);
+    if (!r.is_null(0, 0)) out.application = read_application(r, 0);
+    if (!r.is_null(0, 6)) out.subscription = read_subscription(r, 0, 6);
+    if (!r.is_null(0, 11)) out.destination = read_destination(r, 0, 11);
+    if (!r.is_null(0, 16)) out.queue = read_queue(r, 0, 16);
+    if (!r.is_null(0, 21)) out.bucket = read_bucket(r, 0, 21);
+    out.audit.next_seq = r.int64(0, 25);
+    if (!r.is_null(0, 26)) out.audit.last = read_audit(r, 0, 26);
+    const auto& secrets = (*rows)[2];
+    for (int i = 0; i < secrets.size(); ++i) out.secrets.push_back(read_secret(secrets, i));
     return out;
   }
 
