@@ -488,6 +488,17 @@ TEST_P(StoreContract, OutboxClaimAndUpdate) {
   EXPECT_EQ(read->delivered_at, t0 + millis{20});
   EXPECT_TRUE(read->sealed_body.empty());
   EXPECT_EQ(w->outbox().list_by_state(outbox_state::pending, 10)->size(), 2u);
+  auto delivered = *w->outbox().list_by_state(outbox_state::delivered, 10);
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0].id, "n1");
+  EXPECT_TRUE(w->outbox().list_by_state(outbox_state::dead, 10)->empty());
+  auto given_up = **w->outbox().find_item("n3");
+  given_up.state = outbox_state::dead;
+  ASSERT_TRUE(w->outbox().update(given_up));
+  auto dead = *w->outbox().list_by_state(outbox_state::dead, 10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].id, "n3");
+  EXPECT_EQ(w->outbox().list_by_state(outbox_state::pending, 10)->size(), 1u);
   EXPECT_FALSE(w->outbox().update(item("missing", t0)));
 }
 

@@ -173,8 +173,16 @@ END $$;
 )sql",
     // 3: a secret update that fails when the secret is not there, so that a pipelined update needs
     //    no look at its row count before COMMIT is sent with it (one round trip fewer per rotation).
-    //    Forward only, as secret_repository::update promises.
+    //    Forward only, as secret_repository::update promises. Partial indexes, as SQLite's version
+    //    7: the outbox's due index holds pending items only and a dead-item index is added (items
+    //    delivered with their rotation enter neither); messages never received (receipt handle '')
+    //    are not in the receipt index.
     R"sql(
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox(next_attempt_at, seq) WHERE state = 'pending';
+CREATE INDEX outbox_dead ON outbox(created_at, seq) WHERE state = 'dead';
+DROP INDEX messages_receipt;
+CREATE INDEX messages_receipt ON messages(receipt_handle) WHERE receipt_handle <> '';
 CREATE FUNCTION rekey_update_secret(p_id TEXT, p_state TEXT, p_expires_at BIGINT) RETURNS VOID
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -497,10 +497,14 @@ class pg_unit_of_work final : public unit_of_work,
                               read_outbox);
   }
   result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) override {
-    return all<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = $1"
-                                      " ORDER BY created_at, seq LIMIT $2",
-                                      pg_params().text(to_string(state)).int64(limit)),
-                              read_outbox);
+    // The state is part of the text, not a parameter, so that the planner can use its partial index.
+#define OUTBOX_IN_STATE(state) \
+  "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = '" state "' ORDER BY created_at, seq LIMIT $1"
+    const char* sql = state == outbox_state::pending ? OUTBOX_IN_STATE("pending")
+                      : state == outbox_state::dead  ? OUTBOX_IN_STATE("dead")
+                                                     : OUTBOX_IN_STATE("delivered");
+#undef OUTBOX_IN_STATE
+    return all<outbox_record>(db_.run(sql, pg_params().int64(limit)), read_outbox);
   }
   result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) override {
     // SKIP LOCKED: items another node is claiming right now are not waited for, just skipped.
@@ -634,8 +638,9 @@ class pg_unit_of_work final : public unit_of_work,
   }
   result<std::optional<message_record>> find_by_receipt(std::string_view account, std::string_view queue,
                                                         std::string_view receipt_handle) override {
+    // receipt_handle <> '' as in the partial index's predicate, so that the planner may use it.
     return one<message_record>(db_.run("SELECT " MESSAGE_COLUMNS " FROM messages WHERE receipt_handle = $3"
-                                       " AND account = $1 AND queue = $2",
+                                       " AND receipt_handle <> '' AND account = $1 AND queue = $2",
                                        pg_params().text(account).text(queue).text(receipt_handle)),
                                read_message);
   }

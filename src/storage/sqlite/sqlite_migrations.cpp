@@ -179,6 +179,16 @@ CREATE INDEX client_secrets_expiry_unrecorded ON client_secrets(expires_at)
 ALTER TABLE audit_log ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX audit_log_chain ON audit_log(chain, seq);
 )sql",
+    // 7: partial indexes, so that a rotation delivered in its own transaction adds fewer index
+    //    entries: the outbox's due index holds pending items only (and a small index finds dead
+    //    ones); messages never received (receipt handle '') are not in the receipt index.
+    R"sql(
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX outbox_dead ON outbox(created_at) WHERE state = 'dead';
+DROP INDEX messages_receipt;
+CREATE INDEX messages_receipt ON messages(receipt_handle) WHERE receipt_handle <> '';
+)sql",
 };
 
 }  // namespace

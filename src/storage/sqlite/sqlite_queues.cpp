@@ -149,7 +149,8 @@ result<void> sqlite_queues::update_message(const message_record& m) {
 result<std::optional<message_record>> sqlite_queues::find_by_receipt(std::string_view account, std::string_view queue,
                                                                      std::string_view receipt_handle) {
   static const std::string sql = std::string("SELECT ") + message_columns +
-                                 " FROM messages WHERE receipt_handle = ?3 AND account = ?1 AND queue = ?2";
+                                 " FROM messages WHERE receipt_handle = ?3 AND receipt_handle <> ''"
+                                 " AND account = ?1 AND queue = ?2";  // as the partial index's predicate
   auto& q = db_.prepare(sql.c_str());
   q.bind(1, account).bind(2, queue).bind(3, receipt_handle);
   return first<message_record>(q, read_message);

@@ -355,10 +355,16 @@ class sqlite_unit_of_work final : public unit_of_work,
   }
 
   result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) override {
-    static const std::string sql =
-        std::string("SELECT ") + outbox_columns + " FROM outbox WHERE state = ?1 ORDER BY created_at, rowid LIMIT ?2";
-    auto& q = db_.prepare(sql.c_str());
-    q.bind(1, to_string(state)).bind(2, static_cast<std::int64_t>(limit));
+    // The state is part of the text, not a parameter, so that the planner can use its partial index.
+    const auto in_state = [](outbox_state s) {
+      return std::string("SELECT ") + outbox_columns + " FROM outbox WHERE state = '" + std::string(to_string(s)) +
+             "' ORDER BY created_at, rowid LIMIT ?1";
+    };
+    static_assert(static_cast<int>(outbox_state::pending) == 0 && static_cast<int>(outbox_state::dead) == 2);
+    static const std::string sql[] = {in_state(outbox_state::pending), in_state(outbox_state::delivered),
+                                      in_state(outbox_state::dead)};
+    auto& q = db_.prepare(sql[static_cast<int>(state)].c_str());
+    q.bind(1, static_cast<std::int64_t>(limit));
     return collect<outbox_record>(q, read_outbox);
   }
 
