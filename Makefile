@@ -10,7 +10,7 @@ REKEY := $(BUILD_DIR)/src/app/rekey
 DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
-  libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates
+  libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates
 
 .PHONY: deps build run test unit-test e2e-test bench clean
 
@@ -28,7 +28,9 @@ run: build
 # Every test runs against the ASan+UBSan build: the unit tests (ctest) and the end-to-end
 # tests (node:test driving the real binary with real clients), with a throwaway PostgreSQL
 # server for the storage contract suite (scripts/with-postgres.sh).
-test: deps
+# The release build is built too (it links tcmalloc, which the sanitizer build cannot) and must start.
+test: deps build
+	@$(REKEY) --help >/dev/null
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREKEY_SANITIZE=ON -DREKEY_TESTS=ON >/dev/null
 	@ninja -C $(SANITIZE_DIR) -j $(JOBS)
 	scripts/with-postgres.sh $(MAKE) --no-print-directory unit-test e2e-test

@@ -191,11 +191,12 @@ int run_service(const config& cfg) {
   }
   const key256 at_rest_key = derive_key(master->key, at_rest_purpose);
   const secret_hasher hasher(master->key);
-  audit_trail audit(master->key, clock);
 
   pg_store* postgres = nullptr;  // set when the database is PostgreSQL: other nodes share it
   const std::unique_ptr<store> storage_owner = open_store(cfg, &postgres);
   store& storage = *storage_owner;
+  audit_trail audit(master->key, clock,
+                    postgres != nullptr ? audit_trail::concurrent_writer_chains : audit_trail::single_writer_chains);
 
   const auto signing = must(load_signing_keys(storage, at_rest_key, random, clock),
                             "loading token signing keys (is this the right master key?)");

@@ -1,5 +1,7 @@
 #include "audit/audit_trail.hpp"
 
+#include <algorithm>
+
 #include <map>
 #include <string_view>
 
@@ -19,14 +21,14 @@ void append_field(std::string& out, std::string_view field) {
 
 }  // namespace
 
-audit_trail::audit_trail(const key256& master, const clock& clock)
-    : key_(derive_key(master, audit_chain_purpose)), clock_(clock) {}
+audit_trail::audit_trail(const key256& master, const clock& clock, int chains)
+    : key_(derive_key(master, audit_chain_purpose)), clock_(clock), chains_(std::max(1, chains)) {}
 
-int audit_trail::chain_for(std::string_view application_id) {
+int audit_trail::chain_for(std::string_view application_id) const {
   if (application_id.empty()) return 0;
   std::uint32_t h = 2166136261u;  // FNV-1a: the same chain for an application on every node
   for (const char c : application_id) h = (h ^ static_cast<std::uint8_t>(c)) * 16777619u;
-  return static_cast<int>(h % chains);
+  return static_cast<int>(h % static_cast<std::uint32_t>(chains_));
 }
 
 digest256 audit_trail::chain_hash(const audit_record& e) const {

@@ -10,8 +10,11 @@
 // end of a chain leaves a shorter valid chain: compare `entries` with what you expect.) Entries
 // never hold a secret or a token — a secret appears as its fingerprint.
 //
-// Why several chains: an append holds its chain until the transaction commits (store.hpp); with
-// one chain, PostgreSQL could commit only one audited change at a time, cluster-wide.
+// How many chains suits the store: an append holds its chain until the transaction commits
+// (store.hpp), so with one chain PostgreSQL could commit only one audited change at a time,
+// cluster-wide — it gets many; SQLite has one writer anyway, and one chain keeps its appends on
+// one index page instead of one page per chain. A trail may hold entries written with another
+// count (each chain verifies on its own).
 //
 // record() appends inside the caller's unit of work, so an entry commits with the change it
 // describes. Thread-safe (immutable key).
@@ -44,10 +47,13 @@ struct audit_verification {
 
 class audit_trail {
  public:
-  static constexpr int chains = 256;
-  static int chain_for(std::string_view application_id);
+  static constexpr int single_writer_chains = 1;        // SQLite
+  static constexpr int concurrent_writer_chains = 256;  // PostgreSQL: 16 still waited ~0.15 ms per rotation
 
-  audit_trail(const key256& master, const clock& clock);
+  audit_trail(const key256& master, const clock& clock, int chains);
+
+  // The chain of an application's entries: the same on every node with the same count.
+  int chain_for(std::string_view application_id) const;
 
   [[nodiscard]] result<void> record(unit_of_work& work, const audit_event& event);
   // The same after a head of chain_for(event.application_id) that the caller read in this unit
@@ -61,6 +67,7 @@ class audit_trail {
  private:
   hmac_key key_;
   const clock& clock_;
+  int chains_;
 };
 
 }  // namespace rekey

@@ -48,7 +48,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
 
   const auto seen = credentials_.generation(application_id);  // before the reads (credential_cache::put)
   auto read = work.read_for_rotation(application_id, rotate_operation, new_secret_notification_type,
-                                     audit_trail::chain_for(application_id));
+                                     audit_.chain_for(application_id));
   if (!read) return fail(read.error());
 
   // Step 3 (authoritative half): the secret that minted the token must still be good.

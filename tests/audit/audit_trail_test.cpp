@@ -33,7 +33,7 @@ class AuditTrailTest : public ::testing::Test {
   testing::temp_dir dir_;
   std::unique_ptr<sqlite_store> store_ = std::make_unique<sqlite_store>(dir_.file("rekey.db"));
   testing::manual_clock clock_;
-  audit_trail trail_{testing::filled_key(1), clock_};
+  audit_trail trail_{testing::filled_key(1), clock_, audit_trail::concurrent_writer_chains};
 };
 
 TEST_F(AuditTrailTest, ChainVerifiesAndSurvivesReopen) {
@@ -75,7 +75,7 @@ TEST_F(AuditTrailTest, RemovedEntryIsDetected) {
 // Recomputing the chain needs the master key: the same log under another key does not verify.
 TEST_F(AuditTrailTest, AnotherKeyDoesNotVerify) {
   append(2);
-  audit_trail other{testing::filled_key(2), clock_};
+  audit_trail other{testing::filled_key(2), clock_, audit_trail::concurrent_writer_chains};
   auto checked = other.verify(*store_);
   ASSERT_TRUE(checked->first_bad);
   EXPECT_EQ(checked->first_bad->seq, 1);
@@ -87,7 +87,7 @@ TEST_F(AuditTrailTest, EntriesOfApplicationsSpreadOverChainsThatEachHold) {
   std::map<int, int> per_chain;
   for (int i = 0; i < 40; ++i) {
     const std::string application = "app-" + std::to_string(i);
-    per_chain[audit_trail::chain_for(application)] += 1;
+    per_chain[trail_.chain_for(application)] += 1;
     auto w = *store_->begin();
     ASSERT_TRUE(trail_.record(*w, {"admin", "test.action", application, "req", "fp", "detail"}));
     ASSERT_TRUE(trail_.record(*w, {"admin", "test.again", application, "req", "fp", "detail"}));
@@ -97,14 +97,14 @@ TEST_F(AuditTrailTest, EntriesOfApplicationsSpreadOverChainsThatEachHold) {
     std::string neighbour;
     for (int i = 0; neighbour.empty(); ++i) {
       const std::string candidate = "neighbour-" + std::to_string(i);
-      if (audit_trail::chain_for(candidate) == audit_trail::chain_for("app-0")) neighbour = candidate;
+      if (trail_.chain_for(candidate) == trail_.chain_for("app-0")) neighbour = candidate;
     }
     auto w = *store_->begin();
     ASSERT_TRUE(trail_.record(*w, {"admin", "test.action", neighbour, "req", "fp", "detail"}));
     ASSERT_TRUE(w->commit());
   }
   EXPECT_GT(per_chain.size(), 4u);
-  EXPECT_EQ(audit_trail::chain_for(""), 0);
+  EXPECT_EQ(trail_.chain_for(""), 0);
   auto checked = trail_.verify(*store_);
   ASSERT_TRUE(checked);
   EXPECT_EQ(checked->entries, 81);
@@ -131,12 +131,31 @@ TEST_F(AuditTrailTest, EntriesOfApplicationsSpreadOverChainsThatEachHold) {
   EXPECT_EQ(checked->entries, checked->first_bad->seq - 2);  // everything before it, less the removed one
 }
 
+// A trail written with one number of chains and continued with another (a store moved between
+// backends' counts, or a new default) still verifies: each chain holds on its own.
+TEST_F(AuditTrailTest, ATrailContinuedWithAnotherNumberOfChainsVerifies) {
+  audit_trail single{testing::filled_key(1), clock_, audit_trail::single_writer_chains};
+  for (int i = 0; i < 10; ++i) {
+    const std::string application = "app-" + std::to_string(i);
+    EXPECT_EQ(single.chain_for(application), 0);
+    for (auto* trail : {&trail_, &single}) {
+      auto w = *store_->begin();
+      ASSERT_TRUE(trail->record(*w, {"admin", "test.action", application, "req", "fp", "detail"}));
+      ASSERT_TRUE(w->commit());
+    }
+  }
+  auto checked = single.verify(*store_);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->entries, 20);
+  EXPECT_FALSE(checked->first_bad);
+}
+
 // A trail written before there were chains (schema 5: one chain, no chain column) still verifies
 // after the upgrade, and new entries join it.
 TEST(AuditTrailUpgrade, ATrailFromBeforeChainsStillVerifies) {
   testing::temp_dir dir;
   testing::manual_clock clock;
-  audit_trail trail{testing::filled_key(1), clock};
+  audit_trail trail{testing::filled_key(1), clock, audit_trail::concurrent_writer_chains};
   {
     sqlite_connection db(dir.file("rekey.db"));
     ASSERT_TRUE(migrate_sqlite(db, 5));

@@ -78,7 +78,7 @@ class LifecycleSweeperTest : public ::testing::Test {
   openssl_random random_;
   key256 at_rest_ = testing::filled_key(6);
   secret_policy_config policy_;
-  audit_trail audit_{testing::filled_key(5), clock_};
+  audit_trail audit_{testing::filled_key(5), clock_, audit_trail::single_writer_chains};
   usage_tracker usage_;
   authentication_failures failures_;
   std::unique_ptr<sqlite_store> store_;

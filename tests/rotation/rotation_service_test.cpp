@@ -80,7 +80,7 @@ class RotationServiceTest : public ::testing::Test {
   secret_hasher hasher_{master_};
   credential_cache credentials_;
   rate_limit_mirror mirror_;
-  audit_trail audit_{master_, clock_};
+  audit_trail audit_{master_, clock_, audit_trail::single_writer_chains};
   rotation_service service_{
       store_, clock_, random_, hasher_, at_rest_, credentials_, mirror_, secret_policy_config{}, rate_limit_config{},
       audit_};
