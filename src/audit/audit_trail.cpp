@@ -1,7 +1,6 @@
 #include "audit/audit_trail.hpp"
 
 #include <algorithm>
-
 #include <map>
 #include <string_view>
 

@@ -167,13 +167,15 @@ constexpr auto read_bucket = [](const rows& r, int i, int c = 0) -> rate_bucket_
   return {r.text(i, c), r.text(i, c + 1), r.real(i, c + 2), from_epoch_ms(r.int64(i, c + 3))};
 };
 
-// Statements used alone and in read_for_rotation's round trip (the same text: one prepared statement).
+// Used alone and in read_for_rotation's round trip (the same text: one prepared statement).
 constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
                                        " FROM client_secrets WHERE application_id = $1"
                                        " ORDER BY created_at DESC, seq DESC";
-// Locks the bucket's key, then reads it (pg_migrations.cpp, version 2).
+// Locks the bucket's key, then reads it (pg_migrations.cpp, version 2); read_for_rotation takes
+// the same lock its own way.
 constexpr const char* bucket_sql = "SELECT * FROM rekey_rate_bucket($1, $2)";
-// Locks the audit chain, then reads its head (pg_migrations.cpp, version 2).
+// Locks the audit chain, then reads its head (pg_migrations.cpp, version 2); read_for_rotation
+// likewise.
 constexpr const char* audit_head_sql = "SELECT * FROM rekey_audit_head($1)";
 
 result<audit_head> read_audit_head(const rows& r) {
