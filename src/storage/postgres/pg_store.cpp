@@ -178,11 +178,12 @@ constexpr const char* bucket_sql = "SELECT * FROM rekey_rate_bucket($1, $2)";
 // likewise.
 constexpr const char* audit_head_sql = "SELECT * FROM rekey_audit_head($1)";
 
-result<audit_head> read_audit_head(const rows& r) {
-  if (r.size() != 1) return errc::internal;
+// A chain's head from column `c` on: the next seq, then the chain's last entry (nulls when the
+// chain is empty) — as rekey_audit_head answers and read_for_rotation's join reads it.
+audit_head read_audit_head(const rows& r, int c = 0) {
   audit_head out;
-  out.next_seq = r.int64(0, 0);
-  if (!r.is_null(0, 1)) out.last = read_audit(r, 0, 1);
+  out.next_seq = r.int64(0, c);
+  if (!r.is_null(0, c + 1)) out.last = read_audit(r, 0, c + 1);
   return out;
 }
 
@@ -292,8 +293,7 @@ class pg_unit_of_work final : public unit_of_work,
     if (!r.is_null(0, 11)) out.destination = read_destination(r, 0, 11);
     if (!r.is_null(0, 16)) out.queue = read_queue(r, 0, 16);
     if (!r.is_null(0, 21)) out.bucket = read_bucket(r, 0, 21);
-    out.audit.next_seq = r.int64(0, 25);
-    if (!r.is_null(0, 26)) out.audit.last = read_audit(r, 0, 26);
+    out.audit = read_audit_head(r, 25);
     const auto& secrets = (*rows)[2];
     for (int i = 0; i < secrets.size(); ++i) out.secrets.push_back(read_secret(secrets, i));
     return out;
@@ -684,6 +684,7 @@ class pg_unit_of_work final : public unit_of_work,
     // nodes line up one after the other (pg_migrations.cpp, version 2).
     auto r = db_.run(audit_head_sql, pg_params().int64(chain));
     if (!r) return r.error();
+    if (r->size() != 1) return errc::internal;
     return read_audit_head(*r);
   }
   result<std::vector<audit_record>> list(std::int64_t after_seq, int limit) override {
