@@ -523,7 +523,8 @@ TEST_P(StoreContract, QueuesPerAccount) {
 }
 
 // Visible messages come oldest first; a received message hides until its visibility ends and
-// is then found by its receipt handle; expired messages are neither visible nor counted.
+// is then found by its receipt handle (an empty handle finds no message never received);
+// expired messages are neither visible nor counted.
 TEST_P(StoreContract, MessagesVisibilityReceiptAndExpiry) {
   seed_application();
   auto w = begin();
@@ -550,6 +551,7 @@ TEST_P(StoreContract, MessagesVisibilityReceiptAndExpiry) {
   EXPECT_EQ(found->receive_count, 1);
   EXPECT_EQ(found->first_received_at, t0 + millis{10});
   EXPECT_FALSE(*q.find_by_receipt("111122223333", "other", "r1"));
+  EXPECT_FALSE(*q.find_by_receipt("111122223333", "q", ""));  // m2 has never been received
   EXPECT_EQ(*q.delete_expired(t0 + millis{10}), 1);
   ASSERT_TRUE(q.delete_message("m1"));
   EXPECT_FALSE(*q.find_by_receipt("111122223333", "q", "r1"));
