@@ -28,7 +28,8 @@ run: build
 # Every test runs against the ASan+UBSan build: the unit tests (ctest) and the end-to-end
 # tests (node:test driving the real binary with real clients), with a throwaway PostgreSQL
 # server for the storage contract suite (scripts/with-postgres.sh).
-# The release build is built too (it links tcmalloc, which the sanitizer build cannot) and must start.
+# The release build is built too (it links tcmalloc, which the sanitizer build cannot), and its
+# binary must load and run (`--help`).
 test: deps build
 	@$(REKEY) --help >/dev/null
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREKEY_SANITIZE=ON -DREKEY_TESTS=ON >/dev/null
