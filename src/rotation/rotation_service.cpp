@@ -101,6 +101,7 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   auto item = pending_outbox_item(notification.notification_id, application_id, subscription->destination_id,
                                   new_secret_notification_type, now);
   item.old_secret_id = plan.previous_secret_id;
+  item.new_secret_id = fresh.id;
   if (deliver_directly_ && read->destination) {
     auto delivered = deliver_directly_(work, *read->destination, read->queue, item.id, body);
     if (!delivered) return fail(delivered.error());

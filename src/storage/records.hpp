@@ -87,6 +87,10 @@ struct outbox_record {
   time_point created_at;
   // The secret that became old in this rotation: its grace clock starts at delivery.
   std::optional<std::string> old_secret_id;
+  // The secret this item announces (a rotation's new-secret notification). Such an item is listed
+  // among its application's deliveries through that secret, which must be the application's: the
+  // stores keep no per-application index entry for it (docs/storage.md, schema 8 / 4).
+  std::optional<std::string> new_secret_id;
   std::optional<time_point> delivered_at;
   std::string last_error;  // why the latest attempt failed (never contains a secret)
 };

@@ -83,7 +83,7 @@ class outbox_repository {
  public:
   virtual ~outbox_repository() = default;
   [[nodiscard]] virtual result<void> insert(const outbox_record& item) = 0;
-  // Items of the application, newest first.
+  // Items of the application, newest first; those announcing a new secret are found through it.
   [[nodiscard]] virtual result<std::vector<outbox_record>> list_for_application(std::string_view application_id) = 0;
   [[nodiscard]] virtual result<std::optional<outbox_record>> find_item(std::string_view id) = 0;
   // Items in a state, oldest first, at most `limit`.

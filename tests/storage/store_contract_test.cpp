@@ -502,6 +502,44 @@ TEST_P(StoreContract, OutboxClaimAndUpdate) {
   EXPECT_FALSE(w->outbox().update(item("missing", t0)));
 }
 
+// An application's deliveries, newest first, include the items announcing its new secrets: the
+// stores find those through the secret each announces (outbox_record::new_secret_id), not through
+// the application's own outbox entries, and must still list them, and only under their application.
+TEST_P(StoreContract, DeliveriesOfAnApplicationIncludeThoseAnnouncingItsSecrets) {
+  seed_application();
+  auto w = begin();
+  ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+  ASSERT_TRUE(w->notifications().insert_destination({"d2", "a2", "embedded", "{}", from_epoch_ms(1)}));
+  ASSERT_TRUE(w->secrets().insert(secret("s1", "a1", 1, 1000)));
+  ASSERT_TRUE(w->secrets().insert(secret("s2", "a2", 2, 1000)));
+  ASSERT_TRUE(w->outbox().insert(item("n1", t0)));
+  auto announcing = item("n2", t0 + millis{5});
+  announcing.new_secret_id = "s1";
+  ASSERT_TRUE(w->outbox().insert(announcing));
+  ASSERT_TRUE(w->outbox().insert(item("n3", t0 + millis{10})));
+  auto same_time = item("n4", t0 + millis{10});
+  same_time.new_secret_id = "s1";
+  ASSERT_TRUE(w->outbox().insert(same_time));
+  auto other = item("n5", t0 + millis{5});
+  other.application_id = "a2";
+  other.destination_id = "d2";
+  other.new_secret_id = "s2";
+  ASSERT_TRUE(w->outbox().insert(other));
+  ASSERT_TRUE(w->commit());
+
+  auto r = begin();
+  auto ids = [&](std::string_view application) {
+    std::vector<std::string> out;
+    for (const auto& o : *r->outbox().list_for_application(application)) out.push_back(o.id);
+    return out;
+  };
+  EXPECT_EQ(ids("a1"), (std::vector<std::string>{"n4", "n3", "n2", "n1"}));  // ties: the later insert first
+  EXPECT_EQ(ids("a2"), (std::vector<std::string>{"n5"}));
+  EXPECT_EQ((*r->outbox().find_item("n2"))->new_secret_id, "s1");
+  EXPECT_FALSE((*r->outbox().find_item("n1"))->new_secret_id);
+  EXPECT_EQ(r->outbox().list_for_application("a1")->front().new_secret_id, "s1");
+}
+
 // A queue name is unique per account; other accounts and prefixes list separately.
 TEST_P(StoreContract, QueuesPerAccount) {
   seed_application();

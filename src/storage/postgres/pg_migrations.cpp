@@ -203,6 +203,15 @@ BEGIN
   END IF;
 END $$;
 )sql",
+    // 4: as SQLite's version 8 — an item announcing a new secret (new_secret_id) leaves the
+    //    application's outbox index and is found through that secret; the index on new_secret_id
+    //    grows at its end (secret ids are time-ordered). Earlier items keep their entry.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN new_secret_id TEXT;
+DROP INDEX outbox_by_application;
+CREATE INDEX outbox_by_application ON outbox(application_id, created_at) WHERE new_secret_id IS NULL;
+CREATE INDEX outbox_by_new_secret ON outbox(new_secret_id) WHERE new_secret_id IS NOT NULL;
+)sql",
 };
 
 // Any constant, the same on every node: the key of the migration lock.

@@ -108,15 +108,16 @@ outbox_record read_outbox(const rows& r, int i) {
   if (!r.is_null(i, 9)) o.old_secret_id = r.text(i, 9);
   o.delivered_at = optional_time(r, i, 10);
   o.last_error = r.text(i, 11);
+  if (!r.is_null(i, 12)) o.new_secret_id = r.text(i, 12);
   return o;
 }
 #define OUTBOX_QUALIFIED_COLUMNS                                                                           \
   "outbox.id, outbox.application_id, outbox.destination_id, outbox.notification_type, outbox.sealed_body," \
   " outbox.state, outbox.attempts, outbox.next_attempt_at, outbox.created_at, outbox.old_secret_id,"       \
-  " outbox.delivered_at, outbox.last_error"
+  " outbox.delivered_at, outbox.last_error, outbox.new_secret_id"
 #define OUTBOX_COLUMNS                                                                                    \
   "id, application_id, destination_id, notification_type, sealed_body, state, attempts, next_attempt_at," \
-  " created_at, old_secret_id, delivered_at, last_error"
+  " created_at, old_secret_id, delivered_at, last_error, new_secret_id"
 
 message_record read_message(const rows& r, int i) {
   message_record m;
@@ -485,11 +486,21 @@ class pg_unit_of_work final : public unit_of_work,
       p.null();
     optional_time_param(p, o.delivered_at);
     p.text(o.last_error);
-    return write("INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    if (o.new_secret_id)
+      p.text(*o.new_secret_id);
+    else
+      p.null();
+    return write("INSERT INTO outbox(" OUTBOX_COLUMNS
+                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                  p);
   }
   result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
-    return all<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE application_id = $1"
+    // As SQLite's: items announcing a new secret are found through the application's secrets; the
+    // predicates match the two partial indexes (migration 4).
+    return all<outbox_record>(db_.run("SELECT " OUTBOX_COLUMNS ", seq FROM outbox"
+                                      " WHERE application_id = $1 AND new_secret_id IS NULL UNION ALL"
+                                      " SELECT " OUTBOX_COLUMNS ", seq FROM outbox WHERE new_secret_id IS NOT NULL"
+                                      " AND new_secret_id IN (SELECT id FROM client_secrets WHERE application_id = $1)"
                                       " ORDER BY created_at DESC, seq DESC",
                                       pg_params().text(application_id)),
                               read_outbox);

@@ -189,6 +189,17 @@ CREATE INDEX outbox_dead ON outbox(created_at) WHERE state = 'dead';
 DROP INDEX messages_receipt;
 CREATE INDEX messages_receipt ON messages(receipt_handle) WHERE receipt_handle <> '';
 )sql",
+    // 8: an item announcing a new secret (new_secret_id) leaves the application's outbox index: it
+    //    is found through that secret instead, whose own index entry the rotation writes anyway.
+    //    The application index took a random page write per rotation; the new index on
+    //    new_secret_id grows at its end (secret ids are time-ordered). Earlier items keep their
+    //    application index entry (new_secret_id NULL).
+    R"sql(
+ALTER TABLE outbox ADD COLUMN new_secret_id TEXT;
+DROP INDEX outbox_by_application;
+CREATE INDEX outbox_by_application ON outbox(application_id, created_at) WHERE new_secret_id IS NULL;
+CREATE INDEX outbox_by_new_secret ON outbox(new_secret_id) WHERE new_secret_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace

@@ -63,7 +63,7 @@ subscription_record read_subscription(const sqlite_statement& q) {
 
 constexpr const char* outbox_columns =
     "id, application_id, destination_id, notification_type, sealed_body, state, attempts, next_attempt_at,"
-    " created_at, old_secret_id, delivered_at, last_error";
+    " created_at, old_secret_id, delivered_at, last_error, new_secret_id";
 
 outbox_record read_outbox(const sqlite_statement& q) {
   outbox_record o;
@@ -80,6 +80,7 @@ outbox_record read_outbox(const sqlite_statement& q) {
   if (!q.is_null(9)) o.old_secret_id = q.text(9);
   if (!q.is_null(10)) o.delivered_at = from_epoch_ms(q.int64(10));
   o.last_error = q.text(11);
+  if (!q.is_null(12)) o.new_secret_id = q.text(12);
   return o;
 }
 
@@ -319,8 +320,8 @@ class sqlite_unit_of_work final : public unit_of_work,
   result<void> insert(const outbox_record& o) override {
     auto& q = db_.prepare(
         "INSERT INTO outbox(id, application_id, destination_id, notification_type, sealed_body, state,"
-        " attempts, next_attempt_at, created_at, old_secret_id, delivered_at, last_error)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+        " attempts, next_attempt_at, created_at, old_secret_id, delivered_at, last_error, new_secret_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     q.bind(1, o.id)
         .bind(2, o.application_id)
         .bind(3, o.destination_id)
@@ -336,12 +337,21 @@ class sqlite_unit_of_work final : public unit_of_work,
       q.bind_null(10);
     bind_optional_time(q, 11, o.delivered_at);
     q.bind(12, o.last_error);
+    if (o.new_secret_id)
+      q.bind(13, *o.new_secret_id);
+    else
+      q.bind_null(13);
     return run(q);
   }
 
   result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
-    static const std::string sql = std::string("SELECT ") + outbox_columns +
-                                   " FROM outbox WHERE application_id = ?1 ORDER BY created_at DESC, rowid DESC";
+    // Items announcing a new secret are not in outbox_by_application (schema 8): they are found
+    // through the application's secrets. The predicates match the two partial indexes.
+    static const std::string sql =
+        std::string("SELECT ") + outbox_columns + ", rowid AS seq FROM outbox" +
+        " WHERE application_id = ?1 AND new_secret_id IS NULL UNION ALL SELECT " + outbox_columns +
+        ", rowid FROM outbox WHERE new_secret_id IS NOT NULL AND new_secret_id IN"
+        " (SELECT id FROM client_secrets WHERE application_id = ?1) ORDER BY created_at DESC, seq DESC";
     auto& q = db_.prepare(sql.c_str());
     q.bind(1, application_id);
     return collect<outbox_record>(q, read_outbox);
