@@ -476,8 +476,12 @@ class sqlite_unit_of_work final : public unit_of_work,
 
 sqlite_store::sqlite_store(const std::string& path) : db_(path) {
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                             // savepoint journals and sorts in memory, not temp files; a 64 MiB page cache
-                             "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-65536",
+                             // savepoint journals and sorts in memory, not temp files
+                             "PRAGMA temp_store=MEMORY",
+                             // an 8 MiB page cache: a commit after a B-tree split scans the cache's
+                             // whole hash table (docs/storage.md), so a bigger cache costs every
+                             // commit more; 64 MiB measured 13% fewer rotations/s (docs/benchmarks.md)
+                             "PRAGMA cache_size=-8192",
                              // a checkpoint every 10,000 WAL pages (~40 MiB) instead of 1,000: a page
                              // that many commits change (a table's or index's tail) is copied back once
                              // per checkpoint — +17% rotations/s (docs/benchmarks.md)
