@@ -109,6 +109,7 @@ TEST_F(RotationServiceTest, RotatesInOneTransaction) {
   EXPECT_EQ(items[0].destination_id, "dest-app1");
   EXPECT_EQ(items[0].state, outbox_state::pending);
   EXPECT_EQ(items[0].old_secret_id, "first-app1");
+  EXPECT_EQ(items[0].new_secret_id, out.new_secret_id);  // the secret it announces (docs/storage.md, schema 8)
   const auto plain = open_sealed(at_rest_, outbox_aad(items[0].id), items[0].sealed_body);
   ASSERT_TRUE(plain);
   const auto body = boost::json::parse(std::string(plain->begin(), plain->end())).as_object();
