@@ -1,7 +1,8 @@
 // openssl_random: the production random_source, OpenSSL's CSPRNG (RAND_bytes), which keeps a
 // DRBG per thread. Small requests are served from a per-thread block drawn from it 4 KiB at a
-// time: each RAND_bytes call costs a DRBG update and an AES key schedule, and a rotation makes
-// about six small requests (docs/benchmarks.md). Bytes handed out are wiped from the block.
+// time: each RAND_bytes call costs a DRBG update and an AES key schedule (~4% of the storage
+// thread, docs/benchmarks.md), and a rotation makes five small requests (the secret, three ids,
+// a nonce). Bytes handed out are wiped from the block.
 // Thread-safe. rekey never forks; a forked child would repeat its parent's unused block.
 #pragma once
 
