@@ -62,6 +62,11 @@ namespace {
 
 namespace asio = boost::asio;
 
+// Most jobs in one storage batch. SQLite: all waiting jobs, one fsync. PostgreSQL: rotations, all
+// of whose locks a batch holds until it commits — fewer, so that a batch stays short.
+constexpr std::size_t sqlite_batch = 256;
+constexpr std::size_t postgres_rotation_batch = 16;
+
 template <class T>
 T must(result<T> r, const char* what) {
   if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message()));
@@ -234,11 +239,11 @@ int run_service(const config& cfg) {
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
   http::io_context_pool pool(threads);
   // SQLite: one storage thread with group commit. PostgreSQL: a thread per pooled connection,
-  // each job its own transaction — a batch would hold every lock its jobs took (rate buckets,
-  // audit chains) until it commits, and two nodes' batches taking them in different orders
-  // deadlock; concurrent transactions get PostgreSQL's own group commit instead.
-  http::storage_executor executor(cfg.http.max_pending_storage_jobs, postgres != nullptr ? nullptr : &storage,
-                                  postgres != nullptr ? cfg.database_connections : 1);
+  // rotations in rotation batches (pg_rotation_batch.hpp: their locks taken up front in one
+  // order, so batches on several nodes cannot deadlock), every other job its own transaction.
+  http::storage_executor executor(cfg.http.max_pending_storage_jobs, &storage,
+                                  postgres != nullptr ? cfg.database_connections : 1,
+                                  postgres != nullptr ? postgres_rotation_batch : sqlite_batch, postgres != nullptr);
 
   std::unique_ptr<asio::ssl::context> tls;
   if (!cfg.http.tls_cert_file.empty()) {

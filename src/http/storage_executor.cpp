@@ -8,10 +8,14 @@
 
 namespace rekey::http {
 
-storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t threads, std::size_t max_batch)
-    : batching_(batching), max_pending_(max_pending), max_batch_(batching != nullptr ? max_batch : 1) {
-  if (batching != nullptr && threads != 1)
-    throw std::invalid_argument("storage_executor: a batching store has one thread");
+storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t threads, std::size_t max_batch,
+                                   bool rotations_only)
+    : batching_(batching),
+      max_pending_(max_pending),
+      max_batch_(batching != nullptr ? max_batch : 1),
+      rotations_only_(rotations_only) {
+  if (batching != nullptr && threads != 1 && !rotations_only)
+    throw std::invalid_argument("storage_executor: a store batching every job has one thread");
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) threads_.emplace_back([this] { loop(); });
 }
 
@@ -44,14 +48,26 @@ void storage_executor::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is done
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      // Rotations only: a run of rotations, or one other job.
+      const bool rotations = rotations_only_ && queue_.front()->key;
+      while (!queue_.empty() && batch.size() < max_batch_ &&
+             (!rotations_only_ || (rotations ? queue_.front()->key.has_value() : batch.empty()))) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
     bool durable = true;
-    if (batching_ != nullptr) {
-      if (!batching_->begin_batch()) {
+    if (batching_ != nullptr && (!rotations_only_ || batch.front()->key)) {
+      auto begun = result<void>{};
+      if (rotations_only_) {
+        std::vector<rotation_key> keys;
+        keys.reserve(batch.size());
+        for (const auto& j : batch) keys.push_back(*j->key);
+        begun = batching_->begin_rotation_batch(keys);
+      } else {
+        begun = batching_->begin_batch();
+      }
+      if (!begun) {
         durable = false;  // storage unavailable: answer without running
       } else {
         for (auto& j : batch) j->run();

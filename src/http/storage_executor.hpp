@@ -11,6 +11,10 @@
 // answer is sent before its writes are durable. When the batch cannot begin or commit, every
 // job in it answers nullopt, as when more than max_pending jobs are already queued (admission
 // control): callers reply 503. An exception thrown by f is rethrown in the caller. Thread-safe.
+//
+// Rotations only (PostgreSQL): jobs submitted with run_rotation() are batched, by as many threads
+// as asked, each batch a store rotation batch (store::begin_rotation_batch, which needs every
+// job's key up front); every other job runs on its own.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -37,14 +41,30 @@ namespace rekey::http {
 class storage_executor {
  public:
   // batching: the store whose batches group the jobs' commits (one thread only); null runs each
-  // job on its own, on any of `threads` threads.
-  storage_executor(std::size_t max_pending, store* batching, std::size_t threads = 1, std::size_t max_batch = 256);
+  // job on its own, on any of `threads` threads. rotations_only: only run_rotation()'s jobs are
+  // batched, on any of `threads` threads.
+  storage_executor(std::size_t max_pending, store* batching, std::size_t threads = 1, std::size_t max_batch = 256,
+                   bool rotations_only = false);
   ~storage_executor();
   storage_executor(const storage_executor&) = delete;
   storage_executor& operator=(const storage_executor&) = delete;
 
   template <class F>
   boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run(F f) {
+    return submit(std::nullopt, std::move(f));
+  }
+  // run(), for a job that is one rotation for `key` (its only unit of work; store.hpp).
+  template <class F>
+  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run_rotation(rotation_key key, F f) {
+    return submit(std::move(key), std::move(f));
+  }
+
+  // Finishes queued jobs and joins the threads.
+  void stop();
+
+ private:
+  template <class F>
+  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> submit(std::optional<rotation_key> key, F f) {
     using value = std::optional<std::invoke_result_t<F>>;
     if (pending_.fetch_add(1) >= max_pending_) {
       pending_.fetch_sub(1);
@@ -52,18 +72,17 @@ class storage_executor {
     }
     co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
                                                    void(std::exception_ptr, value)>(
-        [this](auto handler, F fn) {
-          enqueue(std::make_unique<typed_job<F, decltype(handler)>>(std::move(fn), std::move(handler)));
+        [this, &key](auto handler, F fn) {
+          auto j = std::make_unique<typed_job<F, decltype(handler)>>(std::move(fn), std::move(handler));
+          j->key = std::move(key);
+          enqueue(std::move(j));
         },
         boost::asio::use_awaitable, std::move(f));
   }
 
-  // Finishes queued jobs and joins the threads.
-  void stop();
-
- private:
   struct job {
     virtual ~job() = default;
+    std::optional<rotation_key> key;          // run_rotation()'s
     virtual void run() = 0;                   // on the storage thread
     virtual void complete(bool durable) = 0;  // resumes the caller on its own executor
   };
@@ -101,6 +120,7 @@ class storage_executor {
   store* batching_;
   std::size_t max_pending_;
   std::size_t max_batch_;
+  bool rotations_only_;
   std::atomic<std::size_t> pending_{0};
   std::mutex mutex_;
   std::condition_variable wake_;

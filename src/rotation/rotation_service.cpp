@@ -31,6 +31,11 @@ usage_plan rotation_service::plan_for(const application_record& app) const {
   return {app.rotate_rate.value_or(limits_.rotate_rate), app.rotate_burst.value_or(limits_.rotate_burst)};
 }
 
+rotation_key rotation_service::key_for(const std::string& application_id) const {
+  return {application_id, std::string(rotate_operation), std::string(new_secret_notification_type),
+          audit_.chain_for(application_id)};
+}
+
 rotation_outcome rotation_service::rotate(const std::string& application_id, const std::string& secret_id,
                                           const std::string& request_id) {
   rotation_outcome out;
@@ -47,8 +52,8 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   work.pipeline_writes();  // any failure below answers the same way, whichever step it came from
 
   const auto seen = credentials_.generation(application_id);  // before the reads (credential_cache::put)
-  auto read = work.read_for_rotation(application_id, rotate_operation, new_secret_notification_type,
-                                     audit_.chain_for(application_id));
+  const auto key = key_for(application_id);
+  auto read = work.read_for_rotation(key.application_id, key.operation, key.notification_type, key.audit_chain);
   if (!read) return fail(read.error());
 
   // Step 3 (authoritative half): the secret that minted the token must still be good.

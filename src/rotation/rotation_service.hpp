@@ -60,6 +60,8 @@ class rotation_service {
                           const std::string& request_id = "");
 
   usage_plan plan_for(const application_record& app) const;
+  // What rotate(application_id, …) reads for (store::begin_rotation_batch).
+  rotation_key key_for(const std::string& application_id) const;
 
  private:
   store& storage_;

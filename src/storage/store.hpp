@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -189,6 +190,14 @@ struct rotation_reads {
   audit_head audit;
 };
 
+// Who a rotation is for, known before it runs: what store::begin_rotation_batch takes.
+struct rotation_key {
+  std::string application_id;
+  std::string operation;          // read_for_rotation's
+  std::string notification_type;  // read_for_rotation's
+  int audit_chain = 0;            // read_for_rotation's
+};
+
 class unit_of_work {
  public:
   virtual ~unit_of_work() = default;  // rolls back unless commit() succeeded
@@ -234,6 +243,18 @@ class store {
   [[nodiscard]] virtual result<void> begin_batch() = 0;
   [[nodiscard]] virtual result<void> end_batch() = 0;
   virtual void abort_batch() = 0;
+
+  // Group commit for rotations alone: the units begun on this thread until end_batch() or
+  // abort_batch() are rotations for `rotations` (one unit each, in any order), each calling
+  // read_for_rotation with its key and then only writing. PostgreSQL takes every lock they need
+  // here, in one order on every node (so concurrent batches cannot deadlock), reads for all of
+  // them in one round trip, holds their writes back and sends them at end_batch(), a statement a
+  // table; each unit stays all or nothing. Several threads may each have a batch of this kind.
+  // By default an ordinary batch.
+  [[nodiscard]] virtual result<void> begin_rotation_batch(std::span<const rotation_key> rotations) {
+    (void)rotations;
+    return begin_batch();
+  }
 };
 
 }  // namespace rekey

@@ -30,11 +30,19 @@ pg_params& pg_params::blob(std::span<const std::uint8_t> v) {
   return *this;
 }
 pg_params& pg_params::text_array(const std::vector<std::string>& v) {
-  std::string literal = "{";  // each element quoted, " and \\ escaped
+  std::vector<std::optional<std::string>> elements(v.begin(), v.end());
+  return array(elements);
+}
+pg_params& pg_params::array(const std::vector<std::optional<std::string>>& v) {
+  std::string literal = "{";  // each element quoted, " and \\ escaped; NULL bare
   for (const auto& element : v) {
     if (literal.size() > 1) literal += ',';
+    if (!element) {
+      literal += "NULL";
+      continue;
+    }
     literal += '"';
-    for (const char c : element) {
+    for (const char c : *element) {
       if (c == '"' || c == '\\') literal += '\\';
       literal += c;
     }

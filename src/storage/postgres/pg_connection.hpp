@@ -38,6 +38,9 @@ class pg_params {
   pg_params& null();
   // A text[] as its literal: cast it in SQL ($1::text[]).
   pg_params& text_array(const std::vector<std::string>& v);
+  // Any array as its text literal, elements as text (nullopt: NULL): cast it in SQL
+  // ($1::bigint[], $1::text[]).
+  pg_params& array(const std::vector<std::optional<std::string>>& v);
   template <class T>
   pg_params& optional_int64(const std::optional<T>& v) {
     return v ? int64(static_cast<std::int64_t>(*v)) : null();

@@ -212,6 +212,26 @@ DROP INDEX outbox_by_application;
 CREATE INDEX outbox_by_application ON outbox(application_id, created_at) WHERE new_secret_id IS NULL;
 CREATE INDEX outbox_by_new_secret ON outbox(new_secret_id) WHERE new_secret_id IS NOT NULL;
 )sql",
+    // 5: rekey_update_secret for many secrets at once (a rotation batch's updates, one statement;
+    //    each id at most once), failing as it does when one of them is not there.
+    R"sql(
+CREATE FUNCTION rekey_update_secrets(p_ids TEXT[], p_states TEXT[], p_expires_at BIGINT[]) RETURNS VOID
+LANGUAGE plpgsql AS $$
+DECLARE
+  updated BIGINT;
+BEGIN
+  UPDATE client_secrets AS s SET
+    state = CASE WHEN )sql" SECRET_STATE_RANK("u.state") " > " SECRET_STATE_RANK("s.state") R"sql( THEN u.state ELSE s.state END,
+    expires_at = LEAST(s.expires_at, u.expires_at),
+    next_warning_at = CASE WHEN u.state = 'current' AND s.state = 'current' THEN s.next_warning_at END
+  FROM unnest(p_ids, p_states, p_expires_at) AS u(id, state, expires_at)
+  WHERE s.id = u.id;
+  GET DIAGNOSTICS updated = ROW_COUNT;
+  IF updated <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'no client secret among %', p_ids USING ERRCODE = 'no_data_found';
+  END IF;
+END $$;
+)sql",
 };
 
 // Any constant, the same on every node: the key of the migration lock.

@@ -6,31 +6,18 @@
 #include <thread>
 
 #include "storage/postgres/pg_migrations.hpp"
+#include "storage/postgres/pg_record_rows.hpp"
+#include "storage/postgres/pg_rotation_batch.hpp"
 
 namespace rekey {
 namespace {
 
-using rows = pg_rows;
+using namespace pg_detail;
 
 // This process's id in event payloads (not a secret: only tells nodes apart).
 std::string new_node_id() {
   std::random_device seed;
   return std::to_string(seed()) + "-" + std::to_string(seed());
-}
-
-digest256 to_digest(const bytes& blob) {
-  digest256 d{};
-  std::copy_n(blob.begin(), std::min(blob.size(), d.size()), d.begin());
-  return d;
-}
-
-std::optional<time_point> optional_time(const rows& r, int i, int c) {
-  if (r.is_null(i, c)) return std::nullopt;
-  return from_epoch_ms(r.int64(i, c));
-}
-
-pg_params& optional_time_param(pg_params& p, std::optional<time_point> t) {
-  return t ? p.int64(to_epoch_ms(*t)) : p.null();
 }
 
 template <class T, class Read>
@@ -52,140 +39,6 @@ result<std::optional<T>> one(result<rows> r, Read read) {
 result<void> done(result<rows> r) {
   if (!r) return r.error();
   return {};
-}
-
-application_record read_application(const rows& r, int i) {
-  application_record a;
-  a.id = r.text(i, 0);
-  a.name = r.text(i, 1);
-  a.client_id = r.text(i, 2);
-  if (!r.is_null(i, 3)) a.rotate_rate = r.real(i, 3);
-  if (!r.is_null(i, 4)) a.rotate_burst = static_cast<unsigned>(r.int64(i, 4));
-  a.created_at = from_epoch_ms(r.int64(i, 5));
-  return a;
-}
-#define APPLICATION_COLUMNS "id, name, client_id, rotate_rate, rotate_burst, created_at"
-
-secret_record read_secret(const rows& r, int i) {
-  secret_record s;
-  s.id = r.text(i, 0);
-  s.application_id = r.text(i, 1);
-  s.hash = to_digest(r.blob(i, 2));
-  s.fingerprint = r.text(i, 3);
-  s.state = parse_secret_state(r.text(i, 4)).value_or(secret_state::revoked);
-  s.created_at = from_epoch_ms(r.int64(i, 5));
-  s.expires_at = from_epoch_ms(r.int64(i, 6));
-  s.next_warning_at = optional_time(r, i, 7);
-  s.last_used_at = optional_time(r, i, 8);
-  s.use_count = r.int64(i, 9);
-  return s;
-}
-#define SECRET_COLUMNS                                                                                           \
-  "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at, " \
-  "use_count"
-
-// These read from column `c` on (read_for_rotation reads them joined to the application;
-// rekey_audit_head puts next_seq first). Lambdas, so that one() and all() can take them with
-// the default `c`.
-constexpr auto read_destination = [](const rows& r, int i, int c = 0) -> destination_record {
-  return {r.text(i, c), r.text(i, c + 1), r.text(i, c + 2), r.text(i, c + 3), from_epoch_ms(r.int64(i, c + 4))};
-};
-constexpr auto read_subscription = [](const rows& r, int i, int c = 0) -> subscription_record {
-  return {r.text(i, c), r.text(i, c + 1), r.text(i, c + 2), r.text(i, c + 3), from_epoch_ms(r.int64(i, c + 4))};
-};
-
-outbox_record read_outbox(const rows& r, int i) {
-  outbox_record o;
-  o.id = r.text(i, 0);
-  o.application_id = r.text(i, 1);
-  o.destination_id = r.text(i, 2);
-  o.notification_type = r.text(i, 3);
-  o.sealed_body = r.blob(i, 4);
-  o.state = parse_outbox_state(r.text(i, 5)).value_or(outbox_state::dead);
-  o.attempts = static_cast<int>(r.int64(i, 6));
-  o.next_attempt_at = from_epoch_ms(r.int64(i, 7));
-  o.created_at = from_epoch_ms(r.int64(i, 8));
-  if (!r.is_null(i, 9)) o.old_secret_id = r.text(i, 9);
-  o.delivered_at = optional_time(r, i, 10);
-  o.last_error = r.text(i, 11);
-  if (!r.is_null(i, 12)) o.new_secret_id = r.text(i, 12);
-  return o;
-}
-#define OUTBOX_QUALIFIED_COLUMNS                                                                           \
-  "outbox.id, outbox.application_id, outbox.destination_id, outbox.notification_type, outbox.sealed_body," \
-  " outbox.state, outbox.attempts, outbox.next_attempt_at, outbox.created_at, outbox.old_secret_id,"       \
-  " outbox.delivered_at, outbox.last_error, outbox.new_secret_id"
-#define OUTBOX_COLUMNS                                                                                    \
-  "id, application_id, destination_id, notification_type, sealed_body, state, attempts, next_attempt_at," \
-  " created_at, old_secret_id, delivered_at, last_error, new_secret_id"
-
-message_record read_message(const rows& r, int i) {
-  message_record m;
-  m.id = r.text(i, 0);
-  m.account = r.text(i, 1);
-  m.queue = r.text(i, 2);
-  m.sealed_body = r.blob(i, 3);
-  m.md5_of_body = r.text(i, 4);
-  m.sender_id = r.text(i, 5);
-  m.sent_at = from_epoch_ms(r.int64(i, 6));
-  m.visible_at = from_epoch_ms(r.int64(i, 7));
-  m.receive_count = static_cast<int>(r.int64(i, 8));
-  m.first_received_at = optional_time(r, i, 9);
-  m.receipt_handle = r.text(i, 10);
-  m.expires_at = from_epoch_ms(r.int64(i, 11));
-  return m;
-}
-#define MESSAGE_COLUMNS                                                                          \
-  "id, account, queue, sealed_body, md5_of_body, sender_id, sent_at, visible_at, receive_count," \
-  " first_received_at, receipt_handle, expires_at"
-
-constexpr auto read_queue = [](const rows& r, int i, int c = 0) -> queue_record {
-  return {r.text(i, c), r.text(i, c + 1), millis{r.int64(i, c + 2)}, millis{r.int64(i, c + 3)},
-          from_epoch_ms(r.int64(i, c + 4))};
-};
-access_key_record read_access_key(const rows& r, int i) {
-  return {r.text(i, 0), r.text(i, 1), r.blob(i, 2), from_epoch_ms(r.int64(i, 3))};
-}
-constexpr auto read_audit = [](const rows& r, int i, int c = 0) {
-  audit_record e;
-  e.seq = r.int64(i, c);
-  e.at = from_epoch_ms(r.int64(i, c + 1));
-  e.actor = r.text(i, c + 2);
-  e.action = r.text(i, c + 3);
-  e.application_id = r.text(i, c + 4);
-  e.request_id = r.text(i, c + 5);
-  e.fingerprint = r.text(i, c + 6);
-  e.detail = r.text(i, c + 7);
-  e.previous_hash = to_digest(r.blob(i, c + 8));
-  e.hash = to_digest(r.blob(i, c + 9));
-  e.chain = static_cast<int>(r.int64(i, c + 10));
-  return e;
-};
-#define AUDIT_COLUMNS \
-  "seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain"
-
-constexpr auto read_bucket = [](const rows& r, int i, int c = 0) -> rate_bucket_record {
-  return {r.text(i, c), r.text(i, c + 1), r.real(i, c + 2), from_epoch_ms(r.int64(i, c + 3))};
-};
-
-// Used alone and in read_for_rotation's round trip (the same text: one prepared statement).
-constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
-                                       " FROM client_secrets WHERE application_id = $1"
-                                       " ORDER BY created_at DESC, seq DESC";
-// Locks the bucket's key, then reads it (pg_migrations.cpp, version 2); read_for_rotation takes
-// the same lock its own way.
-constexpr const char* bucket_sql = "SELECT * FROM rekey_rate_bucket($1, $2)";
-// Locks the audit chain, then reads its head (pg_migrations.cpp, version 2); read_for_rotation
-// likewise.
-constexpr const char* audit_head_sql = "SELECT * FROM rekey_audit_head($1)";
-
-// A chain's head from column `c` on: the next seq, then the chain's last entry (nulls when the
-// chain is empty) — as rekey_audit_head answers and read_for_rotation's join reads it.
-audit_head read_audit_head(const rows& r, int c = 0) {
-  audit_head out;
-  out.next_seq = r.int64(0, c);
-  if (!r.is_null(0, c + 1)) out.last = read_audit(r, 0, c + 1);
-  return out;
 }
 
 // Access keys, apart: their find() and list() would clash with the applications'.
@@ -225,10 +78,17 @@ class pg_unit_of_work final : public unit_of_work,
                               audit_repository {
  public:
   // `lease` is the connection's lease, or empty inside a batch (the batch holds `db`).
-  pg_unit_of_work(pg_pool::lease lease, pg_connection& db, const std::string& node, hook_list* batch)
-      : lease_(std::move(lease)), db_(db), node_(node), access_keys_(db), hooks_(batch) {}
+  // `rotation_batch`: the rotation batch this unit is one rotation of, if any (pg_rotation_batch.hpp).
+  pg_unit_of_work(pg_pool::lease lease, pg_connection& db, const std::string& node, hook_list* batch,
+                  pg_rotation_batch* rotation_batch = nullptr)
+      : lease_(std::move(lease)),
+        db_(db),
+        node_(node),
+        access_keys_(db),
+        hooks_(batch),
+        rotation_batch_(rotation_batch) {}
   ~pg_unit_of_work() override {
-    if (committed_) return;
+    if (committed_ || rotation_batch_ != nullptr) return;  // a rotation's held writes just go
     db_.discard();
     if (hooks_.in_batch()) {
       (void)db_.exec("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit");
@@ -254,6 +114,8 @@ class pg_unit_of_work final : public unit_of_work,
 
   result<rotation_reads> read_for_rotation(std::string_view application_id, std::string_view operation,
                                            std::string_view notification_type, int audit_chain) override {
+    if (rotation_batch_ != nullptr)
+      return rotation_batch_->reads_for(application_id, operation, notification_type, audit_chain);
     // One round trip, no PL/pgSQL: the first statement takes the bucket's lock and then the audit
     // chain's (the same keys as rekey_rate_bucket and rekey_audit_head, pg_migrations.cpp version
     // 2; a select list is evaluated in order); the reads are statements of their own after it, so
@@ -302,7 +164,10 @@ class pg_unit_of_work final : public unit_of_work,
 
   result<void> commit() override {
     result<void> r;
-    if (hooks_.in_batch()) {
+    if (rotation_batch_ != nullptr) {
+      held_.events = std::move(events_);
+      rotation_batch_->absorb(std::move(held_));
+    } else if (hooks_.in_batch()) {
       // Inside a batch the events go with the batch's transaction (batches are for SQLite's
       // group commit; PostgreSQL serves them for the contract, not for speed).
       r = send_events_now();
@@ -352,6 +217,10 @@ class pg_unit_of_work final : public unit_of_work,
 
   // --- secrets
   result<void> insert(const secret_record& s) override {
+    if (rotation_batch_ != nullptr) {
+      held_.new_secrets.push_back(s);
+      return notify("app:" + s.application_id);
+    }
     pg_params p;
     p.text(s.id).text(s.application_id).blob(s.hash).text(s.fingerprint).text(to_string(s.state));
     p.int64(to_epoch_ms(s.created_at)).int64(to_epoch_ms(s.expires_at));
@@ -371,7 +240,9 @@ class pg_unit_of_work final : public unit_of_work,
   result<void> update(const secret_record& s) override {
     // Forward only (store.hpp): the further state, the earlier expiry.
     // Fails (no_data_found) when there is no such secret (pg_migrations.cpp, version 3).
-    if (auto r = write("SELECT rekey_update_secret($1, $2, $3)",
+    if (rotation_batch_ != nullptr) {
+      held_.secret_updates.push_back(s);
+    } else if (auto r = write("SELECT rekey_update_secret($1, $2, $3)",
                        pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
         !r) {
       return r;
@@ -477,6 +348,10 @@ class pg_unit_of_work final : public unit_of_work,
 
   // --- outbox
   result<void> insert(const outbox_record& o) override {
+    if (rotation_batch_ != nullptr) {
+      held_.outbox.push_back(o);
+      return {};
+    }
     pg_params p;
     p.text(o.id).text(o.application_id).text(o.destination_id).text(o.notification_type).blob(o.sealed_body);
     p.text(to_string(o.state)).int64(o.attempts).int64(to_epoch_ms(o.next_attempt_at)).int64(to_epoch_ms(o.created_at));
@@ -550,6 +425,10 @@ class pg_unit_of_work final : public unit_of_work,
     return one<rate_bucket_record>(db_.run(bucket_sql, pg_params().text(application_id).text(operation)), read_bucket);
   }
   result<void> save(const rate_bucket_record& b) override {
+    if (rotation_batch_ != nullptr) {
+      held_.buckets.push_back(b);
+      return {};
+    }
     return write(
         "INSERT INTO rate_buckets(application_id, operation, tokens, updated_at) VALUES ($1, $2, $3, $4)"
         " ON CONFLICT (application_id, operation) DO UPDATE SET tokens = excluded.tokens,"
@@ -618,6 +497,10 @@ class pg_unit_of_work final : public unit_of_work,
         db_.run("DELETE FROM messages WHERE account = $1 AND queue = $2", pg_params().text(account).text(name)));
   }
   result<void> insert_message(const message_record& m) override {
+    if (rotation_batch_ != nullptr) {
+      held_.messages.push_back(m);
+      return notify("queue:" + m.account + "/" + m.queue);
+    }
     pg_params p;
     p.text(m.id).text(m.account).text(m.queue).blob(m.sealed_body).text(m.md5_of_body).text(m.sender_id);
     p.int64(to_epoch_ms(m.sent_at)).int64(to_epoch_ms(m.visible_at)).int64(m.receive_count);
@@ -676,6 +559,10 @@ class pg_unit_of_work final : public unit_of_work,
 
   // --- audit
   result<void> append(const audit_record& e) override {
+    if (rotation_batch_ != nullptr) {
+      held_.audit.push_back(e);
+      return {};
+    }
     return write("INSERT INTO audit_log(" AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                  pg_params()
                      .int64(e.seq)
@@ -751,6 +638,8 @@ class pg_unit_of_work final : public unit_of_work,
   pg_access_keys access_keys_;
   commit_hooks hooks_;
   std::vector<std::string> events_;
+  pg_rotation_batch* rotation_batch_;  // null outside a rotation batch
+  rotation_writes held_;               // inside one: this unit's writes, until it commits
   bool pipelining_ = false;
   bool committed_ = false;
 };
@@ -785,6 +674,10 @@ pg_connection* pg_store::batch_connection() {
 }
 
 result<std::unique_ptr<unit_of_work>> pg_store::begin() {
+  if (auto* batch = rotation_batch(); batch != nullptr) {
+    return std::unique_ptr<unit_of_work>(
+        std::make_unique<pg_unit_of_work>(pg_pool::lease{}, batch->connection(), node_, batch->hooks(), batch));
+  }
   if (auto* batch = batch_connection(); batch != nullptr) {
     if (auto r = batch->exec("SAVEPOINT unit"); !r) return r.error();
     return std::unique_ptr<unit_of_work>(
@@ -806,7 +699,31 @@ result<void> pg_store::begin_batch() {
   return {};
 }
 
+result<void> pg_store::begin_rotation_batch(std::span<const rotation_key> rotations) {
+  auto batch = std::make_unique<pg_rotation_batch>(pool_.acquire(), node_);
+  if (auto r = batch->start(rotations); !r) {
+    batch->abandon();
+    return r;
+  }
+  std::lock_guard lock(rotation_batches_mutex_);
+  rotation_batches_[std::this_thread::get_id()] = std::move(batch);
+  return {};
+}
+
+pg_rotation_batch* pg_store::rotation_batch() {
+  std::lock_guard lock(rotation_batches_mutex_);
+  const auto found = rotation_batches_.find(std::this_thread::get_id());
+  return found == rotation_batches_.end() ? nullptr : found->second.get();
+}
+
+std::unique_ptr<pg_rotation_batch> pg_store::take_rotation_batch() {
+  std::lock_guard lock(rotation_batches_mutex_);
+  auto found = rotation_batches_.extract(std::this_thread::get_id());
+  return found.empty() ? nullptr : std::move(found.mapped());
+}
+
 result<void> pg_store::end_batch() {
+  if (auto batch = take_rotation_batch()) return batch->finish();
   auto db = take_batch();
   if (auto r = db->exec("COMMIT"); !r) {
     (void)db->exec("ROLLBACK");
@@ -818,6 +735,7 @@ result<void> pg_store::end_batch() {
 }
 
 void pg_store::abort_batch() {
+  if (auto batch = take_rotation_batch()) return batch->abandon();
   auto db = take_batch();
   (void)db->exec("ROLLBACK");
   batch_.dropped();

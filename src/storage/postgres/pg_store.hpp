@@ -25,12 +25,14 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/commit_hooks.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/postgres/pg_listener.hpp"
 #include "storage/postgres/pg_pool.hpp"
+#include "storage/postgres/pg_rotation_batch.hpp"
 #include "storage/store.hpp"
 
 namespace rekey {
@@ -47,6 +49,8 @@ class pg_store final : public store {
   result<void> begin_batch() override;
   result<void> end_batch() override;
   void abort_batch() override;
+  // Several threads may each hold one (pg_rotation_batch.hpp).
+  result<void> begin_rotation_batch(std::span<const rotation_key> rotations) override;
 
   // Starts listening for other nodes' events; `handle` runs on the listener's thread.
   void on_events(std::function<void(std::string_view event)> handle);
@@ -66,6 +70,12 @@ class pg_store final : public store {
   std::thread::id batch_thread_;  // guarded by batch_mutex_
   pg_pool::lease batch_lease_;    // guarded by batch_mutex_
   batch_hooks batch_;             // used by the batch's thread only
+
+  // Rotation batches (begin_rotation_batch), one per storage thread at most.
+  pg_rotation_batch* rotation_batch();  // this thread's, or null
+  std::unique_ptr<pg_rotation_batch> take_rotation_batch();
+  std::mutex rotation_batches_mutex_;
+  std::unordered_map<std::thread::id, std::unique_ptr<pg_rotation_batch>> rotation_batches_;  // guarded by it
 };
 
 }  // namespace rekey
