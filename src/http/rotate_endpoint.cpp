@@ -55,8 +55,9 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
   access_claims claims;
   if (auto refused = check_in_memory(ctx, claims)) co_return std::move(*refused);
 
+  const auto key = rotation_.key_for(claims.application_id);  // named: see run_rotation
   auto outcome = co_await executor_.run_rotation(
-      rotation_.key_for(claims.application_id), [this, &claims, &ctx] { return rotation_.rotate(claims.application_id, claims.secret_id, ctx.request_id); });
+      key, [this, &claims, &ctx] { return rotation_.rotate(claims.application_id, claims.secret_id, ctx.request_id); });
   if (!outcome) co_return error_list_response(errc::service_unavailable, version);
 
   const auto& ec = outcome->error;

@@ -51,33 +51,36 @@ class storage_executor {
 
   template <class F>
   boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run(F f) {
-    return submit(std::nullopt, std::move(f));
+    using value = std::optional<std::invoke_result_t<F>>;
+    if (!admit()) co_return value{};
+    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                   void(std::exception_ptr, value)>(
+        [this](auto handler, F fn) { enqueue(make_job(std::nullopt, std::move(fn), std::move(handler))); },
+        boost::asio::use_awaitable, std::move(f));
   }
-  // run(), for a job that is one rotation for `key` (its only unit of work; store.hpp).
+  // run(), for a job that is one rotation for `key` (its only unit of work; store.hpp). `key` is
+  // copied into the job when the call is awaited. Pass a named object, not a temporary: GCC 12
+  // moves a temporary that lives across a co_await into the coroutine frame bit by bit, leaving
+  // its strings pointing at the old place (ASan found it in this executor's test).
   template <class F>
-  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run_rotation(rotation_key key, F f) {
-    return submit(std::move(key), std::move(f));
+  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run_rotation(const rotation_key& key, F f) {
+    using value = std::optional<std::invoke_result_t<F>>;
+    if (!admit()) co_return value{};
+    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                   void(std::exception_ptr, value)>(
+        [this, &key](auto handler, F fn) { enqueue(make_job(key, std::move(fn), std::move(handler))); },
+        boost::asio::use_awaitable, std::move(f));
   }
 
   // Finishes queued jobs and joins the threads.
   void stop();
 
  private:
-  template <class F>
-  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> submit(std::optional<rotation_key> key, F f) {
-    using value = std::optional<std::invoke_result_t<F>>;
-    if (pending_.fetch_add(1) >= max_pending_) {
-      pending_.fetch_sub(1);
-      co_return value{};
-    }
-    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                                   void(std::exception_ptr, value)>(
-        [this, &key](auto handler, F fn) {
-          auto j = std::make_unique<typed_job<F, decltype(handler)>>(std::move(fn), std::move(handler));
-          j->key = std::move(key);
-          enqueue(std::move(j));
-        },
-        boost::asio::use_awaitable, std::move(f));
+  // Admission control: false when max_pending jobs are already queued.
+  bool admit() {
+    if (pending_.fetch_add(1) < max_pending_) return true;
+    pending_.fetch_sub(1);
+    return false;
   }
 
   struct job {
@@ -114,6 +117,12 @@ class storage_executor {
     std::exception_ptr error;
   };
 
+  template <class F, class Handler>
+  static std::unique_ptr<job> make_job(std::optional<rotation_key> key, F f, Handler handler) {
+    auto j = std::make_unique<typed_job<F, Handler>>(std::move(f), std::move(handler));
+    j->key = std::move(key);
+    return j;
+  }
   void enqueue(std::unique_ptr<job> j);
   void loop();
 

@@ -139,10 +139,10 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   std::string detail = "new secret " + fresh.id;
   for (const auto& changed : changes)
     detail += "; secret " + changed.id + " now " + std::string(to_string(changed.state));
-  if (auto r = audit_.record(work,
-                             {"application:" + app.client_id, "secret.rotated", application_id, request_id,
-                              fresh.fingerprint, detail},
-                             read->audit);
+  if (auto r = audit_.record(
+          work,
+          {"application:" + app.client_id, "secret.rotated", application_id, request_id, fresh.fingerprint, detail},
+          read->audit);
       !r) {
     return fail(r.error());
   }

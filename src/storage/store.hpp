@@ -218,8 +218,7 @@ class unit_of_work {
   // round trip.
   [[nodiscard]] virtual result<rotation_reads> read_for_rotation(std::string_view application_id,
                                                                  std::string_view operation,
-                                                                 std::string_view notification_type,
-                                                                 int audit_chain);
+                                                                 std::string_view notification_type, int audit_chain);
   // From now on this unit's writes may be sent without waiting for their answers (PostgreSQL
   // pipelines them into its next read or the commit, saving round trips): an error a write meets
   // is then reported by a later call — the next read, or commit() — and ends the unit as any

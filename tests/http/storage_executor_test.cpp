@@ -7,8 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <span>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
@@ -54,6 +58,79 @@ TEST(StorageExecutor, ABatchingStoreHasOneThread) {
   EXPECT_THROW(storage_executor(100, &store, 2), std::invalid_argument);
   storage_executor one(100, &store, 1);
   one.stop();
+}
+
+// A store that only records the batches it is asked for.
+class batch_recorder final : public store {
+ public:
+  result<std::unique_ptr<unit_of_work>> begin() override { return errc::internal; }
+  result<void> begin_batch() override {
+    log("batch");
+    return {};
+  }
+  result<void> begin_rotation_batch(std::span<const rotation_key> rotations) override {
+    std::string entry = "rotations";
+    for (const auto& key : rotations) entry += " " + key.application_id + "/" + std::to_string(key.audit_chain);
+    log(entry);
+    return {};
+  }
+  result<void> end_batch() override {
+    log("end");
+    return {};
+  }
+  void abort_batch() override { log("abort"); }
+  void log(std::string entry) {
+    std::lock_guard lock(mutex);
+    entries.push_back(std::move(entry));
+  }
+  std::mutex mutex;
+  std::vector<std::string> entries;
+};
+
+// Rotations only: a run of waiting rotations is one rotation batch, with every job's key; any
+// other job runs on its own, outside a batch, and ends the run.
+TEST(StorageExecutor, RotationsOnlyBatchesRunsOfRotations) {
+  batch_recorder store;
+  storage_executor executor(100, &store, 1, 16, true);
+  asio::io_context io;
+  std::atomic<bool> all_queued = false;
+  const auto job = [&](std::string name) {
+    return [&store, name] {
+      store.log("run " + name);
+      return 0;
+    };
+  };
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await executor.run([&] {  // holds the thread until the rest wait
+          while (!all_queued.load()) std::this_thread::yield();
+          return 0;
+        });
+      },
+      asio::detached);
+  for (const std::string name : {"a", "b"}) {
+    asio::co_spawn(
+        io,
+        [&, name]() -> asio::awaitable<void> {
+          const rotation_key key{name, "rotate", "T", 7};
+          co_await executor.run_rotation(key, job(name));
+        },
+        asio::detached);
+  }
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { co_await executor.run(job("plain")); }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        const rotation_key key{"d", "rotate", "T", 1};
+        all_queued = true;
+        co_await executor.run_rotation(key, job("d"));
+      },
+      asio::detached);
+  io.run();
+  EXPECT_EQ(store.entries, (std::vector<std::string>{"rotations a/7 b/7", "run a", "run b", "end", "run plain",
+                                                     "rotations d/1", "run d", "end"}));
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <span>
 #include <thread>
 
 #include "storage/store_backends.hpp"
@@ -691,6 +694,210 @@ TEST_P(StoreContract, AbortedBatchRollsBackAndHooksRunAtPlainCommit) {
   w->after_commit([&] { hooked = true; });
   ASSERT_TRUE(w->commit());
   EXPECT_TRUE(hooked);
+}
+
+// Appends to the chain of a rotation's read, as rotation_service does (audit_trail::record).
+result<void> append_after(unit_of_work& w, const audit_head& head, int chain, const std::string& action) {
+  audit_record e;
+  e.seq = head.next_seq;
+  e.chain = chain;
+  e.at = t0 + millis{e.seq};
+  e.actor = "application:c1";
+  e.action = action;
+  if (head.last) e.previous_hash = head.last->hash;
+  e.hash.fill(0);
+  std::memcpy(e.hash.data(), &e.seq, sizeof e.seq);
+  return w.audit().append(e);
+}
+
+// A rotation batch (store::begin_rotation_batch): each unit reads as if alone — what earlier
+// units of the batch committed included, also for the same application or audit chain; a unit
+// that does not commit leaves nothing; hooks wait for the batch; everything a rotation writes
+// lands with the batch, field by field as outside one.
+TEST_P(StoreContract, RotationBatchUnitsReadWhatEarlierUnitsCommitted) {
+  seed_application();
+  const std::string names_q = R"({"account":"111122223333","queue":"q"})";
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+    ASSERT_TRUE(w->notifications().insert_destination({"d2", "a1", "embedded", names_q, t0}));
+    ASSERT_TRUE(w->notifications().put_subscription({"sub1", "a1", "T", "d2", t0}));
+    ASSERT_TRUE(w->secrets().insert(secret("s1", "a1", 1, 100)));
+    ASSERT_TRUE(w->secrets().insert(secret("s2", "a2", 2, 100)));
+    ASSERT_TRUE(w->rate_limits().save({"a1", "rotate", 2.5, t0}));
+    ASSERT_TRUE(append_to_chain(*w, 3, "before"));
+    ASSERT_TRUE(w->commit());
+  }
+  const rotation_key keys[] = {{"a1", "rotate", "T", 3}, {"a2", "rotate", "T", 3}, {"a1", "rotate", "T", 5}};
+  std::vector<std::string> hooks;
+  ASSERT_TRUE(store_->begin_rotation_batch(keys));
+  std::int64_t first_seq = 0;
+  {
+    auto w = begin();
+    auto read = w->read_for_rotation("a1", "rotate", "T", 3);
+    ASSERT_TRUE(read) << read.error().message();
+    ASSERT_TRUE(read->application);
+    ASSERT_TRUE(read->subscription);
+    ASSERT_TRUE(read->queue);
+    ASSERT_EQ(read->secrets.size(), 1u);
+    ASSERT_TRUE(read->bucket);
+    EXPECT_EQ(read->bucket->tokens, 2.5);
+    ASSERT_TRUE(read->audit.last);
+    EXPECT_EQ(read->audit.last->action, "before");
+    first_seq = read->audit.next_seq;
+    auto old = read->secrets[0];
+    old.state = secret_state::old;
+    old.expires_at = from_epoch_ms(900);
+    ASSERT_TRUE(w->secrets().update(old));
+    auto fresh = secret("s3", "a1", 3, 200);
+    fresh.next_warning_at = from_epoch_ms(1000);
+    ASSERT_TRUE(w->secrets().insert(fresh));
+    auto o = item("o1", t0);
+    o.state = outbox_state::delivered;
+    o.delivered_at = t0;
+    o.old_secret_id = "s1";
+    o.new_secret_id = "s3";
+    ASSERT_TRUE(w->outbox().insert(o));
+    message_record m;
+    m.id = "m1";
+    m.account = "111122223333";
+    m.queue = "q";
+    m.sealed_body = {9, 8, 7};
+    m.md5_of_body = "md5";
+    m.sender_id = "rekey";
+    m.sent_at = m.visible_at = t0;
+    m.expires_at = t0 + millis{86'400'000};
+    ASSERT_TRUE(w->queues().insert_message(m));
+    ASSERT_TRUE(w->rate_limits().save({"a1", "rotate", 1.5, t0 + millis{1}}));
+    ASSERT_TRUE(append_after(*w, read->audit, 3, "first"));
+    w->after_commit([&] { hooks.push_back("first"); });
+    ASSERT_TRUE(w->commit());
+  }
+  {
+    auto w = begin();
+    auto read = w->read_for_rotation("a2", "rotate", "T", 3);
+    ASSERT_TRUE(read);
+    ASSERT_TRUE(read->audit.last);
+    EXPECT_EQ(read->audit.last->action, "first") << "the chain as the batch's first unit left it";
+    EXPECT_GT(read->audit.next_seq, first_seq);
+    ASSERT_TRUE(w->secrets().insert(secret("s9", "a2", 9, 300)));
+    ASSERT_TRUE(w->rate_limits().save({"a2", "rotate", 0.5, t0}));
+    ASSERT_TRUE(append_after(*w, read->audit, 3, "dropped"));
+    w->after_commit([&] { hooks.push_back("dropped"); });
+  }  // not committed
+  {
+    auto w = begin();
+    auto read = w->read_for_rotation("a1", "rotate", "T", 5);
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->secrets.size(), 2u) << "the secret the first unit created";
+    EXPECT_EQ(read->secrets[0].id, "s3");
+    EXPECT_EQ(read->secrets[1].id, "s1");
+    EXPECT_EQ(read->secrets[1].state, secret_state::old);
+    ASSERT_TRUE(read->bucket);
+    EXPECT_EQ(read->bucket->tokens, 1.5);
+    EXPECT_FALSE(read->audit.last);
+    auto s3 = read->secrets[0];
+    s3.state = secret_state::old;
+    s3.expires_at = from_epoch_ms(800);
+    ASSERT_TRUE(w->secrets().update(s3));
+    auto s1 = read->secrets[1];
+    s1.state = secret_state::retired;
+    s1.expires_at = from_epoch_ms(950);  // later than the first unit's: the earlier stays
+    ASSERT_TRUE(w->secrets().update(s1));
+    ASSERT_TRUE(w->secrets().insert(secret("s4", "a1", 4, 300)));
+    ASSERT_TRUE(append_after(*w, read->audit, 5, "second"));
+    w->after_commit([&] { hooks.push_back("second"); });
+    ASSERT_TRUE(w->commit());
+  }
+  EXPECT_TRUE(hooks.empty()) << "hooks wait for the batch";
+  ASSERT_TRUE(store_->end_batch());
+  EXPECT_EQ(hooks, (std::vector<std::string>{"first", "second"}));
+
+  auto other = backend_->open();
+  auto w = begin(*other);
+  auto a1 = *w->secrets().list_for("a1");
+  ASSERT_EQ(a1.size(), 3u);
+  EXPECT_EQ(a1[0].id, "s4");
+  EXPECT_EQ(a1[0].state, secret_state::current);
+  EXPECT_EQ(a1[1].id, "s3");
+  EXPECT_EQ(a1[1].state, secret_state::old);
+  EXPECT_EQ(a1[1].expires_at, from_epoch_ms(800));
+  EXPECT_FALSE(a1[1].next_warning_at) << "no longer current: its warnings go";
+  EXPECT_EQ(a1[1].hash, secret("s3", "a1", 3, 200).hash);
+  EXPECT_EQ(a1[2].id, "s1");
+  EXPECT_EQ(a1[2].state, secret_state::retired);
+  EXPECT_EQ(a1[2].expires_at, from_epoch_ms(900));
+  ASSERT_EQ(w->secrets().list_for("a2")->size(), 1u);
+  EXPECT_EQ((*w->rate_limits().find("a1", "rotate"))->tokens, 1.5);
+  EXPECT_FALSE(*w->rate_limits().find("a2", "rotate"));
+  auto o1 = *w->outbox().find_item("o1");
+  ASSERT_TRUE(o1);
+  EXPECT_EQ(o1->state, outbox_state::delivered);
+  EXPECT_EQ(o1->sealed_body, (bytes{1, 2, 3}));
+  EXPECT_EQ(o1->old_secret_id, "s1");
+  EXPECT_EQ(o1->new_secret_id, "s3");
+  EXPECT_EQ(o1->delivered_at, t0);
+  auto messages = *w->queues().visible_messages("111122223333", "q", t0 + millis{1}, 10);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].sealed_body, (bytes{9, 8, 7}));
+  EXPECT_EQ(messages[0].md5_of_body, "md5");
+  EXPECT_FALSE(messages[0].first_received_at);
+  auto trail = *w->audit().list(0, 10);
+  std::vector<std::string> actions;
+  for (const auto& e : trail) actions.push_back(e.action);
+  EXPECT_EQ(actions, (std::vector<std::string>{"before", "first", "second"}));
+  ASSERT_EQ(trail.size(), 3u);
+  EXPECT_EQ(trail[1].previous_hash, trail[0].hash);
+  EXPECT_EQ(trail[2].chain, 5);
+}
+
+// Two rotation batches (two nodes) for the same two applications, their keys in opposite orders:
+// both finish, and the second reads what the first wrote (no lost update) — every lock a batch
+// needs is taken before its first read.
+TEST_P(StoreContract, RotationBatchesInOppositeOrdersTakeTurns) {
+  seed_application();
+  {
+    auto w = begin();
+    ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
+    ASSERT_TRUE(w->rate_limits().save({"a1", "rotate", 5, t0}));
+    ASSERT_TRUE(w->rate_limits().save({"a2", "rotate", 5, t0}));
+    ASSERT_TRUE(w->commit());
+  }
+  auto other = backend_->open();
+  const rotation_key forward[] = {{"a1", "rotate", "T", 1}, {"a2", "rotate", "T", 2}};
+  const rotation_key backward[] = {{"a2", "rotate", "T", 2}, {"a1", "rotate", "T", 1}};
+  std::mutex mutex;
+  std::condition_variable cv;
+  int halfway = 0;
+  auto run = [&](store& s, std::span<const rotation_key> keys) {
+    if (!s.begin_rotation_batch(keys)) return false;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      auto w = s.begin();
+      if (!w) return false;
+      auto read = (*w)->read_for_rotation(keys[i].application_id, "rotate", "T", keys[i].audit_chain);
+      if (!read || !read->bucket) return false;
+      if (!(*w)->rate_limits().save({keys[i].application_id, "rotate", read->bucket->tokens - 1, t0})) return false;
+      if (!(*w)->commit()) return false;
+      if (i == 0) {  // give the other batch a moment to read in between, if it can
+        std::unique_lock lock(mutex);
+        ++halfway;
+        cv.notify_all();
+        cv.wait_for(lock, std::chrono::milliseconds(300), [&] { return halfway == 2; });
+      }
+    }
+    return static_cast<bool>(s.end_batch());
+  };
+  bool first = false;
+  bool second = false;
+  std::thread t1([&] { first = run(*store_, forward); });
+  std::thread t2([&] { second = run(*other, backward); });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE(first);
+  EXPECT_TRUE(second);
+  auto w = begin();
+  EXPECT_EQ((*w->rate_limits().find("a1", "rotate"))->tokens, 3);
+  EXPECT_EQ((*w->rate_limits().find("a2", "rotate"))->tokens, 3);
 }
 
 // Two stores (two nodes) race for the one token of a bucket that does not exist yet: each

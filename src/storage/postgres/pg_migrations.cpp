@@ -194,7 +194,8 @@ CREATE FUNCTION rekey_update_secret(p_id TEXT, p_state TEXT, p_expires_at BIGINT
 LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE client_secrets SET
-    state = CASE WHEN )sql" SECRET_STATE_RANK("p_state") " > " SECRET_STATE_RANK("state") R"sql( THEN p_state ELSE state END,
+    state = CASE WHEN )sql" SECRET_STATE_RANK("p_state") " > " SECRET_STATE_RANK(
+        "state") R"sql( THEN p_state ELSE state END,
     expires_at = LEAST(expires_at, p_expires_at),
     next_warning_at = CASE WHEN p_state = 'current' AND state = 'current' THEN next_warning_at END
   WHERE id = p_id;
@@ -221,7 +222,8 @@ DECLARE
   updated BIGINT;
 BEGIN
   UPDATE client_secrets AS s SET
-    state = CASE WHEN )sql" SECRET_STATE_RANK("u.state") " > " SECRET_STATE_RANK("s.state") R"sql( THEN u.state ELSE s.state END,
+    state = CASE WHEN )sql" SECRET_STATE_RANK("u.state") " > " SECRET_STATE_RANK(
+        "s.state") R"sql( THEN u.state ELSE s.state END,
     expires_at = LEAST(s.expires_at, u.expires_at),
     next_warning_at = CASE WHEN u.state = 'current' AND s.state = 'current' THEN s.next_warning_at END
   FROM unnest(p_ids, p_states, p_expires_at) AS u(id, state, expires_at)

@@ -66,7 +66,8 @@ constexpr const char* chain_heads_sql =
 constexpr const char* audit_seqs_sql = "SELECT nextval('audit_seq') FROM generate_series(1, $1::integer)";
 
 constexpr const char* insert_secrets_sql =
-    "INSERT INTO client_secrets(" SECRET_COLUMNS ")"
+    "INSERT INTO client_secrets(" SECRET_COLUMNS
+    ")"
     " SELECT id, application_id, decode(secret_hash, 'hex'), fingerprint, state, created_at, expires_at,"
     " next_warning_at, last_used_at, use_count"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],"
@@ -74,7 +75,8 @@ constexpr const char* insert_secrets_sql =
     " created_at, expires_at, next_warning_at, last_used_at, use_count)";
 constexpr const char* update_secrets_sql = "SELECT rekey_update_secrets($1::text[], $2::text[], $3::bigint[])";
 constexpr const char* insert_outbox_sql =
-    "INSERT INTO outbox(" OUTBOX_COLUMNS ")"
+    "INSERT INTO outbox(" OUTBOX_COLUMNS
+    ")"
     " SELECT id, application_id, destination_id, notification_type, decode(sealed_body, 'hex'), state, attempts,"
     " next_attempt_at, created_at, old_secret_id, delivered_at, last_error, new_secret_id"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[],"
@@ -82,7 +84,8 @@ constexpr const char* insert_outbox_sql =
     " destination_id, notification_type, sealed_body, state, attempts, next_attempt_at, created_at, old_secret_id,"
     " delivered_at, last_error, new_secret_id)";
 constexpr const char* insert_messages_sql =
-    "INSERT INTO messages(" MESSAGE_COLUMNS ")"
+    "INSERT INTO messages(" MESSAGE_COLUMNS
+    ")"
     " SELECT id, account, queue, decode(sealed_body, 'hex'), md5_of_body, sender_id, sent_at, visible_at,"
     " receive_count, first_received_at, receipt_handle, expires_at"
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
@@ -94,7 +97,8 @@ constexpr const char* save_buckets_sql =
     " ON CONFLICT (application_id, operation) DO UPDATE SET tokens = excluded.tokens,"
     " updated_at = excluded.updated_at";
 constexpr const char* insert_audit_sql =
-    "INSERT INTO audit_log(" AUDIT_COLUMNS ")"
+    "INSERT INTO audit_log(" AUDIT_COLUMNS
+    ")"
     " SELECT seq, at, actor, action, application_id, request_id, fingerprint, detail, decode(previous_hash, 'hex'),"
     " decode(hash, 'hex'), chain"
     " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
@@ -112,7 +116,8 @@ void move_forward(secret_record& secret, const secret_record& change) {
 
 }  // namespace
 
-pg_rotation_batch::pg_rotation_batch(pg_pool::lease db, std::string node) : db_(std::move(db)), node_(std::move(node)) {}
+pg_rotation_batch::pg_rotation_batch(pg_pool::lease db, std::string node)
+    : db_(std::move(db)), node_(std::move(node)) {}
 
 result<void> pg_rotation_batch::start(std::span<const rotation_key> rotations) {
   if (rotations.empty()) return errc::internal;
@@ -333,8 +338,7 @@ result<void> pg_rotation_batch::finish() {
       chain.push_back(number(e.chain));
     }
     r = send(insert_audit_sql,
-             arrays({&seq, &at, &actor, &action, &app, &request, &fingerprint, &detail,
-                     &previous, &hash, &chain}));
+             arrays({&seq, &at, &actor, &action, &app, &request, &fingerprint, &detail, &previous, &hash, &chain}));
   }
   if (r) r = db.queue_command("COMMIT");
   if (r && !writes_.events.empty()) {

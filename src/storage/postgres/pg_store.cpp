@@ -243,8 +243,8 @@ class pg_unit_of_work final : public unit_of_work,
     if (rotation_batch_ != nullptr) {
       held_.secret_updates.push_back(s);
     } else if (auto r = write("SELECT rekey_update_secret($1, $2, $3)",
-                       pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
-        !r) {
+                              pg_params().text(s.id).text(to_string(s.state)).int64(to_epoch_ms(s.expires_at)));
+               !r) {
       return r;
     }
     return notify("app:" + s.application_id);
@@ -365,9 +365,8 @@ class pg_unit_of_work final : public unit_of_work,
       p.text(*o.new_secret_id);
     else
       p.null();
-    return write("INSERT INTO outbox(" OUTBOX_COLUMNS
-                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                 p);
+    return write(
+        "INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", p);
   }
   result<std::vector<outbox_record>> list_for_application(std::string_view application_id) override {
     // As SQLite's: items announcing a new secret are found through the application's secrets; the
