@@ -4,10 +4,12 @@
 // A pool of connections (pg_pool.hpp): each unit of work has one to itself, so several storage
 // threads run transactions at once. Round trips are saved with libpq's pipeline mode: BEGIN goes
 // with a unit's first statement, pipelined writes (unit_of_work::pipeline_writes) with its next
-// read or its COMMIT, and read_for_rotation's reads in one go (docs/storage.md). Group commit
-// works as on SQLite — a batch is one transaction on one connection, each unit of work begun on
-// the batch's thread a savepoint in it; one batch at a time. Outbox items are claimed with
-// FOR UPDATE SKIP LOCKED, so two nodes never take the same item. A connection that breaks is
+// read or its COMMIT, and read_for_rotation's reads in one go (docs/storage.md). Rotation
+// batches (begin_rotation_batch, pg_rotation_batch.hpp), one per storage thread at most, are how
+// the service commits rotations. General group commit works as on SQLite — a batch is one
+// transaction on one connection, each unit of work begun on the batch's thread a savepoint in it;
+// one batch at a time (the contract; the service does not use it here). Outbox items are
+// claimed with FOR UPDATE SKIP LOCKED, so two nodes never take the same item. A connection that breaks is
 // reopened by the next statement; while the database does not answer, units of work fail with
 // errc::service_unavailable (the request gets 503) and the node recovers by itself. The schema
 // is migrated at construction under an advisory lock (pg_migrations.hpp).
