@@ -18,38 +18,44 @@ pg_params& pg_params::text(std::string_view v) {
   return *this;
 }
 pg_params& pg_params::int64(std::int64_t v) { return text(std::to_string(v)); }
-pg_params& pg_params::real(double v) {
+std::string pg_real_text(double v) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return text(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+  return {buf, static_cast<std::size_t>(end - buf)};
 }
+pg_params& pg_params::real(double v) { return text(pg_real_text(v)); }
 pg_params& pg_params::blob(std::span<const std::uint8_t> v) {
   values_.emplace_back(reinterpret_cast<const char*>(v.data()), v.size());
   is_null_.push_back(false);
   formats_.push_back(1);
   return *this;
 }
+namespace {
+// An array literal's element: quoted, " and \\ escaped; NULL bare.
+void append_element(std::string& literal, const std::optional<std::string_view>& element) {
+  if (literal.size() > 1) literal += ',';
+  if (!element) {
+    literal += "NULL";
+    return;
+  }
+  literal += '"';
+  for (const char c : *element) {
+    if (c == '"' || c == '\\') literal += '\\';
+    literal += c;
+  }
+  literal += '"';
+}
+}  // namespace
 pg_params& pg_params::text_array(const std::vector<std::string>& v) {
-  std::vector<std::optional<std::string>> elements(v.begin(), v.end());
-  return array(elements);
+  std::string literal = "{";
+  for (const auto& element : v) append_element(literal, element);
+  return text(literal + '}');
 }
 pg_params& pg_params::array(const std::vector<std::optional<std::string>>& v) {
-  std::string literal = "{";  // each element quoted, " and \\ escaped; NULL bare
-  for (const auto& element : v) {
-    if (literal.size() > 1) literal += ',';
-    if (!element) {
-      literal += "NULL";
-      continue;
-    }
-    literal += '"';
-    for (const char c : *element) {
-      if (c == '"' || c == '\\') literal += '\\';
-      literal += c;
-    }
-    literal += '"';
-  }
-  literal += '}';
-  return text(literal);
+  std::string literal = "{";
+  for (const auto& element : v)
+    append_element(literal, element ? std::optional<std::string_view>{*element} : std::nullopt);
+  return text(literal + '}');
 }
 pg_params::raw_view pg_params::raw() const {
   raw_view out;

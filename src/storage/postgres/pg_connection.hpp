@@ -28,6 +28,9 @@ struct pg_result;
 
 namespace rekey {
 
+// A double as text that PostgreSQL reads back to the same value (the shortest such form).
+std::string pg_real_text(double v);
+
 // One statement's parameters, $1, $2, … in order.
 class pg_params {
  public:

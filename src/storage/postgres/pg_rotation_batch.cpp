@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <charconv>
 #include <iterator>
 #include <set>
 
@@ -14,6 +13,8 @@ namespace rekey {
 namespace {
 
 using namespace pg_detail;
+// A column of a multi-row write: one array parameter, elements as text. bytea goes as hex text
+// (to_hex), decoded in SQL: an array literal has no binary form here.
 using column = std::vector<std::optional<std::string>>;
 
 std::string number(std::int64_t v) { return std::to_string(v); }
@@ -21,13 +22,6 @@ std::string time_text(time_point t) { return number(to_epoch_ms(t)); }
 std::optional<std::string> optional_time_text(const std::optional<time_point>& t) {
   return t ? std::optional<std::string>{time_text(*t)} : std::nullopt;
 }
-std::string real_text(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return {buf, static_cast<std::size_t>(end - buf)};
-}
-// bytea travels as hex text, decoded in SQL: an array literal has no binary form here.
-std::string hex_text(std::span<const std::uint8_t> v) { return to_hex(v); }
 
 pg_params arrays(std::initializer_list<const column*> columns) {
   pg_params p;
@@ -255,7 +249,7 @@ result<void> pg_rotation_batch::finish() {
     for (const auto& s : secrets) {
       id.push_back(s.id);
       app.push_back(s.application_id);
-      hash.push_back(hex_text(s.hash));
+      hash.push_back(to_hex(s.hash));
       fingerprint.push_back(s.fingerprint);
       state.push_back(std::string(to_string(s.state)));
       created.push_back(time_text(s.created_at));
@@ -285,7 +279,7 @@ result<void> pg_rotation_batch::finish() {
       app.push_back(o.application_id);
       destination.push_back(o.destination_id);
       type.push_back(o.notification_type);
-      body.push_back(hex_text(o.sealed_body));
+      body.push_back(to_hex(o.sealed_body));
       state.push_back(std::string(to_string(o.state)));
       attempts.push_back(number(o.attempts));
       next.push_back(time_text(o.next_attempt_at));
@@ -304,7 +298,7 @@ result<void> pg_rotation_batch::finish() {
       id.push_back(m.id);
       account.push_back(m.account);
       queue.push_back(m.queue);
-      body.push_back(hex_text(m.sealed_body));
+      body.push_back(to_hex(m.sealed_body));
       md5.push_back(m.md5_of_body);
       sender.push_back(m.sender_id);
       sent.push_back(time_text(m.sent_at));
@@ -322,7 +316,7 @@ result<void> pg_rotation_batch::finish() {
     for (const auto& b : buckets) {
       app.push_back(b.application_id);
       operation.push_back(b.operation);
-      tokens.push_back(real_text(b.tokens));
+      tokens.push_back(pg_real_text(b.tokens));
       updated.push_back(time_text(b.updated_at));
     }
     r = send(save_buckets_sql, arrays({&app, &operation, &tokens, &updated}));
@@ -338,8 +332,8 @@ result<void> pg_rotation_batch::finish() {
       request.push_back(e.request_id);
       fingerprint.push_back(e.fingerprint);
       detail.push_back(e.detail);
-      previous.push_back(hex_text(e.previous_hash));
-      hash.push_back(hex_text(e.hash));
+      previous.push_back(to_hex(e.previous_hash));
+      hash.push_back(to_hex(e.hash));
       chain.push_back(number(e.chain));
     }
     r = send(insert_audit_sql,
