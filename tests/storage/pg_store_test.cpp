@@ -1,4 +1,5 @@
-// What only the PostgreSQL store does: connections that the server dropped are reopened.
+// What only the PostgreSQL store does: connections that the server dropped are reopened; a
+// rotation batch's writes fail or succeed together.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -65,6 +66,64 @@ TEST(PgStore, AUnitOfWorkWaitsForAFreeConnection) {
   second.join();
   EXPECT_TRUE(second_began.load());
   EXPECT_FALSE(second_saw_uncommitted);
+}
+
+// A rotation batch's writes go at its end, so a write that fails fails the batch: none of its
+// units is committed and no hook runs. Here one unit moves a secret that does not exist
+// (rekey_update_secrets, migration 5, must see that one of its rows is missing) and the other
+// unit's application and new secret are lost with it.
+TEST(PgStore, ARotationBatchWhoseWriteFailsCommitsNoneOfItsUnits) {
+  if (testing::postgres_backend::server() == nullptr) GTEST_SKIP() << "REKEY_TEST_POSTGRES is not set";
+  testing::postgres_backend backend;
+  pg_store store(backend.url(), 1);
+  secret_record kept;
+  kept.id = "s1";
+  kept.application_id = "a1";
+  kept.fingerprint = "fp";
+  kept.created_at = from_epoch_ms(1);
+  kept.expires_at = from_epoch_ms(1000);
+  {
+    auto w = store.begin();
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->applications().insert({"a1", "n", "c1", std::nullopt, std::nullopt, from_epoch_ms(1)}));
+    ASSERT_TRUE((*w)->secrets().insert(kept));
+    ASSERT_TRUE((*w)->commit());
+  }
+  const rotation_key keys[] = {{"a1", "rotate", "T", 1}, {"a1", "rotate", "T", 1}};
+  bool hooked = false;
+  ASSERT_TRUE(store.begin_rotation_batch(keys));
+  {
+    auto w = store.begin();
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->read_for_rotation("a1", "rotate", "T", 1));
+    auto fresh = kept;
+    fresh.id = "s2";
+    ASSERT_TRUE((*w)->secrets().insert(fresh));
+    auto old = kept;
+    old.state = secret_state::old;
+    ASSERT_TRUE((*w)->secrets().update(old));  // exists: fine on its own
+    (*w)->after_commit([&] { hooked = true; });
+    ASSERT_TRUE((*w)->commit());
+  }
+  {
+    auto w = store.begin();
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->read_for_rotation("a1", "rotate", "T", 1));
+    auto missing = kept;
+    missing.id = "nowhere";
+    missing.state = secret_state::old;
+    ASSERT_TRUE((*w)->secrets().update(missing));  // held back: found missing at the batch's end
+    ASSERT_TRUE((*w)->commit());
+  }
+  EXPECT_FALSE(store.end_batch());
+  EXPECT_FALSE(hooked);
+  auto w = store.begin();
+  ASSERT_TRUE(w);
+  auto secrets = (*w)->secrets().list_for("a1");
+  ASSERT_TRUE(secrets);
+  ASSERT_EQ(secrets->size(), 1u);
+  EXPECT_EQ((*secrets)[0].id, "s1");
+  EXPECT_EQ((*secrets)[0].state, secret_state::current);
 }
 
 }  // namespace
