@@ -144,6 +144,26 @@ constexpr auto read_bucket = [](const rows& r, int i, int c = 0) -> rate_bucket_
   return {r.text(i, c), r.text(i, c + 1), r.real(i, c + 2), from_epoch_ms(r.int64(i, c + 3))};
 };
 
+// What a rotation reads of its application, joined under these aliases: the application (a),
+// its subscription (s), the subscription's destination (d), an embedded destination's queue (q)
+// and the rate bucket (b) — read_for_rotation's read and a rotation batch's.
+#define ROTATION_JOIN_COLUMNS                                                     \
+  "a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"       \
+  " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at," \
+  " d.id, d.application_id, d.kind, d.config, d.created_at,"                      \
+  " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at,"    \
+  " b.application_id, b.operation, b.tokens, b.updated_at"
+constexpr int rotation_join_width = 25;
+
+// ROTATION_JOIN_COLUMNS from column `c` on, into `out` (what is missing stays nullopt).
+inline void read_rotation_join(const rows& r, int i, int c, rotation_reads& out) {
+  if (!r.is_null(i, c)) out.application = read_application(r, i, c);
+  if (!r.is_null(i, c + 6)) out.subscription = read_subscription(r, i, c + 6);
+  if (!r.is_null(i, c + 11)) out.destination = read_destination(r, i, c + 11);
+  if (!r.is_null(i, c + 16)) out.queue = read_queue(r, i, c + 16);
+  if (!r.is_null(i, c + 21)) out.bucket = read_bucket(r, i, c + 21);
+}
+
 // Used alone and in read_for_rotation's round trip (the same text: one prepared statement).
 constexpr const char* secrets_of_sql = "SELECT " SECRET_COLUMNS
                                        " FROM client_secrets WHERE application_id = $1"

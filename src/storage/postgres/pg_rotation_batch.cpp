@@ -41,11 +41,7 @@ constexpr const char* chain_locks_sql =
 // into hash joins over whole tables, which a generic plan (unnest estimated at 10 rows) chooses
 // otherwise — O(applications) per batch.
 constexpr const char* applications_sql =
-    "SELECT k.id, a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"
-    " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"
-    " d.id, d.application_id, d.kind, d.config, d.created_at,"
-    " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at,"
-    " b.application_id, b.operation, b.tokens, b.updated_at"
+    "SELECT k.id, " ROTATION_JOIN_COLUMNS
     " FROM unnest($1::text[]) AS k(id)"
     " LEFT JOIN LATERAL (SELECT * FROM applications WHERE id = k.id LIMIT 1) AS a ON TRUE"
     " LEFT JOIN LATERAL (SELECT * FROM subscriptions WHERE application_id = a.id AND notification_type = $2"
@@ -149,11 +145,7 @@ result<void> pg_rotation_batch::start(std::span<const rotation_key> rotations) {
   const auto& apps = (*rows)[2];
   for (int i = 0; i < apps.size(); ++i) {
     rotation_reads reads;
-    if (!apps.is_null(i, 1)) reads.application = read_application(apps, i, 1);
-    if (!apps.is_null(i, 7)) reads.subscription = read_subscription(apps, i, 7);
-    if (!apps.is_null(i, 12)) reads.destination = read_destination(apps, i, 12);
-    if (!apps.is_null(i, 17)) reads.queue = read_queue(apps, i, 17);
-    if (!apps.is_null(i, 22)) reads.bucket = read_bucket(apps, i, 22);
+    read_rotation_join(apps, i, 1, reads);
     applications_.emplace(apps.text(i, 0), std::move(reads));
   }
   const auto& secrets = (*rows)[3];

@@ -126,11 +126,7 @@ class pg_unit_of_work final : public unit_of_work,
         {"SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0)),"
          " pg_advisory_xact_lock(730241, $3::integer)",
          pg_params().text(application_id).text(operation).int64(audit_chain)},
-        {"SELECT a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"
-         " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"
-         " d.id, d.application_id, d.kind, d.config, d.created_at,"
-         " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at,"
-         " b.application_id, b.operation, b.tokens, b.updated_at,"
+        {"SELECT " ROTATION_JOIN_COLUMNS ","
          " nextval('audit_seq'), l.seq, l.at, l.actor, l.action, l.application_id, l.request_id, l.fingerprint,"
          " l.detail, l.previous_hash, l.hash, l.chain"
          " FROM (SELECT 1) AS one"
@@ -151,12 +147,8 @@ class pg_unit_of_work final : public unit_of_work,
     const auto& r = (*rows)[1];
     if (r.size() != 1) return errc::internal;
     rotation_reads out;
-    if (!r.is_null(0, 0)) out.application = read_application(r, 0);
-    if (!r.is_null(0, 6)) out.subscription = read_subscription(r, 0, 6);
-    if (!r.is_null(0, 11)) out.destination = read_destination(r, 0, 11);
-    if (!r.is_null(0, 16)) out.queue = read_queue(r, 0, 16);
-    if (!r.is_null(0, 21)) out.bucket = read_bucket(r, 0, 21);
-    out.audit = read_audit_head(r, 25);
+    read_rotation_join(r, 0, 0, out);
+    out.audit = read_audit_head(r, rotation_join_width);
     const auto& secrets = (*rows)[2];
     for (int i = 0; i < secrets.size(); ++i) out.secrets.push_back(read_secret(secrets, i));
     return out;
