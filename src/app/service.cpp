@@ -23,24 +23,24 @@
 #include "auth/token_codec.hpp"
 #include "auth/token_service.hpp"
 #include "auth/usage_tracker.hpp"
-#include "console/admin_api.hpp"
+#include "api/admin_api.hpp"
+#include "app/backend.hpp"
+#include "api/error_response.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
 #include "core/fast_random.hpp"
 #include "core/offset_clock.hpp"
-#include "crypto/key_derivation.hpp"
-#include "crypto/master_key.hpp"
 #include "crypto/openssl_random.hpp"
 #include "delivery/http_client.hpp"
 #include "delivery/sqs_publisher.hpp"
 #include "delivery/webhook_publisher.hpp"
-#include "http/health_endpoint.hpp"
-#include "http/io_context_pool.hpp"
-#include "http/rotate_endpoint.hpp"
+#include "api/health_endpoint.hpp"
+#include "runtime/io_context_pool.hpp"
+#include "api/rotate_endpoint.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "http/storage_executor.hpp"
-#include "http/token_endpoint.hpp"
+#include "runtime/storage_executor.hpp"
+#include "api/token_endpoint.hpp"
 #include "lifecycle/lifecycle_sweeper.hpp"
 #include "outbox/destination_tester.hpp"
 #include "outbox/embedded_delivery.hpp"
@@ -49,13 +49,12 @@
 #include "queue/access_key_cache.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
-#include "queue/sqs_endpoint.hpp"
+#include "api/sqs_endpoint.hpp"
 #include "rotation/expiry_notification.hpp"
 #include "rotation/new_secret_notification.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
 #include "storage/postgres/pg_store.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 
 namespace rekey {
 namespace {
@@ -91,31 +90,6 @@ void prepare_data_dir(const std::string& dir) {
     fs::create_directories(dir);
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
   }
-}
-
-bool is_postgres_url(std::string_view database) {
-  return database.starts_with("postgres://") || database.starts_with("postgresql://");
-}
-
-// The database location for the log: a URL loses its user and password.
-std::string printable_database(const std::string& database) {
-  if (!is_postgres_url(database)) return database;
-  const auto scheme_end = database.find("://") + 3;
-  const auto at = database.find('@', scheme_end);
-  return at == std::string::npos ? database : database.substr(0, scheme_end) + "…@" + database.substr(at + 1);
-}
-
-std::unique_ptr<store> open_store(const config& cfg, pg_store** postgres) {
-  const auto& database = cfg.database;
-  if (is_postgres_url(database)) {
-    auto opened = std::make_unique<pg_store>(database, cfg.database_connections);
-    spdlog::info("storage: postgres {} ({} connections)", printable_database(database), cfg.database_connections);
-    *postgres = opened.get();
-    return opened;
-  }
-  auto opened = std::make_unique<sqlite_store>(database);
-  spdlog::info("storage: sqlite {}", database);
-  return opened;
 }
 
 // --dev: the demo application, created once, enrolled with an embedded queue.
@@ -172,56 +146,52 @@ Time travel (--dev only): rekey dev clock advance 90d   # the 90-day expiry warn
              key.id, key.secret);
 }
 
-}  // namespace
 
-int run_service(const config& cfg) {
-  setup_logging(cfg.log_level);
-  prepare_data_dir(cfg.data_dir);
+// TLS for the listener, when a certificate is configured; null for plain HTTP.
+std::unique_ptr<asio::ssl::context> server_tls(const http_config& http) {
+  if (http.tls_cert_file.empty()) return nullptr;
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  tls->use_certificate_chain_file(http.tls_cert_file);
+  tls->use_private_key_file(http.tls_key_file, asio::ssl::context::pem);
+  return tls;
+}
 
-  openssl_random random;
-  wall_clock wall;
-  // Everything reads the time through `clock`; only --dev mode can move it (time travel). What
-  // must agree with other machines' real clocks (SigV4 request dates and their skew check, the
-  // webhook signature's timestamp) reads `wall`.
-  offset_clock clock(wall);
-  std::string why;
-  const auto master =
-      load_master_key({cfg.master_key_hex, cfg.master_key_file, cfg.data_dir + "/master.key"}, random, why);
-  if (!master) throw std::runtime_error(why);
-  if (master->generated) {
-    spdlog::warn("generated a new master key at {} (mode 0600); back it up — without it the data cannot be read",
-                 master->origin);
-  } else {
-    spdlog::info("master key from {}", master->origin);
-  }
-  const key256 at_rest_key = derive_key(master->key, at_rest_purpose);
-  const secret_hasher hasher(master->key);
+// SQLite: one storage thread with group commit. PostgreSQL: a thread per pooled connection,
+// rotations in rotation batches (pg_rotation_batch.hpp: their locks taken up front in one
+// order, so batches on several nodes cannot deadlock), every other job its own transaction.
+std::unique_ptr<runtime::storage_executor> storage_threads(const config& cfg, backend& b) {
+  const bool postgres = b.postgres != nullptr;
+  return std::make_unique<runtime::storage_executor>(cfg.http.max_pending_storage_jobs, b.storage.get(),
+                                                     postgres ? cfg.database_connections : 1,
+                                                     postgres ? postgres_rotation_batch : sqlite_batch, postgres);
+}
 
-  pg_store* postgres = nullptr;  // set when the database is PostgreSQL: other nodes share it
-  const std::unique_ptr<store> storage_owner = open_store(cfg, &postgres);
-  store& storage = *storage_owner;
-  audit_trail audit(master->key, clock,
-                    postgres != nullptr ? audit_trail::concurrent_writer_chains : audit_trail::single_writer_chains);
+// What other nodes commit: their secret changes drop the application from this node's
+// credential cache (its next use reads storage, so a revocation elsewhere stops authenticating
+// here), their enqueued messages wake long polls. After a gap in the events ("*"), everything
+// is reloaded.
+void listen_to_other_nodes(pg_store& postgres, asio::io_context& main, runtime::storage_executor& executor,
+                           admin_service& admin, credential_cache& credentials, queue_notifier& queue_wakeups) {
+  postgres.on_events([&](std::string_view event) {
+    if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
+    if (event.starts_with("app:")) return credentials.forget(event.substr(4));
+    if (event != "*") return;
+    asio::co_spawn(
+        main,
+        [&executor, &admin]() -> asio::awaitable<void> {
+          auto reloaded = co_await executor.run([&] { return admin.load_credentials().has_value(); });
+          if (!reloaded || !*reloaded) spdlog::warn("could not reload credentials after missing other nodes' events");
+        },
+        asio::detached);
+  });
+}
 
-  const auto signing = must(load_signing_keys(storage, at_rest_key, random, clock),
-                            "loading token signing keys (is this the right master key?)");
-  const token_codec codec(signing.keys, signing.active_kid);
-  credential_cache credentials;
-  failure_throttle throttle(cfg.throttle);
-  rate_limit_mirror mirror;
-  usage_tracker usage;
-  authentication_failures failures;
-  token_service tokens(credentials, hasher, codec, throttle, clock, cfg.secrets, usage, failures);
-  queue_service queues(storage, clock, random, at_rest_key);
-  embedded_delivery deliver_embedded(queues);
-  rotation_service rotation(storage, clock, random, hasher, at_rest_key, credentials, mirror, cfg.secrets,
-                            cfg.rate_limit, audit, std::ref(deliver_embedded));
-  lifecycle_sweeper lifecycle(storage, clock, random, at_rest_key, cfg.secrets, audit, usage, failures);
-  access_key_cache access_keys;
-  queue_notifier queue_wakeups;
-  admin_service admin(storage, clock, random, hasher, credentials, cfg.secrets, at_rest_key, access_keys, audit);
-  admin_token admin_auth(hasher);
-
+// The dev clock's saved offset, the credential cache, the admin token: what must be in place
+// before the first request.
+void load_start_up_state(const config& cfg, offset_clock& clock, admin_service& admin, admin_token& admin_auth,
+                         store& storage, random_source& random) {
   if (cfg.dev) {
     clock.advance(must(admin.load_dev_clock_offset(), "reading the dev clock"));
     if (clock.offset().count() > 0)
@@ -235,25 +205,66 @@ int run_service(const config& cfg) {
     spdlog::warn("created a new admin token in {} (mode 0600)", admin_token_file);
   else
     spdlog::info("admin token in {}", admin_token_file);
+}
 
+// Runs the pool until SIGINT/SIGTERM, then drains: the server stops accepting and finishes
+// in-flight requests, the relay stops, the pool runs out of work.
+void serve_until_signalled(runtime::io_context_pool& pool, http::server& server, relay_loop& relay,
+                           const std::string& base_url, unsigned threads) {
+  asio::signal_set signals(pool.main(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
+    server.shutdown();
+    relay.stop();
+    pool.release();
+  });
+  spdlog::info("serving with {} I/O thread(s)", threads);
+  fmt::print("rekey listening on {}\n", base_url);
+  std::fflush(stdout);
+  pool.run();
+}
+
+}  // namespace
+
+int run_service(const config& cfg) {
+  setup_logging(cfg.log_level);
+  prepare_data_dir(cfg.data_dir);
+
+  openssl_random random;
+  wall_clock wall;
+  // Everything reads the time through `clock`; only --dev mode can move it (time travel). What
+  // must agree with other machines' real clocks (SigV4 request dates and their skew check, the
+  // webhook signature's timestamp) reads `wall`.
+  offset_clock clock(wall);
+  backend b = open_backend(cfg, random, clock);
+  store& storage = *b.storage;
+  const key256& at_rest_key = b.at_rest_key;
+
+  // The domain: caches, services, the queue, the lifecycle.
+  const token_codec codec(b.signing.keys, b.signing.active_kid);
+  credential_cache credentials;
+  failure_throttle throttle(cfg.throttle);
+  rate_limit_mirror mirror;
+  usage_tracker usage;
+  authentication_failures failures;
+  token_service tokens(credentials, *b.hasher, codec, throttle, clock, cfg.secrets, usage, failures);
+  queue_service queues(storage, clock, random, at_rest_key);
+  embedded_delivery deliver_embedded(queues);
+  rotation_service rotation(storage, clock, random, *b.hasher, at_rest_key, credentials, mirror, cfg.secrets,
+                            cfg.rate_limit, *b.audit, std::ref(deliver_embedded));
+  lifecycle_sweeper lifecycle(storage, clock, random, at_rest_key, cfg.secrets, *b.audit, usage, failures);
+  access_key_cache access_keys;
+  queue_notifier queue_wakeups;
+  admin_service admin(storage, clock, random, *b.hasher, credentials, cfg.secrets, at_rest_key, access_keys, *b.audit);
+  admin_token admin_auth(*b.hasher);
+  load_start_up_state(cfg, clock, admin, admin_auth, storage, random);
+
+  // Where work runs, and the outbound side: publishers and the outbox relay.
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
-  http::io_context_pool pool(threads);
-  // SQLite: one storage thread with group commit. PostgreSQL: a thread per pooled connection,
-  // rotations in rotation batches (pg_rotation_batch.hpp: their locks taken up front in one
-  // order, so batches on several nodes cannot deadlock), every other job its own transaction.
-  http::storage_executor executor(cfg.http.max_pending_storage_jobs, &storage,
-                                  postgres != nullptr ? cfg.database_connections : 1,
-                                  postgres != nullptr ? postgres_rotation_batch : sqlite_batch, postgres != nullptr);
-
-  std::unique_ptr<asio::ssl::context> tls;
-  if (!cfg.http.tls_cert_file.empty()) {
-    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    tls->use_certificate_chain_file(cfg.http.tls_cert_file);
-    tls->use_private_key_file(cfg.http.tls_key_file, asio::ssl::context::pem);
-  }
-
+  runtime::io_context_pool pool(threads);
+  const auto executor = storage_threads(cfg, b);
+  const auto tls = server_tls(cfg.http);
   asio::ssl::context client_tls(asio::ssl::context::tls_client);
   client_tls.set_default_verify_paths();
   client_tls.set_verify_mode(asio::ssl::verify_peer);
@@ -263,79 +274,51 @@ int run_service(const config& cfg) {
   const std::map<std::string, publisher*> publishers{{"webhook", &webhooks}, {"sqs", &sqs_destinations}};
   outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
   relay_loop relay_runner(
-      pool.main(), relay, executor, publishers, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
-      cfg.delivery.poll_interval,
+      pool.main(), relay, *executor, publishers,
+      [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); }, cfg.delivery.poll_interval,
       [&lifecycle] {
         if (auto pass = lifecycle.run_once(); !pass) spdlog::warn("lifecycle sweep: {}", pass.error().message());
       });
+  destination_tester tester(storage, *executor, queues, queue_wakeups, publishers, clock, random);
 
-  http::router routes;
+  // The HTTP surfaces (src/api/), one route each, and the listener.
+  http::router routes(api::transport_error_response);
   const auto seed = random.bytes<8>();
   fast_random request_ids(std::bit_cast<std::uint64_t>(seed));  // correlation ids only, never secrets
   http::server server(pool, cfg.http, routes, request_ids, tls.get());
-  http::token_endpoint token_handler(tokens, storage, executor);
-  http::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, executor, clock,
-                                       [&](const rotation_outcome& rotated) {
-                                         if (rotated.delivered_to)
-                                           queue_wakeups.notify(*rotated.delivered_to);
-                                         else
-                                           relay_runner.poke();
-                                       });
-  http::health_endpoint health(storage, executor, [&server] { return server.stopping(); });
-  destination_tester tester(storage, executor, queues, queue_wakeups, publishers, clock, random);
-  admin_api admin_handler(
-      admin, admin_auth, executor, clock, [&relay_runner] { relay_runner.poke(); },
+  api::token_endpoint token_handler(tokens, storage, *executor);
+  api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock,
+                                      [&](const rotation_outcome& rotated) {
+                                        if (rotated.delivered_to)
+                                          queue_wakeups.notify(*rotated.delivered_to);
+                                        else
+                                          relay_runner.poke();
+                                      });
+  api::health_endpoint health(storage, *executor, [&server] { return server.stopping(); });
+  api::admin_api admin_handler(
+      admin, admin_auth, *executor, clock, [&relay_runner] { relay_runner.poke(); },
       [&tester](const destination_record& d) { return tester.test(d); }, cfg.dev ? &clock : nullptr);
-  sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, executor, queue_wakeups, wall, tls != nullptr);
+  api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall,
+                                tls != nullptr);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
   routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
   routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
-  routes.add_prefix("/admin/v1/", [&](auto& ctx) { return admin_handler.handle(ctx); });
+  admin_handler.add_routes(routes);
   routes.add(http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); });
-
-  if (postgres != nullptr) {
-    // What other nodes commit: their secret changes drop the application from this node's
-    // credential cache (its next use reads storage, so a revocation elsewhere stops
-    // authenticating here), their enqueued messages wake long polls. After a gap in the events
-    // ("*"), everything is reloaded.
-    postgres->on_events([&](std::string_view event) {
-      if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
-      if (event.starts_with("app:")) return credentials.forget(event.substr(4));
-      if (event != "*") return;
-      asio::co_spawn(
-          pool.main(),
-          [&executor, &admin]() -> asio::awaitable<void> {
-            auto reloaded = co_await executor.run([&] { return admin.load_credentials().has_value(); });
-            if (!reloaded || !*reloaded) spdlog::warn("could not reload credentials after missing other nodes' events");
-          },
-          asio::detached);
-    });
+  if (b.postgres != nullptr) {
+    listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, queue_wakeups);
   }
 
   const auto port = server.listen();
   const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);
-  if (cfg.dev) ensure_demo_application(storage, admin, base_url, admin_token_file);
+  if (cfg.dev) ensure_demo_application(storage, admin, base_url, cfg.data_dir + "/admin-token");
   server.start();
   relay_runner.start();
-
-  asio::signal_set signals(pool.main(), SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
-    server.shutdown();
-    relay_runner.stop();
-    pool.release();
-  });
-
-  spdlog::info("serving with {} I/O thread(s)", threads);
-  fmt::print("rekey listening on {}\n", base_url);
-  std::fflush(stdout);
-
-  pool.run();
-  if (postgres != nullptr) postgres->stop_events();
-  executor.stop();
+  serve_until_signalled(pool, server, relay_runner, base_url, threads);
+  if (b.postgres != nullptr) b.postgres->stop_events();
+  executor->stop();
   spdlog::info("stopped");
   return 0;
 }

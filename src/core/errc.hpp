@@ -1,7 +1,7 @@
 // errc: every failure rekey can report, as one error enum with its own category.
 //
 // Each value is a *kind* of outcome a caller must react to, not a message. The one file that
-// turns an errc into an HTTP response is src/http/error_response.cpp; nothing else decides
+// turns an errc into an HTTP response is src/api/error_response.cpp; nothing else decides
 // status codes or wire strings. Thread-safe: the category is a stateless constant.
 #pragma once
 

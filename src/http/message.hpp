@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rekey::http {
 
@@ -19,10 +20,26 @@ using verb = beast_http::verb;
 // True for an absent, empty or whitespace-only body ("no body" to every endpoint).
 inline bool is_blank(std::string_view body) { return body.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
+// One `{name}` segment of a route pattern and the value it matched (views into the pattern
+// and the request target).
+struct path_param {
+  std::string_view name;
+  std::string_view value;
+};
+
 struct request_context {
   const request& req;
   std::string peer;        // remote IP address, for throttling and logs
   std::string request_id;  // lowercase UUID, echoed as x-amzn-RequestId
+  std::string_view route;  // the matched route's pattern (router::dispatch), never the raw path
+  std::vector<path_param> params;
+
+  // A path parameter of the matched route; empty when there is none of that name.
+  std::string_view param(std::string_view name) const {
+    for (const auto& p : params)
+      if (p.name == name) return p.value;
+    return {};
+  }
 
   std::string_view header(std::string_view name) const {
     const auto it = req.find(name);

@@ -1,15 +1,44 @@
 #include "http/router.hpp"
 
-#include "http/error_response.hpp"
-
 namespace rekey::http {
 
 std::string_view path_of(std::string_view target) {
   return target.substr(0, std::min(target.find('?'), target.size()));
 }
 
+namespace {
+
+// The next segment of `rest` (after any leading '/'), consumed from it.
+std::string_view next_segment(std::string_view& rest) {
+  if (rest.starts_with('/')) rest.remove_prefix(1);
+  const auto end = std::min(rest.find('/'), rest.size());
+  const auto segment = rest.substr(0, end);
+  rest.remove_prefix(end);
+  return segment;
+}
+
+}  // namespace
+
+bool match_pattern(std::string_view pattern, std::string_view path, std::vector<path_param>& params) {
+  const auto kept = params.size();
+  while (!pattern.empty() && !path.empty()) {
+    const auto want = next_segment(pattern);
+    const auto have = next_segment(path);
+    const bool is_param = want.size() > 2 && want.front() == '{' && want.back() == '}';
+    if (is_param ? have.empty() : want != have) {
+      params.resize(kept);
+      return false;
+    }
+    if (is_param) params.push_back({want.substr(1, want.size() - 2), have});
+  }
+  if (pattern.empty() && path.empty()) return true;
+  params.resize(kept);
+  return false;
+}
+
 void router::add(verb method, std::string path, handler h) {
-  routes_.push_back({method, std::move(path), std::move(h)});
+  const bool pattern = path.find('{') != std::string::npos;
+  routes_.push_back({method, std::move(path), std::move(h), pattern});
 }
 
 void router::add_prefix(std::string prefix, handler h) { prefixes_.push_back({std::move(prefix), std::move(h)}); }
@@ -17,12 +46,24 @@ void router::add_prefix(std::string prefix, handler h) { prefixes_.push_back({st
 boost::asio::awaitable<response> router::dispatch(request_context& ctx) const {
   const auto path = path_of(std::string_view(ctx.req.target().data(), ctx.req.target().size()));
   for (const auto& r : routes_) {
-    if (r.method == ctx.req.method() && r.path == path) co_return co_await r.h(ctx);
+    if (!r.pattern && r.method == ctx.req.method() && r.path == path) {
+      ctx.route = r.path;
+      co_return co_await r.h(ctx);
+    }
+  }
+  for (const auto& r : routes_) {
+    if (r.pattern && r.method == ctx.req.method() && match_pattern(r.path, path, ctx.params)) {
+      ctx.route = r.path;
+      co_return co_await r.h(ctx);
+    }
   }
   for (const auto& p : prefixes_) {
-    if (path.starts_with(p.prefix)) co_return co_await p.h(ctx);
+    if (path.starts_with(p.prefix)) {
+      ctx.route = p.prefix;
+      co_return co_await p.h(ctx);
+    }
   }
-  co_return error_list_response(errc::not_found, ctx.req.version());
+  co_return errors_(errc::not_found, path, ctx.req.version());
 }
 
 }  // namespace rekey::http

@@ -1,44 +1,63 @@
 // router: maps method and path to a handler. Routes by path only, never by Host (SP-API
-// clients arrive with Amazon host names). Anything unmatched is 404 NotFound as an ErrorList,
-// without x-amzn-RateLimit-Limit. Routes are added before serving starts; afterwards the
-// router is read-only and thread-safe.
+// clients arrive with Amazon host names). A route's path is exact ("/auth/o2/token") or a
+// pattern whose `{name}` segments match one non-empty segment each
+// ("/admin/v1/applications/{id}"); a handler reads them with request_context::param(). Exact
+// routes are tried first, then patterns, then prefixes, in the order added. Anything unmatched,
+// and every error the transport itself answers (413, 500), is answered by the error responder
+// the router was made with, so that each surface keeps its own error shape and the transport
+// knows none. Routes are added before serving starts; afterwards the router is read-only and
+// thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/errc.hpp"
 #include "http/message.hpp"
 
 namespace rekey::http {
 
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
+// The answer for an error the transport or the router meets: not_found, payload_too_large,
+// internal, bad_request. `path` is the request's path, empty when the head could not be read.
+using error_responder = std::function<response(errc error, std::string_view path, unsigned version)>;
 
 class router {
  public:
+  explicit router(error_responder errors) : errors_(std::move(errors)) {}
+
   void add(verb method, std::string path, handler h);
   // Every method and every path under prefix (e.g. "/admin/v1/") goes to h.
   void add_prefix(std::string prefix, handler h);
 
+  // Sets ctx.route (the matched pattern) and ctx's path parameters, then runs the handler.
   boost::asio::awaitable<response> dispatch(request_context& ctx) const;
+  response error(errc e, std::string_view path, unsigned version) const { return errors_(e, path, version); }
 
  private:
   struct route {
     verb method;
     std::string path;
     handler h;
+    bool pattern;  // has {name} segments
   };
   struct prefix_route {
     std::string prefix;
     handler h;
   };
+  error_responder errors_;
   std::vector<route> routes_;
   std::vector<prefix_route> prefixes_;
 };
 
 // The path part of a request target (without query string).
 std::string_view path_of(std::string_view target);
+
+// True when `path` matches `pattern`; each {name} segment's value is appended to `params`.
+bool match_pattern(std::string_view pattern, std::string_view path, std::vector<path_param>& params);
 
 }  // namespace rekey::http

@@ -22,8 +22,7 @@
 #include <mutex>
 
 #include "core/identifiers.hpp"
-#include "http/error_response.hpp"
-#include "http/io_context_pool.hpp"
+#include "runtime/io_context_pool.hpp"
 #include "http/router.hpp"
 
 namespace rekey::http {
@@ -45,11 +44,11 @@ struct connection {
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
-  impl(io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
+  impl(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
        asio::ssl::context* tls)
       : pool_(pool), config_(config), routes_(routes), random_(random), tls_(tls), acceptor_(pool.main()) {}
 
-  io_context_pool& pool_;
+  runtime::io_context_pool& pool_;
   http_config config_;
   const router& routes_;
   random_source& random_;
@@ -98,7 +97,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       }
       if (read_error == beast_http::error::body_limit || read_error == beast_http::error::header_limit) {
         // Answer without reading the rest of the body, then close: the stream is not in sync.
-        auto res = error_list_response(errc::payload_too_large, 11);
+        const auto target = parser.get().target();
+        const auto path = read_error == beast_http::error::body_limit
+                              ? path_of(std::string_view(target.data(), target.size()))
+                              : std::string_view();
+        auto res = routes_.error(errc::payload_too_large, path, 11);
         finish(res, new_uuid(random_), false);
         lowest.expires_after(config_.read_timeout);
         co_await beast_http::async_write(stream, res, no_throw);
@@ -107,13 +110,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       if (read_error) break;  // peer closed, timeout, malformed request: end this connection
 
       const auto& req = parser.get();
-      request_context ctx{req, peer, new_uuid(random_)};
+      request_context ctx{req, peer, new_uuid(random_), {}, {}};
       response res;
       try {
         res = co_await routes_.dispatch(ctx);
       } catch (const std::exception& e) {
         spdlog::error("request_id={} unhandled exception: {}", ctx.request_id, e.what());
-        res = error_list_response(errc::internal, req.version());
+        res = routes_.error(errc::internal, path_of(std::string_view(req.target().data(), req.target().size())),
+                            req.version());
       }
       res.version(req.version());
       const bool keep_alive = req.keep_alive() && !stopping_;
@@ -201,7 +205,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 };
 
-server::server(io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
+server::server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
                asio::ssl::context* tls)
     : impl_(std::make_shared<impl>(pool, config, routes, random, tls)) {}
 

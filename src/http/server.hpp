@@ -25,16 +25,19 @@ class context;
 }
 }  // namespace boost::asio
 
+namespace rekey::runtime {
+class io_context_pool;
+}
+
 namespace rekey::http {
 
 class router;
-class io_context_pool;
 
 class server {
  public:
   // request_ids: where request ids get their bits (need not be a CSPRNG). tls may be null
   // (plain HTTP). References must outlive the server.
-  server(io_context_pool& pool, const http_config& config, const router& routes, random_source& request_ids,
+  server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& request_ids,
          boost::asio::ssl::context* tls);
   ~server();
   server(const server&) = delete;

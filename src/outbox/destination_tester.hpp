@@ -9,7 +9,7 @@
 #include <string>
 
 #include "delivery/publisher.hpp"
-#include "http/storage_executor.hpp"
+#include "runtime/storage_executor.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
 
@@ -17,7 +17,7 @@ namespace rekey {
 
 class destination_tester {
  public:
-  destination_tester(store& storage, http::storage_executor& executor, queue_service& queues, queue_notifier& notifier,
+  destination_tester(store& storage, runtime::storage_executor& executor, queue_service& queues, queue_notifier& notifier,
                      std::map<std::string, publisher*> publishers, const clock& clock, random_source& random)
       : storage_(storage),
         executor_(executor),
@@ -31,7 +31,7 @@ class destination_tester {
 
  private:
   store& storage_;
-  http::storage_executor& executor_;
+  runtime::storage_executor& executor_;
   queue_service& queues_;
   queue_notifier& notifier_;
   std::map<std::string, publisher*> publishers_;

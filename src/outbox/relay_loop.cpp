@@ -11,7 +11,7 @@ namespace rekey {
 
 namespace asio = boost::asio;
 
-relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
+relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, runtime::storage_executor& executor,
                        std::map<std::string, publisher*> publishers,
                        std::function<void(const queue_address&)> delivered, millis interval,
                        std::function<void()> housekeeping)
@@ -42,9 +42,9 @@ asio::awaitable<void> relay_loop::run() {
       return relay_.run_once();
     });
     bool more = false;
-    if (pass && *pass) {
-      for (const auto& address : (*pass)->woken) delivered_(address);
-      for (const auto& delivery : (*pass)->to_publish) {
+    if (pass) {
+      for (const auto& address : pass->woken) delivered_(address);
+      for (const auto& delivery : pass->to_publish) {
         const auto found = publishers_.find(delivery.destination.kind);
         delivery_outcome outcome{false, "no publisher for destination kind " + delivery.destination.kind};
         if (found != publishers_.end()) {
@@ -52,11 +52,11 @@ asio::awaitable<void> relay_loop::run() {
         }
         auto completed =
             co_await executor_.run([&] { return relay_.complete(delivery, outcome.delivered, outcome.error); });
-        if (completed && !*completed) spdlog::warn("outbox relay: {}", completed->error().message());
+        if (!completed) spdlog::warn("outbox relay: {}", completed.error().message());
       }
-      more = !(*pass)->woken.empty() || !(*pass)->to_publish.empty();
-    } else if (pass) {
-      spdlog::warn("outbox relay: {}", pass->error().message());
+      more = !pass->woken.empty() || !pass->to_publish.empty();
+    } else {
+      spdlog::warn("outbox relay: {}", pass.error().message());
     }
     if (more || stopping_) continue;
     timer_.expires_after(interval_);

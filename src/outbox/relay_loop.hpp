@@ -16,7 +16,7 @@
 #include <string>
 
 #include "delivery/publisher.hpp"
-#include "http/storage_executor.hpp"
+#include "runtime/storage_executor.hpp"
 #include "outbox/outbox_relay.hpp"
 
 namespace rekey {
@@ -24,7 +24,7 @@ namespace rekey {
 class relay_loop {
  public:
   // publishers: destination kind → its publisher (webhook, sqs).
-  relay_loop(boost::asio::io_context& context, outbox_relay& relay, http::storage_executor& executor,
+  relay_loop(boost::asio::io_context& context, outbox_relay& relay, runtime::storage_executor& executor,
              std::map<std::string, publisher*> publishers, std::function<void(const queue_address&)> delivered,
              millis interval, std::function<void()> housekeeping = {});
 
@@ -37,7 +37,7 @@ class relay_loop {
 
   boost::asio::io_context& context_;
   outbox_relay& relay_;
-  http::storage_executor& executor_;
+  runtime::storage_executor& executor_;
   std::map<std::string, publisher*> publishers_;
   std::function<void(const queue_address&)> delivered_;
   millis interval_;

@@ -1,4 +1,4 @@
-#include "http/storage_executor.hpp"
+#include "runtime/storage_executor.hpp"
 
 #include <pthread.h>
 
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace rekey::http {
+namespace rekey::runtime {
 
 storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t threads, std::size_t max_batch,
                                    bool rotations_only)
@@ -81,4 +81,4 @@ void storage_executor::loop() {
   }
 }
 
-}  // namespace rekey::http
+}  // namespace rekey::runtime

@@ -1,4 +1,4 @@
-#include "http/storage_executor.hpp"
+#include "runtime/storage_executor.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -17,7 +17,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
 
-namespace rekey::http {
+namespace rekey::runtime {
 namespace {
 
 namespace asio = boost::asio;
@@ -58,6 +58,31 @@ TEST(StorageExecutor, ABatchingStoreHasOneThread) {
   EXPECT_THROW(storage_executor(100, &store, 2), std::invalid_argument);
   storage_executor one(100, &store, 1);
   one.stop();
+}
+
+// run() answers one flat result: a job's own result<T> as it is (its error too), a plain value
+// wrapped, and errc::service_unavailable for a job refused by admission control.
+TEST(StorageExecutor, RunAnswersTheJobsResultFlatAndUnavailableWhenRefused) {
+  storage_executor open(10, nullptr);
+  storage_executor full(0, nullptr);  // admits nothing
+  asio::io_context io;
+  std::vector<std::string> seen;
+  const auto describe = [](const auto& r) { return r ? std::string("value") : r.error().message(); };
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        const result<int> plain = co_await open.run([] { return 7; });
+        seen.push_back(plain ? std::to_string(*plain) : "error");
+        const result<int> failed = co_await open.run([]() -> result<int> { return errc::conflict; });
+        seen.push_back(failed.error() == make_error_code(errc::conflict) ? "conflict" : describe(failed));
+        const result<void> nothing = co_await open.run([] {});
+        seen.push_back(describe(nothing));
+        const result<int> refused = co_await full.run([] { return 1; });
+        seen.push_back(refused.error() == make_error_code(errc::service_unavailable) ? "unavailable" : "?");
+      },
+      asio::detached);
+  io.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"7", "conflict", "value", "unavailable"}));
 }
 
 // A store that only records the batches it is asked for.
@@ -134,4 +159,4 @@ TEST(StorageExecutor, RotationsOnlyBatchesRunsOfRotations) {
 }
 
 }  // namespace
-}  // namespace rekey::http
+}  // namespace rekey::runtime

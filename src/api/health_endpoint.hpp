@@ -6,11 +6,11 @@
 
 #include <functional>
 
-#include "http/message.hpp"
-#include "http/storage_executor.hpp"
+#include "api/handler.hpp"
+#include "runtime/storage_executor.hpp"
 #include "storage/store.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 
 class health_endpoint {
  public:
@@ -26,4 +26,4 @@ class health_endpoint {
   std::function<bool()> stopping_;
 };
 
-}  // namespace rekey::http
+}  // namespace rekey::api

@@ -1,11 +1,11 @@
-#include "http/error_response.hpp"
+#include "api/error_response.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 
 #include <set>
 
-namespace rekey::http {
+namespace rekey::api {
 namespace {
 
 // Every errc maps to an ErrorList and to an LWA error: a 4xx/5xx status, a JSON body of the
@@ -113,4 +113,4 @@ TEST(ErrorResponse, SqsAnswersMatchTheWireNotes) {
 }
 
 }  // namespace
-}  // namespace rekey::http
+}  // namespace rekey::api

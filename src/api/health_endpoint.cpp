@@ -1,6 +1,6 @@
-#include "http/health_endpoint.hpp"
+#include "api/health_endpoint.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 namespace {
 
 response status_response(status s, unsigned version, std::string_view text) {
@@ -27,4 +27,4 @@ boost::asio::awaitable<response> health_endpoint::ready(request_context& ctx) {
   co_return status_response(status::ok, version, "ready");
 }
 
-}  // namespace rekey::http
+}  // namespace rekey::api

@@ -1,5 +1,6 @@
-#include "http/error_response.hpp"
+#include "api/error_response.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -7,7 +8,7 @@
 #include <array>
 #include <string>
 
-namespace rekey::http {
+namespace rekey::api {
 namespace {
 
 constexpr std::string_view denied = "Access to requested resource is denied.";
@@ -96,10 +97,29 @@ lwa_error_entry describe_for_lwa(errc e) {
               "Service is temporarily unavailable. Please try again."};
     case errc::internal:
       return {status::internal_server_error, "server_error", "We encountered an internal error. Please try again."};
-    default:
-      return {status::bad_request, "invalid_request",
-              "The request is missing a required parameter or is otherwise malformed"};
+    case errc::invalid_request:
+    case errc::unsupported_format:
+    case errc::access_token_missing:
+    case errc::access_token_invalid:
+    case errc::access_token_expired:
+    case errc::client_secret_expired:
+    case errc::scope_not_granted:
+    case errc::quota_exceeded:
+    case errc::not_enrolled:
+    case errc::sqs_missing_authentication:
+    case errc::sqs_invalid_client_token_id:
+    case errc::sqs_signature_does_not_match:
+    case errc::sqs_queue_does_not_exist:
+    case errc::sqs_receipt_handle_invalid:
+    case errc::sqs_invalid_parameter:
+    case errc::sqs_missing_parameter:
+    case errc::sqs_invalid_action:
+    case errc::admin_unauthorized:
+    case errc::invalid_input:
+    case errc::conflict:
+      break;
   }
+  return {status::bad_request, "invalid_request", "The request is missing a required parameter or is otherwise malformed"};
 }
 
 namespace {
@@ -163,10 +183,27 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::service_unavailable:
       return {status::service_unavailable, "ServiceUnavailable", "ServiceUnavailable",
               "Service is temporarily unavailable. Please try again."};
-    default:
-      return {status::internal_server_error, "InternalError", "InternalError",
-              "We encountered an internal error. Please try again."};
+    case errc::invalid_request:
+    case errc::invalid_client:
+    case errc::invalid_grant:
+    case errc::invalid_scope:
+    case errc::unsupported_grant_type:
+    case errc::slow_down:
+    case errc::access_token_missing:
+    case errc::access_token_invalid:
+    case errc::access_token_expired:
+    case errc::client_secret_expired:
+    case errc::scope_not_granted:
+    case errc::quota_exceeded:
+    case errc::not_enrolled:
+    case errc::not_found:
+    case errc::admin_unauthorized:
+    case errc::conflict:
+    case errc::internal:
+      break;
   }
+  return {status::internal_server_error, "InternalError", "InternalError",
+          "We encountered an internal error. Please try again."};
 }
 
 response sqs_error_response(errc e, unsigned version) {
@@ -192,4 +229,15 @@ response lwa_error_response(errc e, unsigned version) {
   return res;
 }
 
-}  // namespace rekey::http
+errc to_errc(const boost::system::error_code& ec, std::string_view request_id, std::string_view surface) {
+  if (ec.category() == rekey_category()) return static_cast<errc>(ec.value());
+  spdlog::error("request_id={} {}: {}", request_id, surface, ec.message());
+  return errc::internal;
+}
+
+response transport_error_response(errc e, std::string_view path, unsigned version) {
+  (void)path;
+  return error_list_response(e, version);
+}
+
+}  // namespace rekey::api

@@ -12,12 +12,12 @@
 
 #include "auth/credential_cache.hpp"
 #include "auth/token_codec.hpp"
-#include "http/message.hpp"
-#include "http/storage_executor.hpp"
+#include "api/handler.hpp"
+#include "runtime/storage_executor.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 
 class rotate_endpoint {
  public:
@@ -49,4 +49,4 @@ class rotate_endpoint {
   std::function<void(const rotation_outcome&)> rotated_;
 };
 
-}  // namespace rekey::http
+}  // namespace rekey::api

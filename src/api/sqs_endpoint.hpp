@@ -9,18 +9,18 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "http/message.hpp"
-#include "http/storage_executor.hpp"
+#include "api/handler.hpp"
+#include "runtime/storage_executor.hpp"
 #include "queue/access_key_cache.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
 
-namespace rekey {
+namespace rekey::api {
 
 class sqs_endpoint {
  public:
   sqs_endpoint(queue_service& queues, access_key_cache& keys, store& storage, const key256& at_rest_key,
-               http::storage_executor& executor, queue_notifier& notifier, const clock& clock, bool tls)
+               runtime::storage_executor& executor, queue_notifier& notifier, const clock& clock, bool tls)
       : queues_(queues),
         keys_(keys),
         storage_(storage),
@@ -45,10 +45,10 @@ class sqs_endpoint {
   access_key_cache& keys_;
   store& storage_;
   key256 at_rest_key_;
-  http::storage_executor& executor_;
+  runtime::storage_executor& executor_;
   queue_notifier& notifier_;
   const clock& clock_;
   std::string scheme_;
 };
 
-}  // namespace rekey
+}  // namespace rekey::api

@@ -1,13 +1,13 @@
-#include "http/rotate_endpoint.hpp"
+#include "api/rotate_endpoint.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 
-#include "http/error_response.hpp"
+#include "api/error_response.hpp"
 #include "rotation/rotation_policy.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 namespace {
 
 std::string rate_header(double rate) { return fmt::format("{}", rate); }
@@ -58,7 +58,7 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
   const auto key = rotation_.key_for(claims.application_id);  // named: see run_rotation
   auto outcome = co_await executor_.run_rotation(
       key, [this, &claims, &ctx] { return rotation_.rotate(claims.application_id, claims.secret_id, ctx.request_id); });
-  if (!outcome) co_return error_list_response(errc::service_unavailable, version);
+  if (!outcome) co_return error_list_response(errc::service_unavailable, version);  // refused, or not durable
 
   const auto& ec = outcome->error;
   if (!ec) {
@@ -69,16 +69,12 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
     res.set("x-amzn-RateLimit-Limit", rate_header(outcome->plan.rate));
     co_return res;
   }
-  if (ec.category() != rekey_category()) {
-    spdlog::error("request_id={} rotate: {}", ctx.request_id, ec.message());
-    co_return error_list_response(errc::internal, version);
-  }
-  const auto e = static_cast<errc>(ec.value());
-  if (e == errc::internal) spdlog::error("request_id={} rotate failed inside storage", ctx.request_id);
+  const auto e = to_errc(ec, ctx.request_id, "rotate");
+  if (e == errc::internal && ec.category() == rekey_category()) spdlog::error("request_id={} rotate failed inside storage", ctx.request_id);
   if (e == errc::quota_exceeded) co_return quota_exceeded(version, outcome->retry_after);
   auto res = error_list_response(e, version);
   if (e == errc::not_enrolled) res.set("x-amzn-RateLimit-Limit", rate_header(outcome->plan.rate));
   co_return res;
 }
 
-}  // namespace rekey::http
+}  // namespace rekey::api

@@ -6,11 +6,11 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "auth/token_service.hpp"
-#include "http/message.hpp"
-#include "http/storage_executor.hpp"
+#include "api/handler.hpp"
+#include "runtime/storage_executor.hpp"
 #include "storage/store.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 
 class token_endpoint {
  public:
@@ -25,4 +25,4 @@ class token_endpoint {
   storage_executor& executor_;
 };
 
-}  // namespace rekey::http
+}  // namespace rekey::api

@@ -1,4 +1,4 @@
-#include "queue/sqs_endpoint.hpp"
+#include "api/sqs_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -7,21 +7,15 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "http/error_response.hpp"
+#include "api/error_response.hpp"
 #include "queue/sqs_authenticator.hpp"
 
-namespace rekey {
+namespace rekey::api {
 namespace {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
 constexpr std::string_view target_prefix = "AmazonSQS.";
-
-errc as_errc(boost::system::error_code ec, const http::request_context& ctx) {
-  if (ec.category() == rekey_category()) return static_cast<errc>(ec.value());
-  spdlog::error("request_id={} sqs: {}", ctx.request_id, ec.message());
-  return errc::internal;
-}
 
 }  // namespace
 
@@ -32,10 +26,9 @@ asio::awaitable<result<sqs_caller>> sqs_endpoint::authenticate(http::request_con
   if (!key) {
     auto fetched =
         co_await executor_.run([&] { return fetch_access_key(storage_, at_rest_key_, authorization->access_key_id); });
-    if (!fetched) co_return errc::service_unavailable;
-    if (!*fetched) co_return fetched->error();
-    if (!**fetched) co_return errc::sqs_invalid_client_token_id;
-    key = ***fetched;
+    if (!fetched) co_return fetched.error();
+    if (!*fetched) co_return errc::sqs_invalid_client_token_id;
+    key = **fetched;
     keys_.put(*key);
   }
   const auto target = std::string_view(ctx.req.target().data(), ctx.req.target().size());
@@ -70,15 +63,13 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
   for (;;) {
     const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
     auto received = co_await executor_.run([&] { return queues_.call("ReceiveMessage", request, caller, base_url); });
-    const bool done =
-        !received || !*received || (*received)->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
+    const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
     if (!done && !waiter->notified) {
       waiter->timer.expires_at(deadline);
       co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     notifier_.unsubscribe(address->key(), id);
-    if (!received) co_return errc::service_unavailable;
-    if (done) co_return std::move(*received);
+    if (done) co_return received;
     waiter->notified = false;
   }
 }
@@ -86,17 +77,17 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
 asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx) {
   const unsigned version = ctx.req.version();
   const auto target = ctx.header("X-Amz-Target");
-  if (!target.starts_with(target_prefix)) co_return http::sqs_error_response(errc::sqs_invalid_action, version);
+  if (!target.starts_with(target_prefix)) co_return sqs_error_response(errc::sqs_invalid_action, version);
   const std::string operation(target.substr(target_prefix.size()));
 
   auto caller = co_await authenticate(ctx);
-  if (!caller) co_return http::sqs_error_response(as_errc(caller.error(), ctx), version);
+  if (!caller) co_return sqs_error_response(to_errc(caller.error(), ctx.request_id, "sqs"), version);
 
   json::object request;
   if (!http::is_blank(ctx.req.body())) {
     boost::system::error_code ec;
     auto parsed = json::parse(ctx.req.body(), ec);
-    if (ec || !parsed.is_object()) co_return http::sqs_error_response(errc::sqs_invalid_parameter, version);
+    if (ec || !parsed.is_object()) co_return sqs_error_response(errc::sqs_invalid_parameter, version);
     request = std::move(parsed.as_object());
   }
   const std::string base_url = scheme_ + "://" + std::string(ctx.header("Host"));
@@ -107,11 +98,9 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   if (operation == "ReceiveMessage" && wait_seconds > 0 && wait_seconds <= 20) {
     answer = co_await receive_with_wait(request, *caller, base_url, millis{wait_seconds * 1000});
   } else {
-    auto ran = co_await executor_.run([&] { return queues_.call(operation, request, *caller, base_url); });
-    if (!ran) co_return http::sqs_error_response(errc::service_unavailable, version);
-    answer = std::move(*ran);
+    answer = co_await executor_.run([&] { return queues_.call(operation, request, *caller, base_url); });
   }
-  if (!answer) co_return http::sqs_error_response(as_errc(answer.error(), ctx), version);
+  if (!answer) co_return sqs_error_response(to_errc(answer.error(), ctx.request_id, "sqs"), version);
   if (operation == "SendMessage") {
     if (auto address = queue_service::address_of(request, *caller)) message_arrived(*address);
   }
@@ -121,4 +110,4 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   co_return res;
 }
 
-}  // namespace rekey
+}  // namespace rekey::api

@@ -9,8 +9,8 @@
 // is waiting, runs them inside one store batch (each job's units of work still all or nothing)
 // and commits once — one fsync for many rotations — and only then resumes their callers, so no
 // answer is sent before its writes are durable. When the batch cannot begin or commit, every
-// job in it answers nullopt, as when more than max_pending jobs are already queued (admission
-// control): callers reply 503. An exception thrown by f is rethrown in the caller. Thread-safe.
+// job in it answers errc::service_unavailable, as when more than max_pending jobs are already
+// queued (admission control): callers reply 503. An exception thrown by f is rethrown in the caller. Thread-safe.
 //
 // Rotations only (PostgreSQL): jobs submitted with run_rotation() are batched, by as many threads
 // as asked, each batch a store rotation batch (store::begin_rotation_batch, which needs every
@@ -36,7 +36,20 @@
 
 #include "storage/store.hpp"
 
-namespace rekey::http {
+namespace rekey::runtime {
+
+// What storage_executor::run(f) answers: f's result<T> as it is, any other value (or void) as a
+// result of it.
+template <class R>
+struct as_result {
+  using type = result<R>;
+};
+template <class T>
+struct as_result<result<T>> {
+  using type = result<T>;
+};
+template <class F>
+using run_result_t = typename as_result<std::invoke_result_t<F>>::type;
 
 class storage_executor {
  public:
@@ -49,27 +62,20 @@ class storage_executor {
   storage_executor(const storage_executor&) = delete;
   storage_executor& operator=(const storage_executor&) = delete;
 
+  // run(f): f's result as a result<T> — f's own when f returns a result<T>, else f's value
+  // (result<void> for void) — or errc::service_unavailable when the job was refused or its
+  // batch could not commit.
   template <class F>
-  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run(F f) {
-    using value = std::optional<std::invoke_result_t<F>>;
-    if (!admit()) co_return value{};
-    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                                   void(std::exception_ptr, value)>(
-        [this](auto handler, F fn) { enqueue(make_job(std::nullopt, std::move(fn), std::move(handler))); },
-        boost::asio::use_awaitable, std::move(f));
+  boost::asio::awaitable<run_result_t<F>> run(F f) {
+    co_return co_await submit(nullptr, std::move(f));
   }
   // run(), for a job that is one rotation for `key` (its only unit of work; store.hpp). `key` is
   // copied into the job when the call is awaited. Pass a named object, not a temporary: GCC 12
   // moves a temporary that lives across a co_await into the coroutine frame bit by bit, leaving
   // its strings pointing at the old place (ASan found it in this executor's test).
   template <class F>
-  boost::asio::awaitable<std::optional<std::invoke_result_t<F>>> run_rotation(const rotation_key& key, F f) {
-    using value = std::optional<std::invoke_result_t<F>>;
-    if (!admit()) co_return value{};
-    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
-                                                   void(std::exception_ptr, value)>(
-        [this, &key](auto handler, F fn) { enqueue(make_job(key, std::move(fn), std::move(handler))); },
-        boost::asio::use_awaitable, std::move(f));
+  boost::asio::awaitable<run_result_t<F>> run_rotation(const rotation_key& key, F f) {
+    co_return co_await submit(&key, std::move(f));
   }
 
   // Finishes queued jobs and joins the threads.
@@ -83,6 +89,25 @@ class storage_executor {
     return false;
   }
 
+  // errc::service_unavailable as a result<T> (in place: T may itself be made from an error code).
+  template <class R>
+  static R unavailable() {
+    return R(boost::system::in_place_error, make_error_code(errc::service_unavailable));
+  }
+
+  template <class F>
+  boost::asio::awaitable<run_result_t<F>> submit(const rotation_key* key, F f) {
+    using value = run_result_t<F>;
+    if (!admit()) co_return unavailable<value>();
+    co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                   void(std::exception_ptr, value)>(
+        [this, key](auto handler, F fn) {
+          enqueue(make_job(key != nullptr ? std::optional<rotation_key>(*key) : std::nullopt, std::move(fn),
+                           std::move(handler)));
+        },
+        boost::asio::use_awaitable, std::move(f));
+  }
+
   struct job {
     virtual ~job() = default;
     std::optional<rotation_key> key;          // run_rotation()'s
@@ -92,28 +117,34 @@ class storage_executor {
 
   template <class F, class Handler>
   struct typed_job final : job {
-    using value = std::optional<std::invoke_result_t<F>>;
+    using value = run_result_t<F>;
     typed_job(F f, Handler h)
         : fn(std::move(f)),
           handler(std::move(h)),
           work(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler))) {}
     void run() override {
       try {
-        result.emplace(fn());
+        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+          fn();
+          outcome.emplace();
+        } else {
+          outcome.emplace(fn());
+        }
       } catch (...) {
         error = std::current_exception();
       }
     }
     void complete(bool durable) override {
-      if (!durable) result.reset();  // its writes were lost with the batch: answer "unavailable"
+      // Not durable: its writes were lost with the batch, so it answers "unavailable".
+      value answer = durable && outcome ? std::move(*outcome) : unavailable<value>();
       auto ex = work.get_executor();
       boost::asio::dispatch(
-          ex, [h = std::move(handler), e = error, r = std::move(result)]() mutable { std::move(h)(e, std::move(r)); });
+          ex, [h = std::move(handler), e = error, r = std::move(answer)]() mutable { std::move(h)(e, std::move(r)); });
     }
     F fn;
     Handler handler;
     boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
-    value result;
+    std::optional<value> outcome;  // set by run() unless fn threw
     std::exception_ptr error;
   };
 
@@ -138,4 +169,4 @@ class storage_executor {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace rekey::http
+}  // namespace rekey::runtime

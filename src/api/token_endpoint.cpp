@@ -1,12 +1,12 @@
-#include "http/token_endpoint.hpp"
+#include "api/token_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "http/error_response.hpp"
+#include "api/error_response.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 
 boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
   const unsigned version = ctx.req.version();
@@ -17,17 +17,9 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
   if (!answer) {
     auto from_storage = co_await executor_.run(
         [this, &request, &ctx] { return tokens_.issue_with_storage(storage_, *request, ctx.peer); });
-    if (!from_storage) co_return lwa_error_response(errc::service_unavailable, version);
-    answer = std::move(*from_storage);
+    answer = std::move(from_storage);
   }
-  if (!*answer) {
-    const auto ec = answer->error();
-    if (ec.category() != rekey_category()) {
-      spdlog::error("request_id={} token endpoint: {}", ctx.request_id, ec.message());
-      co_return lwa_error_response(errc::internal, version);
-    }
-    co_return lwa_error_response(static_cast<errc>(ec.value()), version);
-  }
+  if (!*answer) co_return lwa_error_response(to_errc(answer->error(), ctx.request_id, "token endpoint"), version);
 
   const auto& grant = **answer;
   boost::json::object body{
@@ -42,4 +34,4 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
   co_return res;
 }
 
-}  // namespace rekey::http
+}  // namespace rekey::api

@@ -16,7 +16,7 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace rekey::http {
+namespace rekey::runtime {
 
 class io_context_pool {
  public:
@@ -40,4 +40,4 @@ class io_context_pool {
   std::unique_ptr<impl> impl_;
 };
 
-}  // namespace rekey::http
+}  // namespace rekey::runtime

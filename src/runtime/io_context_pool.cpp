@@ -1,4 +1,4 @@
-#include "http/io_context_pool.hpp"
+#include "runtime/io_context_pool.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-namespace rekey::http {
+namespace rekey::runtime {
 
 namespace asio = boost::asio;
 
@@ -58,4 +58,4 @@ void io_context_pool::release() {
   }
 }
 
-}  // namespace rekey::http
+}  // namespace rekey::runtime

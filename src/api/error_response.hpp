@@ -10,9 +10,9 @@
 #include <string_view>
 
 #include "core/errc.hpp"
-#include "http/message.hpp"
+#include "api/handler.hpp"
 
-namespace rekey::http {
+namespace rekey::api {
 
 struct error_list_entry {
   status http_status;
@@ -40,10 +40,20 @@ error_list_entry describe_for_error_list(errc e);
 lwa_error_entry describe_for_lwa(errc e);
 sqs_error_entry describe_for_sqs(errc e);
 
+// The errc an error code stands for: itself when it is one of rekey's, else errc::internal —
+// and then the code's message is logged with the request id and the surface's name, since the
+// caller answers with nothing but the generic InternalFailure.
+errc to_errc(const boost::system::error_code& ec, std::string_view request_id, std::string_view surface);
+
 // details_override replaces the table's details (admin validation messages); never pass
 // anything that came from an exception or a database.
 response error_list_response(errc e, unsigned version, std::string_view details_override = {});
 response lwa_error_response(errc e, unsigned version);
 response sqs_error_response(errc e, unsigned version);
 
-}  // namespace rekey::http
+// The router's error responder (http/router.hpp): the answer for an error met outside any
+// handler — no route, a head or body over the limit, an exception.
+// TODO(#14): in the shape of the surface the path belongs to (LWA, SQS, ErrorList).
+response transport_error_response(errc e, std::string_view path, unsigned version);
+
+}  // namespace rekey::api
