@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/error_response.hpp"
+#include "api/sqs_json.hpp"
 #include "queue/sqs_authenticator.hpp"
 
 namespace rekey::api {
@@ -56,13 +57,13 @@ asio::awaitable<result<sqs_caller>> sqs_endpoint::authenticate(http::request_con
 asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json::object& request,
                                                                       const sqs_caller& caller,
                                                                       const std::string& base_url, millis wait) {
-  auto address = queue_service::address_of(request, caller);
+  auto address = sqs_json_queue(request, caller);
   if (!address) co_return address.error();
   const auto deadline = std::chrono::steady_clock::now() + wait;
   auto waiter = std::make_shared<queue_notifier::waiter>(co_await asio::this_coro::executor);
   for (;;) {
     const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
-    auto received = co_await executor_.run([&] { return queues_.call("ReceiveMessage", request, caller, base_url); });
+    auto received = co_await executor_.run([&] { return run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url); });
     const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
     if (!done && !waiter->notified) {
       waiter->timer.expires_at(deadline);
@@ -98,11 +99,11 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   if (operation == "ReceiveMessage" && wait_seconds > 0 && wait_seconds <= 20) {
     answer = co_await receive_with_wait(request, *caller, base_url, millis{wait_seconds * 1000});
   } else {
-    answer = co_await executor_.run([&] { return queues_.call(operation, request, *caller, base_url); });
+    answer = co_await executor_.run([&] { return run_sqs_json(queues_, operation, request, *caller, base_url); });
   }
   if (!answer) co_return sqs_error_response(to_errc(answer.error(), ctx.request_id, "sqs"), version);
   if (operation == "SendMessage") {
-    if (auto address = queue_service::address_of(request, *caller)) message_arrived(*address);
+    if (auto address = sqs_json_queue(request, *caller)) message_arrived(*address);
   }
   http::response res{http::status::ok, version};
   res.set(http::beast_http::field::content_type, "application/x-amz-json-1.0");

@@ -2,12 +2,13 @@
 // speaking AWS JSON 1.0 as @aws-sdk/client-sqs does (wire-notes.md).
 //
 // Authenticates every request with SigV4 against the access keys (cache first, then storage),
-// runs the operation on the storage thread (queue_service), and implements ReceiveMessage long
+// runs the operation on the storage thread (sqs_json, queue_service), and implements ReceiveMessage long
 // polling: up to WaitTimeSeconds, woken by queue_notifier as soon as a message arrives.
 // Errors are AWS JSON errors with x-amzn-query-error. Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include "api/handler.hpp"
 #include "runtime/storage_executor.hpp"

@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include "app/admin_client.hpp"
@@ -39,6 +41,181 @@ int report(const admin_reply& reply) {
   return 1;
 }
 
+// One admin command, chosen by the command line: what it asks the admin API.
+using admin_command = std::function<int(const admin_client&)>;
+namespace json = boost::json;
+
+// Makes `sub` choose `command` when it is the subcommand given.
+void on_parsed(CLI::App* sub, admin_command& chosen, admin_command command) {
+  sub->callback([&chosen, command = std::move(command)] { chosen = command; });
+}
+
+void add_app_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::string name, id;
+    std::optional<double> rate;
+    std::optional<unsigned> burst;
+  };
+  const auto o = std::make_shared<options>();
+  auto* app = cli.add_subcommand("app", "applications");
+  app->require_subcommand(1);
+  auto* create = app->add_subcommand("create", "create an application; prints its client secret once");
+  create->add_option("--name", o->name, "application name")->required();
+  create->add_option("--rotate-rate", o->rate, "usage plan: rotate requests per second");
+  create->add_option("--rotate-burst", o->burst, "usage plan: rotate burst");
+  on_parsed(create, chosen, [o](const admin_client& client) {
+    json::object body{{"name", o->name}};
+    if (o->rate) body["rotateRate"] = *o->rate;
+    if (o->burst) body["rotateBurst"] = *o->burst;
+    return report(client.call("POST", "/admin/v1/applications", json::serialize(body)));
+  });
+  on_parsed(app->add_subcommand("list", "list applications"), chosen,
+            [](const admin_client& client) { return report(client.call("GET", "/admin/v1/applications")); });
+  auto* show = app->add_subcommand("show", "show an application and its secrets' states (never secrets)");
+  show->add_option("id", o->id, "application id")->required();
+  on_parsed(show, chosen,
+            [o](const admin_client& client) { return report(client.call("GET", "/admin/v1/applications/" + o->id)); });
+}
+
+void add_destination_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::string app_id, queue, webhook_url, sqs_queue_url, sqs_key_id, sqs_secret, sqs_region = "us-east-1", id;
+  };
+  const auto o = std::make_shared<options>();
+  auto* destination = cli.add_subcommand("destination", "notification destinations");
+  destination->require_subcommand(1);
+  auto* create = destination->add_subcommand("create", "create a destination");
+  create->add_option("--app", o->app_id, "application id")->required();
+  auto* embedded = create->add_option("--embedded-queue", o->queue,
+                                      "a queue of rekey's embedded queue: ARN, queue URL, account/name or name");
+  auto* webhook = create->add_option("--webhook", o->webhook_url, "HTTPS or HTTP URL to POST to");
+  auto* sqs = create->add_option("--sqs-queue-url", o->sqs_queue_url, "an SQS queue URL (AWS or rekey)");
+  create->add_option("--access-key-id", o->sqs_key_id, "with --sqs-queue-url");
+  create->add_option("--secret-access-key", o->sqs_secret, "with --sqs-queue-url (stored encrypted)");
+  create->add_option("--region", o->sqs_region, "with --sqs-queue-url")->capture_default_str();
+  embedded->excludes(webhook)->excludes(sqs);
+  webhook->excludes(sqs);
+  create->require_option(1, 0);
+  on_parsed(create, chosen, [o](const admin_client& client) {
+    json::object body{{"kind", "embedded"}, {"queue", o->queue}};
+    if (!o->webhook_url.empty()) body = {{"kind", "webhook"}, {"url", o->webhook_url}};
+    if (!o->sqs_queue_url.empty()) {
+      body = {{"kind", "sqs"},
+              {"queueUrl", o->sqs_queue_url},
+              {"region", o->sqs_region},
+              {"accessKeyId", o->sqs_key_id},
+              {"secretAccessKey", o->sqs_secret}};
+    }
+    return report(client.call("POST", "/admin/v1/applications/" + o->app_id + "/destinations", json::serialize(body)));
+  });
+  auto* test = destination->add_subcommand("test", "send a test message (no secret) to a destination");
+  test->add_option("id", o->id, "destination id")->required();
+  on_parsed(test, chosen, [o](const admin_client& client) {
+    return report(client.call("POST", "/admin/v1/destinations/" + o->id + "/test"));
+  });
+}
+
+void add_subscription_and_key_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::string app_id, type, destination, account;
+  };
+  const auto o = std::make_shared<options>();
+  auto* subscription = cli.add_subcommand("subscription", "notification preferences");
+  subscription->require_subcommand(1);
+  auto* set = subscription->add_subcommand("set", "send a notification type to a destination");
+  set->add_option("--app", o->app_id, "application id")->required();
+  set->add_option("--type", o->type, "APPLICATION_OAUTH_CLIENT_NEW_SECRET or APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY")
+      ->required();
+  set->add_option("--destination", o->destination, "destination id")->required();
+  on_parsed(set, chosen, [o](const admin_client& client) {
+    return report(client.call("PUT", "/admin/v1/applications/" + o->app_id + "/subscriptions/" + o->type,
+                              json::serialize(json::object{{"destinationId", o->destination}})));
+  });
+
+  auto* refresh = cli.add_subcommand("refresh-token", "self-authorization refresh tokens");
+  refresh->require_subcommand(1);
+  auto* refresh_create = refresh->add_subcommand("create", "issue a refresh token (printed once)");
+  refresh_create->add_option("--app", o->app_id, "application id")->required();
+  on_parsed(refresh_create, chosen, [o](const admin_client& client) {
+    return report(client.call("POST", "/admin/v1/applications/" + o->app_id + "/refresh-tokens"));
+  });
+
+  auto* access_key = cli.add_subcommand("access-key", "access keys for the embedded SQS-compatible queue");
+  access_key->require_subcommand(1);
+  auto* key_create = access_key->add_subcommand("create", "issue a key for one account (secret printed once)");
+  key_create->add_option("--account", o->account, "12-digit account id whose queues the key may use")->required();
+  on_parsed(key_create, chosen, [o](const admin_client& client) {
+    return report(
+        client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", o->account}})));
+  });
+}
+
+void add_delivery_and_secret_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::string state = "dead", notification_id, app_id, secret_id;
+  };
+  const auto o = std::make_shared<options>();
+  auto* delivery = cli.add_subcommand("delivery", "notification deliveries (the outbox)");
+  delivery->require_subcommand(1);
+  auto* list = delivery->add_subcommand("list", "list deliveries in a state");
+  list->add_option("--state", o->state, "pending, delivered or dead")->capture_default_str();
+  on_parsed(list, chosen, [o](const admin_client& client) {
+    return report(client.call("GET", "/admin/v1/deliveries?state=" + o->state));
+  });
+  auto* retry = delivery->add_subcommand("retry", "deliver a dead notification again");
+  retry->add_option("id", o->notification_id, "notification id")->required();
+  on_parsed(retry, chosen, [o](const admin_client& client) {
+    return report(client.call("POST", "/admin/v1/deliveries/" + o->notification_id + "/retry"));
+  });
+
+  auto* secret = cli.add_subcommand("secret", "client secrets");
+  secret->require_subcommand(1);
+  auto* revoke = secret->add_subcommand("revoke", "revoke a secret now (compromise): it and its tokens stop working");
+  revoke->add_option("--app", o->app_id, "application id")->required();
+  revoke->add_option("--secret", o->secret_id, "secret id (from rekey app show)")->required();
+  on_parsed(revoke, chosen, [o](const admin_client& client) {
+    return report(
+        client.call("POST", "/admin/v1/applications/" + o->app_id + "/secrets/" + o->secret_id + "/revoke"));
+  });
+}
+
+void add_audit_and_dev_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::int64_t after = 0;
+    int limit = 1000;
+    std::string advance_by;
+  };
+  const auto o = std::make_shared<options>();
+  auto* audit = cli.add_subcommand("audit", "the hash-chained audit trail");
+  audit->require_subcommand(1);
+  auto* list = audit->add_subcommand("list", "list audit entries, oldest first");
+  list->add_option("--after", o->after, "only entries after this sequence number")->capture_default_str();
+  list->add_option("--limit", o->limit, "at most this many entries")->capture_default_str();
+  on_parsed(list, chosen, [o](const admin_client& client) {
+    return report(client.call("GET", fmt::format("/admin/v1/audit?after={}&limit={}", o->after, o->limit)));
+  });
+  auto* verify =
+      audit->add_subcommand("verify", "check the whole chain; exit 1 and print the first bad entry if broken");
+  on_parsed(verify, chosen, [](const admin_client& client) {
+    const auto reply = client.call("GET", "/admin/v1/audit/verify");
+    if (const int failed = report(reply); failed != 0) return failed;
+    return json::parse(reply.body).at("ok").as_bool() ? 0 : 1;
+  });
+
+  auto* dev = cli.add_subcommand("dev", "developer tools (the server must run with --dev)");
+  dev->require_subcommand(1);
+  auto* clock = dev->add_subcommand("clock", "rekey's clock");
+  clock->require_subcommand(1);
+  on_parsed(clock->add_subcommand("show", "print rekey's current time"), chosen,
+            [](const admin_client& client) { return report(client.call("GET", "/admin/v1/dev/clock")); });
+  auto* advance = clock->add_subcommand("advance", "move rekey's clock forward, e.g. 89d, 12h, 30s");
+  advance->add_option("by", o->advance_by, "how far")->required();
+  on_parsed(advance, chosen, [o](const admin_client& client) {
+    return report(
+        client.call("POST", "/admin/v1/dev/clock", json::serialize(json::object{{"advance", o->advance_by}})));
+  });
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -52,162 +229,23 @@ int run_cli(int argc, char** argv) {
 
   auto* serve = cli.add_subcommand("serve", "run the service");
   config_loader loader(*serve);
-
-  auto* app = cli.add_subcommand("app", "applications");
-  app->require_subcommand(1);
-  std::string name, app_id, queue, type, destination;
-  std::optional<double> rate;
-  std::optional<unsigned> burst;
-  auto* app_create = app->add_subcommand("create", "create an application; prints its client secret once");
-  app_create->add_option("--name", name, "application name")->required();
-  app_create->add_option("--rotate-rate", rate, "usage plan: rotate requests per second");
-  app_create->add_option("--rotate-burst", burst, "usage plan: rotate burst");
-  auto* app_list = app->add_subcommand("list", "list applications");
-  auto* app_show = app->add_subcommand("show", "show an application and its secrets' states (never secrets)");
-  app_show->add_option("id", app_id, "application id")->required();
-
-  auto* destination_cmd = cli.add_subcommand("destination", "notification destinations");
-  destination_cmd->require_subcommand(1);
-  auto* destination_create = destination_cmd->add_subcommand("create", "create a destination");
-  destination_create->add_option("--app", app_id, "application id")->required();
-  std::string webhook_url, sqs_queue_url, sqs_key_id, sqs_secret, sqs_region = "us-east-1";
-  auto* embedded_option = destination_create->add_option(
-      "--embedded-queue", queue, "a queue of rekey's embedded queue: ARN, queue URL, account/name or name");
-  auto* webhook_option = destination_create->add_option("--webhook", webhook_url, "HTTPS or HTTP URL to POST to");
-  auto* sqs_option =
-      destination_create->add_option("--sqs-queue-url", sqs_queue_url, "an SQS queue URL (AWS or rekey)");
-  destination_create->add_option("--access-key-id", sqs_key_id, "with --sqs-queue-url");
-  destination_create->add_option("--secret-access-key", sqs_secret, "with --sqs-queue-url (stored encrypted)");
-  destination_create->add_option("--region", sqs_region, "with --sqs-queue-url")->capture_default_str();
-  embedded_option->excludes(webhook_option)->excludes(sqs_option);
-  webhook_option->excludes(sqs_option);
-  destination_create->require_option(1, 0);
-
-  std::string destination_id;
-  auto* destination_test = destination_cmd->add_subcommand("test", "send a test message (no secret) to a destination");
-  destination_test->add_option("id", destination_id, "destination id")->required();
-
-  auto* subscription_cmd = cli.add_subcommand("subscription", "notification preferences");
-  subscription_cmd->require_subcommand(1);
-  auto* subscription_set = subscription_cmd->add_subcommand("set", "send a notification type to a destination");
-  subscription_set->add_option("--app", app_id, "application id")->required();
-  subscription_set
-      ->add_option("--type", type, "APPLICATION_OAUTH_CLIENT_NEW_SECRET or APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY")
-      ->required();
-  subscription_set->add_option("--destination", destination, "destination id")->required();
-
-  auto* refresh_cmd = cli.add_subcommand("refresh-token", "self-authorization refresh tokens");
-  refresh_cmd->require_subcommand(1);
-  auto* refresh_create = refresh_cmd->add_subcommand("create", "issue a refresh token (printed once)");
-  refresh_create->add_option("--app", app_id, "application id")->required();
-
-  std::string account;
-  auto* access_key_cmd = cli.add_subcommand("access-key", "access keys for the embedded SQS-compatible queue");
-  access_key_cmd->require_subcommand(1);
-  auto* access_key_create =
-      access_key_cmd->add_subcommand("create", "issue a key for one account (secret printed once)");
-  access_key_create->add_option("--account", account, "12-digit account id whose queues the key may use")->required();
-
-  std::string delivery_state = "dead";
-  std::string notification_id;
-  auto* delivery_cmd = cli.add_subcommand("delivery", "notification deliveries (the outbox)");
-  delivery_cmd->require_subcommand(1);
-  auto* delivery_list = delivery_cmd->add_subcommand("list", "list deliveries in a state");
-  delivery_list->add_option("--state", delivery_state, "pending, delivered or dead")->capture_default_str();
-  auto* delivery_retry = delivery_cmd->add_subcommand("retry", "deliver a dead notification again");
-  delivery_retry->add_option("id", notification_id, "notification id")->required();
-
-  std::string secret_id;
-  auto* secret_cmd = cli.add_subcommand("secret", "client secrets");
-  secret_cmd->require_subcommand(1);
-  auto* secret_revoke =
-      secret_cmd->add_subcommand("revoke", "revoke a secret now (compromise): it and its tokens stop working");
-  secret_revoke->add_option("--app", app_id, "application id")->required();
-  secret_revoke->add_option("--secret", secret_id, "secret id (from rekey app show)")->required();
-
-  std::int64_t audit_after = 0;
-  int audit_limit = 1000;
-  auto* audit_cmd = cli.add_subcommand("audit", "the hash-chained audit trail");
-  audit_cmd->require_subcommand(1);
-  auto* audit_list = audit_cmd->add_subcommand("list", "list audit entries, oldest first");
-  audit_list->add_option("--after", audit_after, "only entries after this sequence number")->capture_default_str();
-  audit_list->add_option("--limit", audit_limit, "at most this many entries")->capture_default_str();
-  auto* audit_verify =
-      audit_cmd->add_subcommand("verify", "check the whole chain; exit 1 and print the first bad entry if broken");
-
-  std::string advance_by;
-  auto* dev_cmd = cli.add_subcommand("dev", "developer tools (the server must run with --dev)");
-  dev_cmd->require_subcommand(1);
-  auto* clock_cmd = dev_cmd->add_subcommand("clock", "rekey's clock");
-  clock_cmd->require_subcommand(1);
-  auto* clock_show = clock_cmd->add_subcommand("show", "print rekey's current time");
-  auto* clock_advance = clock_cmd->add_subcommand("advance", "move rekey's clock forward, e.g. 89d, 12h, 30s");
-  clock_advance->add_option("by", advance_by, "how far")->required();
+  admin_command chosen;
+  add_app_commands(cli, chosen);
+  add_destination_commands(cli, chosen);
+  add_subscription_and_key_commands(cli, chosen);
+  add_delivery_and_secret_commands(cli, chosen);
+  add_audit_and_dev_commands(cli, chosen);
 
   CLI11_PARSE(cli, argc, argv);
 
   try {
     if (serve->parsed()) return run_service(loader.load());
-
-    const admin_client client(server, read_admin_token(token_file));
-    namespace json = boost::json;
-    if (app_create->parsed()) {
-      json::object body{{"name", name}};
-      if (rate) body["rotateRate"] = *rate;
-      if (burst) body["rotateBurst"] = *burst;
-      return report(client.call("POST", "/admin/v1/applications", json::serialize(body)));
-    }
-    if (app_list->parsed()) return report(client.call("GET", "/admin/v1/applications"));
-    if (app_show->parsed()) return report(client.call("GET", "/admin/v1/applications/" + app_id));
-    if (destination_create->parsed()) {
-      json::object body{{"kind", "embedded"}, {"queue", queue}};
-      if (!webhook_url.empty()) body = {{"kind", "webhook"}, {"url", webhook_url}};
-      if (!sqs_queue_url.empty()) {
-        body = {{"kind", "sqs"},
-                {"queueUrl", sqs_queue_url},
-                {"region", sqs_region},
-                {"accessKeyId", sqs_key_id},
-                {"secretAccessKey", sqs_secret}};
-      }
-      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/destinations", json::serialize(body)));
-    }
-    if (destination_test->parsed())
-      return report(client.call("POST", "/admin/v1/destinations/" + destination_id + "/test"));
-    if (subscription_set->parsed()) {
-      return report(client.call("PUT", "/admin/v1/applications/" + app_id + "/subscriptions/" + type,
-                                json::serialize(json::object{{"destinationId", destination}})));
-    }
-    if (delivery_list->parsed()) return report(client.call("GET", "/admin/v1/deliveries?state=" + delivery_state));
-    if (delivery_retry->parsed()) {
-      return report(client.call("POST", "/admin/v1/deliveries/" + notification_id + "/retry"));
-    }
-    if (access_key_create->parsed()) {
-      return report(client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", account}})));
-    }
-    if (refresh_create->parsed()) {
-      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/refresh-tokens"));
-    }
-    if (secret_revoke->parsed()) {
-      return report(client.call("POST", "/admin/v1/applications/" + app_id + "/secrets/" + secret_id + "/revoke"));
-    }
-    if (audit_list->parsed()) {
-      return report(client.call("GET", fmt::format("/admin/v1/audit?after={}&limit={}", audit_after, audit_limit)));
-    }
-    if (audit_verify->parsed()) {
-      const auto reply = client.call("GET", "/admin/v1/audit/verify");
-      if (const int failed = report(reply); failed != 0) return failed;
-      const auto answer = json::parse(reply.body);
-      return answer.at("ok").as_bool() ? 0 : 1;
-    }
-    if (clock_show->parsed()) return report(client.call("GET", "/admin/v1/dev/clock"));
-    if (clock_advance->parsed()) {
-      return report(client.call("POST", "/admin/v1/dev/clock", json::serialize(json::object{{"advance", advance_by}})));
-    }
+    if (!chosen) return 2;
+    return chosen(admin_client(server, read_admin_token(token_file)));
   } catch (const std::exception& e) {
     fmt::print(stderr, "rekey: error: {}\n", e.what());
     return 1;
   }
-  return 2;
 }
 
 }  // namespace rekey

@@ -1,18 +1,19 @@
-// queue_service: the operations of the embedded SQS-compatible queue (SPEC §6), free of HTTP
-// and of SigV4 (the caller is already authenticated): CreateQueue, GetQueueUrl, ListQueues,
-// GetQueueAttributes, DeleteQueue, PurgeQueue, SendMessage, ReceiveMessage,
-// DeleteMessage, ChangeMessageVisibility — each one transaction, answering the AWS JSON 1.0
-// response object. Message bodies are sealed at rest (AES-256-GCM, AAD "message:<id>").
-// Long polling is the HTTP adapter's job: ReceiveMessage here never waits.
+// queue_service: the operations of the embedded SQS-compatible queue (SPEC §6) on domain
+// records, free of HTTP, of any wire protocol and of SigV4 (the caller is already
+// authenticated): create, look up, list, describe, delete and purge queues; send, receive,
+// delete messages and change their visibility — each one transaction. It checks what SQS
+// checks whatever the protocol: queue names, ranges (delay, visibility, retention, batch size),
+// body sizes. The protocols that speak it live in src/api/ (sqs_json.cpp: AWS JSON 1.0).
+// Message bodies are sealed at rest (AES-256-GCM, AAD "message:<id>"). Long polling is the
+// HTTP adapter's job: receive() here never waits.
 //
 // Call on the storage thread. Errors: the sqs_* errcs, service_unavailable, internal.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/errc.hpp"
@@ -29,52 +30,101 @@ struct sqs_caller {
 
 // The account of embedded queues named without one (and of the --dev demo queue).
 inline constexpr std::string_view default_account = "000000000000";
+// The region rekey's queue ARNs name.
+inline constexpr std::string_view queue_region = "us-east-1";
 
 // Reads "arn:aws:sqs:<region>:<account>:<name>", "http(s)://host[:port]/<account>/<name>",
 // "<account>/<name>" or a bare "<name>" (default_account). nullopt when malformed.
 std::optional<queue_address> parse_queue_reference(std::string_view text);
 
+// 1 to 80 of A–Z, a–z, 0–9, '-', '_'.
+bool valid_queue_name(std::string_view name);
+
+// The ranges SQS allows, in seconds or counts: checked by the protocols as they read their
+// parameters (so that errors come in SQS's order) and by queue_service again.
+struct sqs_range {
+  std::int64_t min;
+  std::int64_t max;
+  bool contains(std::int64_t n) const { return n >= min && n <= max; }
+};
+namespace sqs_limits {
+inline constexpr sqs_range visibility_timeout{0, 43'200};
+inline constexpr sqs_range retention{60, 1'209'600};
+inline constexpr sqs_range delay{0, 900};
+inline constexpr sqs_range max_messages{1, 10};
+inline constexpr sqs_range wait_time{0, 20};
+inline constexpr std::size_t max_body_bytes = 256 * 1024;
+}  // namespace sqs_limits
+
+// What CreateQueue may set; unset fields keep the record's defaults.
+struct queue_settings {
+  std::optional<std::int64_t> visibility_timeout_seconds;  // 0 to 43,200
+  std::optional<std::int64_t> retention_seconds;           // 60 to 1,209,600
+};
+
+struct queue_description {
+  queue_record queue;
+  queue_repository::counts counts;
+  std::string arn;
+};
+
+struct sent_message {
+  std::string id;
+  std::string md5_of_body;
+};
+
+struct received_message {
+  message_record message;  // as it is after this receive (receipt handle, count, visibility)
+  std::string body;        // unsealed
+};
+
 class queue_service {
  public:
   queue_service(store& storage, const clock& clock, random_source& random, const key256& at_rest_key);
 
-  // base_url: scheme://host[:port] as the client reached us, to build QueueUrl values.
-  [[nodiscard]] result<boost::json::object> call(std::string_view operation, const boost::json::object& request,
-                                                 const sqs_caller& caller, std::string_view base_url);
+  // The queue a QueueUrl names for the caller: a queue URL or "/<account>/<name>".
+  // errc::sqs_queue_does_not_exist when it is another account's or malformed (another
+  // account's queue looks exactly like a missing one).
+  [[nodiscard]] static result<queue_address> address_of(std::string_view queue_url, const sqs_caller& caller);
 
-  // The queue a request's QueueUrl names, if the caller's account owns it by address.
-  [[nodiscard]] static result<queue_address> address_of(const boost::json::object& request, const sqs_caller& caller);
+  // Idempotent: an existing queue is answered as it is. errc::sqs_invalid_parameter for a bad
+  // name or a setting out of range.
+  [[nodiscard]] result<queue_address> create_queue(const sqs_caller& caller, std::string_view name,
+                                                   const queue_settings& settings);
+  // `owner`: QueueOwnerAWSAccountId, when given.
+  [[nodiscard]] result<queue_address> find_queue(const sqs_caller& caller, std::string_view name,
+                                                 std::optional<std::string_view> owner);
+  [[nodiscard]] result<std::vector<queue_address>> list_queues(const sqs_caller& caller, std::string_view prefix);
+  [[nodiscard]] result<queue_description> describe_queue(const queue_address& queue);
+  [[nodiscard]] result<void> delete_queue(const queue_address& queue);
+  [[nodiscard]] result<void> purge_queue(const queue_address& queue);
 
-  // Puts a message on a queue as the given sender (SendMessage, and later delivery).
-  [[nodiscard]] result<boost::json::object> send(unit_of_work& work, const queue_address& queue, std::string_view body,
-                                                 std::string_view sender_id, millis delay);
+  // errc::sqs_invalid_parameter for an empty body, one over 256 KiB or a delay outside 0–900 s.
+  [[nodiscard]] result<sent_message> send_message(const queue_address& queue, std::string_view body,
+                                                  std::int64_t delay_seconds, std::string_view sender_id);
+  // Up to `max` (1–10) visible messages, each hidden for `visibility_seconds` (0–43,200; the
+  // queue's own when nullopt) and given a new receipt handle.
+  [[nodiscard]] result<std::vector<received_message>> receive_messages(const queue_address& queue, std::int64_t max,
+                                                                       std::optional<std::int64_t> visibility_seconds);
+  // Deleting an already deleted message succeeds, as SQS does for a well-formed handle.
+  [[nodiscard]] result<void> delete_message(const queue_address& queue, std::string_view receipt_handle);
+  [[nodiscard]] result<void> change_visibility(const queue_address& queue, std::string_view receipt_handle,
+                                               std::int64_t visibility_seconds);
+
+  // Puts a message on a queue inside the caller's unit of work, as the given sender (delivery).
+  [[nodiscard]] result<sent_message> send(unit_of_work& work, const queue_address& queue, std::string_view body,
+                                          std::string_view sender_id, millis delay);
   // The same on a queue already read in this unit of work.
-  [[nodiscard]] result<boost::json::object> send(unit_of_work& work, const queue_record& queue, std::string_view body,
-                                                 std::string_view sender_id, millis delay);
+  [[nodiscard]] result<sent_message> send(unit_of_work& work, const queue_record& queue, std::string_view body,
+                                          std::string_view sender_id, millis delay);
 
  private:
-  // The request's queue, in a begun unit of work; errc::sqs_queue_does_not_exist when it is not
-  // there (or not the caller's).
+  // A unit of work in which `queue` exists; errc::sqs_queue_does_not_exist when it does not.
   struct open_queue {
-    queue_address address;
     queue_record queue;
     std::unique_ptr<unit_of_work> work;
   };
-  result<open_queue> begin_on_queue(const boost::json::object& request, const sqs_caller& caller);
-
-  result<boost::json::object> create_queue(const boost::json::object& request, const sqs_caller& caller,
-                                           std::string_view base_url);
-  result<boost::json::object> get_queue_url(const boost::json::object& request, const sqs_caller& caller,
-                                            std::string_view base_url);
-  result<boost::json::object> list_queues(const boost::json::object& request, const sqs_caller& caller,
-                                          std::string_view base_url);
-  result<boost::json::object> get_queue_attributes(const boost::json::object& request, const sqs_caller& caller);
-  result<boost::json::object> delete_queue(const boost::json::object& request, const sqs_caller& caller);
-  result<boost::json::object> purge_queue(const boost::json::object& request, const sqs_caller& caller);
-  result<boost::json::object> send_message(const boost::json::object& request, const sqs_caller& caller);
-  result<boost::json::object> receive_message(const boost::json::object& request, const sqs_caller& caller);
-  result<boost::json::object> delete_message(const boost::json::object& request, const sqs_caller& caller);
-  result<boost::json::object> change_visibility(const boost::json::object& request, const sqs_caller& caller);
+  result<open_queue> begin_on(const queue_address& address);
 
   store& storage_;
   const clock& clock_;

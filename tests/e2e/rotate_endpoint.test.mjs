@@ -157,7 +157,8 @@ describe('rotateApplicationClientSecret', () => {
     // A not-enrolled application whose stored bucket is empty: the rate limit answers first.
     const lonely = await rekey.createApp({ enrolled: false });
     const lonelyToken = await rekey.token(lonely);
-    execFileSync('sqlite3', [path.join(rekey.dataDir, 'rekey.db'),
+    // The server's relay pass may hold the write lock for a moment: wait for it as rekey would.
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(rekey.dataDir, 'rekey.db'),
       `INSERT INTO rate_buckets VALUES ('${lonely.applicationId}', 'rotateApplicationClientSecret', 0, ${Date.now()})`]);
     await expectError(await rekey.rotate(lonelyToken), 429, 'QuotaExceeded');
   });

@@ -1,0 +1,214 @@
+#include "api/sqs_json.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <cstdlib>
+
+namespace rekey::api {
+namespace {
+
+namespace json = boost::json;
+using answer = result<json::object>;
+
+std::optional<std::string> string_field(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+// A number field, as a JSON number or a numeric string; errc::sqs_invalid_parameter when
+// present but not an integer in `range`.
+result<std::optional<std::int64_t>> integer_field(const json::object& o, std::string_view key, sqs_range range) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<std::int64_t>{};
+  std::int64_t n = 0;
+  if (v->is_int64()) {
+    n = v->as_int64();
+  } else if (v->is_uint64()) {
+    n = static_cast<std::int64_t>(std::min<std::uint64_t>(v->as_uint64(), INT64_MAX));
+  } else if (v->is_string()) {
+    const auto& s = v->as_string();
+    char* end = nullptr;
+    n = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || *end != '\0') return errc::sqs_invalid_parameter;
+  } else {
+    return errc::sqs_invalid_parameter;
+  }
+  if (!range.contains(n)) return errc::sqs_invalid_parameter;
+  return std::optional<std::int64_t>{n};
+}
+
+std::string queue_url(std::string_view base_url, const queue_address& q) {
+  return std::string(base_url) + "/" + q.account + "/" + q.name;
+}
+
+std::string epoch_ms_text(time_point t) { return std::to_string(to_epoch_ms(t)); }
+
+answer empty_or(result<void> done) {
+  if (!done) return done.error();
+  return json::object{};
+}
+
+answer create_queue(queue_service& queues, const json::object& request, const sqs_caller& caller,
+                    std::string_view base_url) {
+  const auto name = string_field(request, "QueueName");
+  if (!name) return errc::sqs_missing_parameter;
+  if (!valid_queue_name(*name)) return errc::sqs_invalid_parameter;
+  queue_settings settings;
+  if (const auto* attributes = request.if_contains("Attributes"); attributes && attributes->is_object()) {
+    auto visibility = integer_field(attributes->as_object(), "VisibilityTimeout", sqs_limits::visibility_timeout);
+    auto retention = integer_field(attributes->as_object(), "MessageRetentionPeriod", sqs_limits::retention);
+    if (!visibility) return visibility.error();
+    if (!retention) return retention.error();
+    settings.visibility_timeout_seconds = *visibility;
+    settings.retention_seconds = *retention;
+  }
+  auto created = queues.create_queue(caller, *name, settings);
+  if (!created) return created.error();
+  return json::object{{"QueueUrl", queue_url(base_url, *created)}};
+}
+
+answer get_queue_url(queue_service& queues, const json::object& request, const sqs_caller& caller,
+                     std::string_view base_url) {
+  const auto name = string_field(request, "QueueName");
+  if (!name) return errc::sqs_missing_parameter;
+  const auto owner = string_field(request, "QueueOwnerAWSAccountId");
+  auto found = queues.find_queue(caller, *name, owner ? std::optional<std::string_view>(*owner) : std::nullopt);
+  if (!found) return found.error();
+  return json::object{{"QueueUrl", queue_url(base_url, *found)}};
+}
+
+answer list_queues(queue_service& queues, const json::object& request, const sqs_caller& caller,
+                   std::string_view base_url) {
+  auto listed = queues.list_queues(caller, string_field(request, "QueueNamePrefix").value_or(""));
+  if (!listed) return listed.error();
+  json::array urls;
+  for (const auto& q : *listed) urls.push_back(json::string(queue_url(base_url, q)));
+  if (urls.empty()) return json::object{};
+  return json::object{{"QueueUrls", std::move(urls)}};
+}
+
+answer get_queue_attributes(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto described = queues.describe_queue(*address);
+  if (!described) return described.error();
+  const auto& q = described->queue;
+  const json::object all{
+      {"ApproximateNumberOfMessages", std::to_string(described->counts.visible)},
+      {"ApproximateNumberOfMessagesNotVisible", std::to_string(described->counts.in_flight)},
+      {"VisibilityTimeout", std::to_string(q.visibility_timeout.count() / 1000)},
+      {"MessageRetentionPeriod", std::to_string(q.retention.count() / 1000)},
+      {"CreatedTimestamp", std::to_string(to_epoch_ms(q.created_at) / 1000)},
+      {"QueueArn", described->arn},
+  };
+  json::object chosen;
+  const auto* names = request.if_contains("AttributeNames");
+  bool want_all = names == nullptr || !names->is_array();
+  if (!want_all) {
+    for (const auto& n : names->as_array()) {
+      if (!n.is_string()) continue;
+      if (n.as_string() == "All") want_all = true;
+      if (const auto* v = all.if_contains(n.as_string())) chosen[n.as_string()] = *v;
+    }
+  }
+  return json::object{{"Attributes", want_all ? all : chosen}};
+}
+
+answer delete_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  return empty_or(queues.delete_queue(*address));
+}
+
+answer purge_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  return empty_or(queues.purge_queue(*address));
+}
+
+answer send_message(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  const auto body = string_field(request, "MessageBody");
+  if (!body) return errc::sqs_missing_parameter;
+  if (body->empty() || body->size() > sqs_limits::max_body_bytes) return errc::sqs_invalid_parameter;
+  auto delay = integer_field(request, "DelaySeconds", sqs_limits::delay);
+  if (!delay) return delay.error();
+  auto sent = queues.send_message(*address, *body, delay->value_or(0), caller.access_key_id);
+  if (!sent) return sent.error();
+  return json::object{{"MessageId", sent->id}, {"MD5OfMessageBody", sent->md5_of_body}};
+}
+
+answer receive_message(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto max = integer_field(request, "MaxNumberOfMessages", sqs_limits::max_messages);
+  auto visibility = integer_field(request, "VisibilityTimeout", sqs_limits::visibility_timeout);
+  auto wait = integer_field(request, "WaitTimeSeconds", sqs_limits::wait_time);  // waited by the endpoint
+  if (!max) return max.error();
+  if (!visibility) return visibility.error();
+  if (!wait) return wait.error();
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto received = queues.receive_messages(*address, max->value_or(1), *visibility);
+  if (!received) return received.error();
+  if (received->empty()) return json::object{};
+  json::array out;
+  for (const auto& r : *received) {
+    const auto& m = r.message;
+    out.push_back(json::object{
+        {"MessageId", m.id},
+        {"ReceiptHandle", m.receipt_handle},
+        {"MD5OfBody", m.md5_of_body},
+        {"Body", r.body},
+        {"Attributes", json::object{{"SentTimestamp", epoch_ms_text(m.sent_at)},
+                                    {"ApproximateReceiveCount", std::to_string(m.receive_count)},
+                                    {"ApproximateFirstReceiveTimestamp", epoch_ms_text(*m.first_received_at)},
+                                    {"SenderId", m.sender_id}}},
+    });
+  }
+  return json::object{{"Messages", std::move(out)}};
+}
+
+answer delete_message(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  const auto handle = string_field(request, "ReceiptHandle");
+  if (!handle) return errc::sqs_missing_parameter;
+  if (!handle->starts_with("rh1.")) return errc::sqs_receipt_handle_invalid;
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  return empty_or(queues.delete_message(*address, *handle));
+}
+
+answer change_visibility(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  const auto handle = string_field(request, "ReceiptHandle");
+  auto timeout = integer_field(request, "VisibilityTimeout", sqs_limits::visibility_timeout);
+  if (!handle || !timeout) return handle ? timeout.error() : make_error_code(errc::sqs_missing_parameter);
+  if (!*timeout) return errc::sqs_missing_parameter;
+  return empty_or(queues.change_visibility(*address, *handle, **timeout));
+}
+
+}  // namespace
+
+result<queue_address> sqs_json_queue(const json::object& request, const sqs_caller& caller) {
+  const auto url = string_field(request, "QueueUrl");
+  if (!url) return errc::sqs_missing_parameter;
+  return queue_service::address_of(*url, caller);
+}
+
+answer run_sqs_json(queue_service& queues, std::string_view operation, const json::object& request,
+                    const sqs_caller& caller, std::string_view base_url) {
+  if (operation == "CreateQueue") return create_queue(queues, request, caller, base_url);
+  if (operation == "GetQueueUrl") return get_queue_url(queues, request, caller, base_url);
+  if (operation == "ListQueues") return list_queues(queues, request, caller, base_url);
+  if (operation == "GetQueueAttributes") return get_queue_attributes(queues, request, caller);
+  if (operation == "DeleteQueue") return delete_queue(queues, request, caller);
+  if (operation == "PurgeQueue") return purge_queue(queues, request, caller);
+  if (operation == "SendMessage") return send_message(queues, request, caller);
+  if (operation == "ReceiveMessage") return receive_message(queues, request, caller);
+  if (operation == "DeleteMessage") return delete_message(queues, request, caller);
+  if (operation == "ChangeMessageVisibility") return change_visibility(queues, request, caller);
+  return errc::sqs_invalid_action;
+}
+
+}  // namespace rekey::api
