@@ -1,5 +1,6 @@
 // service: the composition root of `rekey serve`. It is the only place that names a backend
-// (SQLite) and the only owner of the long-lived objects; everything else gets references.
+// (with app/backend.cpp, which opens it) and the only owner of the long-lived objects; everything
+// else gets references.
 // Runs until SIGINT/SIGTERM, then drains in-flight requests and returns.
 #pragma once
 
