@@ -25,6 +25,7 @@
 #include "auth/usage_tracker.hpp"
 #include "api/admin_api.hpp"
 #include "app/backend.hpp"
+#include "app/process_limits.hpp"
 #include "api/error_response.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
@@ -285,7 +286,11 @@ int run_service(const config& cfg) {
   http::router routes(api::transport_error_response);
   const auto seed = random.bytes<8>();
   fast_random request_ids(std::bit_cast<std::uint64_t>(seed));  // correlation ids only, never secrets
-  http::server server(pool, cfg.http, routes, request_ids, tls.get());
+  http_config listener = cfg.http;
+  const auto file_limit = raise_file_limit();
+  if (listener.max_connections == 0) listener.max_connections = default_max_connections(file_limit);
+  spdlog::info("at most {} connections (file descriptors: {})", listener.max_connections, file_limit);
+  http::server server(pool, listener, routes, request_ids, tls.get());
   api::token_endpoint token_handler(tokens, storage, *executor);
   api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock,
                                       [&](const rotation_outcome& rotated) {

@@ -25,6 +25,10 @@ struct http_config {
   std::string tls_cert_file;             // both set: serve HTTPS
   std::string tls_key_file;
   std::size_t max_pending_storage_jobs = 10'000;  // beyond: 503 ServiceUnavailable
+  // Open connections at most (0: from the file-descriptor limit, leaving room for the database
+  // and outbound connections). At the limit, idle keep-alive connections are closed to make room;
+  // with none idle, new connections wait in the listen backlog until one ends.
+  std::size_t max_connections = 0;
 };
 
 struct secret_policy_config {

@@ -6,7 +6,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -16,12 +18,16 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <functional>
 #include <list>
 #include <mutex>
+#include <utility>
 
 #include "core/identifiers.hpp"
+#include "core/log_limiter.hpp"
 #include "runtime/io_context_pool.hpp"
 #include "http/router.hpp"
 
@@ -38,15 +44,51 @@ namespace {
 struct connection {
   asio::any_io_executor executor;
   std::function<void()> close;  // runs on executor
-  bool idle = true;             // read and written on executor only
+  // Waiting for a request (keep-alive, or nothing sent yet). Written on executor; read elsewhere
+  // only as a hint (to pick which connections to close at the limit), then again on executor.
+  std::atomic<bool> idle{true};
 };
+
+// Idle connections closed at once when the limit is reached (nginx closes up to 32 too).
+constexpr std::size_t idle_closed_at_limit = 32;
+
+// Accept errors that mean "out of descriptors or memory": retrying at once cannot succeed.
+// (accept() reports errno values; the category is not compared: with Boost 1.81 under UBSan,
+// touching the constexpr system category through a reference trips the vptr check.)
+bool is_resource_exhaustion(const boost::system::error_code& error) {
+  const int e = error.value();
+  return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+}
 
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
        asio::ssl::context* tls)
-      : pool_(pool), config_(config), routes_(routes), random_(random), tls_(tls), acceptor_(pool.main()) {}
+      : pool_(pool),
+        config_(config),
+        routes_(routes),
+        random_(random),
+        tls_(tls),
+        acceptor_(pool.main()),
+        slot_freed_(pool.main()) {}
+
+  // One accepted connection's place under max_connections, held by its coroutine (a parameter,
+  // so it is released even when the coroutine never runs).
+  struct slot {
+    explicit slot(impl* owner) : owner_(owner) {}
+    slot(slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
+    slot& operator=(slot&&) = delete;
+    ~slot() {
+      if (owner_ != nullptr) owner_->release_slot();
+    }
+    impl* owner_;
+  };
+  void release_slot() {
+    if (open_.fetch_sub(1) >= config_.max_connections) {
+      asio::post(acceptor_.get_executor(), [self = shared_from_this()] { self->slot_freed_.cancel(); });
+    }
+  }
 
   runtime::io_context_pool& pool_;
   http_config config_;
@@ -54,6 +96,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   random_source& random_;
   asio::ssl::context* tls_;
   tcp::acceptor acceptor_;
+  asio::steady_timer slot_freed_;  // the accept loop waits on it at the limit; used on acceptor_'s context
+  std::atomic<std::size_t> open_{0};
+  log_limiter accept_errors_{std::chrono::seconds(10)};
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
   std::list<std::weak_ptr<connection>> connections_;  // guarded by connections_mutex_
@@ -128,7 +173,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     }
   }
 
-  asio::awaitable<void> run_plain(tcp::socket socket, std::string peer) {
+  asio::awaitable<void> run_plain(tcp::socket socket, std::string peer, slot) {
     beast::tcp_stream stream(std::move(socket));
     auto conn = std::make_shared<connection>();
     conn->executor = stream.get_executor();
@@ -141,7 +186,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  asio::awaitable<void> run_tls(tcp::socket socket, std::string peer) {
+  asio::awaitable<void> run_tls(tcp::socket socket, std::string peer, slot) {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
     auto conn = std::make_shared<connection>();
     conn->executor = stream.get_executor();
@@ -158,15 +203,58 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     untrack(tracked);
   }
 
+  // Closes up to `most` idle connections, oldest first, to make room for new ones.
+  void close_idle(std::size_t most) {
+    std::lock_guard lock(connections_mutex_);
+    for (auto& weak : connections_) {
+      if (most == 0) break;
+      auto c = weak.lock();
+      if (!c || !c->idle) continue;
+      --most;
+      asio::post(c->executor, [c] {
+        if (c->idle && c->close) c->close();
+      });
+    }
+  }
+
+  asio::awaitable<void> wait_for_slot(std::chrono::milliseconds most) {
+    slot_freed_.expires_after(most);
+    co_await slot_freed_.async_wait(no_throw);
+  }
+
+  void log_accept_error(const boost::system::error_code& error) {
+    if (const auto held = accept_errors_.admit(std::chrono::steady_clock::now())) {
+      spdlog::warn("accept failed: {} ({} open connections; {} more such failures not logged)", error.message(),
+                   open_.load(), *held);
+    }
+  }
+
+  // Accepts while under max_connections. At the limit it closes idle connections and waits for
+  // a slot; out of descriptors (EMFILE, ENFILE) it does the same and backs off, never retrying
+  // in a loop; the log says so at most once per 10 s.
   asio::awaitable<void> accept_loop() {
     auto self = shared_from_this();
+    std::chrono::milliseconds backoff{0};
     while (!stopping_) {
+      if (open_.load() >= config_.max_connections) {
+        close_idle(idle_closed_at_limit);
+        co_await wait_for_slot(std::chrono::milliseconds(100));
+        continue;
+      }
       auto [error, socket] = co_await acceptor_.async_accept(pool_.next(), no_throw);
       if (error) {
         if (stopping_ || error == asio::error::operation_aborted) break;
-        spdlog::warn("accept failed: {}", error.message());
+        log_accept_error(error);
+        if (is_resource_exhaustion(error)) {
+          backoff = std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+          close_idle(idle_closed_at_limit);
+          co_await wait_for_slot(backoff);
+        }
         continue;
       }
+      backoff = std::chrono::milliseconds(0);
+      open_.fetch_add(1);
+      slot held(this);
       boost::system::error_code ec;
       socket.set_option(tcp::no_delay(true), ec);  // one write per response: never wait for Nagle
       const auto remote = socket.remote_endpoint(ec);
@@ -181,9 +269,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         }
       };
       if (tls_ != nullptr) {
-        asio::co_spawn(executor, run_tls(std::move(socket), std::move(peer)), on_done);
+        asio::co_spawn(executor, run_tls(std::move(socket), std::move(peer), std::move(held)), on_done);
       } else {
-        asio::co_spawn(executor, run_plain(std::move(socket), std::move(peer)), on_done);
+        asio::co_spawn(executor, run_plain(std::move(socket), std::move(peer), std::move(held)), on_done);
       }
     }
   }

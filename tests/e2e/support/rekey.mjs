@@ -13,9 +13,11 @@ export const NEW_SECRET = 'APPLICATION_OAUTH_CLIENT_NEW_SECRET';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ROTATE_PATH = '/applications/2023-11-30/clientSecret';
 
-export async function startRekey({ args = [], env = {}, dataDir } = {}) {
+// wrap: a command that runs rekey in the same process, e.g. ['prlimit', '--nofile=200:200', '--'].
+export async function startRekey({ args = [], env = {}, dataDir, wrap = [] } = {}) {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'rekey-e2e-'));
-  const child = spawn(BIN, ['serve', '--port', '0', '--data-dir', dir, ...args], {
+  const command = [...wrap, BIN, 'serve', '--port', '0', '--data-dir', dir, ...args];
+  const child = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
