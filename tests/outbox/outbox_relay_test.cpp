@@ -298,13 +298,5 @@ TEST_F(OutboxRelayTest, AMissingQueueIsAFailedAttempt) {
   EXPECT_GE(failed.next_attempt_at, clock_.now() + 500 * ms);
 }
 
-// With nothing due a pass writes nothing and reports nothing.
-TEST_F(OutboxRelayTest, AnEmptyOutboxIsAnEmptyPass) {
-  auto pass = relay_.run_once();
-  ASSERT_TRUE(pass);
-  EXPECT_TRUE(pass->woken.empty());
-  EXPECT_TRUE(pass->to_publish.empty());
-}
-
 }  // namespace
 }  // namespace rekey

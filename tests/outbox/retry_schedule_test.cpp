@@ -21,15 +21,17 @@ struct delay_case {
 
 // After n failures the full delay is 1 s × 2^(n−1), capped at 10 minutes; the jitter takes it
 // down to half at most. Attempts below 1 count as 1; huge counts stay at the cap.
+constexpr delay_case delay_cases[] = {
+    {1, millis{500}, 1 * second},  {2, 1 * second, 2 * second},    {3, 2 * second, 4 * second},
+    {4, 4 * second, 8 * second},   {8, 64 * second, 128 * second}, {10, 256 * second, 512 * second},
+    {11, 5 * minute, 10 * minute},  // 1024 s is over the cap
+    {12, 5 * minute, 10 * minute}, {30, 5 * minute, 10 * minute},  {1000, 5 * minute, 10 * minute},
+    {0, millis{500}, 1 * second},  {-3, millis{500}, 1 * second},
+};
+
+// The table above, at the two extremes of the random factor.
 TEST(RetrySchedule, DelayDoublesUpToTheCap) {
-  const delay_case cases[] = {
-      {1, 500 * millis{1}, 1 * second}, {2, 1 * second, 2 * second},       {3, 2 * second, 4 * second},
-      {4, 4 * second, 8 * second},      {8, 64 * second, 128 * second},    {10, 256 * second, 512 * second},
-      {11, 5 * minute, 10 * minute},  // 1024 s is over the cap
-      {12, 5 * minute, 10 * minute},    {30, 5 * minute, 10 * minute},     {1000, 5 * minute, 10 * minute},
-      {0, 500 * millis{1}, 1 * second}, {-3, 500 * millis{1}, 1 * second},
-  };
-  for (const auto& c : cases) {
+  for (const auto& c : delay_cases) {
     testing::fixed_random lowest(0x00);
     testing::fixed_random highest(0xff);
     EXPECT_EQ(retry_delay(c.attempts, lowest), c.least) << "attempts " << c.attempts;
@@ -37,23 +39,20 @@ TEST(RetrySchedule, DelayDoublesUpToTheCap) {
   }
 }
 
-// With real randomness every delay stays within [half, full] of its backoff, and the delays of
-// many items that failed alike are spread out rather than all the same (no lockstep retries).
+// With real randomness every delay stays within the table's [half, full] of its backoff, and
+// the delays of many items that failed alike are spread out rather than all the same (no
+// lockstep retries).
 TEST(RetrySchedule, JitterStaysWithinItsBoundsAndSpreads) {
   openssl_random random;
-  for (int attempts = 1; attempts <= 12; ++attempts) {
-    testing::fixed_random lowest(0x00);
-    testing::fixed_random highest(0xff);
-    const auto least = retry_delay(attempts, lowest);
-    const auto most = retry_delay(attempts, highest);
+  for (const auto& c : delay_cases) {
     std::set<millis::rep> seen;
     for (int i = 0; i < 200; ++i) {
-      const auto d = retry_delay(attempts, random);
-      ASSERT_GE(d, least) << "attempts " << attempts;
-      ASSERT_LE(d, most) << "attempts " << attempts;
+      const auto d = retry_delay(c.attempts, random);
+      ASSERT_GE(d, c.least) << "attempts " << c.attempts;
+      ASSERT_LE(d, c.most) << "attempts " << c.attempts;
       seen.insert(d.count());
     }
-    EXPECT_GT(seen.size(), 20u) << "attempts " << attempts;
+    EXPECT_GT(seen.size(), 20u) << "attempts " << c.attempts;
   }
 }
 
