@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -33,13 +34,22 @@ class RelayLoopTest : public ::testing::Test {
 
   void start() {
     loop_.start();
-    io_thread_ = std::thread([this] { io_.run(); });
+    io_thread_ = std::thread([this] {
+      io_.run();
+      io_done_.set_value();
+    });
   }
 
+  // Stops the loop; should stop() not end it within the bound, the I/O context is stopped under
+  // it, so that a broken loop fails its test instead of hanging the suite.
   void stop() {
     if (!io_thread_.joinable()) return;
     loop_.stop();
     guard_.reset();
+    if (io_done_.get_future().wait_for(generous) != std::future_status::ready) {
+      ADD_FAILURE() << "relay_loop::stop() did not end the loop";
+      io_.stop();
+    }
     io_thread_.join();
     executor_.stop();
   }
@@ -97,6 +107,7 @@ class RelayLoopTest : public ::testing::Test {
   relay_loop loop_{
       io_, relay_, executor_, {{"webhook", &webhook_}}, [](const queue_address&) {}, hour, [this] { housekeeping(); }};
   std::thread io_thread_;
+  std::promise<void> io_done_;
 };
 
 // Regression: a poke that arrives while a pass is running (the loop is not waiting on its timer
