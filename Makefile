@@ -1,5 +1,6 @@
 # rekey — the two commands: `make run` (start the service on SQLite) and `make test` (every test).
-# Both install missing Debian packages (apt) and build first.
+# Both install missing Debian packages (apt) and build first. `make check` runs the source checks
+# (formatting, include layering) that CI runs before the tests.
 
 SHELL := /bin/bash
 BUILD_DIR ?= build
@@ -10,9 +11,10 @@ REKEY := $(BUILD_DIR)/src/app/rekey
 DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
-  libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates
+  libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates \
+  clang-format
 
-.PHONY: deps build run test unit-test e2e-test bench clean
+.PHONY: deps build run test unit-test e2e-test check bench clean
 
 deps:
 	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
@@ -36,12 +38,32 @@ test: deps build
 	@ninja -C $(SANITIZE_DIR) -j $(JOBS)
 	scripts/with-postgres.sh $(MAKE) --no-print-directory unit-test e2e-test
 
+# Every unit test (ctest), or with TEST=<binary> (FILTER=<gtest filter> optional) just that one,
+# built first: `make unit-test TEST=auth_tests FILTER='TokenService.*'`. Needs the sanitizer
+# tree configured (`make test` once, or the cmake line in README.md).
 unit-test:
+ifdef TEST
+	ninja -C $(SANITIZE_DIR) -j $(JOBS) $(TEST)
+	$(SANITIZE_DIR)/tests/$(TEST) $(if $(FILTER),--gtest_filter='$(FILTER)')
+else
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
+endif
 
+# Every end-to-end file, or with E2E=<name> just tests/e2e/<name>.test.mjs, against the sanitizer
+# build's binary (built first then): `make e2e-test E2E=token_endpoint`.
 e2e-test:
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+ifdef E2E
+	ninja -C $(SANITIZE_DIR) -j $(JOBS) rekey
+	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey npm test -- $(E2E).test.mjs
+else
 	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey npm test
+endif
+
+# Source checks, both always run: clang-format (nothing rewritten) and the include layering of
+# docs/architecture.md.
+check: deps
+	@status=0; scripts/check-format.sh || status=1; scripts/check-includes.sh || status=1; exit $$status
 
 bench: build
 	scripts/bench.sh $(REKEY)

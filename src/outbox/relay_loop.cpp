@@ -27,6 +27,7 @@ relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, runtime::
 void relay_loop::start() { asio::co_spawn(context_, run(), asio::detached); }
 
 void relay_loop::poke() {
+  poked_ = true;  // seen after the pass under way, if there is one
   asio::post(context_, [this] { timer_.cancel(); });
 }
 
@@ -37,6 +38,7 @@ void relay_loop::stop() {
 
 asio::awaitable<void> relay_loop::run() {
   while (!stopping_) {
+    poked_ = false;  // this pass sees whatever was committed before the poke
     auto pass = co_await executor_.run([this] {
       if (housekeeping_) housekeeping_();
       return relay_.run_once();
@@ -58,7 +60,7 @@ asio::awaitable<void> relay_loop::run() {
     } else {
       spdlog::warn("outbox relay: {}", pass.error().message());
     }
-    if (more || stopping_) continue;
+    if (more || stopping_ || poked_) continue;
     timer_.expires_after(interval_);
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
   }

@@ -2,9 +2,11 @@
 // on the storage thread, publishes the pass's network deliveries (one at a time, each then
 // completed on the storage thread), wakes the long polls of the queues that received messages, and waits
 // for the poll interval or for poke() (called after each rotation, so a new secret is
-// receivable within milliseconds). Before each pass, in the same storage job, it runs the
-// `housekeeping` given (the lifecycle sweeper: expiry warnings written then go out in that
-// very pass). Thread-safe: poke() and stop() may be called from any thread.
+// receivable within milliseconds). A poke is sticky: one that arrives while a pass runs (the loop
+// is not waiting yet) makes the loop run another pass at once instead of sleeping. Before each
+// pass, in the same storage job, it runs the `housekeeping` given (the lifecycle sweeper: expiry
+// warnings written then go out in that very pass). Thread-safe: poke() and stop() may be called
+// from any thread.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -44,6 +46,7 @@ class relay_loop {
   std::function<void()> housekeeping_;  // on the storage thread
   boost::asio::steady_timer timer_;     // used on context_ only
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> poked_{false};  // set by poke(), cleared as a pass begins
 };
 
 }  // namespace rekey
