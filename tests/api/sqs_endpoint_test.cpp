@@ -1,4 +1,4 @@
-#include "queue/sqs_endpoint.hpp"
+#include "api/sqs_endpoint.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +15,7 @@
 #include "support/manual_clock.hpp"
 #include "support/temp_dir.hpp"
 
-namespace rekey {
+namespace rekey::api {
 namespace {
 
 namespace asio = boost::asio;
@@ -61,7 +61,7 @@ class SqsEndpointTest : public ::testing::Test {
     auto done = asio::co_spawn(
         io_,
         [&]() -> asio::awaitable<http::response> {
-          http::request_context ctx{req, "127.0.0.1", "req-1"};
+          http::request_context ctx{req, "127.0.0.1", "req-1", {}, {}};
           co_return co_await endpoint_.handle(ctx);
         },
         asio::use_future);
@@ -83,7 +83,7 @@ class SqsEndpointTest : public ::testing::Test {
   queue_service queues_{store_, clock_, random_, at_rest_};
   access_key_cache keys_;
   queue_notifier notifier_;
-  http::storage_executor executor_{100, nullptr};
+  runtime::storage_executor executor_{100, nullptr};
   sqs_endpoint endpoint_{queues_, keys_, store_, at_rest_, executor_, notifier_, clock_, false};
   asio::io_context io_;
 };
@@ -122,4 +122,4 @@ TEST_F(SqsEndpointTest, NoAuthorizationIsMissingAuthentication) {
 }
 
 }  // namespace
-}  // namespace rekey
+}  // namespace rekey::api

@@ -1,0 +1,362 @@
+#include "api/sqs_json.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+#include "crypto/hmac.hpp"
+#include "crypto/openssl_random.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
+#include "support/keys.hpp"
+#include "support/manual_clock.hpp"
+#include "support/temp_dir.hpp"
+
+namespace rekey::api {
+namespace {
+
+namespace json = boost::json;
+
+constexpr millis second{1000};
+constexpr std::string_view base = "http://localhost:4566";
+const std::string account = "111122223333";
+const std::string url = "http://localhost:4566/111122223333/jobs";
+
+// The AWS JSON 1.0 protocol over a queue service on a real SQLite store, called as the SQS
+// endpoint calls it: operation name, request object, the authenticated caller.
+class SqsJsonTest : public ::testing::Test {
+ protected:
+  result<json::object> call(std::string_view operation, const json::object& request,
+                            const sqs_caller& caller = {account, "AKCALLER"}) {
+    return run_sqs_json(queues_, operation, request, caller, base);
+  }
+
+  // Calls and expects success.
+  json::object ok(std::string_view operation, const json::object& request) {
+    auto out = call(operation, request);
+    EXPECT_TRUE(out) << operation << ": " << out.error().message();
+    return out ? *out : json::object{};
+  }
+
+  void create(const json::object& attributes = {}) {
+    json::object request{{"QueueName", "jobs"}};
+    if (!attributes.empty()) request["Attributes"] = attributes;
+    ok("CreateQueue", request);
+  }
+
+  void send(std::string_view body, const json::object& extra = {}) {
+    json::object request{{"QueueUrl", url}, {"MessageBody", body}};
+    for (const auto& [k, v] : extra) request[k] = v;
+    ok("SendMessage", request);
+  }
+
+  // ReceiveMessage's messages (empty when none).
+  json::array receive(const json::object& extra = {}) {
+    json::object request{{"QueueUrl", url}, {"MaxNumberOfMessages", 10}};
+    for (const auto& [k, v] : extra) request[k] = v;
+    const auto out = ok("ReceiveMessage", request);
+    if (!out.contains("Messages")) return {};
+    return out.at("Messages").as_array();
+  }
+
+  std::string attribute(std::string_view name) {
+    const auto out = ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", json::array{"All"}}});
+    return std::string(out.at("Attributes").at(name).as_string());
+  }
+
+  testing::temp_dir dir_;
+  sqlite_store store_{dir_.file("rekey.db")};
+  testing::manual_clock clock_;
+  openssl_random random_;
+  key256 at_rest_ = testing::filled_key(6);
+  queue_service queues_{store_, clock_, random_, at_rest_};
+};
+
+// CreateQueue answers the queue's URL under the caller's account, and creating it again is
+// idempotent (the same URL, still one queue).
+TEST_F(SqsJsonTest, CreateQueueIsIdempotent) {
+  EXPECT_EQ(ok("CreateQueue", {{"QueueName", "jobs"}}).at("QueueUrl").as_string(), url);
+  EXPECT_EQ(ok("CreateQueue", {{"QueueName", "jobs"}}).at("QueueUrl").as_string(), url);
+  const auto listed = ok("ListQueues", {});
+  EXPECT_EQ(listed.at("QueueUrls").as_array(), (json::array{url}));
+}
+
+// CreateQueue refuses a missing name, a bad name and attributes out of range.
+TEST_F(SqsJsonTest, CreateQueueChecksItsParameters) {
+  struct bad_case {
+    json::object request;
+    errc expected;
+  };
+  const bad_case cases[] = {
+      {{}, errc::sqs_missing_parameter},
+      {{{"QueueName", ""}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", "has space"}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", std::string(81, 'a')}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "43201"}}}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "-1"}}}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "ten"}}}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", "q"}, {"Attributes", {{"MessageRetentionPeriod", "59"}}}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", "q"}, {"Attributes", {{"MessageRetentionPeriod", "1209601"}}}}, errc::sqs_invalid_parameter},
+  };
+  for (const auto& c : cases) {
+    auto out = call("CreateQueue", c.request);
+    ASSERT_FALSE(out) << json::serialize(c.request);
+    EXPECT_EQ(out.error(), make_error_code(c.expected)) << json::serialize(c.request);
+  }
+  EXPECT_FALSE(ok("ListQueues", {}).contains("QueueUrls"));  // nothing was created
+}
+
+// GetQueueUrl finds the caller's queue; an unknown queue, or one named under another owner,
+// does not exist.
+TEST_F(SqsJsonTest, GetQueueUrlFindsOnlyTheCallersQueue) {
+  create();
+  EXPECT_EQ(ok("GetQueueUrl", {{"QueueName", "jobs"}}).at("QueueUrl").as_string(), url);
+  EXPECT_EQ(call("GetQueueUrl", {{"QueueName", "nope"}}).error(), make_error_code(errc::sqs_queue_does_not_exist));
+  EXPECT_EQ(call("GetQueueUrl", {{"QueueName", "jobs"}, {"QueueOwnerAWSAccountId", "999988887777"}}).error(),
+            make_error_code(errc::sqs_queue_does_not_exist));
+  EXPECT_EQ(call("GetQueueUrl", {}).error(), make_error_code(errc::sqs_missing_parameter));
+}
+
+// ListQueues lists the caller's account only, filtered by prefix.
+TEST_F(SqsJsonTest, ListQueuesByAccountAndPrefix) {
+  create();
+  ok("CreateQueue", {{"QueueName", "mail"}});
+  ASSERT_TRUE(call("CreateQueue", {{"QueueName", "jobs-other"}}, {"999988887777", "AKOTHER"}));
+  EXPECT_EQ(ok("ListQueues", {}).at("QueueUrls").as_array().size(), 2u);
+  EXPECT_EQ(ok("ListQueues", {{"QueueNamePrefix", "jo"}}).at("QueueUrls").as_array(), (json::array{url}));
+  EXPECT_FALSE(ok("ListQueues", {{"QueueNamePrefix", "x"}}).contains("QueueUrls"));
+}
+
+// A sent message is received with its body, its MD5, a receipt handle and its attributes; its
+// body is stored sealed, never in plaintext.
+TEST_F(SqsJsonTest, SendThenReceive) {
+  create();
+  const auto sent = ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "hello queue"}});
+  EXPECT_EQ(sent.at("MD5OfMessageBody").as_string(), md5_hex("hello queue"));
+  const auto messages = receive();
+  ASSERT_EQ(messages.size(), 1u);
+  const auto& m = messages[0].as_object();
+  EXPECT_EQ(m.at("MessageId"), sent.at("MessageId"));
+  EXPECT_EQ(m.at("Body").as_string(), "hello queue");
+  EXPECT_EQ(m.at("MD5OfBody").as_string(), md5_hex("hello queue"));
+  EXPECT_TRUE(m.at("ReceiptHandle").as_string().starts_with("rh1."));
+  const auto& attributes = m.at("Attributes").as_object();
+  EXPECT_EQ(attributes.at("ApproximateReceiveCount").as_string(), "1");
+  EXPECT_EQ(attributes.at("SenderId").as_string(), "AKCALLER");
+  EXPECT_EQ(attributes.at("SentTimestamp").as_string(), std::to_string(to_epoch_ms(clock_.now())));
+
+  auto w = *store_.begin();
+  const auto stored = *w->queues().visible_messages(account, "jobs", clock_.now() + 3600 * second, 10);
+  ASSERT_EQ(stored.size(), 1u);
+  const std::string raw(stored[0].sealed_body.begin(), stored[0].sealed_body.end());
+  EXPECT_EQ(raw.find("hello queue"), std::string::npos);
+}
+
+// Messages come out oldest first, at most MaxNumberOfMessages (default one) per receive.
+TEST_F(SqsJsonTest, ReceiveTakesTheOldestUpToTheMaximum) {
+  create();
+  for (const char* body : {"1", "2", "3"}) {
+    send(body);
+    clock_.advance(second);
+  }
+  const auto one = ok("ReceiveMessage", {{"QueueUrl", url}});
+  ASSERT_EQ(one.at("Messages").as_array().size(), 1u);
+  EXPECT_EQ(one.at("Messages").as_array()[0].at("Body").as_string(), "1");
+  const auto rest = receive({{"MaxNumberOfMessages", 2}});
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].at("Body").as_string(), "2");
+  EXPECT_EQ(rest[1].at("Body").as_string(), "3");
+}
+
+// A received message is invisible for the queue's visibility timeout, then comes back with a
+// higher receive count and a new receipt handle.
+TEST_F(SqsJsonTest, AReceivedMessageIsHiddenForTheVisibilityTimeout) {
+  create({{"VisibilityTimeout", "30"}});
+  send("job");
+  const auto first = receive();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(attribute("ApproximateNumberOfMessages"), "0");
+  EXPECT_EQ(attribute("ApproximateNumberOfMessagesNotVisible"), "1");
+  clock_.advance(30 * second - millis{1});
+  EXPECT_TRUE(receive().empty());
+  clock_.advance(millis{1});
+  const auto again = receive();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].at("Attributes").at("ApproximateReceiveCount").as_string(), "2");
+  EXPECT_NE(again[0].at("ReceiptHandle"), first[0].at("ReceiptHandle"));
+  EXPECT_EQ(again[0].at("Attributes").at("ApproximateFirstReceiveTimestamp"),
+            first[0].at("Attributes").at("ApproximateFirstReceiveTimestamp"));
+}
+
+// ReceiveMessage's own VisibilityTimeout overrides the queue's; ChangeMessageVisibility moves a
+// received message's reappearance (0: visible at once).
+TEST_F(SqsJsonTest, VisibilityCanBeChosenPerReceiveAndChanged) {
+  create({{"VisibilityTimeout", "30"}});
+  send("job");
+  const auto got = receive({{"VisibilityTimeout", 5}});
+  ASSERT_EQ(got.size(), 1u);
+  clock_.advance(5 * second);
+  const auto back = receive();
+  ASSERT_EQ(back.size(), 1u);
+  const auto handle = back[0].at("ReceiptHandle");
+  ok("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 0}});
+  EXPECT_EQ(receive().size(), 1u);
+}
+
+// ChangeMessageVisibility refuses an unknown receipt handle and a missing timeout.
+TEST_F(SqsJsonTest, ChangeVisibilityChecksItsParameters) {
+  create();
+  send("job");
+  const auto handle = receive()[0].at("ReceiptHandle");
+  EXPECT_EQ(
+      call("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", "rh1.unknown"}, {"VisibilityTimeout", 0}})
+          .error(),
+      make_error_code(errc::sqs_receipt_handle_invalid));
+  EXPECT_EQ(call("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", handle}}).error(),
+            make_error_code(errc::sqs_missing_parameter));
+  EXPECT_EQ(call("ChangeMessageVisibility", {{"QueueUrl", url}, {"VisibilityTimeout", 0}}).error(),
+            make_error_code(errc::sqs_missing_parameter));
+  EXPECT_EQ(
+      call("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", handle}, {"VisibilityTimeout", 43'201}})
+          .error(),
+      make_error_code(errc::sqs_invalid_parameter));
+}
+
+// DeleteMessage with the latest receipt handle removes the message for good; deleting it again
+// succeeds (as SQS does); a handle that is not one of ours is invalid.
+TEST_F(SqsJsonTest, DeleteMessageByReceiptHandle) {
+  create({{"VisibilityTimeout", "1"}});
+  send("job");
+  const auto handle = receive()[0].at("ReceiptHandle");
+  ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", handle}});
+  ok("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", handle}});
+  clock_.advance(10 * second);
+  EXPECT_TRUE(receive().empty());
+  EXPECT_EQ(attribute("ApproximateNumberOfMessagesNotVisible"), "0");
+  EXPECT_EQ(call("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", "not-a-handle"}}).error(),
+            make_error_code(errc::sqs_receipt_handle_invalid));
+  EXPECT_EQ(call("DeleteMessage", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_missing_parameter));
+}
+
+// DelaySeconds hides a new message until the delay has passed.
+TEST_F(SqsJsonTest, DelaySecondsHidesANewMessage) {
+  create();
+  send("later", {{"DelaySeconds", 10}});
+  EXPECT_TRUE(receive().empty());
+  clock_.advance(10 * second);
+  EXPECT_EQ(receive().size(), 1u);
+}
+
+// SendMessage refuses a missing, empty or oversized body and a delay out of range.
+TEST_F(SqsJsonTest, SendMessageChecksItsParameters) {
+  create();
+  struct bad_case {
+    json::object request;
+    errc expected;
+  };
+  const bad_case cases[] = {
+      {{{"QueueUrl", url}}, errc::sqs_missing_parameter},
+      {{{"QueueUrl", url}, {"MessageBody", ""}}, errc::sqs_invalid_parameter},
+      {{{"QueueUrl", url}, {"MessageBody", std::string(256 * 1024 + 1, 'x')}}, errc::sqs_invalid_parameter},
+      {{{"QueueUrl", url}, {"MessageBody", "x"}, {"DelaySeconds", 901}}, errc::sqs_invalid_parameter},
+      {{{"MessageBody", "x"}}, errc::sqs_missing_parameter},
+  };
+  for (const auto& c : cases) {
+    auto out = call("SendMessage", c.request);
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error(), make_error_code(c.expected));
+  }
+  EXPECT_TRUE(
+      ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", std::string(256 * 1024, 'x')}}).contains("MessageId"));
+}
+
+// ReceiveMessage checks its numbers: MaxNumberOfMessages 1–10, WaitTimeSeconds 0–20.
+TEST_F(SqsJsonTest, ReceiveMessageChecksItsParameters) {
+  create();
+  for (const json::object& request : {json::object{{"QueueUrl", url}, {"MaxNumberOfMessages", 0}},
+                                      json::object{{"QueueUrl", url}, {"MaxNumberOfMessages", 11}},
+                                      json::object{{"QueueUrl", url}, {"WaitTimeSeconds", 21}},
+                                      json::object{{"QueueUrl", url}, {"VisibilityTimeout", -1}}}) {
+    EXPECT_EQ(call("ReceiveMessage", request).error(), make_error_code(errc::sqs_invalid_parameter))
+        << json::serialize(request);
+  }
+}
+
+// A message is gone once the queue's retention period has passed since it was sent.
+TEST_F(SqsJsonTest, MessagesExpireAfterTheRetentionPeriod) {
+  create({{"MessageRetentionPeriod", "60"}});
+  send("short-lived");
+  clock_.advance(60 * second - millis{1});
+  const auto seen = receive({{"VisibilityTimeout", 0}});
+  EXPECT_EQ(seen.size(), 1u);
+  clock_.advance(millis{1});
+  EXPECT_TRUE(receive().empty());
+  EXPECT_EQ(attribute("ApproximateNumberOfMessages"), "0");
+}
+
+// PurgeQueue removes every message, visible or in flight; the queue stays.
+TEST_F(SqsJsonTest, PurgeRemovesEveryMessage) {
+  create();
+  send("a");
+  send("b");
+  ASSERT_EQ(receive({{"MaxNumberOfMessages", 1}}).size(), 1u);
+  ok("PurgeQueue", {{"QueueUrl", url}});
+  EXPECT_EQ(attribute("ApproximateNumberOfMessages"), "0");
+  EXPECT_EQ(attribute("ApproximateNumberOfMessagesNotVisible"), "0");
+  clock_.advance(3600 * second);
+  EXPECT_TRUE(receive().empty());
+}
+
+// GetQueueAttributes reports the queue's settings and counts, all or only the names asked for.
+TEST_F(SqsJsonTest, GetQueueAttributes) {
+  create({{"VisibilityTimeout", "45"}, {"MessageRetentionPeriod", "3600"}});
+  send("a");
+  send("b");
+  receive({{"MaxNumberOfMessages", 1}});
+  const auto all = ok("GetQueueAttributes", {{"QueueUrl", url}}).at("Attributes").as_object();
+  EXPECT_EQ(all.at("ApproximateNumberOfMessages").as_string(), "1");
+  EXPECT_EQ(all.at("ApproximateNumberOfMessagesNotVisible").as_string(), "1");
+  EXPECT_EQ(all.at("VisibilityTimeout").as_string(), "45");
+  EXPECT_EQ(all.at("MessageRetentionPeriod").as_string(), "3600");
+  EXPECT_EQ(all.at("QueueArn").as_string(), "arn:aws:sqs:us-east-1:111122223333:jobs");
+  EXPECT_EQ(all.at("CreatedTimestamp").as_string(), std::to_string(to_epoch_ms(clock_.now()) / 1000));
+  const auto some = ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", json::array{"VisibilityTimeout"}}});
+  EXPECT_EQ(some.at("Attributes").as_object(), (json::object{{"VisibilityTimeout", "45"}}));
+}
+
+// DeleteQueue removes the queue (and its messages); then it does not exist, for every operation.
+TEST_F(SqsJsonTest, DeleteQueue) {
+  create();
+  send("a");
+  ok("DeleteQueue", {{"QueueUrl", url}});
+  EXPECT_EQ(call("DeleteQueue", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_queue_does_not_exist));
+  EXPECT_EQ(call("ReceiveMessage", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_queue_does_not_exist));
+  EXPECT_EQ(call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}}).error(),
+            make_error_code(errc::sqs_queue_does_not_exist));
+  create();
+  EXPECT_TRUE(receive().empty());  // a new queue of the same name starts empty
+}
+
+// Another account's queue looks exactly like a missing one, whatever the operation.
+TEST_F(SqsJsonTest, AnotherAccountsQueueDoesNotExist) {
+  create();
+  send("private");
+  const sqs_caller other{"999988887777", "AKOTHER"};
+  for (const auto* op : {"SendMessage", "ReceiveMessage", "GetQueueAttributes", "PurgeQueue", "DeleteQueue"}) {
+    auto out = call(op, {{"QueueUrl", url}, {"MessageBody", "x"}}, other);
+    ASSERT_FALSE(out) << op;
+    EXPECT_EQ(out.error(), make_error_code(errc::sqs_queue_does_not_exist)) << op;
+  }
+  EXPECT_EQ(receive().size(), 1u);  // untouched
+}
+
+// An operation the queue does not implement is an invalid action; no QueueUrl is a missing one.
+TEST_F(SqsJsonTest, UnknownOperationAndMissingQueueUrl) {
+  EXPECT_EQ(call("SendMessageBatch", {}).error(), make_error_code(errc::sqs_invalid_action));
+  EXPECT_EQ(call("SendMessage", {{"MessageBody", "x"}}).error(), make_error_code(errc::sqs_missing_parameter));
+  EXPECT_EQ(call("PurgeQueue", {{"QueueUrl", "http://localhost:4566/jobs"}}).error(),
+            make_error_code(errc::sqs_queue_does_not_exist));
+}
+
+}  // namespace
+}  // namespace rekey::api
