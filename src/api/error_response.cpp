@@ -55,6 +55,8 @@ error_list_entry describe_for_error_list(errc e) {
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
       return {status::unauthorized, "Unauthorized", denied, "The admin token is missing or invalid."};
+    case errc::malformed_request:
+      return {status::bad_request, "InvalidInput", "The request is malformed.", ""};
     case errc::invalid_input:
     case errc::invalid_request:
     case errc::invalid_scope:
@@ -98,6 +100,7 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::internal:
       return {status::internal_server_error, "server_error", "We encountered an internal error. Please try again."};
     case errc::invalid_request:
+    case errc::malformed_request:
     case errc::unsupported_format:
     case errc::access_token_missing:
     case errc::access_token_invalid:
@@ -175,6 +178,7 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::sqs_invalid_action:
       return {status::bad_request, "InvalidAction", "InvalidAction", "The action or operation requested is invalid."};
     case errc::payload_too_large:
+    case errc::malformed_request:
     case errc::unsupported_format:
     case errc::sqs_invalid_parameter:
     case errc::invalid_input:
@@ -235,9 +239,15 @@ errc to_errc(const boost::system::error_code& ec, std::string_view request_id, s
   return errc::internal;
 }
 
-response transport_error_response(errc e, std::string_view path, unsigned version) {
-  (void)path;
-  return error_list_response(e, version);
+response transport_error_response(errc e, const http::error_context& request) {
+  // Routing errors are ErrorLists everywhere (docs/errors.md); what the transport itself
+  // refuses — a body over the limit, a malformed request, a handler's failure — comes in the
+  // shape of the surface the request was for, so that its client can read it.
+  if (e != errc::not_found) {
+    if (request.path == "/auth/o2/token") return lwa_error_response(e, request.version);
+    if (request.path == "/" && request.method == verb::post) return sqs_error_response(e, request.version);
+  }
+  return error_list_response(e, request.version);
 }
 
 }  // namespace rekey::api

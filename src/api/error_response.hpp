@@ -11,6 +11,7 @@
 
 #include "core/errc.hpp"
 #include "api/handler.hpp"
+#include "http/router.hpp"
 
 namespace rekey::api {
 
@@ -52,8 +53,9 @@ response lwa_error_response(errc e, unsigned version);
 response sqs_error_response(errc e, unsigned version);
 
 // The router's error responder (http/router.hpp): the answer for an error met outside any
-// handler — no route, a head or body over the limit, an exception.
-// TODO(#14): in the shape of the surface the path belongs to (LWA, SQS, ErrorList).
-response transport_error_response(errc e, std::string_view path, unsigned version);
+// handler — no route (an ErrorList), a head or body over the limit, a malformed request or an
+// exception (in the shape of the surface the request was for: LWA on the token endpoint, SQS on
+// the SQS endpoint, else an ErrorList).
+response transport_error_response(errc e, const http::error_context& request);
 
 }  // namespace rekey::api

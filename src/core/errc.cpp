@@ -59,6 +59,8 @@ class rekey_category_impl final : public boost::system::error_category {
         return "SQS: invalid action";
       case errc::not_found:
         return "not found";
+      case errc::malformed_request:
+        return "malformed HTTP request";
       case errc::admin_unauthorized:
         return "admin token missing or invalid";
       case errc::invalid_input:

@@ -40,6 +40,7 @@ enum class errc {
   sqs_invalid_action,  // unknown X-Amz-Target operation
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
+  malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
   admin_unauthorized,   // admin call without a valid admin token
   invalid_input,        // admin call with a bad field
   conflict,             // admin call that contradicts stored state
@@ -73,6 +74,7 @@ inline constexpr std::array all_errcs{
     errc::sqs_missing_parameter,
     errc::sqs_invalid_action,
     errc::not_found,
+    errc::malformed_request,
     errc::admin_unauthorized,
     errc::invalid_input,
     errc::conflict,

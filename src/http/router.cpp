@@ -63,7 +63,7 @@ boost::asio::awaitable<response> router::dispatch(request_context& ctx) const {
       co_return co_await p.h(ctx);
     }
   }
-  co_return errors_(errc::not_found, path, ctx.req.version());
+  co_return errors_(errc::not_found, error_context{ctx.req.method(), path, ctx.req.version()});
 }
 
 }  // namespace rekey::http

@@ -22,9 +22,16 @@
 namespace rekey::http {
 
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
+// What is known of a request the transport or the router answers itself: its method and path
+// (verb::unknown and an empty path when the head could not be read).
+struct error_context {
+  verb method = verb::unknown;
+  std::string_view path;
+  unsigned version = 11;
+};
 // The answer for an error the transport or the router meets: not_found, payload_too_large,
-// internal, bad_request. `path` is the request's path, empty when the head could not be read.
-using error_responder = std::function<response(errc error, std::string_view path, unsigned version)>;
+// malformed_request, internal.
+using error_responder = std::function<response(errc error, const error_context& request)>;
 
 class router {
  public:
@@ -36,7 +43,7 @@ class router {
 
   // Sets ctx.route (the matched pattern) and ctx's path parameters, then runs the handler.
   boost::asio::awaitable<response> dispatch(request_context& ctx) const;
-  response error(errc e, std::string_view path, unsigned version) const { return errors_(e, path, version); }
+  response error(errc e, const error_context& request) const { return errors_(e, request); }
 
  private:
   struct route {

@@ -49,6 +49,13 @@ struct connection {
   std::atomic<bool> idle{true};
 };
 
+// RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host field (HTTP/1.0 may omit it).
+bool has_one_host(const request& req) {
+  const auto hosts = std::distance(req.equal_range(beast_http::field::host).first,
+                                   req.equal_range(beast_http::field::host).second);
+  return hosts == 1 || (hosts == 0 && req.version() < 11);
+}
+
 // Idle connections closed at once when the limit is reached (nginx closes up to 32 too).
 constexpr std::size_t idle_closed_at_limit = 32;
 
@@ -142,11 +149,13 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       }
       if (read_error == beast_http::error::body_limit || read_error == beast_http::error::header_limit) {
         // Answer without reading the rest of the body, then close: the stream is not in sync.
-        const auto target = parser.get().target();
-        const auto path = read_error == beast_http::error::body_limit
-                              ? path_of(std::string_view(target.data(), target.size()))
-                              : std::string_view();
-        auto res = routes_.error(errc::payload_too_large, path, 11);
+        const auto& head = parser.get();
+        error_context request;  // the head is known only when the body was too large
+        if (read_error == beast_http::error::body_limit) {
+          request = {head.method(), path_of(std::string_view(head.target().data(), head.target().size())),
+                     head.version()};
+        }
+        auto res = routes_.error(errc::payload_too_large, request);
         finish(res, new_uuid(random_), false);
         lowest.expires_after(config_.read_timeout);
         co_await beast_http::async_write(stream, res, no_throw);
@@ -156,13 +165,18 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
       const auto& req = parser.get();
       request_context ctx{req, peer, new_uuid(random_), {}, {}};
+      const error_context about{req.method(), path_of(std::string_view(req.target().data(), req.target().size())),
+                                req.version()};
       response res;
-      try {
-        res = co_await routes_.dispatch(ctx);
-      } catch (const std::exception& e) {
-        spdlog::error("request_id={} unhandled exception: {}", ctx.request_id, e.what());
-        res = routes_.error(errc::internal, path_of(std::string_view(req.target().data(), req.target().size())),
-                            req.version());
+      if (!has_one_host(req)) {
+        res = routes_.error(errc::malformed_request, about);
+      } else {
+        try {
+          res = co_await routes_.dispatch(ctx);
+        } catch (const std::exception& e) {
+          spdlog::error("request_id={} unhandled exception: {}", ctx.request_id, e.what());
+          res = routes_.error(errc::internal, about);
+        }
       }
       res.version(req.version());
       const bool keep_alive = req.keep_alive() && !stopping_;

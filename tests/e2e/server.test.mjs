@@ -82,6 +82,39 @@ describe('http server', () => {
     await rawExchange(rekey.port, ['NOT HTTP AT ALL\r\n\r\n'], { closeAfterMs: 1000 });
     assert.equal((await fetch(rekey.url + '/health')).status, 200);
   });
+
+  // Issue #14 item 10 (RFC 9112 §3.2): an HTTP/1.1 request has exactly one Host.
+  it('answers 400 to an HTTP/1.1 request with no Host or two, and serves HTTP/1.0 without one', async () => {
+    for (const head of ['GET /health HTTP/1.1\r\n', 'GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n']) {
+      const reply = await rawExchange(rekey.port, [head + 'Connection: close\r\n\r\n']);
+      assert.match(reply, /^HTTP\/1\.1 400 /, head);
+      assert.match(reply, /"code":"InvalidInput"/);
+    }
+    const token = await rawExchange(rekey.port, ['POST /auth/o2/token HTTP/1.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n']);
+    assert.match(token, /^HTTP\/1\.1 400 /);
+    assert.match(token, /"error":"invalid_request"/);
+    const old = await rawExchange(rekey.port, ['GET /health HTTP/1.0\r\n\r\n']);
+    assert.match(old, /^HTTP\/1\.0 200 /);
+  });
+
+  // Issue #14 item 6: what the server refuses before a handler runs comes in the shape of the
+  // surface it was meant for — LWA on the token endpoint, SQS on the SQS endpoint.
+  it("answers a body over the limit in each surface's own error shape", async () => {
+    const big = 'x'.repeat(70 * 1024);
+    const token = await fetch(rekey.url + '/auth/o2/token', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=${big}`,
+    });
+    assert.equal(token.status, 413);
+    assert.equal(token.headers.get('content-type'), 'application/json;charset=UTF-8');
+    assert.deepEqual(await token.json(), { error: 'invalid_request', error_description: 'The request is too large' });
+    const sqs = await fetch(rekey.url + '/', {
+      method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify({ QueueUrl: 'q', MessageBody: big }),
+    });
+    assert.equal(sqs.headers.get('content-type'), 'application/x-amz-json-1.0');
+    assert.match(sqs.headers.get('x-amzn-query-error'), /^InvalidParameterValue;Sender$/);
+    assert.equal((await sqs.json()).__type, 'com.amazonaws.sqs#InvalidParameterValue');
+  });
 });
 
 describe('graceful shutdown', () => {

@@ -48,9 +48,9 @@ TEST(RouterPattern, MatchesSegmentBySegment) {
 // and its parameters; anything unmatched goes to the error responder with its path.
 TEST(Router, ExactThenPatternThenPrefixThenErrorResponder) {
   std::vector<std::string> errors;
-  router routes([&](errc e, std::string_view path, unsigned version) {
-    errors.push_back(std::to_string(static_cast<int>(e)) + " " + std::string(path));
-    return response{status::not_found, version};
+  router routes([&](errc e, const error_context& request) {
+    errors.push_back(std::to_string(static_cast<int>(e)) + " " + std::string(request.path));
+    return response{status::not_found, request.version};
   });
   const auto answer = [](std::string text) {
     return [text](request_context& ctx) -> boost::asio::awaitable<response> {
