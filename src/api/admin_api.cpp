@@ -6,8 +6,10 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
+#include "api/admin_body.hpp"
 #include "api/admin_json.hpp"
 #include "api/error_response.hpp"
 #include "core/duration.hpp"
@@ -48,10 +50,16 @@ std::string_view target_of(const request_context& ctx) {
   return std::string_view(ctx.req.target().data(), ctx.req.target().size());
 }
 
+// The token of "Bearer <token>"; the scheme is case-insensitive (RFC 9110 §11.1).
 std::string_view bearer(std::string_view authorization) {
-  constexpr std::string_view scheme = "Bearer ";
-  if (!authorization.starts_with(scheme)) return {};
-  return authorization.substr(scheme.size());
+  constexpr std::string_view scheme = "bearer ";
+  if (authorization.size() <= scheme.size()) return {};
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i]) return {};
+  }
+  auto token = authorization.substr(scheme.size());
+  while (token.starts_with(' ')) token.remove_prefix(1);
+  return token;
 }
 
 // Reads a JSON object body; an empty body is an empty object.
@@ -123,15 +131,15 @@ boost::asio::awaitable<void> admin_api::audit(const request_context& ctx, std::s
 }
 
 awaitable_response admin_api::create_application(call& c) {
-  const auto name = string_field(c.body, "name");
-  std::optional<double> rate;
-  std::optional<unsigned> burst;
-  if (const auto* r = c.body.if_contains("rotateRate"); r && r->is_number()) rate = r->to_number<double>();
-  if (const auto* b = c.body.if_contains("rotateBurst"); b && b->is_int64() && b->as_int64() > 0) {
-    burst = static_cast<unsigned>(b->as_int64());
-  }
-  if (!name) co_return invalid(c.version(), "name is required.");
-  auto created = co_await executor_.run([&] { return service_.create_application(*name, rate, burst); });
+  admin_body fields(c.body, {"name", "rotateRate", "rotateBurst"});
+  const auto name = fields.text("name", 200, true);
+  const auto rate = fields.positive_number("rotateRate", 1'000'000);
+  const auto burst = fields.integer("rotateBurst", 1, 1'000'000);
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
+  auto created = co_await executor_.run([&] {
+    return service_.create_application(*name, rate,
+                                       burst ? std::optional<unsigned>(static_cast<unsigned>(*burst)) : std::nullopt);
+  });
   if (!created) co_return failed(created.error(), c.ctx);
   auto o = to_json(created->app);
   o["clientSecret"] = created->client_secret;
@@ -157,6 +165,10 @@ awaitable_response admin_api::show_application(call& c) {
 }
 
 awaitable_response admin_api::create_destination(call& c) {
+  const auto* kind_field = c.body.if_contains("kind");
+  if (kind_field != nullptr && !kind_field->is_string()) {
+    co_return invalid(c.version(), "kind must be \"embedded\", \"webhook\" or \"sqs\".");
+  }
   const auto kind = string_field(c.body, "kind").value_or("embedded");
   if (kind == "webhook") co_return co_await create_webhook_destination(c);
   if (kind == "sqs") co_return co_await create_sqs_destination(c);
@@ -166,8 +178,9 @@ awaitable_response admin_api::create_destination(call& c) {
 
 awaitable_response admin_api::create_webhook_destination(call& c) {
   const auto app_id = c.param("id");
-  const auto url = string_field(c.body, "url");
-  if (!url) co_return invalid(c.version(), "url is required.");
+  admin_body fields(c.body, {"kind", "url"});
+  const auto url = fields.text("url", 2048, true);
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run([&] { return service_.create_webhook_destination(app_id, *url); });
   if (!created) co_return failed(created.error(), c.ctx);
   co_await audit(c.ctx, "destination.created", app_id, "webhook destination " + created->first.id);
@@ -178,13 +191,12 @@ awaitable_response admin_api::create_webhook_destination(call& c) {
 
 awaitable_response admin_api::create_sqs_destination(call& c) {
   const auto app_id = c.param("id");
-  const auto queue_url = string_field(c.body, "queueUrl");
-  const auto key_id = string_field(c.body, "accessKeyId");
-  const auto secret = string_field(c.body, "secretAccessKey");
-  const auto region = string_field(c.body, "region").value_or("us-east-1");
-  if (!queue_url || !key_id || !secret) {
-    co_return invalid(c.version(), "queueUrl, accessKeyId and secretAccessKey are required.");
-  }
+  admin_body fields(c.body, {"kind", "queueUrl", "region", "accessKeyId", "secretAccessKey"});
+  const auto queue_url = fields.text("queueUrl", 2048, true);
+  const auto key_id = fields.text("accessKeyId", 128, true);
+  const auto secret = fields.text("secretAccessKey", 256, true);
+  const auto region = fields.text("region", 32, false).value_or("us-east-1");
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run(
       [&] { return service_.create_sqs_destination(app_id, *queue_url, region, *key_id, *secret); });
   if (!created) co_return failed(created.error(), c.ctx);
@@ -194,8 +206,9 @@ awaitable_response admin_api::create_sqs_destination(call& c) {
 
 awaitable_response admin_api::create_embedded_destination(call& c) {
   const auto app_id = c.param("id");
-  const auto queue = string_field(c.body, "queue");
-  if (!queue) co_return invalid(c.version(), "queue is required.");
+  admin_body fields(c.body, {"kind", "queue"});
+  const auto queue = fields.text("queue", 256, true);
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run([&] { return service_.create_embedded_destination(app_id, *queue); });
   if (!created) co_return failed(created.error(), c.ctx);
   co_await audit(c.ctx, "destination.created", app_id, "embedded destination " + created->id);
@@ -205,8 +218,9 @@ awaitable_response admin_api::create_embedded_destination(call& c) {
 awaitable_response admin_api::set_subscription(call& c) {
   const auto app_id = c.param("id");
   const auto type = c.param("type");
-  const auto destination = string_field(c.body, "destinationId");
-  if (!destination) co_return invalid(c.version(), "destinationId is required.");
+  admin_body fields(c.body, {"destinationId"});
+  const auto destination = fields.text("destinationId", 128, true);
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto set = co_await executor_.run([&] { return service_.set_subscription(app_id, type, *destination); });
   if (!set) co_return failed(set.error(), c.ctx);
   co_await audit(c.ctx, "subscription.set", app_id, type + " to destination " + *destination);
@@ -214,6 +228,7 @@ awaitable_response admin_api::set_subscription(call& c) {
 }
 
 awaitable_response admin_api::create_refresh_token(call& c) {
+  if (admin_body fields(c.body, {}); !fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto app_id = c.param("id");
   auto token = co_await executor_.run([&] { return service_.create_refresh_token(app_id); });
   if (!token) co_return failed(token.error(), c.ctx);
@@ -223,6 +238,7 @@ awaitable_response admin_api::create_refresh_token(call& c) {
 }
 
 awaitable_response admin_api::revoke_secret(call& c) {
+  if (admin_body fields(c.body, {}); !fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto app_id = c.param("id");
   const auto secret_id = c.param("secretId");
   auto revoked = co_await executor_.run([&] { return service_.revoke_secret(app_id, secret_id, c.ctx.request_id); });
@@ -232,6 +248,7 @@ awaitable_response admin_api::revoke_secret(call& c) {
 }
 
 awaitable_response admin_api::test_destination(call& c) {
+  if (admin_body fields(c.body, {}); !fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto id = c.param("id");
   auto found = co_await executor_.run([&] { return service_.find_destination(id); });
   if (!found) co_return failed(found.error(), c.ctx);
@@ -252,6 +269,7 @@ awaitable_response admin_api::list_deliveries(call& c) {
 }
 
 awaitable_response admin_api::retry_delivery(call& c) {
+  if (admin_body fields(c.body, {}); !fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto id = c.param("id");
   auto retried = co_await executor_.run([&] { return service_.retry_delivery(id); });
   if (!retried) co_return failed(retried.error(), c.ctx);
@@ -261,8 +279,9 @@ awaitable_response admin_api::retry_delivery(call& c) {
 }
 
 awaitable_response admin_api::create_access_key(call& c) {
-  const auto account = string_field(c.body, "account");
-  if (!account) co_return invalid(c.version(), "account is required.");
+  admin_body fields(c.body, {"account"});
+  const auto account = fields.text("account", 12, true);
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run([&] { return service_.create_access_key(*account); });
   if (!created) co_return failed(created.error(), c.ctx);
   spdlog::info("request_id={} admin created access key {} for account {}", c.ctx.request_id, created->id,
@@ -305,10 +324,17 @@ awaitable_response admin_api::show_dev_clock(call& c) {
 }
 
 awaitable_response admin_api::advance_dev_clock(call& c) {
-  const auto text = string_field(c.body, "advance");
+  admin_body fields(c.body, {"advance"});
+  const auto text = fields.text("advance", 32, false);
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto by = text ? parse_duration(*text) : result<millis>(errc::invalid_input);
   if (!by || by->count() <= 0) {
     co_return invalid(c.version(), "advance must be a positive duration such as 89d, 12h or 30s.");
+  }
+  // Time stays within what every time field can say (ISO 8601's four-digit years).
+  constexpr std::int64_t last_millisecond = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+  if (by->count() > last_millisecond - to_epoch_ms(clock_.now())) {
+    co_return invalid(c.version(), "advance would move rekey's clock past the year 9999.");
   }
   dev_clock_->advance(*by);
   const auto offset = dev_clock_->offset();

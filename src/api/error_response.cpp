@@ -51,6 +51,7 @@ error_list_entry describe_for_error_list(errc e) {
       return {status::forbidden, "Unauthorized", denied, ""};
     case errc::sqs_receipt_handle_invalid:
     case errc::sqs_invalid_parameter:
+    case errc::sqs_invalid_message_contents:
     case errc::sqs_missing_parameter:
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
@@ -117,6 +118,7 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::sqs_invalid_parameter:
     case errc::sqs_missing_parameter:
     case errc::sqs_invalid_action:
+    case errc::sqs_invalid_message_contents:
     case errc::admin_unauthorized:
     case errc::invalid_input:
     case errc::conflict:
@@ -177,6 +179,9 @@ sqs_error_entry describe_for_sqs(errc e) {
               "A required parameter for the specified action is not supplied."};
     case errc::sqs_invalid_action:
       return {status::bad_request, "InvalidAction", "InvalidAction", "The action or operation requested is invalid."};
+    case errc::sqs_invalid_message_contents:
+      return {status::bad_request, "InvalidMessageContents", "InvalidMessageContents",
+              "The message contains characters outside the allowed set."};
     case errc::payload_too_large:
     case errc::malformed_request:
     case errc::unsupported_format:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "auth/json_keys.hpp"
 #include "crypto/base64.hpp"
 
 namespace rekey {
@@ -64,6 +65,7 @@ result<void> parse_form(std::string_view body, token_request& r) {
 }
 
 result<void> parse_json(std::string_view body, token_request& r) {
+  if (has_duplicate_keys(body)) return errc::invalid_request;  // as a form field given twice
   boost::system::error_code ec;
   const auto value = boost::json::parse(body, ec);
   if (ec || !value.is_object()) return errc::invalid_request;

@@ -38,6 +38,7 @@ enum class errc {
   sqs_invalid_parameter,  // a parameter out of range or malformed
   sqs_missing_parameter,
   sqs_invalid_action,  // unknown X-Amz-Target operation
+  sqs_invalid_message_contents,  // a body with characters SQS does not allow
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
   malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
@@ -73,6 +74,7 @@ inline constexpr std::array all_errcs{
     errc::sqs_invalid_parameter,
     errc::sqs_missing_parameter,
     errc::sqs_invalid_action,
+    errc::sqs_invalid_message_contents,
     errc::not_found,
     errc::malformed_request,
     errc::admin_unauthorized,

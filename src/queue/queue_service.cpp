@@ -15,6 +15,39 @@ bool valid_queue_name(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
 }
 
+bool allowed_in_message(std::string_view body) {
+  const auto* p = reinterpret_cast<const unsigned char*>(body.data());
+  const auto* end = p + body.size();
+  while (p < end) {
+    const unsigned char lead = *p;
+    std::uint32_t c = 0;
+    int more = 0;
+    if (lead < 0x80) {
+      c = lead;
+    } else if ((lead & 0xE0) == 0xC0) {
+      c = lead & 0x1F, more = 1;
+    } else if ((lead & 0xF0) == 0xE0) {
+      c = lead & 0x0F, more = 2;
+    } else if ((lead & 0xF8) == 0xF0) {
+      c = lead & 0x07, more = 3;
+    } else {
+      return false;
+    }
+    if (end - p < more + 1) return false;  // cut short
+    for (int i = 1; i <= more; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      c = (c << 6) | (p[i] & 0x3F);
+    }
+    // Overlong forms are not UTF-8.
+    if ((more == 1 && c < 0x80) || (more == 2 && c < 0x800) || (more == 3 && c < 0x10000)) return false;
+    const bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+                         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+    if (!allowed) return false;
+    p += 1 + more;
+  }
+  return true;
+}
+
 std::optional<queue_address> parse_queue_reference(std::string_view text) {
   auto valid_account = [](std::string_view a) {
     return a.size() == 12 && std::all_of(a.begin(), a.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -179,6 +212,7 @@ result<sent_message> queue_service::send_message(const queue_address& address, s
                                                  std::int64_t delay_seconds, std::string_view sender_id) {
   if (body.empty() || body.size() > sqs_limits::max_body_bytes) return errc::sqs_invalid_parameter;
   if (!sqs_limits::delay.contains(delay_seconds)) return errc::sqs_invalid_parameter;
+  if (!allowed_in_message(body)) return errc::sqs_invalid_message_contents;
   auto work = storage_.begin();
   if (!work) return work.error();
   auto sent = send(**work, address, body, sender_id, millis{delay_seconds * 1000});

@@ -40,6 +40,10 @@ std::optional<queue_address> parse_queue_reference(std::string_view text);
 // 1 to 80 of A–Z, a–z, 0–9, '-', '_'.
 bool valid_queue_name(std::string_view name);
 
+// True when `body` is UTF-8 of only the characters SQS allows in a message: #x9, #xA, #xD,
+// #x20–#xD7FF, #xE000–#xFFFD, #x10000–#x10FFFF.
+bool allowed_in_message(std::string_view body);
+
 // The ranges SQS allows, in seconds or counts: checked by the protocols as they read their
 // parameters (so that errors come in SQS's order) and by queue_service again.
 struct sqs_range {
@@ -99,7 +103,8 @@ class queue_service {
   [[nodiscard]] result<void> delete_queue(const queue_address& queue);
   [[nodiscard]] result<void> purge_queue(const queue_address& queue);
 
-  // errc::sqs_invalid_parameter for an empty body, one over 256 KiB or a delay outside 0–900 s.
+  // errc::sqs_invalid_parameter for an empty body, one over 256 KiB or a delay outside 0–900 s;
+  // errc::sqs_invalid_message_contents for a character SQS does not allow.
   [[nodiscard]] result<sent_message> send_message(const queue_address& queue, std::string_view body,
                                                   std::int64_t delay_seconds, std::string_view sender_id);
   // Up to `max` (1–10) visible messages, each hidden for `visibility_seconds` (0–43,200; the

@@ -60,6 +60,11 @@ result<void> verify_sigv4(const signed_request& request, const sigv4::authorizat
   if (!when || *when < now - max_clock_skew || *when > now + max_clock_skew) {
     return errc::sqs_signature_does_not_match;
   }
+  // AWS refuses a signature that does not cover Host (it would let a request be replayed to
+  // another endpoint).
+  if (std::find(a.signed_headers.begin(), a.signed_headers.end(), "host") == a.signed_headers.end()) {
+    return errc::sqs_signature_does_not_match;
+  }
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& name : a.signed_headers) {
     auto value = request.header(name);

@@ -26,7 +26,8 @@ struct signed_request {
 
 inline constexpr millis max_clock_skew{15 * 60'000};
 
-// errc::sqs_signature_does_not_match for any mismatch or a date outside the window.
+// errc::sqs_signature_does_not_match for any mismatch, a date outside the window, or a signature
+// whose SignedHeaders leave out host (AWS requires it).
 [[nodiscard]] result<void> verify_sigv4(const signed_request& request, const sigv4::authorization& authorization,
                                         std::string_view secret, time_point now);
 

@@ -49,6 +49,13 @@ TEST(TokenRequest, ReadsEveryRealClientShape) {
       {"Basic not base64", form_ct, "grant_type=client_credentials", "Basic !!!", false},
       {"repeated field", form_ct, "grant_type=a&grant_type=b", "", false},
       {"JSON not an object", "application/json", "[1,2]", "", false},
+      // Issue #14 item 10: a key given twice is refused as a repeated form field is, wherever
+      // it is and whichever value a reader would keep; keys equal only after unescaping count.
+      {"JSON repeated key", "application/json", R"({"client_id":"a","client_id":"b"})", "", false},
+      {"JSON repeated null key", "application/json", R"({"scope":null,"grant_type":"x","scope":"s"})", "", false},
+      {"JSON repeated escaped key", "application/json", R"({"grant_type":"x","grant\u005ftype":"y"})", "", false},
+      {"JSON same key in two objects", "application/json", R"({"grant_type":"x","a":{"grant_type":1}})", "", true,
+       "x"},
       {"JSON number value", "application/json", R"({"client_id":5})", "", false},
       {"JSON unreadable", "application/json", "{", "", false},
       {"unknown fields ignored", form_ct, "grant_type=a&foo=bar&&", "", true, "a"},

@@ -112,6 +112,18 @@ describe('embedded SQS-compatible queue', () => {
     assert.equal((await stranger.send(new ListQueuesCommand({}))).QueueUrls, undefined);
   });
 
+  // Issue #14 item 10: characters SQS refuses in a body are refused, and nothing is stored.
+  it('refuses a body with characters SQS does not allow, and stores nothing', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'strict-bodies' }));
+    for (const MessageBody of ['nul \u0000 inside', 'bell \u0007', '\uffff']) {
+      await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody })),
+        (e) => e.name === 'InvalidMessageContents' && e.$metadata.httpStatusCode === 400, JSON.stringify(MessageBody));
+    }
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'tab\tnewline\n é € 🔑' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    assert.equal(Attributes.ApproximateNumberOfMessages, '1');
+  });
+
   it('refuses a request signed more than 15 minutes ago', async () => {
     const key = await accessKey(rekey);
     const late = client(rekey, key, { systemClockOffset: -16 * 60 * 1000 });

@@ -31,5 +31,29 @@ TEST(ParseQueueReference, ReadsEveryForm) {
   }
 }
 
+// Issue #14 item 10: a message body may hold only what SQS allows — tab, newline, carriage
+// return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF — as well-formed UTF-8.
+TEST(AllowedInMessage, AcceptsWhatSqsAcceptsAndNothingElse) {
+  const std::pair<std::string_view, bool> cases[] = {
+      {"plain text {\"json\": 1}", true},
+      {"tab\tnewline\ncr\r", true},
+      {"\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91", true},  // é, €, U+1F511
+      {"\xEE\x80\x80\xEF\xBF\xBD", true},                           // U+E000, U+FFFD
+      {std::string_view("nul\0inside", 11), false},
+      {"\x01", false},
+      {"\x08", false},
+      {"\x0B", false},
+      {"\x1F", false},
+      {"\xED\xA0\x80", false},  // U+D800, a surrogate
+      {"\xEF\xBF\xBE", false},  // U+FFFE
+      {"\xEF\xBF\xBF", false},  // U+FFFF
+      {"\xC0\xAF", false},       // overlong '/'
+      {"\xE2\x82", false},       // cut short
+      {"\xFF", false},
+      {"\xF4\x90\x80\x80", false},  // above U+10FFFF
+  };
+  for (const auto& [body, allowed] : cases) EXPECT_EQ(allowed_in_message(body), allowed) << body.size();
+}
+
 }  // namespace
 }  // namespace rekey

@@ -74,6 +74,19 @@ TEST(SqsAuthenticator, AcceptsACorrectSignature) {
   EXPECT_TRUE(verify_sigv4(r.view(), a, secret, signed_at()));
 }
 
+// Issue #14 item 10: as AWS, a signature that does not cover Host is refused even when it is
+// correct for the headers it names.
+TEST(SqsAuthenticator, RefusesASignatureThatDoesNotSignHost) {
+  sample_request r;
+  const std::string canonical = r.method + "\n" + r.path + "\n" + "\n" + "content-type:" +
+                                r.headers.at("content-type") + "\n" + "x-amz-date:" + r.headers.at("x-amz-date") +
+                                "\n" + "x-amz-target:" + r.headers.at("x-amz-target") + "\n" + "\n" +
+                                "content-type;x-amz-date;x-amz-target\n" + to_hex(sha256(as_bytes(r.body)));
+  auto a = sign(canonical);
+  a.signed_headers = {"content-type", "x-amz-date", "x-amz-target"};
+  EXPECT_EQ(verify_sigv4(r.view(), a, secret, signed_at()).error(), mismatch);
+}
+
 // A signature that differs in its last character, is cut short, is empty, or was made with
 // another secret does not match (the comparison runs over the whole value).
 TEST(SqsAuthenticator, RefusesAWrongSignature) {
