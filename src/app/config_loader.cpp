@@ -152,7 +152,7 @@ std::vector<setting> settings() {
        rate_setting([](config& c) -> double& { return c.rate_limit.rotate_rate; })},
       {"rotate-burst", "rate_limit.rotate_burst", "default rotate burst",
        integer_setting<unsigned>([](config& c) -> unsigned& { return c.rate_limit.rotate_burst; }, 1, 1000)},
-      {"throttle-client-failures", "throttle.failures_per_client", "token failures per client id per window",
+      {"throttle-client-failures", "throttle.failures_per_client", "token failures per client id from one address per window",
        integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_client; }, 1, 1'000'000)},
       {"throttle-peer-failures", "throttle.failures_per_peer", "token failures per peer address per window",
        integer_setting<unsigned>([](config& c) -> unsigned& { return c.throttle.failures_per_peer; }, 1, 1'000'000)},

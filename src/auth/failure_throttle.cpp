@@ -3,7 +3,13 @@
 namespace rekey {
 namespace {
 
-std::string client_key(std::string_view client_id) { return "c:" + std::string(client_id); }
+// The client from one peer: a NUL cannot occur in a peer address.
+std::string client_key(std::string_view client_id, std::string_view peer) {
+  std::string key = "c:";
+  key.append(peer).push_back('\0');
+  key.append(client_id);
+  return key;
+}
 std::string peer_key(std::string_view peer) { return "p:" + std::string(peer); }
 
 }  // namespace
@@ -28,14 +34,14 @@ void failure_throttle::prune(time_point now) {
 bool failure_throttle::throttled(std::string_view client_id, std::string_view peer, time_point now) {
   std::lock_guard lock(mutex_);
   if (windows_.empty()) return false;
-  return over(client_key(client_id), config_.failures_per_client, now) ||
+  return over(client_key(client_id, peer), config_.failures_per_client, now) ||
          over(peer_key(peer), config_.failures_per_peer, now);
 }
 
 void failure_throttle::record_failure(std::string_view client_id, std::string_view peer, time_point now) {
   std::lock_guard lock(mutex_);
   prune(now);
-  bump(client_key(client_id), now);
+  bump(client_key(client_id, peer), now);
   bump(peer_key(peer), now);
 }
 

@@ -1,8 +1,13 @@
 // failure_throttle: brute-force protection for the token endpoint (SPEC §3).
 //
-// Counts authentication failures per client id and per peer address in fixed windows; once a
-// key reaches its limit, requests for it are refused (429 slow_down) until the window ends.
-// Other clients and peers are unaffected. Guarded by a mutex; thread-safe.
+// Counts authentication failures in fixed windows per peer address, and per client id *from that
+// address*; once either reaches its limit, that address's requests (for that client) are refused
+// (429 slow_down) before any secret is checked, until the window ends. Failures from one address
+// never refuse another: client ids are not secret, so a throttle per client id alone would let
+// anyone keep any client out of its tokens (issue #14). A guess is thereby bounded to
+// failures_per_client tries per client and failures_per_peer tries in all per address and
+// window; a guess spread over N addresses gets at most N × failures_per_client tries at one
+// client per window — against a 256-bit secret, nothing. Guarded by a mutex; thread-safe.
 #pragma once
 
 #include <mutex>

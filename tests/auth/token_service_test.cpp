@@ -125,12 +125,14 @@ TEST_F(TokenServiceTest, RefreshGrant) {
             make_error_code(errc::invalid_grant));
 }
 
-// After the limit of failures the client is throttled even with the right secret, and only
-// until the window ends.
+// After the limit of failures from an address the client is throttled there even with the
+// right secret, and only until the window ends; from another address the right secret is
+// granted at once (issue #14 item 4: nobody can lock a client out by failing it).
 TEST_F(TokenServiceTest, ThrottlesRepeatedFailures) {
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(issue(client_credentials("client1", "bad")).error(), make_error_code(errc::invalid_client));
   EXPECT_EQ(issue(client_credentials("client1", "good-secret")).error(), make_error_code(errc::slow_down));
+  EXPECT_TRUE(issue(client_credentials("client1", "good-secret"), "another-peer"));
   EXPECT_TRUE(issue(client_credentials("client2", "x")).error() == make_error_code(errc::invalid_client));
   clock_.advance(millis{60'000});
   EXPECT_TRUE(issue(client_credentials("client1", "good-secret")));

@@ -1,6 +1,7 @@
 // SPEC §3 through the real binary: every accepted request shape, every error, throttling.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startRekey, ROTATION_SCOPE, UUID } from './support/rekey.mjs';
 
 const FORM = 'application/x-www-form-urlencoded;charset=UTF-8';
@@ -137,5 +138,38 @@ describe('token endpoint throttling', () => {
     const throttled = await attempt(fresh, fresh.clientSecret);
     assert.equal(throttled.status, 429);
     assert.deepEqual(Object.keys(await throttled.json()).sort(), ['error', 'error_description']);
+  });
+});
+
+// Issue #14 item 4: client ids are not secret, so failures for a client from one address must
+// not keep that client's right secret out from another address.
+describe('token endpoint throttling per address', () => {
+  let rekey;
+  before(async () => { rekey = await startRekey({ args: ['--listen', '0.0.0.0'] }); });
+  after(() => rekey.stop());
+
+  // A token request from a chosen loopback source address (127.0.0.2, 127.0.0.3, …).
+  const attemptFrom = (localAddress, app, secret) => new Promise((resolve, reject) => {
+    const body = `grant_type=client_credentials&client_id=${app.clientId}&client_secret=${secret}&scope=${ROTATION_SCOPE}`;
+    const req = http.request({ host: '127.0.0.1', port: rekey.port, path: '/auth/o2/token', method: 'POST', localAddress,
+      headers: { 'content-type': FORM, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+
+  it('keeps ten failures from one address from refusing the right secret from another', async () => {
+    const victim = await rekey.createApp({ enrolled: false });
+    for (let i = 0; i < 10; i++) assert.equal((await attemptFrom('127.0.0.2', victim, 'wrong')).status, 401);
+    const elsewhere = await attemptFrom('127.0.0.3', victim, victim.clientSecret);
+    assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+    assert.equal(elsewhere.body.token_type, 'bearer');
+    // The address that failed is throttled for that client, right secret or not.
+    const there = await attemptFrom('127.0.0.2', victim, victim.clientSecret);
+    assert.equal(there.status, 429);
+    assert.equal(there.body.error, 'slow_down');
   });
 });
