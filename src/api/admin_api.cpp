@@ -109,10 +109,22 @@ void admin_api::add_routes(http::router& routes) {
   routes.add_prefix("/admin/v1/", guarded(&admin_api::not_found));
 }
 
+result<void> admin_api::authenticate(const request_context& ctx) {
+  const auto now = clock_.now();
+  if (failures_.throttled("", ctx.peer, now)) return errc::slow_down;
+  if (token_.verify(bearer(ctx.header("Authorization")))) return {};
+  failures_.record_failure("", ctx.peer, now);
+  if (const auto held = refusals_logged_.admit(std::chrono::steady_clock::now())) {
+    spdlog::warn("request_id={} admin: refused a wrong or missing admin token from {} ({} more not logged)",
+                 ctx.request_id, ctx.peer, *held);
+  }
+  return errc::admin_unauthorized;
+}
+
 http::handler admin_api::guarded(method m) {
   return [this, m](request_context& ctx) -> awaitable_response {
-    if (!token_.verify(bearer(ctx.header("Authorization")))) {
-      co_return error_list_response(errc::admin_unauthorized, ctx.req.version());
+    if (auto authenticated = authenticate(ctx); !authenticated) {
+      co_return error_list_response(to_errc(authenticated.error(), ctx.request_id, "admin"), ctx.req.version());
     }
     auto body = object_body(ctx.req.body());
     if (!body) co_return invalid(ctx.req.version(), "The body must be a JSON object.");

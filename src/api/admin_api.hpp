@@ -2,7 +2,10 @@
 // call, as a route table: add_routes() puts one line per route into the router, each to one
 // handler method. Every call needs `Authorization: Bearer <admin token>` (else 401); bodies
 // are JSON objects (else 400); errors are ErrorLists; an unknown path under /admin/v1/ is 404.
-// Secrets are never returned except the one-time values of creation calls. Thread-safe.
+// Secrets are never returned except the one-time values of creation calls. Wrong admin tokens
+// count against the caller's address (failure_throttle): past the limit that address gets 429
+// before its token is looked at, and refusals are logged (at most one line per 10 s, with the
+// count held back). Thread-safe.
 // The routes and their bodies are listed in docs/architecture.md ("Admin API").
 //
 // Every change made through it is recorded in the audit trail (actor "admin").
@@ -15,6 +18,8 @@
 #include <string>
 
 #include "api/handler.hpp"
+#include "auth/failure_throttle.hpp"
+#include "core/log_limiter.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
 #include "core/offset_clock.hpp"
@@ -33,10 +38,13 @@ class admin_api {
   // again, the clock moved). tester: absent, and POST …/destinations/{id}/test does not exist.
   // dev_clock: the clock to move in --dev mode; null otherwise, and then /admin/v1/dev/ does
   // not exist.
-  admin_api(admin_service& service, const admin_token& token, storage_executor& executor, const clock& clock,
-            std::function<void()> wake_relay = {}, destination_tester tester = {}, offset_clock* dev_clock = nullptr)
+  // failures: where wrong admin tokens are counted, per address.
+  admin_api(admin_service& service, const admin_token& token, failure_throttle& failures, storage_executor& executor,
+            const clock& clock, std::function<void()> wake_relay = {}, destination_tester tester = {},
+            offset_clock* dev_clock = nullptr)
       : service_(service),
         token_(token),
+        failures_(failures),
         executor_(executor),
         clock_(clock),
         wake_relay_(std::move(wake_relay)),
@@ -85,8 +93,13 @@ class admin_api {
   boost::asio::awaitable<void> audit(const request_context& ctx, std::string action, std::string application_id,
                                      std::string detail);
 
+  // Whether the request's bearer token is the admin token; counts and logs a wrong one.
+  result<void> authenticate(const request_context& ctx);
+
   admin_service& service_;
   const admin_token& token_;
+  failure_throttle& failures_;
+  log_limiter refusals_logged_{std::chrono::seconds(10)};
   storage_executor& executor_;
   const clock& clock_;
   std::function<void()> wake_relay_;

@@ -300,8 +300,9 @@ int run_service(const config& cfg) {
                                           relay_runner.poke();
                                       });
   api::health_endpoint health(storage, *executor, [&server] { return server.stopping(); });
+  failure_throttle admin_failures(cfg.throttle);  // wrong admin tokens, per address
   api::admin_api admin_handler(
-      admin, admin_auth, *executor, clock, [&relay_runner] { relay_runner.poke(); },
+      admin, admin_auth, admin_failures, *executor, clock, [&relay_runner] { relay_runner.poke(); },
       [&tester](const destination_record& d) { return tester.test(d); }, cfg.dev ? &clock : nullptr);
   api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall,
                                 tls != nullptr);

@@ -2,6 +2,7 @@
 // and a refused call changes nothing (issue #14 item 7).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startRekey } from './support/rekey.mjs';
 
 describe('admin API input', () => {
@@ -69,5 +70,31 @@ describe('admin API input', () => {
     }
     const wrong = await fetch(rekey.url + '/admin/v1/applications', { headers: { authorization: `Basic ${rekey.adminToken}` } });
     assert.equal(wrong.status, 401);
+  });
+});
+
+// Issue #14 item 5: wrong admin tokens are throttled per address and logged, without flooding
+// the log and without refusing the right token from another address.
+describe('admin API authentication failures', () => {
+  let rekey;
+  before(async () => { rekey = await startRekey({ args: ['--listen', '0.0.0.0', '--throttle-client-failures', '5'] }); });
+  after(() => rekey.stop());
+
+  const listFrom = (localAddress, token) => new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: rekey.port, path: '/admin/v1/applications', localAddress,
+      headers: { authorization: `Bearer ${token}` } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+    req.on('error', reject);
+    req.end();
+  });
+
+  it('throttles an address after repeated wrong tokens, logs it once, and lets other addresses in', async () => {
+    for (let i = 0; i < 5; i++) assert.equal(await listFrom('127.0.0.2', 'guess-4711'), 401);
+    for (let i = 0; i < 50; i++) assert.equal(await listFrom('127.0.0.2', 'guess-4711'), 429);
+    assert.equal(await listFrom('127.0.0.2', rekey.adminToken), 429);
+    assert.equal(await listFrom('127.0.0.3', rekey.adminToken), 200);
+    const logged = rekey.stderr().split('\n').filter((l) => l.includes('refused a wrong or missing admin token'));
+    assert.equal(logged.length, 1, logged.join('\n'));
+    assert.match(logged[0], /from 127\.0\.0\.2/);
+    assert.ok(!rekey.stderr().includes('guess-4711'), 'the presented token is not logged');
   });
 });
