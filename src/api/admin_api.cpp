@@ -135,13 +135,6 @@ http::handler admin_api::guarded(method m) {
 
 awaitable_response admin_api::not_found(call& c) { co_return error_list_response(errc::not_found, c.version()); }
 
-boost::asio::awaitable<void> admin_api::audit(const request_context& ctx, std::string action,
-                                              std::string application_id, std::string detail) {
-  audit_event event{"admin", std::move(action), std::move(application_id), ctx.request_id, "", std::move(detail)};
-  auto recorded = co_await executor_.run([&] { return service_.record_admin_action(event); });
-  if (!recorded) spdlog::error("request_id={} admin: the audit entry could not be written", ctx.request_id);
-}
-
 awaitable_response admin_api::create_application(call& c) {
   admin_body fields(c.body, {"name", "rotateRate", "rotateBurst"});
   const auto name = fields.text("name", 200, true);
@@ -149,7 +142,7 @@ awaitable_response admin_api::create_application(call& c) {
   const auto burst = fields.integer("rotateBurst", 1, 1'000'000);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run([&] {
-    return service_.create_application(*name, rate,
+    return service_.create_application(c.ctx.request_id, *name, rate,
                                        burst ? std::optional<unsigned>(static_cast<unsigned>(*burst)) : std::nullopt);
   });
   if (!created) co_return failed(created.error(), c.ctx);
@@ -157,7 +150,6 @@ awaitable_response admin_api::create_application(call& c) {
   o["clientSecret"] = created->client_secret;
   o["secret"] = to_json(created->secret, clock_.now());
   spdlog::info("request_id={} admin created application={}", c.ctx.request_id, created->app.id);
-  co_await audit(c.ctx, "application.created", created->app.id, "name " + *name);
   co_return json_response(status::created, c.version(), o);
 }
 
@@ -193,9 +185,8 @@ awaitable_response admin_api::create_webhook_destination(call& c) {
   admin_body fields(c.body, {"kind", "url"});
   const auto url = fields.text("url", 2048, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto created = co_await executor_.run([&] { return service_.create_webhook_destination(app_id, *url); });
+  auto created = co_await executor_.run([&] { return service_.create_webhook_destination(c.ctx.request_id, app_id, *url); });
   if (!created) co_return failed(created.error(), c.ctx);
-  co_await audit(c.ctx, "destination.created", app_id, "webhook destination " + created->first.id);
   auto o = to_json(created->first);
   o["signingSecret"] = created->second;
   co_return json_response(status::created, c.version(), o);
@@ -210,9 +201,8 @@ awaitable_response admin_api::create_sqs_destination(call& c) {
   const auto region = fields.text("region", 32, false).value_or("us-east-1");
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run(
-      [&] { return service_.create_sqs_destination(app_id, *queue_url, region, *key_id, *secret); });
+      [&] { return service_.create_sqs_destination(c.ctx.request_id, app_id, *queue_url, region, *key_id, *secret); });
   if (!created) co_return failed(created.error(), c.ctx);
-  co_await audit(c.ctx, "destination.created", app_id, "sqs destination " + created->id);
   co_return json_response(status::created, c.version(), to_json(*created));
 }
 
@@ -221,9 +211,8 @@ awaitable_response admin_api::create_embedded_destination(call& c) {
   admin_body fields(c.body, {"kind", "queue"});
   const auto queue = fields.text("queue", 256, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto created = co_await executor_.run([&] { return service_.create_embedded_destination(app_id, *queue); });
+  auto created = co_await executor_.run([&] { return service_.create_embedded_destination(c.ctx.request_id, app_id, *queue); });
   if (!created) co_return failed(created.error(), c.ctx);
-  co_await audit(c.ctx, "destination.created", app_id, "embedded destination " + created->id);
   co_return json_response(status::created, c.version(), to_json(*created));
 }
 
@@ -233,18 +222,16 @@ awaitable_response admin_api::set_subscription(call& c) {
   admin_body fields(c.body, {"destinationId"});
   const auto destination = fields.text("destinationId", 128, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto set = co_await executor_.run([&] { return service_.set_subscription(app_id, type, *destination); });
+  auto set = co_await executor_.run([&] { return service_.set_subscription(c.ctx.request_id, app_id, type, *destination); });
   if (!set) co_return failed(set.error(), c.ctx);
-  co_await audit(c.ctx, "subscription.set", app_id, type + " to destination " + *destination);
   co_return json_response(status::ok, c.version(), to_json(*set));
 }
 
 awaitable_response admin_api::create_refresh_token(call& c) {
   if (admin_body fields(c.body, {}); !fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto app_id = c.param("id");
-  auto token = co_await executor_.run([&] { return service_.create_refresh_token(app_id); });
+  auto token = co_await executor_.run([&] { return service_.create_refresh_token(c.ctx.request_id, app_id); });
   if (!token) co_return failed(token.error(), c.ctx);
-  co_await audit(c.ctx, "refresh_token.created", app_id, "");
   co_return json_response(status::created, c.version(),
                           json::object{{"applicationId", app_id}, {"refreshToken", *token}});
 }
@@ -283,10 +270,9 @@ awaitable_response admin_api::list_deliveries(call& c) {
 awaitable_response admin_api::retry_delivery(call& c) {
   if (admin_body fields(c.body, {}); !fields.ok()) co_return invalid(c.version(), fields.problem());
   const auto id = c.param("id");
-  auto retried = co_await executor_.run([&] { return service_.retry_delivery(id); });
+  auto retried = co_await executor_.run([&] { return service_.retry_delivery(c.ctx.request_id, id); });
   if (!retried) co_return failed(retried.error(), c.ctx);
   if (wake_relay_) wake_relay_();
-  co_await audit(c.ctx, "delivery.retried", retried->application_id, "notification " + id);
   co_return json_response(status::ok, c.version(), to_json(*retried));
 }
 
@@ -294,11 +280,10 @@ awaitable_response admin_api::create_access_key(call& c) {
   admin_body fields(c.body, {"account"});
   const auto account = fields.text("account", 12, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto created = co_await executor_.run([&] { return service_.create_access_key(*account); });
+  auto created = co_await executor_.run([&] { return service_.create_access_key(c.ctx.request_id, *account); });
   if (!created) co_return failed(created.error(), c.ctx);
   spdlog::info("request_id={} admin created access key {} for account {}", c.ctx.request_id, created->id,
                created->account);
-  co_await audit(c.ctx, "access_key.created", "", "key " + created->id + " for account " + created->account);
   co_return json_response(
       status::created, c.version(),
       json::object{{"accessKeyId", created->id}, {"secretAccessKey", created->secret}, {"account", created->account}});
@@ -350,11 +335,10 @@ awaitable_response admin_api::advance_dev_clock(call& c) {
   }
   dev_clock_->advance(*by);
   const auto offset = dev_clock_->offset();
-  auto saved = co_await executor_.run([&] { return service_.save_dev_clock_offset(offset); });
+  auto saved = co_await executor_.run([&] { return service_.save_dev_clock_offset(c.ctx.request_id, offset, *text); });
   if (!saved) spdlog::warn("request_id={} dev clock offset not saved", c.ctx.request_id);
   spdlog::warn("request_id={} dev clock advanced by {}; it now reads {}", c.ctx.request_id, *text,
                to_iso8601(clock_.now()));
-  co_await audit(c.ctx, "dev.clock_advanced", "", "by " + *text);
   if (wake_relay_) wake_relay_();
   co_return co_await show_dev_clock(c);
 }

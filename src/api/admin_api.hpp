@@ -89,10 +89,6 @@ class admin_api {
   boost::asio::awaitable<response> create_sqs_destination(call& c);
   boost::asio::awaitable<response> create_embedded_destination(call& c);
 
-  // Records an admin action that has happened, in its own transaction.
-  boost::asio::awaitable<void> audit(const request_context& ctx, std::string action, std::string application_id,
-                                     std::string detail);
-
   // Whether the request's bearer token is the admin token; counts and logs a wrong one.
   result<void> authenticate(const request_context& ctx);
 

@@ -97,6 +97,7 @@ void prepare_data_dir(const std::string& dir) {
 void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url,
                              const std::string& admin_token_file) {
   constexpr std::string_view marker = "dev_demo_application";
+  const std::string dev_start = "dev-start";  // the audit entries' request id
   std::optional<std::string> existing;
   {
     auto work = must(storage.begin(), "reading dev settings");
@@ -109,13 +110,13 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
         *existing);
     return;
   }
-  auto created = must(admin.create_application("demo", std::nullopt, std::nullopt), "creating demo application");
-  auto destination = must(admin.create_embedded_destination(created.app.id, "demo-queue"), "creating demo queue");
-  must(admin.set_subscription(created.app.id, new_secret_notification_type, destination.id),
+  auto created = must(admin.create_application(dev_start, "demo", std::nullopt, std::nullopt), "creating demo application");
+  auto destination = must(admin.create_embedded_destination(dev_start, created.app.id, "demo-queue"), "creating demo queue");
+  must(admin.set_subscription(dev_start, created.app.id, new_secret_notification_type, destination.id),
        "enrolling demo application");
-  must(admin.set_subscription(created.app.id, expiry_notification_type, destination.id),
+  must(admin.set_subscription(dev_start, created.app.id, expiry_notification_type, destination.id),
        "subscribing the demo application to expiry warnings");
-  const auto key = must(admin.create_access_key(default_account), "creating the demo queue's access key");
+  const auto key = must(admin.create_access_key(dev_start, default_account), "creating the demo queue's access key");
   {
     auto work = must(storage.begin(), "saving dev settings");
     must(work->keys().put_setting(marker, created.app.id), "saving dev settings");

@@ -48,7 +48,12 @@ result<std::unique_ptr<unit_of_work>> admin_service::begin_for(std::string_view 
   return work;
 }
 
-result<created_application> admin_service::create_application(const std::string& name,
+result<void> admin_service::audit_action(unit_of_work& work, const std::string& request_id, std::string action,
+                                         std::string_view application_id, std::string detail) {
+  return audit_.record(work, {"admin", std::move(action), std::string(application_id), request_id, "", std::move(detail)});
+}
+
+result<created_application> admin_service::create_application(const std::string& request_id, const std::string& name,
                                                               std::optional<double> rotate_rate,
                                                               std::optional<unsigned> rotate_burst) {
   if (name.empty() || name.size() > 200) return errc::invalid_input;
@@ -71,6 +76,7 @@ result<created_application> admin_service::create_application(const std::string&
   if (!work) return work.error();
   if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
   if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
+  if (auto r = audit_action(**work, request_id, "application.created", out.app.id, "name " + name); !r) return r.error();
   (*work)->after_commit([this, app = out.app, secret = out.secret, seen = credentials_.generation(out.app.id)] {
     credentials_.put(app, {secret}, seen);
   });
@@ -108,7 +114,8 @@ result<application_details> admin_service::show_application(std::string_view id)
   return d;
 }
 
-result<destination_record> admin_service::create_embedded_destination(std::string_view application_id,
+result<destination_record> admin_service::create_embedded_destination(const std::string& request_id,
+                                                                      std::string_view application_id,
                                                                       std::string_view queue_reference) {
   const auto queue = parse_queue_reference(queue_reference);
   if (!queue) return errc::invalid_input;
@@ -134,6 +141,10 @@ result<destination_record> admin_service::create_embedded_destination(std::strin
         new_uuid(random_), std::string(application_id), "embedded",
         boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}), clock_.now()};
     if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
+    if (auto r = audit_action(**work, request_id, "destination.created", application_id, "embedded destination " + d.id);
+        !r) {
+      return r.error();
+    }
     if (auto r = (*work)->commit(); !r) return r.error();
     return d;
   }
@@ -148,7 +159,7 @@ bool http_url(std::string_view url) {
 }  // namespace
 
 result<destination_record> admin_service::insert_destination(
-    std::string_view application_id, std::string kind,
+    const std::string& request_id, std::string_view application_id, std::string kind,
     const std::function<std::string(const std::string& id)>& config) {
   auto work = begin_for(application_id);
   if (!work) return work.error();
@@ -159,15 +170,19 @@ result<destination_record> admin_service::insert_destination(
   d.config_json = config(d.id);
   d.created_at = clock_.now();
   if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
+  if (auto r = audit_action(**work, request_id, "destination.created", application_id, d.kind + " destination " + d.id);
+      !r) {
+    return r.error();
+  }
   if (auto r = (*work)->commit(); !r) return r.error();
   return d;
 }
 
 result<std::pair<destination_record, std::string>> admin_service::create_webhook_destination(
-    std::string_view application_id, std::string_view url) {
+    const std::string& request_id, std::string_view application_id, std::string_view url) {
   if (!http_url(url)) return errc::invalid_input;
   const std::string secret = "whsec_" + base64url_encode(random_.bytes<32>());
-  auto d = insert_destination(application_id, "webhook", [&](const std::string& id) {
+  auto d = insert_destination(request_id, application_id, "webhook", [&](const std::string& id) {
     return boost::json::serialize(boost::json::object{
         {"url", url}, {"sealedSecret", seal_destination_secret(at_rest_key_, id, secret, random_)}});
   });
@@ -175,14 +190,15 @@ result<std::pair<destination_record, std::string>> admin_service::create_webhook
   return std::make_pair(std::move(*d), secret);
 }
 
-result<destination_record> admin_service::create_sqs_destination(std::string_view application_id,
+result<destination_record> admin_service::create_sqs_destination(const std::string& request_id,
+                                                                 std::string_view application_id,
                                                                  std::string_view queue_url, std::string_view region,
                                                                  std::string_view access_key_id,
                                                                  std::string_view secret_access_key) {
   if (!http_url(queue_url) || region.empty() || access_key_id.empty() || secret_access_key.empty()) {
     return errc::invalid_input;
   }
-  return insert_destination(application_id, "sqs", [&](const std::string& id) {
+  return insert_destination(request_id, application_id, "sqs", [&](const std::string& id) {
     return boost::json::serialize(
         boost::json::object{{"queueUrl", queue_url},
                             {"region", region},
@@ -206,7 +222,7 @@ result<std::vector<outbox_record>> admin_service::list_deliveries(outbox_state s
   return (*work)->outbox().list_by_state(state, 1000);
 }
 
-result<outbox_record> admin_service::retry_delivery(std::string_view notification_id) {
+result<outbox_record> admin_service::retry_delivery(const std::string& request_id, std::string_view notification_id) {
   auto work = storage_.begin();
   if (!work) return work.error();
   auto item = (*work)->outbox().find_item(notification_id);
@@ -217,11 +233,17 @@ result<outbox_record> admin_service::retry_delivery(std::string_view notificatio
   (*item)->next_attempt_at = clock_.now();
   (*item)->last_error.clear();
   if (auto r = (*work)->outbox().update(**item); !r) return r.error();
+  if (auto r = audit_action(**work, request_id, "delivery.retried", (*item)->application_id,
+                            "notification " + std::string(notification_id));
+      !r) {
+    return r.error();
+  }
   if (auto r = (*work)->commit(); !r) return r.error();
   return **item;
 }
 
-result<subscription_record> admin_service::set_subscription(std::string_view application_id,
+result<subscription_record> admin_service::set_subscription(const std::string& request_id,
+                                                            std::string_view application_id,
                                                             std::string_view notification_type,
                                                             std::string_view destination_id) {
   if (!known_notification_type(notification_type)) return errc::invalid_input;
@@ -233,22 +255,29 @@ result<subscription_record> admin_service::set_subscription(std::string_view app
   subscription_record s{new_uuid(random_), std::string(application_id), std::string(notification_type),
                         std::string(destination_id), clock_.now()};
   if (auto r = (*work)->notifications().put_subscription(s); !r) return r.error();
+  if (auto r = audit_action(**work, request_id, "subscription.set", application_id,
+                            s.notification_type + " to destination " + s.destination_id);
+      !r) {
+    return r.error();
+  }
   if (auto r = (*work)->commit(); !r) return r.error();
   return s;
 }
 
-result<std::string> admin_service::create_refresh_token(std::string_view application_id) {
+result<std::string> admin_service::create_refresh_token(const std::string& request_id,
+                                                        std::string_view application_id) {
   auto work = begin_for(application_id);
   if (!work) return work.error();
   const std::string token = "Atzr|" + base64url_encode(random_.bytes<32>());
   if (auto r = (*work)->refresh_tokens().insert({hasher_.hash(token), std::string(application_id), clock_.now()}); !r) {
     return r.error();
   }
+  if (auto r = audit_action(**work, request_id, "refresh_token.created", application_id, ""); !r) return r.error();
   if (auto r = (*work)->commit(); !r) return r.error();
   return token;
 }
 
-result<created_access_key> admin_service::create_access_key(std::string_view account) {
+result<created_access_key> admin_service::create_access_key(const std::string& request_id, std::string_view account) {
   if (account.size() != 12 ||
       !std::all_of(account.begin(), account.end(), [](unsigned char c) { return std::isdigit(c); })) {
     return errc::invalid_input;
@@ -260,6 +289,10 @@ result<created_access_key> admin_service::create_access_key(std::string_view acc
   auto work = storage_.begin();
   if (!work) return work.error();
   if (auto r = (*work)->access_keys().insert(seal_access_key(key, at_rest_key_, random_, clock_.now())); !r) {
+    return r.error();
+  }
+  if (auto r = audit_action(**work, request_id, "access_key.created", "", "key " + key.id + " for account " + key.account);
+      !r) {
     return r.error();
   }
   (*work)->after_commit([this, key] { access_keys_.put(key); });
@@ -295,13 +328,6 @@ result<secret_record> admin_service::revoke_secret(std::string_view application_
   return *found;
 }
 
-result<void> admin_service::record_admin_action(const audit_event& event) {
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  if (auto r = audit_.record(**work, event); !r) return r;
-  return (*work)->commit();
-}
-
 result<std::vector<audit_record>> admin_service::list_audit(std::int64_t after_seq, int limit) {
   auto work = storage_.begin();
   if (!work) return work.error();
@@ -310,10 +336,11 @@ result<std::vector<audit_record>> admin_service::list_audit(std::int64_t after_s
 
 result<audit_verification> admin_service::verify_audit() { return audit_.verify(storage_); }
 
-result<void> admin_service::save_dev_clock_offset(millis offset) {
+result<void> admin_service::save_dev_clock_offset(const std::string& request_id, millis offset, std::string_view by) {
   auto work = storage_.begin();
   if (!work) return work.error();
   if (auto r = (*work)->keys().put_setting(dev_clock_setting, std::to_string(offset.count())); !r) return r;
+  if (auto r = audit_action(**work, request_id, "dev.clock_advanced", "", "by " + std::string(by)); !r) return r;
   return (*work)->commit();
 }
 

@@ -1,8 +1,10 @@
 // admin_service: what the developer console and the CLI do to applications, destinations,
 // subscriptions and refresh tokens (SPEC §7), free of HTTP.
 //
-// Every method is one transaction; call them on the storage thread. After a commit that
-// changes secrets it refreshes the credential cache. Secrets appear in plaintext only in the
+// Every method is one transaction; call them on the storage thread. Every change is recorded
+// in the audit trail (actor "admin", with the request id given) in the same transaction as the
+// change itself, so that no change is committed without its entry. After a commit that changes
+// secrets it refreshes the credential cache. Secrets appear in plaintext only in the
 // return value of create_application (shown once) and create_refresh_token.
 // Errors: invalid_input (bad field), not_found (unknown application or destination),
 // service_unavailable, internal. Thread-compatible.
@@ -51,20 +53,22 @@ class admin_service {
                 credential_cache& credentials, const secret_policy_config& policy, const key256& at_rest_key,
                 access_key_cache& access_keys, audit_trail& audit);
 
-  [[nodiscard]] result<created_application> create_application(const std::string& name,
+  [[nodiscard]] result<created_application> create_application(const std::string& request_id, const std::string& name,
                                                                std::optional<double> rotate_rate,
                                                                std::optional<unsigned> rotate_burst);
   [[nodiscard]] result<std::vector<application_record>> list_applications();
   [[nodiscard]] result<application_details> show_application(std::string_view id);
   // queue_reference: an ARN, a queue URL, "<account>/<name>" or a bare name (the default
   // account). The queue is created if it does not exist.
-  [[nodiscard]] result<destination_record> create_embedded_destination(std::string_view application_id,
+  [[nodiscard]] result<destination_record> create_embedded_destination(const std::string& request_id,
+                                                                       std::string_view application_id,
                                                                        std::string_view queue_reference);
   // A webhook destination; returns it with its signing secret (shown once, stored sealed).
   [[nodiscard]] result<std::pair<destination_record, std::string>> create_webhook_destination(
-      std::string_view application_id, std::string_view url);
+      const std::string& request_id, std::string_view application_id, std::string_view url);
   // An SQS destination (AWS or another rekey); the secret access key is stored sealed.
-  [[nodiscard]] result<destination_record> create_sqs_destination(std::string_view application_id,
+  [[nodiscard]] result<destination_record> create_sqs_destination(const std::string& request_id,
+                                                                  std::string_view application_id,
                                                                   std::string_view queue_url, std::string_view region,
                                                                   std::string_view access_key_id,
                                                                   std::string_view secret_access_key);
@@ -73,16 +77,18 @@ class admin_service {
   // Deliveries in a state, oldest first.
   [[nodiscard]] result<std::vector<outbox_record>> list_deliveries(outbox_state state);
   // Makes a dead (or pending) delivery due now; errc::conflict when it was delivered.
-  [[nodiscard]] result<outbox_record> retry_delivery(std::string_view notification_id);
-  [[nodiscard]] result<subscription_record> set_subscription(std::string_view application_id,
+  [[nodiscard]] result<outbox_record> retry_delivery(const std::string& request_id, std::string_view notification_id);
+  [[nodiscard]] result<subscription_record> set_subscription(const std::string& request_id,
+                                                             std::string_view application_id,
                                                              std::string_view notification_type,
                                                              std::string_view destination_id);
   // Returns the plaintext refresh token ("Atzr|…"); only its keyed hash is stored.
-  [[nodiscard]] result<std::string> create_refresh_token(std::string_view application_id);
+  [[nodiscard]] result<std::string> create_refresh_token(const std::string& request_id,
+                                                         std::string_view application_id);
 
   // An access key for the embedded queue, scoped to `account` (12 digits). The secret is
   // returned once and stored sealed.
-  [[nodiscard]] result<created_access_key> create_access_key(std::string_view account);
+  [[nodiscard]] result<created_access_key> create_access_key(const std::string& request_id, std::string_view account);
 
   // Revokes one secret of the application at once (compromise response): it stops
   // authenticating and tokens minted with it are refused. Recorded in the audit trail in the
@@ -90,13 +96,13 @@ class admin_service {
   // secret changes nothing.
   [[nodiscard]] result<secret_record> revoke_secret(std::string_view application_id, std::string_view secret_id,
                                                     const std::string& request_id);
-  // Records an admin action that has happened (its own transaction, right after the action).
-  [[nodiscard]] result<void> record_admin_action(const audit_event& event);
+
   // Audit entries after `after_seq`, oldest first, at most `limit`.
   [[nodiscard]] result<std::vector<audit_record>> list_audit(std::int64_t after_seq, int limit);
   [[nodiscard]] result<audit_verification> verify_audit();
-  // The --dev clock's offset, kept so that rekey's time does not run back on a restart.
-  [[nodiscard]] result<void> save_dev_clock_offset(millis offset);
+  // The --dev clock's offset, kept so that rekey's time does not run back on a restart; `by`
+  // (e.g. "89d") is what the audit entry says it was advanced by.
+  [[nodiscard]] result<void> save_dev_clock_offset(const std::string& request_id, millis offset, std::string_view by);
   [[nodiscard]] result<millis> load_dev_clock_offset();
   // Loads every application's secrets into the credential cache (start-up, and after missing
   // other nodes' events).
@@ -106,8 +112,12 @@ class admin_service {
   // Begins a unit of work in which the application exists; errc::not_found otherwise.
   result<std::unique_ptr<unit_of_work>> begin_for(std::string_view application_id);
   // Inserts a destination whose config is made from its new id (secrets are sealed to the id).
-  result<destination_record> insert_destination(std::string_view application_id, std::string kind,
+  result<destination_record> insert_destination(const std::string& request_id, std::string_view application_id,
+                                                std::string kind,
                                                 const std::function<std::string(const std::string& id)>& config);
+  // Appends the audit entry of an admin action to `work`, before it commits.
+  result<void> audit_action(unit_of_work& work, const std::string& request_id, std::string action,
+                            std::string_view application_id, std::string detail);
 
   store& storage_;
   const clock& clock_;

@@ -1,6 +1,7 @@
 #include "console/admin_service.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <boost/json/parse.hpp>
 
 #include <filesystem>
@@ -28,7 +29,7 @@ constexpr millis day{86'400'000};
 class AdminServiceTest : public ::testing::Test {
  protected:
   created_application create(const std::string& name = "Seller tools") {
-    auto app = admin_.create_application(name, std::nullopt, std::nullopt);
+    auto app = admin_.create_application(request_, name, std::nullopt, std::nullopt);
     EXPECT_TRUE(app) << app.error().message();
     return app ? *app : created_application{};
   }
@@ -63,6 +64,7 @@ class AdminServiceTest : public ::testing::Test {
     ASSERT_TRUE(w->commit());
   }
 
+  const std::string request_ = "req-test";  // the request id of every admin action here
   testing::temp_dir dir_;
   sqlite_store store_{dir_.file("rekey.db")};
   testing::manual_clock clock_;
@@ -115,12 +117,12 @@ TEST_F(AdminServiceTest, CreateApplicationChecksItsFields) {
       {"n", std::nullopt, 1001u},
   };
   for (const auto& c : cases) {
-    auto out = admin_.create_application(c.name, c.rate, c.burst);
+    auto out = admin_.create_application(request_, c.name, c.rate, c.burst);
     ASSERT_FALSE(out) << c.name.size();
     EXPECT_EQ(out.error(), make_error_code(errc::invalid_input));
   }
   EXPECT_TRUE(admin_.list_applications()->empty());
-  EXPECT_TRUE(admin_.create_application("n", 0.5, 10u));
+  EXPECT_TRUE(admin_.create_application(request_, "n", 0.5, 10u));
   EXPECT_EQ(admin_.list_applications()->size(), 1u);
 }
 
@@ -128,7 +130,7 @@ TEST_F(AdminServiceTest, CreateApplicationChecksItsFields) {
 // does not exist yet (and reuses it when it does).
 TEST_F(AdminServiceTest, EmbeddedDestinationCreatesItsQueue) {
   const auto app = create().app;
-  const auto d = admin_.create_embedded_destination(app.id, "111122223333/inbox");
+  const auto d = admin_.create_embedded_destination(request_, app.id, "111122223333/inbox");
   ASSERT_TRUE(d) << d.error().message();
   EXPECT_EQ(d->kind, "embedded");
   EXPECT_EQ(d->application_id, app.id);
@@ -139,21 +141,21 @@ TEST_F(AdminServiceTest, EmbeddedDestinationCreatesItsQueue) {
     auto w = *store_.begin();
     EXPECT_TRUE(*w->queues().find_queue("111122223333", "inbox"));
   }
-  const auto same_queue = admin_.create_embedded_destination(app.id, "arn:aws:sqs:us-east-1:111122223333:inbox");
+  const auto same_queue = admin_.create_embedded_destination(request_, app.id, "arn:aws:sqs:us-east-1:111122223333:inbox");
   ASSERT_TRUE(same_queue);
   EXPECT_NE(same_queue->id, d->id);
   EXPECT_EQ(embedded_address(*same_queue)->key(), "111122223333/inbox");
   EXPECT_EQ(admin_.show_application(app.id)->destinations.size(), 2u);
 
-  EXPECT_EQ(admin_.create_embedded_destination(app.id, "bad name!").error(), make_error_code(errc::invalid_input));
-  EXPECT_EQ(admin_.create_embedded_destination("no-such-app", "inbox").error(), make_error_code(errc::not_found));
+  EXPECT_EQ(admin_.create_embedded_destination(request_, app.id, "bad name!").error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(admin_.create_embedded_destination(request_, "no-such-app", "inbox").error(), make_error_code(errc::not_found));
 }
 
 // A webhook destination returns its signing secret once; its config holds the URL and the
 // secret sealed to the destination, never the plaintext.
 TEST_F(AdminServiceTest, WebhookDestinationSealsItsSigningSecret) {
   const auto app = create().app;
-  const auto made = admin_.create_webhook_destination(app.id, "https://hooks.example/rekey");
+  const auto made = admin_.create_webhook_destination(request_, app.id, "https://hooks.example/rekey");
   ASSERT_TRUE(made) << made.error().message();
   const auto& [d, secret] = *made;
   EXPECT_EQ(d.kind, "webhook");
@@ -166,9 +168,9 @@ TEST_F(AdminServiceTest, WebhookDestinationSealsItsSigningSecret) {
   EXPECT_EQ(admin_.find_destination(d.id)->config_json, d.config_json);
 
   for (const char* bad : {"ftp://hooks.example", "hooks.example", "https://", ""}) {
-    EXPECT_EQ(admin_.create_webhook_destination(app.id, bad).error(), make_error_code(errc::invalid_input)) << bad;
+    EXPECT_EQ(admin_.create_webhook_destination(request_, app.id, bad).error(), make_error_code(errc::invalid_input)) << bad;
   }
-  EXPECT_EQ(admin_.create_webhook_destination("no-such-app", "https://x.example").error(),
+  EXPECT_EQ(admin_.create_webhook_destination(request_, "no-such-app", "https://x.example").error(),
             make_error_code(errc::not_found));
 }
 
@@ -177,7 +179,7 @@ TEST_F(AdminServiceTest, WebhookDestinationSealsItsSigningSecret) {
 TEST_F(AdminServiceTest, SqsDestinationSealsItsSecretKey) {
   const auto app = create().app;
   const std::string queue_url = "https://sqs.eu-west-1.amazonaws.com/111122223333/rotations";
-  const auto d = admin_.create_sqs_destination(app.id, queue_url, "eu-west-1", "AKIAEXAMPLE", "very-secret-key-value");
+  const auto d = admin_.create_sqs_destination(request_, app.id, queue_url, "eu-west-1", "AKIAEXAMPLE", "very-secret-key-value");
   ASSERT_TRUE(d) << d.error().message();
   EXPECT_EQ(d->kind, "sqs");
   const auto config = json::parse(d->config_json).as_object();
@@ -187,13 +189,13 @@ TEST_F(AdminServiceTest, SqsDestinationSealsItsSecretKey) {
   EXPECT_EQ(open_destination_secret(at_rest_, d->id, config.at("sealedSecret").as_string()), "very-secret-key-value");
   EXPECT_FALSE(stored_anywhere("very-secret-key-value"));
 
-  EXPECT_EQ(admin_.create_sqs_destination(app.id, "not a url", "eu-west-1", "AK", "s").error(),
+  EXPECT_EQ(admin_.create_sqs_destination(request_, app.id, "not a url", "eu-west-1", "AK", "s").error(),
             make_error_code(errc::invalid_input));
-  EXPECT_EQ(admin_.create_sqs_destination(app.id, queue_url, "", "AK", "s").error(),
+  EXPECT_EQ(admin_.create_sqs_destination(request_, app.id, queue_url, "", "AK", "s").error(),
             make_error_code(errc::invalid_input));
-  EXPECT_EQ(admin_.create_sqs_destination(app.id, queue_url, "eu-west-1", "", "s").error(),
+  EXPECT_EQ(admin_.create_sqs_destination(request_, app.id, queue_url, "eu-west-1", "", "s").error(),
             make_error_code(errc::invalid_input));
-  EXPECT_EQ(admin_.create_sqs_destination(app.id, queue_url, "eu-west-1", "AK", "").error(),
+  EXPECT_EQ(admin_.create_sqs_destination(request_, app.id, queue_url, "eu-west-1", "AK", "").error(),
             make_error_code(errc::invalid_input));
   EXPECT_EQ(admin_.find_destination("no-such-destination").error(), make_error_code(errc::not_found));
 }
@@ -202,13 +204,13 @@ TEST_F(AdminServiceTest, SqsDestinationSealsItsSecretKey) {
 // destinations; setting it again replaces it (one per type).
 TEST_F(AdminServiceTest, SubscriptionsPointAtTheApplicationsDestinations) {
   const auto app = create().app;
-  const auto first = *admin_.create_embedded_destination(app.id, "inbox");
-  const auto second = *admin_.create_embedded_destination(app.id, "other");
-  const auto s = admin_.set_subscription(app.id, new_secret_notification_type, first.id);
+  const auto first = *admin_.create_embedded_destination(request_, app.id, "inbox");
+  const auto second = *admin_.create_embedded_destination(request_, app.id, "other");
+  const auto s = admin_.set_subscription(request_, app.id, new_secret_notification_type, first.id);
   ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->destination_id, first.id);
-  ASSERT_TRUE(admin_.set_subscription(app.id, new_secret_notification_type, second.id));
-  ASSERT_TRUE(admin_.set_subscription(app.id, expiry_notification_type, first.id));
+  ASSERT_TRUE(admin_.set_subscription(request_, app.id, new_secret_notification_type, second.id));
+  ASSERT_TRUE(admin_.set_subscription(request_, app.id, expiry_notification_type, first.id));
   const auto subscriptions = admin_.show_application(app.id)->subscriptions;
   ASSERT_EQ(subscriptions.size(), 2u);
   for (const auto& sub : subscriptions) {
@@ -216,13 +218,13 @@ TEST_F(AdminServiceTest, SubscriptionsPointAtTheApplicationsDestinations) {
   }
 
   const auto stranger = create("Someone else").app;
-  const auto theirs = *admin_.create_embedded_destination(stranger.id, "theirs");
-  EXPECT_EQ(admin_.set_subscription(app.id, new_secret_notification_type, theirs.id).error(),
+  const auto theirs = *admin_.create_embedded_destination(request_, stranger.id, "theirs");
+  EXPECT_EQ(admin_.set_subscription(request_, app.id, new_secret_notification_type, theirs.id).error(),
             make_error_code(errc::not_found));
-  EXPECT_EQ(admin_.set_subscription(app.id, new_secret_notification_type, "no-such-destination").error(),
+  EXPECT_EQ(admin_.set_subscription(request_, app.id, new_secret_notification_type, "no-such-destination").error(),
             make_error_code(errc::not_found));
-  EXPECT_EQ(admin_.set_subscription(app.id, "SOMETHING_ELSE", first.id).error(), make_error_code(errc::invalid_input));
-  EXPECT_EQ(admin_.set_subscription("no-such-app", new_secret_notification_type, first.id).error(),
+  EXPECT_EQ(admin_.set_subscription(request_, app.id, "SOMETHING_ELSE", first.id).error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(admin_.set_subscription(request_, "no-such-app", new_secret_notification_type, first.id).error(),
             make_error_code(errc::not_found));
 }
 
@@ -240,19 +242,19 @@ TEST_F(AdminServiceTest, RevokeStopsTheSecretAndAuditsIt) {
   ASSERT_TRUE(cached);
   EXPECT_EQ(cached->state, secret_state::revoked);
 
-  auto entries = audit_entries();
-  ASSERT_EQ(entries.size(), 1u);
-  EXPECT_EQ(entries[0].actor, "admin");
-  EXPECT_EQ(entries[0].action, "secret.revoked");
-  EXPECT_EQ(entries[0].application_id, created.app.id);
-  EXPECT_EQ(entries[0].request_id, "req-7");
-  EXPECT_EQ(entries[0].fingerprint, created.secret.fingerprint);
-  EXPECT_NE(entries[0].detail.find("was current"), std::string::npos);
+  auto entries = audit_entries();  // the application's creation, then the revocation
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].actor, "admin");
+  EXPECT_EQ(entries[1].action, "secret.revoked");
+  EXPECT_EQ(entries[1].application_id, created.app.id);
+  EXPECT_EQ(entries[1].request_id, "req-7");
+  EXPECT_EQ(entries[1].fingerprint, created.secret.fingerprint);
+  EXPECT_NE(entries[1].detail.find("was current"), std::string::npos);
 
   const auto again = admin_.revoke_secret(created.app.id, created.secret.id, "req-8");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->state, secret_state::revoked);
-  EXPECT_EQ(audit_entries().size(), 1u);
+  EXPECT_EQ(audit_entries().size(), 2u);
 
   EXPECT_EQ(admin_.revoke_secret(created.app.id, "no-such-secret", "r").error(), make_error_code(errc::not_found));
   EXPECT_EQ(admin_.revoke_secret("no-such-app", created.secret.id, "r").error(), make_error_code(errc::not_found));
@@ -263,12 +265,12 @@ TEST_F(AdminServiceTest, RevokeStopsTheSecretAndAuditsIt) {
 // kept); a delivered one is a conflict, an unknown one not found.
 TEST_F(AdminServiceTest, RetryDeliveryMakesAnItemDueNow) {
   const auto app = create().app;
-  const auto destination = *admin_.create_embedded_destination(app.id, "inbox");
+  const auto destination = *admin_.create_embedded_destination(request_, app.id, "inbox");
   write_item("dead-1", destination, outbox_state::dead);
   write_item("done-1", destination, outbox_state::delivered);
   ASSERT_EQ(admin_.list_deliveries(outbox_state::dead)->size(), 1u);
 
-  const auto retried = admin_.retry_delivery("dead-1");
+  const auto retried = admin_.retry_delivery(request_, "dead-1");
   ASSERT_TRUE(retried) << retried.error().message();
   EXPECT_EQ(retried->state, outbox_state::pending);
   EXPECT_EQ(retried->next_attempt_at, clock_.now());
@@ -280,14 +282,14 @@ TEST_F(AdminServiceTest, RetryDeliveryMakesAnItemDueNow) {
   EXPECT_EQ(pending[0].id, "dead-1");
   EXPECT_EQ(pending[0].next_attempt_at, clock_.now());
 
-  EXPECT_EQ(admin_.retry_delivery("done-1").error(), make_error_code(errc::conflict));
-  EXPECT_EQ(admin_.retry_delivery("no-such-item").error(), make_error_code(errc::not_found));
+  EXPECT_EQ(admin_.retry_delivery(request_, "done-1").error(), make_error_code(errc::conflict));
+  EXPECT_EQ(admin_.retry_delivery(request_, "no-such-item").error(), make_error_code(errc::not_found));
 }
 
 // A refresh token is returned once; storage keeps only its keyed hash, for its application.
 TEST_F(AdminServiceTest, RefreshTokenIsStoredAsAHash) {
   const auto app = create().app;
-  const auto token = admin_.create_refresh_token(app.id);
+  const auto token = admin_.create_refresh_token(request_, app.id);
   ASSERT_TRUE(token);
   EXPECT_TRUE(token->starts_with("Atzr|"));
   {
@@ -297,13 +299,13 @@ TEST_F(AdminServiceTest, RefreshTokenIsStoredAsAHash) {
     EXPECT_EQ(found->application_id, app.id);
   }
   EXPECT_FALSE(stored_anywhere(*token));
-  EXPECT_EQ(admin_.create_refresh_token("no-such-app").error(), make_error_code(errc::not_found));
+  EXPECT_EQ(admin_.create_refresh_token(request_, "no-such-app").error(), make_error_code(errc::not_found));
 }
 
 // An access key for the embedded queue is returned once, stored sealed for its account and known
 // to the access key cache at once; the account must be 12 digits.
 TEST_F(AdminServiceTest, AccessKeyIsSealedAndCached) {
-  const auto key = admin_.create_access_key("111122223333");
+  const auto key = admin_.create_access_key(request_, "111122223333");
   ASSERT_TRUE(key);
   EXPECT_TRUE(key->id.starts_with("AKRK"));
   EXPECT_EQ(key->id.size(), 20u);
@@ -317,20 +319,24 @@ TEST_F(AdminServiceTest, AccessKeyIsSealedAndCached) {
   EXPECT_FALSE(stored_anywhere(key->secret));
 
   for (const char* bad : {"", "11112222333", "1111222233334", "11112222333x"}) {
-    EXPECT_EQ(admin_.create_access_key(bad).error(), make_error_code(errc::invalid_input)) << bad;
+    EXPECT_EQ(admin_.create_access_key(request_, bad).error(), make_error_code(errc::invalid_input)) << bad;
   }
 }
 
-// record_admin_action appends what it is given to the audit trail, chained: list_audit returns
+// Every change is recorded as an admin action with its request id, chained: list_audit returns
 // the entries in order and verify_audit finds the chain whole.
 TEST_F(AdminServiceTest, RecordsAdminActionsInTheAuditTrail) {
-  ASSERT_TRUE(admin_.record_admin_action({"admin", "application.created", "app-1", "req-1", "", "name Seller tools"}));
+  const auto app = create();
   clock_.advance(day);
-  ASSERT_TRUE(admin_.record_admin_action({"admin", "destination.created", "app-1", "req-2", "", "embedded"}));
+  ASSERT_TRUE(admin_.create_embedded_destination("req-2", app.app.id, "inbox"));
   const auto entries = audit_entries();
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].action, "application.created");
+  EXPECT_EQ(entries[0].actor, "admin");
+  EXPECT_EQ(entries[0].request_id, request_);
+  EXPECT_EQ(entries[0].detail, "name Seller tools");
   EXPECT_EQ(entries[1].action, "destination.created");
+  EXPECT_EQ(entries[1].request_id, "req-2");
   EXPECT_EQ(entries[1].at, clock_.now());
   EXPECT_EQ(entries[1].previous_hash, entries[0].hash);
   EXPECT_EQ(admin_.list_audit(entries[0].seq, 10)->size(), 1u);
@@ -340,10 +346,33 @@ TEST_F(AdminServiceTest, RecordsAdminActionsInTheAuditTrail) {
   EXPECT_FALSE(verified->first_bad);
 }
 
+// Issue #14 item 5: an admin action and its audit entry commit together — when the entry cannot
+// be written, the action is not done (today's crash between the two can no longer lose it).
+TEST_F(AdminServiceTest, AnActionWhoseAuditEntryCannotBeWrittenIsNotDone) {
+  const auto app = create();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.file("rekey.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'full'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  EXPECT_FALSE(admin_.create_application(request_, "second", std::nullopt, std::nullopt));
+  EXPECT_FALSE(admin_.create_embedded_destination(request_, app.app.id, "inbox"));
+  EXPECT_FALSE(admin_.create_refresh_token(request_, app.app.id));
+  EXPECT_FALSE(admin_.create_access_key(request_, "111122223333"));
+  EXPECT_EQ(admin_.list_applications()->size(), 1u);
+  const auto details = admin_.show_application(app.app.id);
+  ASSERT_TRUE(details);
+  EXPECT_TRUE(details->destinations.empty());
+  EXPECT_FALSE(admin_.save_dev_clock_offset(request_, 89 * day, "89d"));
+  EXPECT_EQ(*admin_.load_dev_clock_offset(), millis{0});
+}
+
 // The --dev clock offset survives a restart: it is saved in storage, and zero until then.
 TEST_F(AdminServiceTest, DevClockOffsetIsKept) {
   EXPECT_EQ(*admin_.load_dev_clock_offset(), millis{0});
-  ASSERT_TRUE(admin_.save_dev_clock_offset(89 * day));
+  ASSERT_TRUE(admin_.save_dev_clock_offset(request_, 89 * day, "89d"));
   EXPECT_EQ(*admin_.load_dev_clock_offset(), 89 * day);
 }
 
