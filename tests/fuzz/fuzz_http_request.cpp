@@ -75,6 +75,14 @@ void use(const rekey::http::request& req) {
 
 }  // namespace
 
+// Boost 1.81's basic_parser asserts n >= 5 in parse_chunk_header when the last chunk "0\r\n" has
+// been read and the next read brings one byte (tests/fuzz/crashes/fuzz_http_request/, found by
+// this harness; boostorg/beast#2861, fixed in later Boost: the assertion is wrong, the code after
+// it right, so only builds with assertions on — rekey's Debug sanitizer build — abort). Until
+// Debian's Boost has the fix the harness merges that one-byte read into the next, so that the
+// run goes on finding other things; REKEY_FUZZ_BEAST_2861=1 turns this off to reproduce it.
+const bool avoid_beast_2861 = std::getenv("REKEY_FUZZ_BEAST_2861") == nullptr;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   std::size_t splits = data[0] % 8;
@@ -129,5 +137,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                          stream.size() - offset);
     buffer.append(stream.substr(offset, n));
     offset += n;
+    if (avoid_beast_2861 && parser->is_header_done() && parser->chunked() && buffer.size() == 4 &&
+        buffer.starts_with("0\r\n")) {
+      if (offset == stream.size()) return 0;  // the peer closed mid-message: partial_message
+      buffer.push_back(stream[offset++]);     // the same bytes, one read later
+    }
   }
 }
