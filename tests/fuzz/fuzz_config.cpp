@@ -17,20 +17,15 @@
 #include <stdexcept>
 #include <string>
 
-#include <unistd.h>
-
 #include "app/config_loader.hpp"
+#include "fuzz_temp.hpp"
 
 namespace {
 
 // One file per process, rewritten for each input; removed at exit.
 struct config_file {
   std::filesystem::path path;
-  config_file() {
-    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm")
-                                                                               : std::filesystem::temp_directory_path();
-    path = base / ("rekey-fuzz-config-" + std::to_string(::getpid()) + ".toml");
-  }
+  config_file() : path(rekey::fuzz::fuzz_temp_path("config", ".toml")) {}
   ~config_file() {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);

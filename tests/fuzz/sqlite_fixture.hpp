@@ -1,5 +1,5 @@
-// sqlite_fixture: one SQLite store per fuzzer process, in a temp dir made once (on /dev/shm when
-// there is one, so commits cost no disk flush) and removed at exit; migrations run once. Each
+// sqlite_fixture: one SQLite store per fuzzer process, in a temp dir made once (fuzz_temp_path:
+// on /dev/shm when there is one) and removed at exit; migrations run once. Each
 // input runs inside store::begin_batch() … abort_batch(), so every unit of work it begins is a
 // savepoint of one transaction that is rolled back: every input starts from the same database,
 // the database does not grow, and a crash input reproduces on its own. Not thread-safe: one
@@ -11,18 +11,14 @@
 #include <memory>
 #include <string>
 
-#include <unistd.h>
-
+#include "fuzz_temp.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace rekey::fuzz {
 
 class sqlite_fixture {
  public:
-  sqlite_fixture() {
-    const std::filesystem::path base =
-        std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
-    dir_ = base / ("rekey-fuzz-" + std::to_string(::getpid()));
+  sqlite_fixture() : dir_(fuzz_temp_path("db")) {
     std::filesystem::create_directories(dir_);
     store_ = std::make_unique<sqlite_store>((dir_ / "rekey.db").string());
   }
