@@ -5,6 +5,11 @@
 SHELL := /bin/bash
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZERS := fuzz_http_request fuzz_token_request fuzz_token_codec fuzz_sigv4 fuzz_sqs_json fuzz_admin_api \
+  fuzz_duration fuzz_config
 JOBS ?= $(shell nproc)
 REKEY := $(BUILD_DIR)/src/app/rekey
 
@@ -12,9 +17,9 @@ DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
   libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates \
-  clang-format
+  clang-format clang libclang-rt-14-dev
 
-.PHONY: deps build run test unit-test e2e-test check bench clean
+.PHONY: deps build run test unit-test e2e-test check fuzz-build fuzz fuzz-smoke bench clean
 
 deps:
 	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
@@ -37,6 +42,7 @@ test: deps build
 	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DREKEY_SANITIZE=ON -DREKEY_TESTS=ON >/dev/null
 	@ninja -C $(SANITIZE_DIR) -j $(JOBS)
 	scripts/with-postgres.sh $(MAKE) --no-print-directory unit-test e2e-test
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 # Every unit test (ctest), or with TEST=<binary> (FILTER=<gtest filter> optional) just that one,
 # built first: `make unit-test TEST=auth_tests FILTER='TokenService.*'`. Needs the sanitizer
@@ -65,8 +71,25 @@ endif
 check: deps
 	@status=0; scripts/check-format.sh || status=1; scripts/check-includes.sh || status=1; exit $$status
 
+# libFuzzer harnesses (tests/fuzz/, docs/fuzzing.md), built with clang in their own build dir:
+# the libraries with -fsanitize=fuzzer-no-link,address,undefined, the harnesses with -fsanitize=fuzzer.
+# asserts stay on (-O1 -g, no NDEBUG): Beast's and Boost.JSON's BOOST_ASSERTs are checks too.
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DREKEY_FUZZ=ON -DREKEY_TESTS=OFF >/dev/null
+	@ninja -C $(FUZZ_DIR) -j $(JOBS) fuzzers
+
+# Each harness for FUZZ_SECONDS, one after another; prints executions, exec/s, cov and ft.
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZERS)
+
+# Part of `make test`: each harness briefly from its seeds; fails on any crash (or a harness
+# that no longer builds).
+fuzz-smoke: fuzz-build
+	scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZERS)
+
 bench: build
 	scripts/bench.sh $(REKEY)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
