@@ -113,8 +113,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   rekey::access_key_cache access_keys;
   rekey::admin_service service(s.db.storage(), dev_clock, random, s.hasher, credentials, s.policy, master_key(),
                                access_keys, s.audit);
+  rekey::failure_throttle failures({1'000'000, 1'000'000, rekey::millis{60'000}});  // never in the way here
   rekey::api::admin_api api(
-      service, s.token, s.executor, dev_clock, [] {},
+      service, s.token, failures, s.executor, dev_clock, [] {},
       [](const rekey::destination_record&) -> asio::awaitable<rekey::delivery_outcome> {
         co_return rekey::delivery_outcome{true, {}};
       },
