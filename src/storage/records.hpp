@@ -49,6 +49,12 @@ struct secret_record {
   std::int64_t use_count = 0;              // authentications, written in batches
 };
 
+// secret_repository::update's rule, the one place it is written for new code: `stored` takes the
+// further state of the two (current → old → retired → revoked) and the earlier expiry, and loses
+// its pending expiry warnings unless both are current. (PostgreSQL's released migrations 3 and 5
+// apply the same rule in SQL, SECRET_STATE_RANK above.)
+void move_forward(secret_record& stored, const secret_record& change);
+
 struct refresh_token_record {
   digest256 hash{};
   std::string application_id;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <vector>
 
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/records.hpp"
@@ -18,6 +19,29 @@ inline digest256 to_digest(const bytes& blob) {
   digest256 d{};
   std::copy_n(blob.begin(), std::min(blob.size(), d.size()), d.begin());
   return d;
+}
+
+// Every row through read(rows, i).
+template <class T, class Read>
+result<std::vector<T>> all(result<rows> r, Read read) {
+  if (!r) return r.error();
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(r->size()));
+  for (int i = 0; i < r->size(); ++i) out.push_back(read(*r, i));
+  return out;
+}
+
+// The first row through read(rows, 0), if any.
+template <class T, class Read>
+result<std::optional<T>> one(result<rows> r, Read read) {
+  if (!r) return r.error();
+  if (r->size() == 0) return std::optional<T>{};
+  return std::optional<T>{read(*r, 0)};
+}
+
+inline result<void> done(result<rows> r) {
+  if (!r) return r.error();
+  return {};
 }
 
 inline std::optional<time_point> optional_time(const rows& r, int i, int c) {

@@ -472,6 +472,44 @@ class sqlite_unit_of_work final : public unit_of_work,
   bool committed_ = false;
 };
 
+// One BEGIN IMMEDIATE … COMMIT (begun by sqlite_store::begin_batch); its units are savepoints.
+// Registered as the store's open batch from construction to its end.
+class sqlite_batch final : public store_batch {
+ public:
+  sqlite_batch(sqlite_connection& db, store_batch*& open) : db_(db), open_(open) { open_ = this; }
+  ~sqlite_batch() override {
+    open_ = nullptr;
+    if (ended_) return;
+    (void)db_.exec("ROLLBACK");
+    hooks_.dropped();
+  }
+
+  result<std::unique_ptr<unit_of_work>> begin() override {
+    if (ended_) return errc::internal;
+    if (auto r = db_.exec("SAVEPOINT unit"); !r) return r.error();
+    return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, hooks_.sink()));
+  }
+
+  result<void> commit() override {
+    if (ended_) return errc::internal;
+    ended_ = true;
+    open_ = nullptr;
+    if (auto r = db_.exec("COMMIT"); !r) {
+      (void)db_.exec("ROLLBACK");
+      hooks_.dropped();
+      return r;
+    }
+    hooks_.committed();
+    return {};
+  }
+
+ private:
+  sqlite_connection& db_;
+  store_batch*& open_;
+  batch_hooks hooks_;
+  bool ended_ = false;
+};
+
 }  // namespace
 
 sqlite_store::sqlite_store(const std::string& path) : db_(path) {
@@ -492,29 +530,15 @@ sqlite_store::sqlite_store(const std::string& path) : db_(path) {
 }
 
 result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
-  if (auto r = db_.exec(batch_.active() ? "SAVEPOINT unit" : "BEGIN IMMEDIATE"); !r) return r.error();
-  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, batch_.sink()));
+  if (open_batch_ != nullptr) return open_batch_->begin();
+  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
+  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, nullptr));
 }
 
-result<void> sqlite_store::begin_batch() {
-  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r;
-  batch_.start();
-  return {};
-}
-
-result<void> sqlite_store::end_batch() {
-  if (auto r = db_.exec("COMMIT"); !r) {
-    (void)db_.exec("ROLLBACK");
-    batch_.dropped();
-    return r;
-  }
-  batch_.committed();
-  return {};
-}
-
-void sqlite_store::abort_batch() {
-  (void)db_.exec("ROLLBACK");
-  batch_.dropped();
+result<std::unique_ptr<store_batch>> sqlite_store::begin_batch() {
+  if (open_batch_ != nullptr) return errc::internal;
+  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
+  return std::unique_ptr<store_batch>(std::make_unique<sqlite_batch>(db_, open_batch_));
 }
 
 }  // namespace rekey
