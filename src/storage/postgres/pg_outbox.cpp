@@ -1,27 +1,14 @@
 #include "storage/postgres/pg_repositories.hpp"
 
 #include "storage/postgres/pg_record_rows.hpp"
+#include "storage/sql/statements.hpp"
 
 namespace rekey {
 
 using namespace pg_detail;
 
 result<void> pg_outbox::insert(const outbox_record& o) {
-  pg_params p;
-  p.text(o.id).text(o.application_id).text(o.destination_id).text(o.notification_type).blob(o.sealed_body);
-  p.text(to_string(o.state)).int64(o.attempts).int64(to_epoch_ms(o.next_attempt_at)).int64(to_epoch_ms(o.created_at));
-  if (o.old_secret_id)
-    p.text(*o.old_secret_id);
-  else
-    p.null();
-  optional_time_param(p, o.delivered_at);
-  p.text(o.last_error);
-  if (o.new_secret_id)
-    p.text(*o.new_secret_id);
-  else
-    p.null();
-  return unit_.write(
-      "INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", p);
+  return unit_.write(sql::insert_outbox, sql::bind_outbox(pg_params(), o));
 }
 
 result<std::vector<outbox_record>> pg_outbox::list_for_application(std::string_view application_id) {
@@ -34,23 +21,22 @@ result<std::vector<outbox_record>> pg_outbox::list_for_application(std::string_v
                    " AND new_secret_id IN (SELECT id FROM client_secrets WHERE application_id = $1)"
                    " ORDER BY created_at DESC, seq DESC",
                    pg_params().text(application_id)),
-      read_outbox);
+      sql::read_outbox);
 }
 
 result<std::optional<outbox_record>> pg_outbox::find_item(std::string_view id) {
-  return one<outbox_record>(unit_.db.run("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = $1", pg_params().text(id)),
-                            read_outbox);
+  return one<outbox_record>(unit_.db.run(sql::find_outbox_item, pg_params().text(id)), sql::read_outbox);
 }
 
 result<std::vector<outbox_record>> pg_outbox::list_by_state(outbox_state state, int limit) {
   // The state is part of the text, not a parameter, so that the planner can use its partial index.
 #define OUTBOX_IN_STATE(state) \
   "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = '" state "' ORDER BY created_at, seq LIMIT $1"
-  const char* sql = state == outbox_state::pending ? OUTBOX_IN_STATE("pending")
-                    : state == outbox_state::dead  ? OUTBOX_IN_STATE("dead")
-                                                   : OUTBOX_IN_STATE("delivered");
+  const char* text = state == outbox_state::pending ? OUTBOX_IN_STATE("pending")
+                     : state == outbox_state::dead  ? OUTBOX_IN_STATE("dead")
+                                                    : OUTBOX_IN_STATE("delivered");
 #undef OUTBOX_IN_STATE
-  return all<outbox_record>(unit_.db.run(sql, pg_params().int64(limit)), read_outbox);
+  return all<outbox_record>(unit_.db.run(text, pg_params().int64(limit)), sql::read_outbox);
 }
 
 result<std::vector<outbox_record>> pg_outbox::claim_due(time_point now, millis lease, int limit) {
@@ -64,18 +50,14 @@ result<std::vector<outbox_record>> pg_outbox::claim_due(time_point now, millis l
                    "  RETURNING due.due_at, due.seq, " OUTBOX_QUALIFIED_COLUMNS ")"
                    " SELECT " OUTBOX_COLUMNS " FROM claimed ORDER BY due_at, seq",
                    pg_params().int64(to_epoch_ms(now)).int64(to_epoch_ms(now + lease)).int64(limit)),
-      read_outbox);
+      sql::read_outbox);
 }
 
 result<void> pg_outbox::update(const outbox_record& o) {
   pg_params p;
   p.text(o.id).text(to_string(o.state)).int64(o.attempts).int64(to_epoch_ms(o.next_attempt_at));
-  optional_time_param(p, o.delivered_at);
-  p.text(o.last_error).blob(o.sealed_body);
-  return unit_.write(
-      "UPDATE outbox SET state = $2, attempts = $3, next_attempt_at = $4, delivered_at = $5, last_error = $6,"
-      " sealed_body = $7 WHERE id = $1",
-      p, true);
+  sql::bind_optional_time(p, o.delivered_at).text(o.last_error).blob(o.sealed_body);
+  return unit_.write(sql::update_outbox_item, p, true);
 }
 
 }  // namespace rekey

@@ -89,18 +89,18 @@ result<void> pg_rotation_batch::start(std::span<const rotation_key> rotations) {
   const auto& apps = (*rows)[2];
   for (int i = 0; i < apps.size(); ++i) {
     rotation_reads reads;
-    read_rotation_join(apps, i, 1, reads);
+    read_rotation_join(pg_row{apps, i}, 1, reads);
     applications_.emplace(apps.text(i, 0), std::move(reads));
   }
   const auto& secrets = (*rows)[3];
   for (int i = 0; i < secrets.size(); ++i) {
-    auto secret = read_secret(secrets, i);
+    auto secret = sql::read_secret(pg_row{secrets, i});
     applications_[secret.application_id].secrets.push_back(std::move(secret));
   }
   const auto& heads = (*rows)[4];
   for (int i = 0; i < heads.size(); ++i) {
     std::optional<audit_record> last;
-    if (!heads.is_null(i, 1)) last = read_audit(heads, i, 1);
+    if (!heads.is_null(i, 1)) last = sql::read_audit(pg_row{heads, i}, 1);
     chain_heads_[static_cast<int>(heads.int64(i, 0))] = std::move(last);
   }
   const auto& seqs = (*rows)[5];

@@ -74,10 +74,10 @@ result<rotation_reads> pg_unit_of_work::read_for_rotation(std::string_view appli
   const auto& r = (*rows)[1];
   if (r.size() != 1) return errc::internal;
   rotation_reads out;
-  read_rotation_join(r, 0, 0, out);
-  out.audit = read_audit_head(r, rotation_join_width);
+  read_rotation_join(pg_row{r, 0}, 0, out);
+  out.audit = read_audit_head(pg_row{r, 0}, rotation_join_width);
   const auto& secrets = (*rows)[2];
-  for (int i = 0; i < secrets.size(); ++i) out.secrets.push_back(read_secret(secrets, i));
+  for (int i = 0; i < secrets.size(); ++i) out.secrets.push_back(sql::read_secret(pg_row{secrets, i}));
   return out;
 }
 
