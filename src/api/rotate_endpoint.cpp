@@ -56,8 +56,9 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
   if (auto refused = check_in_memory(ctx, claims)) co_return std::move(*refused);
 
   const auto key = rotation_.key_for(claims.application_id);  // named: see run_rotation
-  auto outcome = co_await executor_.run_rotation(
-      key, [this, &claims, &ctx] { return rotation_.rotate(claims.application_id, claims.secret_id, ctx.request_id); });
+  auto outcome = co_await executor_.run_rotation(key, [this, &key, &claims, &ctx](unit_source& units) {
+    return rotation_.rotate(units, key, claims.secret_id, ctx.request_id);
+  });
   if (!outcome) co_return error_list_response(errc::service_unavailable, version);  // refused, or not durable
 
   const auto& ec = outcome->error;
@@ -70,7 +71,8 @@ boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
     co_return res;
   }
   const auto e = to_errc(ec, ctx.request_id, "rotate");
-  if (e == errc::internal && ec.category() == rekey_category()) spdlog::error("request_id={} rotate failed inside storage", ctx.request_id);
+  if (e == errc::internal && ec.category() == rekey_category())
+    spdlog::error("request_id={} rotate failed inside storage", ctx.request_id);
   if (e == errc::quota_exceeded) co_return quota_exceeded(version, outcome->retry_after);
   auto res = error_list_response(e, version);
   if (e == errc::not_enrolled) res.set("x-amzn-RateLimit-Limit", rate_header(outcome->plan.rate));

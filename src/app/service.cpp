@@ -14,6 +14,14 @@
 #include <thread>
 #include <vector>
 
+#include "api/admin_api.hpp"
+#include "api/error_response.hpp"
+#include "api/health_endpoint.hpp"
+#include "api/rotate_endpoint.hpp"
+#include "api/sqs_endpoint.hpp"
+#include "api/token_endpoint.hpp"
+#include "app/backend.hpp"
+#include "app/process_limits.hpp"
 #include "audit/audit_trail.hpp"
 #include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
@@ -23,10 +31,6 @@
 #include "auth/token_codec.hpp"
 #include "auth/token_service.hpp"
 #include "auth/usage_tracker.hpp"
-#include "api/admin_api.hpp"
-#include "app/backend.hpp"
-#include "app/process_limits.hpp"
-#include "api/error_response.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
 #include "core/fast_random.hpp"
@@ -35,13 +39,8 @@
 #include "delivery/http_client.hpp"
 #include "delivery/sqs_publisher.hpp"
 #include "delivery/webhook_publisher.hpp"
-#include "api/health_endpoint.hpp"
-#include "runtime/io_context_pool.hpp"
-#include "api/rotate_endpoint.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "runtime/storage_executor.hpp"
-#include "api/token_endpoint.hpp"
 #include "lifecycle/lifecycle_sweeper.hpp"
 #include "outbox/destination_tester.hpp"
 #include "outbox/embedded_delivery.hpp"
@@ -50,11 +49,12 @@
 #include "queue/access_key_cache.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
-#include "api/sqs_endpoint.hpp"
 #include "rotation/expiry_notification.hpp"
 #include "rotation/new_secret_notification.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
+#include "runtime/io_context_pool.hpp"
+#include "runtime/storage_executor.hpp"
 #include "storage/postgres/pg_store.hpp"
 
 namespace rekey {
@@ -148,7 +148,6 @@ Time travel (--dev only): rekey dev clock advance 90d   # the 90-day expiry warn
              key.id, key.secret);
 }
 
-
 // TLS for the listener, when a certificate is configured; null for plain HTTP.
 std::unique_ptr<asio::ssl::context> server_tls(const http_config& http) {
   if (http.tls_cert_file.empty()) return nullptr;
@@ -165,9 +164,10 @@ std::unique_ptr<asio::ssl::context> server_tls(const http_config& http) {
 // order, so batches on several nodes cannot deadlock), every other job its own transaction.
 std::unique_ptr<runtime::storage_executor> storage_threads(const config& cfg, backend& b) {
   const bool postgres = b.postgres != nullptr;
-  return std::make_unique<runtime::storage_executor>(cfg.http.max_pending_storage_jobs, b.storage.get(),
-                                                     postgres ? cfg.database_connections : 1,
-                                                     postgres ? postgres_rotation_batch : sqlite_batch, postgres);
+  const auto policy =
+      postgres ? runtime::batching_policy::rotation_batches(cfg.database_connections, postgres_rotation_batch)
+               : runtime::batching_policy::group_commit(sqlite_batch);
+  return std::make_unique<runtime::storage_executor>(cfg.http.max_pending_storage_jobs, *b.storage, policy);
 }
 
 // What other nodes commit: their secret changes drop the application from this node's
@@ -276,8 +276,8 @@ int run_service(const config& cfg) {
   const std::map<std::string, publisher*> publishers{{"webhook", &webhooks}, {"sqs", &sqs_destinations}};
   outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
   relay_loop relay_runner(
-      pool.main(), relay, *executor, publishers,
-      [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); }, cfg.delivery.poll_interval,
+      pool.main(), relay, *executor, publishers, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
+      cfg.delivery.poll_interval,
       [&lifecycle] {
         if (auto pass = lifecycle.run_once(); !pass) spdlog::warn("lifecycle sweep: {}", pass.error().message());
       });

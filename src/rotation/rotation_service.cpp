@@ -38,6 +38,12 @@ rotation_key rotation_service::key_for(const std::string& application_id) const 
 
 rotation_outcome rotation_service::rotate(const std::string& application_id, const std::string& secret_id,
                                           const std::string& request_id) {
+  return rotate(storage_, key_for(application_id), secret_id, request_id);
+}
+
+rotation_outcome rotation_service::rotate(unit_source& units, const rotation_key& key, const std::string& secret_id,
+                                          const std::string& request_id) {
+  const std::string& application_id = key.application_id;
   rotation_outcome out;
   out.plan = {limits_.rotate_rate, limits_.rotate_burst};
   auto fail = [&out](boost::system::error_code ec) {
@@ -46,13 +52,12 @@ rotation_outcome rotation_service::rotate(const std::string& application_id, con
   };
   const auto now = clock_.now();
 
-  auto work_or = storage_.begin();
+  auto work_or = units.begin();
   if (!work_or) return fail(work_or.error());
   auto& work = **work_or;
   work.pipeline_writes();  // any failure below answers the same way, whichever step it came from
 
   const auto seen = credentials_.generation(application_id);  // before the reads (credential_cache::put)
-  const auto key = key_for(application_id);
   auto read = work.read_for_rotation(key.application_id, key.operation, key.notification_type, key.audit_chain);
   if (!read) return fail(read.error());
 

@@ -53,14 +53,20 @@ class rotation_service {
                    const secret_policy_config& policy, const rate_limit_config& limits, audit_trail& audit,
                    direct_delivery deliver_directly = {});
 
-  // Errors in outcome.error: access_token_invalid (application or secret gone or revoked),
-  // client_secret_expired, quota_exceeded, not_enrolled, service_unavailable, internal.
-  // A rotation is recorded in the audit trail with `request_id`, in the same transaction.
+  // Rotates key.application_id's secrets in one unit of work begun from `units` (the store, or
+  // the rotation batch the storage executor runs it in); `key` is key_for(application_id), what
+  // the batch was begun for. Errors in outcome.error: access_token_invalid (application or
+  // secret gone or revoked), client_secret_expired, quota_exceeded, not_enrolled,
+  // service_unavailable, internal. A rotation is recorded in the audit trail with `request_id`,
+  // in the same transaction.
+  rotation_outcome rotate(unit_source& units, const rotation_key& key, const std::string& secret_id,
+                          const std::string& request_id = "");
+  // The same, in a transaction of its own on the service's store.
   rotation_outcome rotate(const std::string& application_id, const std::string& secret_id,
                           const std::string& request_id = "");
 
   usage_plan plan_for(const application_record& app) const;
-  // What rotate(application_id, …) reads for (store::begin_rotation_batch).
+  // What a rotation of `application_id` reads for (store::begin_rotation_batch, rotate()).
   rotation_key key_for(const std::string& application_id) const;
 
  private:

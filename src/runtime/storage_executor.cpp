@@ -8,15 +8,13 @@
 
 namespace rekey::runtime {
 
-storage_executor::storage_executor(std::size_t max_pending, store* batching, std::size_t threads, std::size_t max_batch,
-                                   bool rotations_only)
-    : batching_(batching),
-      max_pending_(max_pending),
-      max_batch_(batching != nullptr ? max_batch : 1),
-      rotations_only_(rotations_only) {
-  if (batching != nullptr && threads != 1 && !rotations_only)
+storage_executor::storage_executor(std::size_t max_pending, store& storage, batching_policy policy)
+    : storage_(storage), policy_(policy), max_pending_(max_pending) {
+  if (policy_.batches == batching_policy::kind::every_job && policy_.threads != 1)
     throw std::invalid_argument("storage_executor: a store batching every job has one thread");
-  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) threads_.emplace_back([this] { loop(); });
+  if (policy_.batches == batching_policy::kind::none) policy_.max_batch = 1;
+  policy_.max_batch = std::max<std::size_t>(policy_.max_batch, 1);
+  for (std::size_t i = 0; i < std::max<std::size_t>(policy_.threads, 1); ++i) threads_.emplace_back([this] { loop(); });
 }
 
 storage_executor::~storage_executor() { stop(); }
@@ -40,44 +38,53 @@ void storage_executor::stop() {
   }
 }
 
+std::vector<std::unique_ptr<storage_executor::job>> storage_executor::take_jobs(std::unique_lock<std::mutex>&) {
+  std::vector<std::unique_ptr<job>> jobs;
+  // Rotation batches: a run of rotations, or one other job.
+  const bool by_kind = policy_.batches == batching_policy::kind::rotations;
+  const bool rotations = by_kind && queue_.front()->key;
+  while (!queue_.empty() && jobs.size() < policy_.max_batch &&
+         (!by_kind || (rotations ? queue_.front()->key.has_value() : jobs.empty()))) {
+    jobs.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return jobs;
+}
+
+bool storage_executor::run_jobs(std::vector<std::unique_ptr<job>>& jobs) {
+  const bool batched = policy_.batches == batching_policy::kind::every_job ||
+                       (policy_.batches == batching_policy::kind::rotations && jobs.front()->key);
+  if (!batched) {
+    for (auto& j : jobs) j->run(storage_);
+    return true;
+  }
+  result<std::unique_ptr<store_batch>> batch = errc::internal;
+  if (policy_.batches == batching_policy::kind::rotations) {
+    std::vector<rotation_key> keys;
+    keys.reserve(jobs.size());
+    for (const auto& j : jobs) keys.push_back(*j->key);
+    batch = storage_.begin_rotation_batch(keys);
+  } else {
+    batch = storage_.begin_batch();
+  }
+  if (!batch) return false;  // storage unavailable: answer without running
+  for (auto& j : jobs) j->run(**batch);
+  return static_cast<bool>((*batch)->commit());  // the batch goes here: rolled back unless committed
+}
+
 void storage_executor::loop() {
   pthread_setname_np(pthread_self(), "rekey-storage");  // shown by top -H and perf
   for (;;) {
-    std::vector<std::unique_ptr<job>> batch;
+    std::vector<std::unique_ptr<job>> jobs;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is done
-      // Rotations only: a run of rotations, or one other job.
-      const bool rotations = rotations_only_ && queue_.front()->key;
-      while (!queue_.empty() && batch.size() < max_batch_ &&
-             (!rotations_only_ || (rotations ? queue_.front()->key.has_value() : batch.empty()))) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+      jobs = take_jobs(lock);
     }
-    bool durable = true;
-    if (batching_ != nullptr && (!rotations_only_ || batch.front()->key)) {
-      auto begun = result<void>{};
-      if (rotations_only_) {
-        std::vector<rotation_key> keys;
-        keys.reserve(batch.size());
-        for (const auto& j : batch) keys.push_back(*j->key);
-        begun = batching_->begin_rotation_batch(keys);
-      } else {
-        begun = batching_->begin_batch();
-      }
-      if (!begun) {
-        durable = false;  // storage unavailable: answer without running
-      } else {
-        for (auto& j : batch) j->run();
-        durable = static_cast<bool>(batching_->end_batch());
-      }
-    } else {
-      for (auto& j : batch) j->run();
-    }
-    pending_.fetch_sub(batch.size());
-    for (auto& j : batch) j->complete(durable);
+    const bool durable = run_jobs(jobs);
+    pending_.fetch_sub(jobs.size());
+    for (auto& j : jobs) j->complete(durable);
   }
 }
 

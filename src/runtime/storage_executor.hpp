@@ -4,17 +4,19 @@
 // transactions overlap).
 //
 // run(f) suspends the calling coroutine, runs f on a storage thread and resumes the coroutine
-// on its own executor with f's result. Group commit (with a batching store, one thread): the
-// thread takes every job that
-// is waiting, runs them inside one store batch (each job's units of work still all or nothing)
-// and commits once — one fsync for many rotations — and only then resumes their callers, so no
-// answer is sent before its writes are durable. When the batch cannot begin or commit, every
-// job in it answers errc::service_unavailable, as when more than max_pending jobs are already
-// queued (admission control): callers reply 503. An exception thrown by f is rethrown in the caller. Thread-safe.
+// on its own executor with f's result. f may take a unit_source& (store.hpp): where its units of
+// work come from — the store batch it runs in, or the store itself when it runs on its own.
+// How jobs are batched is one batching_policy (batching_policy.hpp). Group commit (every_job,
+// one thread): the thread takes every job that is waiting, runs them inside one store batch
+// (each job's units of work still all or nothing) and commits once — one fsync for many
+// rotations — and only then resumes their callers, so no answer is sent before its writes are
+// durable. When the batch cannot begin or commit, every job in it answers
+// errc::service_unavailable, as when more than max_pending jobs are already queued (admission
+// control): callers reply 503. An exception thrown by f is rethrown in the caller. Thread-safe.
 //
-// Rotations only (PostgreSQL): jobs submitted with run_rotation() are batched, by as many threads
-// as asked, each batch a store rotation batch (store::begin_rotation_batch, which needs every
-// job's key up front); every other job runs on its own.
+// Rotation batches (rotations): jobs submitted with run_rotation() are batched, by as many
+// threads as the policy says, each batch a store rotation batch (store::begin_rotation_batch,
+// which needs every job's key up front); every other job runs on its own.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -34,9 +36,15 @@
 #include <type_traits>
 #include <vector>
 
+#include "runtime/batching_policy.hpp"
 #include "storage/store.hpp"
 
 namespace rekey::runtime {
+
+// What a job f returns: f(unit_source&)'s when f takes one, else f()'s.
+template <class F>
+using job_value_t = typename std::conditional_t<std::is_invocable_v<F&, unit_source&>,
+                                                std::invoke_result<F&, unit_source&>, std::invoke_result<F&>>::type;
 
 // What storage_executor::run(f) answers: f's result<T> as it is, any other value (or void) as a
 // result of it.
@@ -49,15 +57,13 @@ struct as_result<result<T>> {
   using type = result<T>;
 };
 template <class F>
-using run_result_t = typename as_result<std::invoke_result_t<F>>::type;
+using run_result_t = typename as_result<job_value_t<F>>::type;
 
 class storage_executor {
  public:
-  // batching: the store whose batches group the jobs' commits (one thread only); null runs each
-  // job on its own, on any of `threads` threads. rotations_only: only run_rotation()'s jobs are
-  // batched, on any of `threads` threads.
-  storage_executor(std::size_t max_pending, store* batching, std::size_t threads = 1, std::size_t max_batch = 256,
-                   bool rotations_only = false);
+  // Jobs run against `storage` (its batches, as `policy` says). std::invalid_argument for
+  // every_job with other than one thread.
+  storage_executor(std::size_t max_pending, store& storage, batching_policy policy = batching_policy::unbatched());
   ~storage_executor();
   storage_executor(const storage_executor&) = delete;
   storage_executor& operator=(const storage_executor&) = delete;
@@ -69,7 +75,8 @@ class storage_executor {
   boost::asio::awaitable<run_result_t<F>> run(F f) {
     co_return co_await submit(nullptr, std::move(f));
   }
-  // run(), for a job that is one rotation for `key` (its only unit of work; store.hpp). `key` is
+  // run(), for a job that is one rotation for `key` (its only unit of work, begun from the
+  // unit_source it is given; store.hpp). `key` is
   // copied into the job when the call is awaited. Pass a named object, not a temporary: GCC 12
   // moves a temporary that lives across a co_await into the coroutine frame bit by bit, leaving
   // its strings pointing at the old place (ASan found it in this executor's test).
@@ -110,9 +117,9 @@ class storage_executor {
 
   struct job {
     virtual ~job() = default;
-    std::optional<rotation_key> key;          // run_rotation()'s
-    virtual void run() = 0;                   // on the storage thread
-    virtual void complete(bool durable) = 0;  // resumes the caller on its own executor
+    std::optional<rotation_key> key;           // run_rotation()'s
+    virtual void run(unit_source& units) = 0;  // on the storage thread
+    virtual void complete(bool durable) = 0;   // resumes the caller on its own executor
   };
 
   template <class F, class Handler>
@@ -122,17 +129,23 @@ class storage_executor {
         : fn(std::move(f)),
           handler(std::move(h)),
           work(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler))) {}
-    void run() override {
+    void run(unit_source& units) override {
       try {
-        if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
-          fn();
+        if constexpr (std::is_void_v<job_value_t<F>>) {
+          call(units);
           outcome.emplace();
         } else {
-          outcome.emplace(fn());
+          outcome.emplace(call(units));
         }
       } catch (...) {
         error = std::current_exception();
       }
+    }
+    decltype(auto) call(unit_source& units) {
+      if constexpr (std::is_invocable_v<F&, unit_source&>)
+        return fn(units);
+      else
+        return fn();
     }
     void complete(bool durable) override {
       // Not durable: its writes were lost with the batch, so it answers "unavailable".
@@ -156,11 +169,14 @@ class storage_executor {
   }
   void enqueue(std::unique_ptr<job> j);
   void loop();
+  // The jobs waiting that go together: a batch's worth, or one job on its own.
+  std::vector<std::unique_ptr<job>> take_jobs(std::unique_lock<std::mutex>& lock);
+  // Runs them (in a batch, when they are one); false when they are not durable.
+  bool run_jobs(std::vector<std::unique_ptr<job>>& jobs);
 
-  store* batching_;
+  store& storage_;
+  batching_policy policy_;
   std::size_t max_pending_;
-  std::size_t max_batch_;
-  bool rotations_only_;
   std::atomic<std::size_t> pending_{0};
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,6 +1,6 @@
 // What becomes of after_commit hooks (store.hpp), the same for every backend: a unit of work's
-// hooks run when it commits — or, inside a batch, are handed to the batch and run once the batch
-// commits (never, if it does not). Not thread-safe: one storage thread.
+// hooks run when it commits — or, in a store_batch, are handed to the batch and run once the
+// batch commits (never, if it does not). Not thread-safe: one storage thread.
 #pragma once
 
 #include <functional>
@@ -11,30 +11,21 @@ namespace rekey {
 
 using hook_list = std::vector<std::function<void()>>;
 
-// A store's batch, as far as hooks go.
+// A store_batch's hooks: its units hand theirs over when they commit; they run once the batch
+// commits and are dropped otherwise.
 class batch_hooks {
  public:
-  void start() {
-    hooks_.clear();
-    active_ = true;
-  }
-  bool active() const { return active_; }
-  // Where a unit of work begun now hands its hooks: null outside a batch.
-  hook_list* sink() { return active_ ? &hooks_ : nullptr; }
+  // Where the batch's units hand their hooks.
+  hook_list* sink() { return &hooks_; }
   // The batch committed: its hooks run.
   void committed() {
-    active_ = false;
     auto hooks = std::exchange(hooks_, {});
     for (auto& hook : hooks) hook();
   }
   // The batch rolled back: its hooks are dropped.
-  void dropped() {
-    active_ = false;
-    hooks_.clear();
-  }
+  void dropped() { hooks_.clear(); }
 
  private:
-  bool active_ = false;
   hook_list hooks_;
 };
 

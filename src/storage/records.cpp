@@ -1,5 +1,7 @@
 #include "storage/records.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 
 namespace rekey {
@@ -52,6 +54,13 @@ std::optional<queue_address> embedded_address(const destination_record& destinat
   const auto* name = !ec && config.is_object() ? config.as_object().if_contains("queue") : nullptr;
   if (!account || !account->is_string() || !name || !name->is_string()) return std::nullopt;
   return queue_address{std::string(account->as_string()), std::string(name->as_string())};
+}
+
+void move_forward(secret_record& stored, const secret_record& change) {
+  const bool stays_current = change.state == secret_state::current && stored.state == secret_state::current;
+  stored.state = std::max(stored.state, change.state);  // the enum is in the order of the progression
+  stored.expires_at = std::min(stored.expires_at, change.expires_at);
+  if (!stays_current) stored.next_warning_at.reset();
 }
 
 }  // namespace rekey

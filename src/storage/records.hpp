@@ -31,7 +31,8 @@ std::string_view to_string(secret_state s);
 std::optional<secret_state> parse_secret_state(std::string_view s);
 
 // SQL for a secret state's place in its one-way progression, current → old → retired → revoked
-// (secret_repository::update moves secrets forward only).
+// (secret_repository::update moves secrets forward only). For PostgreSQL's released migrations
+// 3 and 5 only: new code moves secrets forward with move_forward (below).
 #define SECRET_STATE_RANK(x) "(CASE " x " WHEN 'current' THEN 0 WHEN 'old' THEN 1 WHEN 'retired' THEN 2 ELSE 3 END)"
 
 struct secret_record {
@@ -48,6 +49,14 @@ struct secret_record {
   std::optional<time_point> last_used_at;  // latest authentication, written in batches
   std::int64_t use_count = 0;              // authentications, written in batches
 };
+
+// secret_repository::update's rule, the one place it is written for new code: `stored` takes the
+// further state of the two (current → old → retired → revoked) and the earlier expiry, and loses
+// its pending expiry warnings unless both are current. (PostgreSQL's released migrations 3 and 5
+// apply the same rule in SQL, SECRET_STATE_RANK above: rekey_update_secret(s), which its single
+// updates and rotation batches call so that a concurrent change on another node is moved forward
+// from, not overwritten.)
+void move_forward(secret_record& stored, const secret_record& change);
 
 struct refresh_token_record {
   digest256 hash{};

@@ -224,33 +224,53 @@ class unit_of_work {
   // is then reported by a later call — the next read, or commit() — and ends the unit as any
   // error does. For callers that treat every error alike. SQLite answers at once anyway.
   virtual void pipeline_writes() {}
-  // Runs `hook` once this unit's writes are durable: right after commit(), or — inside a batch —
-  // after the batch's commit (never, if it fails). For updating in-memory caches.
+  // Runs `hook` once this unit's writes are durable: right after commit(), or — a unit of a
+  // store_batch — after the batch's commit (never, if it fails). For updating in-memory caches.
   virtual void after_commit(std::function<void()> hook) = 0;
 };
 
-class store {
+// What hands out units of work: a store (each unit its own transaction) or a store_batch (units
+// that become durable together). A job of the storage executor is given the one it runs in
+// (runtime/storage_executor.hpp).
+class unit_source {
  public:
-  virtual ~store() = default;
-  // Starts a write transaction (inside a batch: a nested one that commits with the batch).
+  virtual ~unit_source() = default;
   [[nodiscard]] virtual result<std::unique_ptr<unit_of_work>> begin() = 0;
+};
 
-  // Group commit: units of work begun between begin_batch() and end_batch() are each still all
-  // or nothing, but become durable together, with one commit (one fsync). end_batch() commits
-  // and then runs the after_commit hooks; abort_batch() rolls everything back. No unit of work
-  // may be open across these calls.
-  [[nodiscard]] virtual result<void> begin_batch() = 0;
-  [[nodiscard]] virtual result<void> end_batch() = 0;
-  virtual void abort_batch() = 0;
+// Group commit, as a value (leveldb's WriteBatch): a store hands out a batch, the batch hands out
+// units of work. Each unit stays all or nothing (one that does not commit leaves nothing), but
+// the committed ones become durable together, with one commit (one fsync). commit() commits and
+// then runs the units' after_commit hooks; destroying a batch that did not commit rolls
+// everything back and drops the hooks. No unit of work may be open across commit() or the
+// batch's end. A batch belongs to the thread that began it.
+class store_batch : public unit_source {
+ public:
+  ~store_batch() override = default;  // rolls back unless commit() succeeded
+  // A unit of this batch (its commit() makes it part of the batch, not durable yet).
+  [[nodiscard]] result<std::unique_ptr<unit_of_work>> begin() override = 0;
+  // Errors: as store.hpp's; when it fails, nothing of the batch is durable and no hook runs.
+  [[nodiscard]] virtual result<void> commit() = 0;
+};
 
-  // Group commit for rotations alone: the units begun on this thread until end_batch() or
-  // abort_batch() are rotations for `rotations` (one unit each, in any order), each calling
-  // read_for_rotation with its key and then only writing. PostgreSQL takes every lock they need
-  // here, in one order on every node (so concurrent batches cannot deadlock), reads for all of
-  // them in one round trip, holds their writes back and sends them at end_batch(), a statement a
-  // table; each unit stays all or nothing. Several threads may each have a batch of this kind.
-  // By default an ordinary batch.
-  [[nodiscard]] virtual result<void> begin_rotation_batch(std::span<const rotation_key> rotations) {
+class store : public unit_source {
+ public:
+  ~store() override = default;
+  // Starts a write transaction of its own. (SQLite has one connection: while one of its batches
+  // is open, this is a unit of that batch — sqlite_store.hpp.)
+  [[nodiscard]] result<std::unique_ptr<unit_of_work>> begin() override = 0;
+
+  // A batch of any units of work (store_batch). One at a time per store.
+  [[nodiscard]] virtual result<std::unique_ptr<store_batch>> begin_batch() = 0;
+
+  // A batch of rotations alone: its units are rotations for `rotations` (one unit each, in any
+  // order), each calling read_for_rotation with its key and then only writing. PostgreSQL takes
+  // every lock they need here, in one order on every node (so concurrent batches cannot
+  // deadlock), reads for all of them in one round trip, holds their writes back and sends them
+  // at commit(), a statement a table; each unit stays all or nothing. Several threads may each
+  // have one. By default an ordinary batch.
+  [[nodiscard]] virtual result<std::unique_ptr<store_batch>> begin_rotation_batch(
+      std::span<const rotation_key> rotations) {
     (void)rotations;
     return begin_batch();
   }

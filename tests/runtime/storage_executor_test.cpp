@@ -22,11 +22,53 @@ namespace {
 
 namespace asio = boost::asio;
 
+// A store that only records the batches it is asked for: "batch" or "rotations <keys>" when one
+// begins, "end" when it commits, "abort" when it goes without.
+class batch_recorder final : public store {
+ public:
+  class recorded_batch final : public store_batch {
+   public:
+    explicit recorded_batch(batch_recorder& store) : store_(store) {}
+    ~recorded_batch() override {
+      if (!committed_) store_.log("abort");
+    }
+    result<std::unique_ptr<unit_of_work>> begin() override { return errc::internal; }
+    result<void> commit() override {
+      committed_ = true;
+      store_.log("end");
+      return {};
+    }
+
+   private:
+    batch_recorder& store_;
+    bool committed_ = false;
+  };
+
+  result<std::unique_ptr<unit_of_work>> begin() override { return errc::internal; }
+  result<std::unique_ptr<store_batch>> begin_batch() override {
+    log("batch");
+    return std::unique_ptr<store_batch>(std::make_unique<recorded_batch>(*this));
+  }
+  result<std::unique_ptr<store_batch>> begin_rotation_batch(std::span<const rotation_key> rotations) override {
+    std::string entry = "rotations";
+    for (const auto& key : rotations) entry += " " + key.application_id + "/" + std::to_string(key.audit_chain);
+    log(entry);
+    return std::unique_ptr<store_batch>(std::make_unique<recorded_batch>(*this));
+  }
+  void log(std::string entry) {
+    std::lock_guard lock(mutex);
+    entries.push_back(std::move(entry));
+  }
+  std::mutex mutex;
+  std::vector<std::string> entries;
+};
+
 // With several threads (PostgreSQL: one per pooled connection) jobs run at the same time: two
 // jobs that each wait for the other both finish. On one thread they could not.
 TEST(StorageExecutor, SeveralThreadsRunJobsAtOnce) {
   const auto both_running = [](std::size_t threads) {
-    storage_executor executor(100, nullptr, threads);
+    batch_recorder unused;
+    storage_executor executor(100, unused, batching_policy::unbatched(threads));
     asio::io_context io;
     std::atomic<int> arrived = 0;
     int met = 0;  // jobs that saw the other one running at the same time
@@ -55,16 +97,17 @@ TEST(StorageExecutor, SeveralThreadsRunJobsAtOnce) {
 TEST(StorageExecutor, ABatchingStoreHasOneThread) {
   testing::temp_dir dir;
   sqlite_store store(dir.file("rekey.db"));
-  EXPECT_THROW(storage_executor(100, &store, 2), std::invalid_argument);
-  storage_executor one(100, &store, 1);
+  EXPECT_THROW(storage_executor(100, store, {batching_policy::kind::every_job, 2, 256}), std::invalid_argument);
+  storage_executor one(100, store, batching_policy::group_commit(256));
   one.stop();
 }
 
 // run() answers one flat result: a job's own result<T> as it is (its error too), a plain value
 // wrapped, and errc::service_unavailable for a job refused by admission control.
 TEST(StorageExecutor, RunAnswersTheJobsResultFlatAndUnavailableWhenRefused) {
-  storage_executor open(10, nullptr);
-  storage_executor full(0, nullptr);  // admits nothing
+  batch_recorder unused;
+  storage_executor open(10, unused);
+  storage_executor full(0, unused);  // admits nothing
   asio::io_context io;
   std::vector<std::string> seen;
   const auto describe = [](const auto& r) { return r ? std::string("value") : r.error().message(); };
@@ -85,38 +128,11 @@ TEST(StorageExecutor, RunAnswersTheJobsResultFlatAndUnavailableWhenRefused) {
   EXPECT_EQ(seen, (std::vector<std::string>{"7", "conflict", "value", "unavailable"}));
 }
 
-// A store that only records the batches it is asked for.
-class batch_recorder final : public store {
- public:
-  result<std::unique_ptr<unit_of_work>> begin() override { return errc::internal; }
-  result<void> begin_batch() override {
-    log("batch");
-    return {};
-  }
-  result<void> begin_rotation_batch(std::span<const rotation_key> rotations) override {
-    std::string entry = "rotations";
-    for (const auto& key : rotations) entry += " " + key.application_id + "/" + std::to_string(key.audit_chain);
-    log(entry);
-    return {};
-  }
-  result<void> end_batch() override {
-    log("end");
-    return {};
-  }
-  void abort_batch() override { log("abort"); }
-  void log(std::string entry) {
-    std::lock_guard lock(mutex);
-    entries.push_back(std::move(entry));
-  }
-  std::mutex mutex;
-  std::vector<std::string> entries;
-};
-
 // Rotations only: a run of waiting rotations is one rotation batch, with every job's key; any
 // other job runs on its own, outside a batch, and ends the run.
 TEST(StorageExecutor, RotationsOnlyBatchesRunsOfRotations) {
   batch_recorder store;
-  storage_executor executor(100, &store, 1, 16, true);
+  storage_executor executor(100, store, batching_policy::rotation_batches(1, 16));
   asio::io_context io;
   std::atomic<bool> all_queued = false;
   const auto job = [&](std::string name) {
@@ -156,6 +172,32 @@ TEST(StorageExecutor, RotationsOnlyBatchesRunsOfRotations) {
   io.run();
   EXPECT_EQ(store.entries, (std::vector<std::string>{"rotations a/7 b/7", "run a", "run b", "end", "run plain",
                                                      "rotations d/1", "run d", "end"}));
+}
+
+// A job that takes a unit_source& is given where its units of work come from: the batch it runs
+// in (group commit, or a rotation batch), or the store itself when it runs on its own.
+TEST(StorageExecutor, JobsAreGivenTheBatchTheyRunIn) {
+  batch_recorder store;
+  asio::io_context io;
+  std::vector<std::string> seen;
+  const auto where = [&store](unit_source& units) {
+    return &units == static_cast<unit_source*>(&store) ? std::string("store") : std::string("batch");
+  };
+  storage_executor unbatched(10, store);
+  storage_executor grouped(10, store, batching_policy::group_commit(8));
+  storage_executor rotations(10, store, batching_policy::rotation_batches(1, 8));
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        seen.push_back(*co_await unbatched.run(where));
+        seen.push_back(*co_await grouped.run(where));
+        seen.push_back(*co_await rotations.run(where));
+        const rotation_key key{"a", "rotate", "T", 1};
+        seen.push_back(*co_await rotations.run_rotation(key, where));
+      },
+      asio::detached);
+  io.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"store", "batch", "store", "batch"}));
 }
 
 }  // namespace

@@ -91,9 +91,10 @@ TEST(PgStore, ARotationBatchWhoseWriteFailsCommitsNoneOfItsUnits) {
   }
   const rotation_key keys[] = {{"a1", "rotate", "T", 1}, {"a1", "rotate", "T", 1}};
   bool hooked = false;
-  ASSERT_TRUE(store.begin_rotation_batch(keys));
+  auto batch = store.begin_rotation_batch(keys);
+  ASSERT_TRUE(batch);
   {
-    auto w = store.begin();
+    auto w = (*batch)->begin();
     ASSERT_TRUE(w);
     ASSERT_TRUE((*w)->read_for_rotation("a1", "rotate", "T", 1));
     auto fresh = kept;
@@ -106,7 +107,7 @@ TEST(PgStore, ARotationBatchWhoseWriteFailsCommitsNoneOfItsUnits) {
     ASSERT_TRUE((*w)->commit());
   }
   {
-    auto w = store.begin();
+    auto w = (*batch)->begin();
     ASSERT_TRUE(w);
     ASSERT_TRUE((*w)->read_for_rotation("a1", "rotate", "T", 1));
     auto missing = kept;
@@ -115,7 +116,7 @@ TEST(PgStore, ARotationBatchWhoseWriteFailsCommitsNoneOfItsUnits) {
     ASSERT_TRUE((*w)->secrets().update(missing));  // held back: found missing at the batch's end
     ASSERT_TRUE((*w)->commit());
   }
-  EXPECT_FALSE(store.end_batch());
+  EXPECT_FALSE((*batch)->commit());
   EXPECT_FALSE(hooked);
   auto w = store.begin();
   ASSERT_TRUE(w);

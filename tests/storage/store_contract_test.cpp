@@ -91,7 +91,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     store_ = backend_->open();
   }
 
-  std::unique_ptr<unit_of_work> begin(store& s) {
+  std::unique_ptr<unit_of_work> begin(unit_source& s) {
     auto work = s.begin();
     EXPECT_TRUE(work) << work.error().message();
     return work ? std::move(*work) : nullptr;
@@ -645,29 +645,30 @@ TEST_P(StoreContract, AuditAppendAndList) {
 // and after-commit hooks run only once the batch commits.
 TEST_P(StoreContract, BatchCommitsUnitsTogether) {
   std::vector<std::string> hooks;
-  ASSERT_TRUE(store_->begin_batch());
+  auto batch = store_->begin_batch();
+  ASSERT_TRUE(batch);
   {
-    auto w = begin();
+    auto w = begin(**batch);
     ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
     w->after_commit([&] { hooks.push_back("a1"); });
     ASSERT_TRUE(w->commit());
   }
   {
-    auto w = begin();
+    auto w = begin(**batch);
     ASSERT_TRUE(w->applications().insert(app("a2", "c2")));
     w->after_commit([&] { hooks.push_back("a2"); });
   }  // rolled back
   {
-    auto w = begin();
+    auto w = begin(**batch);
     EXPECT_FALSE(w->applications().insert(app("a4", "c1")));  // an error inside a batch: this unit only
   }
   {
-    auto w = begin();
+    auto w = begin(**batch);
     ASSERT_TRUE(w->applications().insert(app("a3", "c3")));
     ASSERT_TRUE(w->commit());
   }
   EXPECT_TRUE(hooks.empty()) << "hooks wait for the batch";
-  ASSERT_TRUE(store_->end_batch());
+  ASSERT_TRUE((*batch)->commit());
   EXPECT_EQ(hooks, std::vector<std::string>{"a1"});
   auto other = backend_->open();
   auto w = begin(*other);
@@ -679,14 +680,15 @@ TEST_P(StoreContract, BatchCommitsUnitsTogether) {
 // An aborted batch loses everything in it and runs no hook; outside a batch, hooks run at commit.
 TEST_P(StoreContract, AbortedBatchRollsBackAndHooksRunAtPlainCommit) {
   bool hooked = false;
-  ASSERT_TRUE(store_->begin_batch());
+  auto batch = store_->begin_batch();
+  ASSERT_TRUE(batch);
   {
-    auto w = begin();
+    auto w = begin(**batch);
     ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
     w->after_commit([&] { hooked = true; });
     ASSERT_TRUE(w->commit());
   }
-  store_->abort_batch();
+  batch->reset();  // destroyed without commit(): rolled back
   EXPECT_FALSE(hooked);
   EXPECT_FALSE(*begin()->applications().find("a1"));
   auto w = begin();
@@ -730,10 +732,11 @@ TEST_P(StoreContract, RotationBatchUnitsReadWhatEarlierUnitsCommitted) {
   }
   const rotation_key keys[] = {{"a1", "rotate", "T", 3}, {"a2", "rotate", "T", 3}, {"a1", "rotate", "T", 5}};
   std::vector<std::string> hooks;
-  ASSERT_TRUE(store_->begin_rotation_batch(keys));
+  auto batch = store_->begin_rotation_batch(keys);
+  ASSERT_TRUE(batch);
   std::int64_t first_seq = 0;
   {
-    auto w = begin();
+    auto w = begin(**batch);
     auto read = w->read_for_rotation("a1", "rotate", "T", 3);
     ASSERT_TRUE(read) << read.error().message();
     ASSERT_TRUE(read->application);
@@ -774,7 +777,7 @@ TEST_P(StoreContract, RotationBatchUnitsReadWhatEarlierUnitsCommitted) {
     ASSERT_TRUE(w->commit());
   }
   {
-    auto w = begin();
+    auto w = begin(**batch);
     auto read = w->read_for_rotation("a2", "rotate", "T", 3);
     ASSERT_TRUE(read);
     ASSERT_TRUE(read->audit.last);
@@ -786,7 +789,7 @@ TEST_P(StoreContract, RotationBatchUnitsReadWhatEarlierUnitsCommitted) {
     w->after_commit([&] { hooks.push_back("dropped"); });
   }  // not committed
   {
-    auto w = begin();
+    auto w = begin(**batch);
     auto read = w->read_for_rotation("a1", "rotate", "T", 5);
     ASSERT_TRUE(read);
     ASSERT_EQ(read->secrets.size(), 2u) << "the secret the first unit created";
@@ -810,7 +813,7 @@ TEST_P(StoreContract, RotationBatchUnitsReadWhatEarlierUnitsCommitted) {
     ASSERT_TRUE(w->commit());
   }
   EXPECT_TRUE(hooks.empty()) << "hooks wait for the batch";
-  ASSERT_TRUE(store_->end_batch());
+  ASSERT_TRUE((*batch)->commit());
   EXPECT_EQ(hooks, (std::vector<std::string>{"first", "second"}));
 
   auto other = backend_->open();
@@ -870,9 +873,10 @@ TEST_P(StoreContract, RotationBatchesInOppositeOrdersTakeTurns) {
   std::condition_variable cv;
   int halfway = 0;
   auto run = [&](store& s, std::span<const rotation_key> keys) {
-    if (!s.begin_rotation_batch(keys)) return false;
+    auto batch = s.begin_rotation_batch(keys);
+    if (!batch) return false;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      auto w = s.begin();
+      auto w = (*batch)->begin();
       if (!w) return false;
       auto read = (*w)->read_for_rotation(keys[i].application_id, "rotate", "T", keys[i].audit_chain);
       if (!read || !read->bucket) return false;
@@ -885,7 +889,7 @@ TEST_P(StoreContract, RotationBatchesInOppositeOrdersTakeTurns) {
         cv.wait_for(lock, std::chrono::milliseconds(300), [&] { return halfway == 2; });
       }
     }
-    return static_cast<bool>(s.end_batch());
+    return static_cast<bool>((*batch)->commit());
   };
   bool first = false;
   bool second = false;

@@ -119,8 +119,14 @@ sqlite_statement& sqlite_connection::prepare(const char* sql) {
     it->second->reset();
     return *it->second;
   }
+  // $n, the shared statements' placeholders (storage/sql/statements.hpp), is SQLite's ?n: "$n"
+  // would be a named parameter, numbered in the order of first appearance.
+  std::string text(sql);
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '$' && text[i + 1] >= '0' && text[i + 1] <= '9') text[i] = '?';
+  }
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  const int rc = sqlite3_prepare_v3(db_, text.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     // A statement that does not prepare is a programming error in rekey's own SQL.
     throw std::logic_error(std::string("bad SQL: ") + sqlite3_errmsg(db_) + " in: " + sql);

@@ -49,6 +49,29 @@ class sqlite_statement {
   sqlite3_stmt* stmt_;
 };
 
+// A statement's parameters bound in order, 1, 2, …, as record_rows.hpp's binders bind them.
+class sqlite_params {
+ public:
+  explicit sqlite_params(sqlite_statement& q) : q_(q) {}
+  sqlite_params& text(std::string_view v) { return next(v); }
+  sqlite_params& int64(std::int64_t v) { return next(v); }
+  sqlite_params& real(double v) { return next(v); }
+  sqlite_params& blob(std::span<const std::uint8_t> v) { return next(v); }
+  sqlite_params& null() {
+    q_.bind_null(next_++);
+    return *this;
+  }
+
+ private:
+  template <class T>
+  sqlite_params& next(const T& v) {
+    q_.bind(next_++, v);
+    return *this;
+  }
+  sqlite_statement& q_;
+  int next_ = 1;
+};
+
 class sqlite_connection {
  public:
   // Opens (creating if missing) the database file; throws std::runtime_error on failure.
@@ -59,7 +82,8 @@ class sqlite_connection {
 
   // Runs SQL without results (pragmas, DDL, BEGIN/COMMIT).
   [[nodiscard]] result<void> exec(const char* sql);
-  // A cached, reset statement for this SQL text.
+  // A cached, reset statement for this SQL text. Placeholders ?n, or $n as in the statements
+  // both backends share (storage/sql/statements.hpp), read as ?n.
   sqlite_statement& prepare(const char* sql);
 
   std::int64_t changes() const;

@@ -3,6 +3,11 @@
 // All access goes through one connection owned by the store; callers must use it from a single
 // storage thread at a time (the composition root gives it a one-thread pool), so transactions
 // never interleave. At most one unit of work is open at a time.
+//
+// Group commit (begin_batch): one BEGIN IMMEDIATE … COMMIT around the batch, each of its units
+// a savepoint. The connection is the batch's while it is open, so begin() on the store is then
+// a unit of that batch too (as batch->begin()): code that holds only the store joins the batch
+// the storage executor opened around its job. A rotation batch is an ordinary batch here.
 #pragma once
 
 #include <functional>
@@ -10,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "storage/commit_hooks.hpp"
 #include "storage/sqlite/sqlite_connection.hpp"
 #include "storage/store.hpp"
 
@@ -23,13 +27,12 @@ class sqlite_store final : public store {
   explicit sqlite_store(const std::string& path);
 
   result<std::unique_ptr<unit_of_work>> begin() override;
-  result<void> begin_batch() override;
-  result<void> end_batch() override;
-  void abort_batch() override;
+  // errc::internal while another batch of this store is open.
+  result<std::unique_ptr<store_batch>> begin_batch() override;
 
  private:
   sqlite_connection db_;
-  batch_hooks batch_;
+  store_batch* open_batch_ = nullptr;  // the batch holding db_'s transaction, while there is one
 };
 
 }  // namespace rekey
