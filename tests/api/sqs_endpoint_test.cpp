@@ -83,7 +83,7 @@ class SqsEndpointTest : public ::testing::Test {
   queue_service queues_{store_, clock_, random_, at_rest_};
   access_key_cache keys_;
   queue_notifier notifier_;
-  runtime::storage_executor executor_{100, nullptr};
+  runtime::storage_executor executor_{100, store_};
   sqs_endpoint endpoint_{queues_, keys_, store_, at_rest_, executor_, notifier_, clock_, false};
   asio::io_context io_;
 };

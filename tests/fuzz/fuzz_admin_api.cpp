@@ -58,7 +58,7 @@ struct process_state {
   rekey::secret_policy_config policy;
   rekey::admin_token token{hasher};
   std::string bearer;
-  rekey::runtime::storage_executor executor{10'000, nullptr};
+  rekey::runtime::storage_executor executor{10'000, db.storage()};
 
   process_state() {
     rekey::testing::counting_random random;

@@ -96,7 +96,7 @@ class RelayLoopTest : public ::testing::Test {
   delivery_config config_;
   queue_service queues_{store_, clock_, random_, at_rest_};
   outbox_relay relay_{store_, clock_, random_, at_rest_, queues_, credentials_, policy_, config_};
-  runtime::storage_executor executor_{100, nullptr};
+  runtime::storage_executor executor_{100, store_};
   testing::recording_publisher webhook_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> guard_ = asio::make_work_guard(io_);
