@@ -185,7 +185,8 @@ awaitable_response admin_api::create_webhook_destination(call& c) {
   admin_body fields(c.body, {"kind", "url"});
   const auto url = fields.text("url", 2048, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto created = co_await executor_.run([&] { return service_.create_webhook_destination(c.ctx.request_id, app_id, *url); });
+  auto created =
+      co_await executor_.run([&] { return service_.create_webhook_destination(c.ctx.request_id, app_id, *url); });
   if (!created) co_return failed(created.error(), c.ctx);
   auto o = to_json(created->first);
   o["signingSecret"] = created->second;
@@ -211,7 +212,8 @@ awaitable_response admin_api::create_embedded_destination(call& c) {
   admin_body fields(c.body, {"kind", "queue"});
   const auto queue = fields.text("queue", 256, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto created = co_await executor_.run([&] { return service_.create_embedded_destination(c.ctx.request_id, app_id, *queue); });
+  auto created =
+      co_await executor_.run([&] { return service_.create_embedded_destination(c.ctx.request_id, app_id, *queue); });
   if (!created) co_return failed(created.error(), c.ctx);
   co_return json_response(status::created, c.version(), to_json(*created));
 }
@@ -222,7 +224,8 @@ awaitable_response admin_api::set_subscription(call& c) {
   admin_body fields(c.body, {"destinationId"});
   const auto destination = fields.text("destinationId", 128, true);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
-  auto set = co_await executor_.run([&] { return service_.set_subscription(c.ctx.request_id, app_id, type, *destination); });
+  auto set =
+      co_await executor_.run([&] { return service_.set_subscription(c.ctx.request_id, app_id, type, *destination); });
   if (!set) co_return failed(set.error(), c.ctx);
   co_return json_response(status::ok, c.version(), to_json(*set));
 }
@@ -315,9 +318,8 @@ awaitable_response admin_api::verify_audit(call& c) {
 }
 
 awaitable_response admin_api::show_dev_clock(call& c) {
-  co_return json_response(
-      status::ok, c.version(),
-      json::object{{"now", to_iso8601(clock_.now())}, {"offsetMs", dev_clock_->offset().count()}});
+  co_return json_response(status::ok, c.version(),
+                          json::object{{"now", to_iso8601(clock_.now())}, {"offsetMs", dev_clock_->offset().count()}});
 }
 
 awaitable_response admin_api::advance_dev_clock(call& c) {

@@ -19,13 +19,12 @@
 
 #include "api/handler.hpp"
 #include "auth/failure_throttle.hpp"
-#include "core/log_limiter.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
+#include "core/log_limiter.hpp"
 #include "core/offset_clock.hpp"
 #include "delivery/publisher.hpp"
 #include "http/router.hpp"
-
 
 namespace rekey::api {
 

@@ -7,14 +7,12 @@
 
 namespace rekey::api {
 
-admin_body::admin_body(const boost::json::object& body, std::initializer_list<std::string_view> allowed)
-    : body_(body) {
+admin_body::admin_body(const boost::json::object& body, std::initializer_list<std::string_view> allowed) : body_(body) {
   for (const auto& [key, value] : body_) {
     if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) == allowed.end()) {
       // The name is the client's own text: quote it only when it is short and printable.
-      const bool printable = key.size() <= 64 && std::all_of(key.begin(), key.end(), [](unsigned char c) {
-                               return c >= 0x20 && c < 0x7f;
-                             });
+      const bool printable = key.size() <= 64 &&
+                             std::all_of(key.begin(), key.end(), [](unsigned char c) { return c >= 0x20 && c < 0x7f; });
       fail(printable ? fmt::format("{} is not a field of this request.", std::string_view(key))
                      : std::string("The body has a field this request does not take."));
       return;

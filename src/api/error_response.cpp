@@ -124,7 +124,8 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::conflict:
       break;
   }
-  return {status::bad_request, "invalid_request", "The request is missing a required parameter or is otherwise malformed"};
+  return {status::bad_request, "invalid_request",
+          "The request is missing a required parameter or is otherwise malformed"};
 }
 
 namespace {

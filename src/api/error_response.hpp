@@ -9,8 +9,8 @@
 
 #include <string_view>
 
-#include "core/errc.hpp"
 #include "api/handler.hpp"
+#include "core/errc.hpp"
 #include "http/router.hpp"
 
 namespace rekey::api {

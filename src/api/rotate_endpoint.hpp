@@ -10,12 +10,12 @@
 
 #include <functional>
 
+#include "api/handler.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/token_codec.hpp"
-#include "api/handler.hpp"
-#include "runtime/storage_executor.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
+#include "runtime/storage_executor.hpp"
 
 namespace rekey::api {
 

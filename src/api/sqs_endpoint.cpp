@@ -63,7 +63,8 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
   auto waiter = std::make_shared<queue_notifier::waiter>(co_await asio::this_coro::executor);
   for (;;) {
     const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
-    auto received = co_await executor_.run([&] { return run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url); });
+    auto received =
+        co_await executor_.run([&] { return run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url); });
     const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
     if (!done && !waiter->notified) {
       waiter->timer.expires_at(deadline);

@@ -11,10 +11,10 @@
 #include <boost/json/object.hpp>
 
 #include "api/handler.hpp"
-#include "runtime/storage_executor.hpp"
 #include "queue/access_key_cache.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
+#include "runtime/storage_executor.hpp"
 
 namespace rekey::api {
 

@@ -5,8 +5,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "auth/token_service.hpp"
 #include "api/handler.hpp"
+#include "auth/token_service.hpp"
 #include "runtime/storage_executor.hpp"
 #include "storage/store.hpp"
 

@@ -47,8 +47,7 @@ backend open_backend(const config& cfg, random_source& random, const clock& cloc
   b.hasher = std::make_unique<secret_hasher>(b.master_key);
   if (is_postgres_url(cfg.database)) {
     auto opened = std::make_unique<pg_store>(cfg.database, cfg.database_connections);
-    spdlog::info("storage: postgres {} ({} connections)", printable_database(cfg.database),
-                 cfg.database_connections);
+    spdlog::info("storage: postgres {} ({} connections)", printable_database(cfg.database), cfg.database_connections);
     b.postgres = opened.get();
     b.storage = std::move(opened);
   } else {
@@ -61,8 +60,8 @@ backend open_backend(const config& cfg, random_source& random, const clock& cloc
       b.postgres != nullptr ? audit_trail::concurrent_writer_chains : audit_trail::single_writer_chains);
   auto signing = load_signing_keys(*b.storage, b.at_rest_key, random, clock);
   if (!signing) {
-    throw std::runtime_error(fmt::format("loading token signing keys (is this the right master key?): {}",
-                                         signing.error().message()));
+    throw std::runtime_error(
+        fmt::format("loading token signing keys (is this the right master key?): {}", signing.error().message()));
   }
   b.signing = std::move(*signing);
   return b;

@@ -145,8 +145,7 @@ void add_subscription_and_key_commands(CLI::App& cli, admin_command& chosen) {
   auto* key_create = access_key->add_subcommand("create", "issue a key for one account (secret printed once)");
   key_create->add_option("--account", o->account, "12-digit account id whose queues the key may use")->required();
   on_parsed(key_create, chosen, [o](const admin_client& client) {
-    return report(
-        client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", o->account}})));
+    return report(client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", o->account}})));
   });
 }
 
@@ -174,8 +173,7 @@ void add_delivery_and_secret_commands(CLI::App& cli, admin_command& chosen) {
   revoke->add_option("--app", o->app_id, "application id")->required();
   revoke->add_option("--secret", o->secret_id, "secret id (from rekey app show)")->required();
   on_parsed(revoke, chosen, [o](const admin_client& client) {
-    return report(
-        client.call("POST", "/admin/v1/applications/" + o->app_id + "/secrets/" + o->secret_id + "/revoke"));
+    return report(client.call("POST", "/admin/v1/applications/" + o->app_id + "/secrets/" + o->secret_id + "/revoke"));
   });
 }
 

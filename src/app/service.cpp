@@ -110,8 +110,10 @@ void ensure_demo_application(store& storage, admin_service& admin, const std::st
         *existing);
     return;
   }
-  auto created = must(admin.create_application(dev_start, "demo", std::nullopt, std::nullopt), "creating demo application");
-  auto destination = must(admin.create_embedded_destination(dev_start, created.app.id, "demo-queue"), "creating demo queue");
+  auto created =
+      must(admin.create_application(dev_start, "demo", std::nullopt, std::nullopt), "creating demo application");
+  auto destination =
+      must(admin.create_embedded_destination(dev_start, created.app.id, "demo-queue"), "creating demo queue");
   must(admin.set_subscription(dev_start, created.app.id, new_secret_notification_type, destination.id),
        "enrolling demo application");
   must(admin.set_subscription(dev_start, created.app.id, expiry_notification_type, destination.id),

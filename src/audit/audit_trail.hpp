@@ -47,7 +47,7 @@ struct audit_verification {
 
 class audit_trail {
  public:
-  static constexpr int single_writer_chains = 1;        // SQLite
+  static constexpr int single_writer_chains = 1;  // SQLite
   // PostgreSQL: 16 still waited ~0.15 ms per rotation; with rotation batches (each holding ~10
   // chains until it commits) 256 waited ~2 ms per batch, 4096 ~0.14 ms (docs/benchmarks.md).
   static constexpr int concurrent_writer_chains = 4096;

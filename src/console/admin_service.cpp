@@ -50,7 +50,8 @@ result<std::unique_ptr<unit_of_work>> admin_service::begin_for(std::string_view 
 
 result<void> admin_service::audit_action(unit_of_work& work, const std::string& request_id, std::string action,
                                          std::string_view application_id, std::string detail) {
-  return audit_.record(work, {"admin", std::move(action), std::string(application_id), request_id, "", std::move(detail)});
+  return audit_.record(work,
+                       {"admin", std::move(action), std::string(application_id), request_id, "", std::move(detail)});
 }
 
 result<created_application> admin_service::create_application(const std::string& request_id, const std::string& name,
@@ -76,7 +77,8 @@ result<created_application> admin_service::create_application(const std::string&
   if (!work) return work.error();
   if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
   if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
-  if (auto r = audit_action(**work, request_id, "application.created", out.app.id, "name " + name); !r) return r.error();
+  if (auto r = audit_action(**work, request_id, "application.created", out.app.id, "name " + name); !r)
+    return r.error();
   (*work)->after_commit([this, app = out.app, secret = out.secret, seen = credentials_.generation(out.app.id)] {
     credentials_.put(app, {secret}, seen);
   });
@@ -141,7 +143,8 @@ result<destination_record> admin_service::create_embedded_destination(const std:
         new_uuid(random_), std::string(application_id), "embedded",
         boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}), clock_.now()};
     if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
-    if (auto r = audit_action(**work, request_id, "destination.created", application_id, "embedded destination " + d.id);
+    if (auto r =
+            audit_action(**work, request_id, "destination.created", application_id, "embedded destination " + d.id);
         !r) {
       return r.error();
     }
@@ -291,7 +294,8 @@ result<created_access_key> admin_service::create_access_key(const std::string& r
   if (auto r = (*work)->access_keys().insert(seal_access_key(key, at_rest_key_, random_, clock_.now())); !r) {
     return r.error();
   }
-  if (auto r = audit_action(**work, request_id, "access_key.created", "", "key " + key.id + " for account " + key.account);
+  if (auto r =
+          audit_action(**work, request_id, "access_key.created", "", "key " + key.id + " for account " + key.account);
       !r) {
     return r.error();
   }

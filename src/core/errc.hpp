@@ -37,7 +37,7 @@ enum class errc {
   sqs_receipt_handle_invalid,
   sqs_invalid_parameter,  // a parameter out of range or malformed
   sqs_missing_parameter,
-  sqs_invalid_action,  // unknown X-Amz-Target operation
+  sqs_invalid_action,            // unknown X-Amz-Target operation
   sqs_invalid_message_contents,  // a body with characters SQS does not allow
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource

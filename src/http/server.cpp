@@ -28,8 +28,8 @@
 
 #include "core/identifiers.hpp"
 #include "core/log_limiter.hpp"
-#include "runtime/io_context_pool.hpp"
 #include "http/router.hpp"
+#include "runtime/io_context_pool.hpp"
 
 namespace rekey::http {
 
@@ -51,8 +51,8 @@ struct connection {
 
 // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host field (HTTP/1.0 may omit it).
 bool has_one_host(const request& req) {
-  const auto hosts = std::distance(req.equal_range(beast_http::field::host).first,
-                                   req.equal_range(beast_http::field::host).second);
+  const auto hosts =
+      std::distance(req.equal_range(beast_http::field::host).first, req.equal_range(beast_http::field::host).second);
   return hosts == 1 || (hosts == 0 && req.version() < 11);
 }
 

@@ -64,8 +64,8 @@ result<void> lifecycle_sweeper::warn(unit_of_work& work, const secret_record& se
                                          now,
                                          now};
   const std::string body = to_json(notification);
-  auto item = pending_outbox_item(notification.notification_id, secret.application_id,
-                                  (*subscription)->destination_id, expiry_notification_type, now);
+  auto item = pending_outbox_item(notification.notification_id, secret.application_id, (*subscription)->destination_id,
+                                  expiry_notification_type, now);
   seal_body(item, at_rest_key_, body, random_);
   if (auto r = work.outbox().insert(item); !r) return r.error();
   ++pass.warnings;

@@ -9,16 +9,17 @@
 #include <string>
 
 #include "delivery/publisher.hpp"
-#include "runtime/storage_executor.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
+#include "runtime/storage_executor.hpp"
 
 namespace rekey {
 
 class destination_tester {
  public:
-  destination_tester(store& storage, runtime::storage_executor& executor, queue_service& queues, queue_notifier& notifier,
-                     std::map<std::string, publisher*> publishers, const clock& clock, random_source& random)
+  destination_tester(store& storage, runtime::storage_executor& executor, queue_service& queues,
+                     queue_notifier& notifier, std::map<std::string, publisher*> publishers, const clock& clock,
+                     random_source& random)
       : storage_(storage),
         executor_(executor),
         queues_(queues),

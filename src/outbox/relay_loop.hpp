@@ -18,8 +18,8 @@
 #include <string>
 
 #include "delivery/publisher.hpp"
-#include "runtime/storage_executor.hpp"
 #include "outbox/outbox_relay.hpp"
+#include "runtime/storage_executor.hpp"
 
 namespace rekey {
 

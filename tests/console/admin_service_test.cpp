@@ -141,14 +141,17 @@ TEST_F(AdminServiceTest, EmbeddedDestinationCreatesItsQueue) {
     auto w = *store_.begin();
     EXPECT_TRUE(*w->queues().find_queue("111122223333", "inbox"));
   }
-  const auto same_queue = admin_.create_embedded_destination(request_, app.id, "arn:aws:sqs:us-east-1:111122223333:inbox");
+  const auto same_queue =
+      admin_.create_embedded_destination(request_, app.id, "arn:aws:sqs:us-east-1:111122223333:inbox");
   ASSERT_TRUE(same_queue);
   EXPECT_NE(same_queue->id, d->id);
   EXPECT_EQ(embedded_address(*same_queue)->key(), "111122223333/inbox");
   EXPECT_EQ(admin_.show_application(app.id)->destinations.size(), 2u);
 
-  EXPECT_EQ(admin_.create_embedded_destination(request_, app.id, "bad name!").error(), make_error_code(errc::invalid_input));
-  EXPECT_EQ(admin_.create_embedded_destination(request_, "no-such-app", "inbox").error(), make_error_code(errc::not_found));
+  EXPECT_EQ(admin_.create_embedded_destination(request_, app.id, "bad name!").error(),
+            make_error_code(errc::invalid_input));
+  EXPECT_EQ(admin_.create_embedded_destination(request_, "no-such-app", "inbox").error(),
+            make_error_code(errc::not_found));
 }
 
 // A webhook destination returns its signing secret once; its config holds the URL and the
@@ -168,7 +171,8 @@ TEST_F(AdminServiceTest, WebhookDestinationSealsItsSigningSecret) {
   EXPECT_EQ(admin_.find_destination(d.id)->config_json, d.config_json);
 
   for (const char* bad : {"ftp://hooks.example", "hooks.example", "https://", ""}) {
-    EXPECT_EQ(admin_.create_webhook_destination(request_, app.id, bad).error(), make_error_code(errc::invalid_input)) << bad;
+    EXPECT_EQ(admin_.create_webhook_destination(request_, app.id, bad).error(), make_error_code(errc::invalid_input))
+        << bad;
   }
   EXPECT_EQ(admin_.create_webhook_destination(request_, "no-such-app", "https://x.example").error(),
             make_error_code(errc::not_found));
@@ -179,7 +183,8 @@ TEST_F(AdminServiceTest, WebhookDestinationSealsItsSigningSecret) {
 TEST_F(AdminServiceTest, SqsDestinationSealsItsSecretKey) {
   const auto app = create().app;
   const std::string queue_url = "https://sqs.eu-west-1.amazonaws.com/111122223333/rotations";
-  const auto d = admin_.create_sqs_destination(request_, app.id, queue_url, "eu-west-1", "AKIAEXAMPLE", "very-secret-key-value");
+  const auto d =
+      admin_.create_sqs_destination(request_, app.id, queue_url, "eu-west-1", "AKIAEXAMPLE", "very-secret-key-value");
   ASSERT_TRUE(d) << d.error().message();
   EXPECT_EQ(d->kind, "sqs");
   const auto config = json::parse(d->config_json).as_object();
@@ -223,7 +228,8 @@ TEST_F(AdminServiceTest, SubscriptionsPointAtTheApplicationsDestinations) {
             make_error_code(errc::not_found));
   EXPECT_EQ(admin_.set_subscription(request_, app.id, new_secret_notification_type, "no-such-destination").error(),
             make_error_code(errc::not_found));
-  EXPECT_EQ(admin_.set_subscription(request_, app.id, "SOMETHING_ELSE", first.id).error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(admin_.set_subscription(request_, app.id, "SOMETHING_ELSE", first.id).error(),
+            make_error_code(errc::invalid_input));
   EXPECT_EQ(admin_.set_subscription(request_, "no-such-app", new_secret_notification_type, first.id).error(),
             make_error_code(errc::not_found));
 }
@@ -352,10 +358,10 @@ TEST_F(AdminServiceTest, AnActionWhoseAuditEntryCannotBeWrittenIsNotDone) {
   const auto app = create();
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.file("rekey.db").c_str(), &raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(raw,
-                         "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'full'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(raw, "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'full'); END",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(raw);
   EXPECT_FALSE(admin_.create_application(request_, "second", std::nullopt, std::nullopt));
   EXPECT_FALSE(admin_.create_embedded_destination(request_, app.app.id, "inbox"));

@@ -132,9 +132,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!ec && parser->is_done()) use(parser->get());
       return 0;
     }
-    const std::size_t n = chunk_sizes.empty() ? stream.size() - offset
-                                              : std::min(chunk_sizes[next_chunk++ % chunk_sizes.size()],
-                                                         stream.size() - offset);
+    const std::size_t n = chunk_sizes.empty()
+                              ? stream.size() - offset
+                              : std::min(chunk_sizes[next_chunk++ % chunk_sizes.size()], stream.size() - offset);
     buffer.append(stream.substr(offset, n));
     offset += n;
     if (avoid_beast_2861 && parser->is_header_done() && parser->chunked() && buffer.size() == 4 &&

@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/identifiers.hpp"
 #include "crypto/hmac.hpp"
 #include "crypto/sigv4.hpp"
-#include "core/identifiers.hpp"
 #include "queue/sqs_authenticator.hpp"
 
 namespace {
@@ -109,7 +109,8 @@ std::optional<std::string> right_signature(const request_text& r, std::string_vi
   const auto amz_date = header_of(r, "x-amz-date").value_or("");
   const auto canonical = rekey::sigv4::canonical_request(r.method, path, canonical_query(query), headers,
                                                          rekey::to_hex(rekey::sha256(rekey::as_bytes(r.body))));
-  const auto to_sign = rekey::sigv4::string_to_sign(amz_date, rekey::sigv4::scope(a.date, a.region, a.service), canonical);
+  const auto to_sign =
+      rekey::sigv4::string_to_sign(amz_date, rekey::sigv4::scope(a.date, a.region, a.service), canonical);
   return rekey::sigv4::signature(rekey::sigv4::signing_key(secret, a.date, a.region, a.service), to_sign);
 }
 

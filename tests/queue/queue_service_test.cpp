@@ -38,7 +38,7 @@ TEST(AllowedInMessage, AcceptsWhatSqsAcceptsAndNothingElse) {
       {"plain text {\"json\": 1}", true},
       {"tab\tnewline\ncr\r", true},
       {"\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x91", true},  // é, €, U+1F511
-      {"\xEE\x80\x80\xEF\xBF\xBD", true},                           // U+E000, U+FFFD
+      {"\xEE\x80\x80\xEF\xBF\xBD", true},                         // U+E000, U+FFFD
       {std::string_view("nul\0inside", 11), false},
       {"\x01", false},
       {"\x08", false},
@@ -47,8 +47,8 @@ TEST(AllowedInMessage, AcceptsWhatSqsAcceptsAndNothingElse) {
       {"\xED\xA0\x80", false},  // U+D800, a surrogate
       {"\xEF\xBF\xBE", false},  // U+FFFE
       {"\xEF\xBF\xBF", false},  // U+FFFF
-      {"\xC0\xAF", false},       // overlong '/'
-      {"\xE2\x82", false},       // cut short
+      {"\xC0\xAF", false},      // overlong '/'
+      {"\xE2\x82", false},      // cut short
       {"\xFF", false},
       {"\xF4\x90\x80\x80", false},  // above U+10FFFF
   };

@@ -78,10 +78,10 @@ TEST(SqsAuthenticator, AcceptsACorrectSignature) {
 // correct for the headers it names.
 TEST(SqsAuthenticator, RefusesASignatureThatDoesNotSignHost) {
   sample_request r;
-  const std::string canonical = r.method + "\n" + r.path + "\n" + "\n" + "content-type:" +
-                                r.headers.at("content-type") + "\n" + "x-amz-date:" + r.headers.at("x-amz-date") +
-                                "\n" + "x-amz-target:" + r.headers.at("x-amz-target") + "\n" + "\n" +
-                                "content-type;x-amz-date;x-amz-target\n" + to_hex(sha256(as_bytes(r.body)));
+  const std::string canonical =
+      r.method + "\n" + r.path + "\n" + "\n" + "content-type:" + r.headers.at("content-type") + "\n" +
+      "x-amz-date:" + r.headers.at("x-amz-date") + "\n" + "x-amz-target:" + r.headers.at("x-amz-target") + "\n" + "\n" +
+      "content-type;x-amz-date;x-amz-target\n" + to_hex(sha256(as_bytes(r.body)));
   auto a = sign(canonical);
   a.signed_headers = {"content-type", "x-amz-date", "x-amz-target"};
   EXPECT_EQ(verify_sigv4(r.view(), a, secret, signed_at()).error(), mismatch);

@@ -132,24 +132,24 @@ TEST_F(RotationServiceTest, RotatesInOneTransaction) {
 // One that cannot (nullopt) is left pending for the relay, as above.
 TEST_F(RotationServiceTest, DeliversDirectlyWhenTheDestinationAllows) {
   std::string delivered_body;
-  rotation_service direct{store_,
-                          clock_,
-                          random_,
-                          hasher_,
-                          at_rest_,
-                          credentials_,
-                          mirror_,
-                          secret_policy_config{},
-                          rate_limit_config{},
-                          audit_,
-                          [&](unit_of_work&, const destination_record& destination,
-                              const std::optional<queue_record>& queue, const std::string&,
-                              std::string_view body) -> result<std::optional<std::string>> {
-                            EXPECT_EQ(destination.id, "dest-app1");
-                            EXPECT_FALSE(queue);  // its config names none
-                            delivered_body = std::string(body);
-                            return std::optional<std::string>{"000000000000/q"};
-                          }};
+  rotation_service direct{
+      store_,
+      clock_,
+      random_,
+      hasher_,
+      at_rest_,
+      credentials_,
+      mirror_,
+      secret_policy_config{},
+      rate_limit_config{},
+      audit_,
+      [&](unit_of_work&, const destination_record& destination, const std::optional<queue_record>& queue,
+          const std::string&, std::string_view body) -> result<std::optional<std::string>> {
+        EXPECT_EQ(destination.id, "dest-app1");
+        EXPECT_FALSE(queue);  // its config names none
+        delivered_body = std::string(body);
+        return std::optional<std::string>{"000000000000/q"};
+      }};
   const auto now = clock_.now();
   auto out = direct.rotate("app1", "first-app1");
   ASSERT_FALSE(out.error) << out.error.message();
