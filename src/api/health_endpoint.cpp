@@ -19,6 +19,9 @@ boost::asio::awaitable<response> health_endpoint::health(request_context& ctx) {
 boost::asio::awaitable<response> health_endpoint::ready(request_context& ctx) {
   const unsigned version = ctx.req.version();
   if (stopping_()) co_return status_response(status::service_unavailable, version, "stopping");
+  // The last write failed (a full disk) or the database files are gone: reads may still work,
+  // but nothing sent here would be kept.
+  if (!storage_.write_health()) co_return status_response(status::service_unavailable, version, "storage not writable");
   auto reachable = co_await executor_.run([this] {
     auto work = storage_.begin();  // and one read: a begun transaction may not have reached the server yet
     return work && (*work)->keys().get_setting("ready").has_value();

@@ -1,5 +1,6 @@
 // GET /health (the process is up) and GET /ready (it should be sent traffic: not shutting down,
-// storage reachable and its queue not full). Thread-safe.
+// storage writable — its last write succeeded and its files are the ones opened — reachable, and
+// its queue not full). Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -9,6 +9,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <sys/stat.h>
+
 #include <bit>
 #include <filesystem>
 #include <thread>
@@ -22,6 +24,7 @@
 #include "api/token_endpoint.hpp"
 #include "app/backend.hpp"
 #include "app/process_limits.hpp"
+#include "app/rate_limited_sink.hpp"
 #include "audit/audit_trail.hpp"
 #include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
@@ -77,15 +80,20 @@ void must(result<void> r, const char* what) {
   if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message()));
 }
 
+// Warnings and errors at most 20 a second (bursts of 100): rate_limited_sink.hpp.
 void setup_logging(const std::string& level) {
-  auto logger = spdlog::stderr_logger_mt("rekey");
+  auto sink = std::make_shared<rate_limited_sink>(std::make_shared<spdlog::sinks::stderr_sink_mt>(), 20.0, 100.0);
+  auto logger = std::make_shared<spdlog::logger>("rekey", std::move(sink));
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   const auto parsed = spdlog::level::from_str(level);
   logger->set_level(parsed);
   spdlog::set_default_logger(logger);
 }
 
+// Everything rekey creates — the database and its WAL, keys, the admin token — is its own alone
+// (0600 files, 0700 directories), whatever the data directory's mode or the caller's umask.
 void prepare_data_dir(const std::string& dir) {
+  ::umask(077);
   namespace fs = std::filesystem;
   if (!fs::exists(dir)) {
     fs::create_directories(dir);

@@ -274,6 +274,12 @@ class store : public unit_source {
     (void)rotations;
     return begin_batch();
   }
+
+  // Whether writes can be expected to last, for readiness (/ready): errc::service_unavailable
+  // when the last write failed (a full disk) or the files written are no longer the ones opened
+  // (deleted or replaced under the running server). Cheap, from any thread. By default nothing is
+  // known against it.
+  [[nodiscard]] virtual result<void> write_health() const { return {}; }
 };
 
 }  // namespace rekey

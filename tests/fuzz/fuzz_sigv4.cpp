@@ -137,8 +137,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     authorization->signature = *signature;
     const auto amz_date = header_of(r, "x-amz-date");
     const auto when = amz_date ? rekey::parse_amz_date(*amz_date) : std::nullopt;
+    const auto& signed_headers = authorization->signed_headers;
+    const bool signs_host = std::find(signed_headers.begin(), signed_headers.end(), "host") != signed_headers.end();
     should_verify = authorization->service == "sqs" && amz_date && amz_date->starts_with(authorization->date) && when &&
-                    *when >= now - rekey::max_clock_skew && *when <= now + rekey::max_clock_skew;
+                    *when >= now - rekey::max_clock_skew && *when <= now + rekey::max_clock_skew && signs_host;
   }
   const rekey::signed_request request{r.method, path, query, r.body,
                                       [&r](std::string_view name) { return header_of(r, name); }};

@@ -136,5 +136,7 @@ sqlite_statement& sqlite_connection::prepare(const char* sql) {
 }
 
 std::int64_t sqlite_connection::changes() const { return sqlite3_changes64(db_); }
+std::int64_t sqlite_connection::total_changes() const { return sqlite3_total_changes64(db_); }
+bool sqlite_connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace rekey

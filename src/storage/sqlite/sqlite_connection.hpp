@@ -87,6 +87,11 @@ class sqlite_connection {
   sqlite_statement& prepare(const char* sql);
 
   std::int64_t changes() const;
+  // Rows changed by this connection since it opened (a transaction that moves it wrote).
+  std::int64_t total_changes() const;
+  // Whether a transaction is open: SQLite ends one itself on some errors (a full disk), and a
+  // ROLLBACK then would only fail.
+  bool in_transaction() const;
 
  private:
   sqlite3* db_ = nullptr;

@@ -1,5 +1,8 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
 #include <stdexcept>
 
 #include "storage/commit_hooks.hpp"
@@ -13,11 +16,15 @@ namespace {
 // Registered as the store's open batch from construction to its end.
 class sqlite_batch final : public store_batch {
  public:
-  sqlite_batch(sqlite_connection& db, store_batch*& open) : db_(db), open_(open) { open_ = this; }
+  // committed: told whether a commit that wrote succeeded.
+  sqlite_batch(sqlite_connection& db, store_batch*& open, std::function<void(bool)> committed)
+      : db_(db), open_(open), committed_(std::move(committed)), changes_at_start_(db.total_changes()) {
+    open_ = this;
+  }
   ~sqlite_batch() override {
     open_ = nullptr;
     if (ended_) return;
-    (void)db_.exec("ROLLBACK");
+    if (db_.in_transaction()) (void)db_.exec("ROLLBACK");
     hooks_.dropped();
   }
 
@@ -31,11 +38,14 @@ class sqlite_batch final : public store_batch {
     if (ended_) return errc::internal;
     ended_ = true;
     open_ = nullptr;
+    const bool wrote = db_.total_changes() != changes_at_start_;
     if (auto r = db_.exec("COMMIT"); !r) {
-      (void)db_.exec("ROLLBACK");
+      if (db_.in_transaction()) (void)db_.exec("ROLLBACK");  // SQLite may have ended it already
       hooks_.dropped();
+      committed_(false);
       return r;
     }
+    if (wrote) committed_(true);
     hooks_.committed();
     return {};
   }
@@ -43,13 +53,27 @@ class sqlite_batch final : public store_batch {
  private:
   sqlite_connection& db_;
   store_batch*& open_;
+  std::function<void(bool)> committed_;
+  std::int64_t changes_at_start_;
   batch_hooks hooks_;
   bool ended_ = false;
 };
 
+// The file at `path` now; unknown when it does not exist.
+struct stat_result {
+  bool exists = false;
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+stat_result stat_path(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {true, st.st_dev, st.st_ino};
+}
+
 }  // namespace
 
-sqlite_store::sqlite_store(const std::string& path) : db_(path) {
+sqlite_store::sqlite_store(const std::string& path) : path_(path), db_(path) {
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
                              // savepoint journals and sorts in memory, not temp files
                              "PRAGMA temp_store=MEMORY",
@@ -60,22 +84,59 @@ sqlite_store::sqlite_store(const std::string& path) : db_(path) {
                              // a checkpoint every 10,000 WAL pages (~40 MiB) instead of 1,000: a page
                              // that many commits change (a table's or index's tail) is copied back once
                              // per checkpoint — +17% rotations/s (docs/benchmarks.md)
-                             "PRAGMA wal_autocheckpoint=10000"}) {
+                             "PRAGMA wal_autocheckpoint=10000",
+                             // the WAL is cut back to 64 MiB whenever a checkpoint resets it, so a
+                             // burst that outgrew it (readers holding a checkpoint back) does not
+                             // keep the disk space for good
+                             "PRAGMA journal_size_limit=67108864"}) {
     if (!db_.exec(pragma)) throw std::runtime_error("cannot configure database " + path);
   }
   if (!migrate_sqlite(db_)) throw std::runtime_error("cannot migrate database " + path);
+  // The files as opened: migrations have written, so the WAL exists (and stays: rekey's
+  // connection keeps it open; a checkpoint resets it in place).
+  for (auto [file, where] : {std::pair{&database_, path_}, std::pair{&wal_, path_ + "-wal"}}) {
+    const auto now = stat_path(where);
+    *file = {now.device, now.inode, now.exists};
+  }
+}
+
+bool sqlite_store::files_intact() {
+  if (files_lost_) return false;
+  for (auto [file, where] : {std::pair{&database_, path_}, std::pair{&wal_, path_ + "-wal"}}) {
+    if (!file->known) continue;
+    const auto now = stat_path(where);
+    if (!now.exists || now.device != file->device || now.inode != file->inode) {
+      files_lost_ = true;
+      spdlog::error(
+          "storage: {} was deleted or replaced while rekey runs; every write is refused from now on, "
+          "since it would be lost at the next start. Restore the file or restart rekey.",
+          where);
+      return false;
+    }
+  }
+  return true;
+}
+
+void sqlite_store::committed(bool ok) { last_commit_failed_ = !ok; }
+
+result<void> sqlite_store::write_health() const {
+  if (files_lost_ || last_commit_failed_) return errc::service_unavailable;
+  return {};
 }
 
 result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
   if (open_batch_ != nullptr) return open_batch_->begin();
+  if (!files_intact()) return errc::service_unavailable;
   if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
   return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, nullptr));
 }
 
 result<std::unique_ptr<store_batch>> sqlite_store::begin_batch() {
   if (open_batch_ != nullptr) return errc::internal;
+  if (!files_intact()) return errc::service_unavailable;
   if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r.error();
-  return std::unique_ptr<store_batch>(std::make_unique<sqlite_batch>(db_, open_batch_));
+  return std::unique_ptr<store_batch>(
+      std::make_unique<sqlite_batch>(db_, open_batch_, [this](bool ok) { committed(ok); }));
 }
 
 }  // namespace rekey

@@ -8,8 +8,17 @@
 // a savepoint. The connection is the batch's while it is open, so begin() on the store is then
 // a unit of that batch too (as batch->begin()): code that holds only the store joins the batch
 // the storage executor opened around its job. A rotation batch is an ordinary batch here.
+//
+// Files that vanish: the database and its WAL are identified (device, inode) when opened; before
+// every transaction the paths are looked at again (two stat calls), and once either is gone or
+// replaced every transaction is refused (errc::service_unavailable) until rekey is restarted —
+// writes into an unlinked file would be acknowledged and lost at the next start. write_health()
+// reports that, and whether the last commit that wrote failed (a full disk).
 #pragma once
 
+#include <sys/types.h>
+
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,10 +38,26 @@ class sqlite_store final : public store {
   result<std::unique_ptr<unit_of_work>> begin() override;
   // errc::internal while another batch of this store is open.
   result<std::unique_ptr<store_batch>> begin_batch() override;
+  result<void> write_health() const override;
 
  private:
+  struct file_identity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    bool known = false;
+  };
+  // False (and logged once) when the database or its WAL is no longer the file opened.
+  bool files_intact();
+  // Records a commit's outcome for write_health().
+  void committed(bool ok);
+
+  std::string path_;
   sqlite_connection db_;
   store_batch* open_batch_ = nullptr;  // the batch holding db_'s transaction, while there is one
+  file_identity database_;
+  file_identity wal_;
+  std::atomic<bool> files_lost_{false};
+  std::atomic<bool> last_commit_failed_{false};
 };
 
 }  // namespace rekey
