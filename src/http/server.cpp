@@ -51,8 +51,7 @@ struct connection {
 
 // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host field (HTTP/1.0 may omit it).
 bool has_one_host(const request& req) {
-  const auto hosts =
-      std::distance(req.equal_range(beast_http::field::host).first, req.equal_range(beast_http::field::host).second);
+  const auto hosts = req.count(beast_http::field::host);
   return hosts == 1 || (hosts == 0 && req.version() < 11);
 }
 

@@ -59,21 +59,10 @@ class sqlite_batch final : public store_batch {
   bool ended_ = false;
 };
 
-// The file at `path` now; unknown when it does not exist.
-struct stat_result {
-  bool exists = false;
-  dev_t device = 0;
-  ino_t inode = 0;
-};
-stat_result stat_path(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {};
-  return {true, st.st_dev, st.st_ino};
-}
-
 }  // namespace
 
-sqlite_store::sqlite_store(const std::string& path) : path_(path), db_(path) {
+sqlite_store::sqlite_store(const std::string& path)
+    : db_(path), files_{watched_file{path, {}}, watched_file{path + "-wal", {}}} {
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
                              // savepoint journals and sorts in memory, not temp files
                              "PRAGMA temp_store=MEMORY",
@@ -94,25 +83,25 @@ sqlite_store::sqlite_store(const std::string& path) : path_(path), db_(path) {
   if (!migrate_sqlite(db_)) throw std::runtime_error("cannot migrate database " + path);
   // The files as opened: migrations have written, so the WAL exists (and stays: rekey's
   // connection keeps it open; a checkpoint resets it in place).
-  for (auto [file, where] : {std::pair{&database_, path_}, std::pair{&wal_, path_ + "-wal"}}) {
-    const auto now = stat_path(where);
-    *file = {now.device, now.inode, now.exists};
-  }
+  for (auto& file : files_) file.opened = identify(file.path);
+}
+
+sqlite_store::file_identity sqlite_store::identify(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {true, st.st_dev, st.st_ino};
 }
 
 bool sqlite_store::files_intact() {
   if (files_lost_) return false;
-  for (auto [file, where] : {std::pair{&database_, path_}, std::pair{&wal_, path_ + "-wal"}}) {
-    if (!file->known) continue;
-    const auto now = stat_path(where);
-    if (!now.exists || now.device != file->device || now.inode != file->inode) {
-      files_lost_ = true;
-      spdlog::error(
-          "storage: {} was deleted or replaced while rekey runs; every write is refused from now on, "
-          "since it would be lost at the next start. Restore the file or restart rekey.",
-          where);
-      return false;
-    }
+  for (const auto& file : files_) {
+    if (!file.opened.exists || identify(file.path) == file.opened) continue;
+    files_lost_ = true;
+    spdlog::error(
+        "storage: {} was deleted or replaced while rekey runs; every write is refused from now on, "
+        "since it would be lost at the next start. Restore the file or restart rekey.",
+        file.path);
+    return false;
   }
   return true;
 }

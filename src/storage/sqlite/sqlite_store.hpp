@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -41,21 +42,27 @@ class sqlite_store final : public store {
   result<void> write_health() const override;
 
  private:
+  // A file as it was found at a path: which inode, on which device (exists false: none there).
   struct file_identity {
+    bool exists = false;
     dev_t device = 0;
     ino_t inode = 0;
-    bool known = false;
+    bool operator==(const file_identity&) const = default;
   };
+  static file_identity identify(const std::string& path);
   // False (and logged once) when the database or its WAL is no longer the file opened.
   bool files_intact();
   // Records a commit's outcome for write_health().
   void committed(bool ok);
 
-  std::string path_;
   sqlite_connection db_;
   store_batch* open_batch_ = nullptr;  // the batch holding db_'s transaction, while there is one
-  file_identity database_;
-  file_identity wal_;
+  // The database and its WAL: their paths, and what was there when the store opened them.
+  struct watched_file {
+    std::string path;
+    file_identity opened;
+  };
+  std::array<watched_file, 2> files_;
   std::atomic<bool> files_lost_{false};
   std::atomic<bool> last_commit_failed_{false};
 };
