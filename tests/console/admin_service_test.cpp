@@ -17,6 +17,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/keys.hpp"
 #include "support/manual_clock.hpp"
+#include "support/service_parts.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rekey {
@@ -26,7 +27,7 @@ namespace json = boost::json;
 
 constexpr millis day{86'400'000};
 
-class AdminServiceTest : public ::testing::Test {
+class AdminServiceTest : public ::testing::Test, protected testing::service_parts {
  protected:
   created_application create(const std::string& name = "Seller tools") {
     auto app = admin_.create_application(request_, name, std::nullopt, std::nullopt);
@@ -65,17 +66,8 @@ class AdminServiceTest : public ::testing::Test {
   }
 
   const std::string request_ = "req-test";  // the request id of every admin action here
-  testing::temp_dir dir_;
-  sqlite_store store_{dir_.file("rekey.db")};
-  testing::manual_clock clock_;
-  openssl_random random_;
-  key256 master_ = testing::filled_key(5);
-  key256 at_rest_ = testing::filled_key(6);
-  secret_hasher hasher_{master_};
-  credential_cache credentials_;
   secret_policy_config policy_;
   access_key_cache access_keys_;
-  audit_trail audit_{master_, clock_, audit_trail::single_writer_chains};
   admin_service admin_{store_, clock_, random_, hasher_, credentials_, policy_, at_rest_, access_keys_, audit_};
 };
 

@@ -13,6 +13,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/keys.hpp"
 #include "support/manual_clock.hpp"
+#include "support/service_parts.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rekey {
@@ -26,7 +27,7 @@ const std::string account(default_account);
 
 // An application with one current secret, subscribed to new-secret notifications at a
 // destination of the kind asked for; rotate() leaves one pending outbox item for the relay.
-class OutboxRelayTest : public ::testing::Test {
+class OutboxRelayTest : public ::testing::Test, protected testing::service_parts {
  protected:
   void enroll(const std::string& kind, bool with_queue = true) {
     auto w = *store_.begin();
@@ -88,18 +89,9 @@ class OutboxRelayTest : public ::testing::Test {
     return bodies;
   }
 
-  testing::temp_dir dir_;
-  sqlite_store store_{dir_.file("rekey.db")};
-  testing::manual_clock clock_;
-  openssl_random random_;
-  key256 master_ = testing::filled_key(5);
-  key256 at_rest_ = testing::filled_key(6);
-  secret_hasher hasher_{master_};
-  credential_cache credentials_;
   rate_limit_mirror mirror_;
   secret_policy_config policy_;
   delivery_config config_{.retry_budget = millis{3'600'000}, .lease = millis{60'000}};  // before relay_
-  audit_trail audit_{master_, clock_, audit_trail::single_writer_chains};
   queue_service queues_{store_, clock_, random_, at_rest_};
   rotation_service rotations_{
       store_, clock_, random_, hasher_, at_rest_, credentials_, mirror_, policy_, rate_limit_config{}, audit_};

@@ -12,6 +12,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/keys.hpp"
 #include "support/manual_clock.hpp"
+#include "support/service_parts.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rekey {
@@ -27,7 +28,7 @@ struct snapshot {
   bool operator==(const snapshot&) const = default;
 };
 
-class RotationServiceTest : public ::testing::Test {
+class RotationServiceTest : public ::testing::Test, protected testing::service_parts {
  protected:
   RotationServiceTest() { create_app("app1", std::nullopt, std::nullopt, true); }
 
@@ -71,16 +72,7 @@ class RotationServiceTest : public ::testing::Test {
     ASSERT_TRUE(w->commit());
   }
 
-  testing::temp_dir dir_;
-  sqlite_store store_{dir_.file("rekey.db")};
-  testing::manual_clock clock_;
-  openssl_random random_;
-  key256 master_ = testing::filled_key(5);
-  key256 at_rest_ = testing::filled_key(6);
-  secret_hasher hasher_{master_};
-  credential_cache credentials_;
   rate_limit_mirror mirror_;
-  audit_trail audit_{master_, clock_, audit_trail::single_writer_chains};
   rotation_service service_{
       store_, clock_, random_, hasher_, at_rest_, credentials_, mirror_, secret_policy_config{}, rate_limit_config{},
       audit_};
