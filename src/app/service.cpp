@@ -205,7 +205,9 @@ void listen_to_other_nodes(pg_store& postgres, asio::io_context& main, runtime::
 void load_start_up_state(const config& cfg, offset_clock& clock, admin_service& admin, admin_token& admin_auth,
                          store& storage, random_source& random) {
   if (cfg.dev) {
-    clock.advance(must(admin.load_dev_clock_offset(), "reading the dev clock"));
+    if (!clock.advance(must(admin.load_dev_clock_offset(), "reading the dev clock"))) {
+      throw std::runtime_error("the saved dev clock offset runs past the year 9999");
+    }
     if (clock.offset().count() > 0)
       spdlog::warn("--dev: rekey's clock runs {} ms ahead (rekey dev clock advance)", clock.offset().count());
   }
