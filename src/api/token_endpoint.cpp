@@ -1,14 +1,26 @@
 #include "api/token_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/error_response.hpp"
 
 namespace rekey::api {
+namespace {
+
+bool refused_credentials(boost::system::error_code ec) {
+  return ec == errc::invalid_client || ec == errc::invalid_grant;
+}
+
+}  // namespace
 
 boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
+  const auto read_at = std::chrono::steady_clock::now();
   const unsigned version = ctx.req.version();
   auto request = parse_token_request(ctx.header("Content-Type"), ctx.req.body(), ctx.header("Authorization"));
   if (!request) co_return lwa_error_response(errc::invalid_request, version);
@@ -19,7 +31,14 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
         [this, &request, &ctx] { return tokens_.issue_with_storage(storage_, *request, ctx.peer); });
     answer = std::move(from_storage);
   }
-  if (!*answer) co_return lwa_error_response(to_errc(answer->error(), ctx.request_id, "token endpoint"), version);
+  if (!*answer) {
+    if (refused_credentials(answer->error())) {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, read_at + failure_delay_);
+      boost::system::error_code ignored;  // cancelled at shutdown: answer now
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    }
+    co_return lwa_error_response(to_errc(answer->error(), ctx.request_id, "token endpoint"), version);
+  }
 
   const auto& grant = **answer;
   boost::json::object body{

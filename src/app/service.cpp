@@ -304,7 +304,7 @@ int run_service(const config& cfg) {
   if (listener.max_connections == 0) listener.max_connections = default_max_connections(file_limit);
   spdlog::info("at most {} connections (file descriptors: {})", listener.max_connections, file_limit);
   http::server server(pool, listener, routes, request_ids, tls.get());
-  api::token_endpoint token_handler(tokens, storage, *executor);
+  api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay);
   api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock,
                                       [&](const rotation_outcome& rotated) {
                                         if (rotated.delivered_to)

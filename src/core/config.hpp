@@ -50,6 +50,9 @@ struct throttle_config {
   unsigned failures_per_client = 10;  // authentication failures per window per client id
   unsigned failures_per_peer = 100;   // authentication failures per window per peer address
   millis window{60'000};
+  // A refused token request (invalid_client, invalid_grant) is answered this long after it was
+  // read, not sooner: an unknown client id, a wrong secret and a retired one take the same time.
+  millis failure_delay{20};
 };
 
 struct delivery_config {

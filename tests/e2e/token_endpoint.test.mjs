@@ -173,3 +173,46 @@ describe('token endpoint throttling per address', () => {
     assert.equal(there.body.error, 'slow_down');
   });
 });
+
+describe('token endpoint refusal timing', () => {
+  // Every refusal of credentials waits out the same delay after the request was read, so an
+  // unknown client id, a wrong secret and a bad refresh token cannot be told apart by the clock
+  // (issue #14 item 8). The bound is a lower bound the server's timer guarantees, not a speed.
+  const DELAY_MS = 1000;
+  let rekey;
+  let app;
+  before(async () => {
+    rekey = await startRekey({ args: ['--throttle-failure-delay', `${DELAY_MS}ms`] });
+    app = await rekey.createApp();
+  });
+  after(() => rekey.stop());
+
+  const timed = async (body) => {
+    const started = performance.now();
+    const res = await fetch(rekey.url + '/auth/o2/token', { method: 'POST', headers: { 'content-type': FORM }, body });
+    const json = await res.json();
+    return { status: res.status, error: json.error, elapsed: performance.now() - started };
+  };
+
+  it('answers an unknown client id, a wrong secret and a bad refresh token no sooner than the delay', async () => {
+    const unknownId = 'amzn1.application-oa2-client.00000000000000000000000000000000';
+    const wrongSecret = `amzn1.oa2-cs.v1.${'0'.repeat(64)}`;
+    const refusals = await Promise.all([
+      timed(`grant_type=client_credentials&client_id=${unknownId}&client_secret=${app.clientSecret}&scope=${ROTATION_SCOPE}`),
+      timed(`grant_type=client_credentials&client_id=${app.clientId}&client_secret=${wrongSecret}&scope=${ROTATION_SCOPE}`),
+      timed(`grant_type=refresh_token&refresh_token=Atzr|not-a-token&client_id=${app.clientId}&client_secret=${app.clientSecret}`),
+    ]);
+    assert.deepEqual(refusals.map((r) => [r.status, r.error]),
+      [[401, 'invalid_client'], [401, 'invalid_client'], [400, 'invalid_grant']]);
+    for (const r of refusals) assert.ok(r.elapsed >= DELAY_MS, `answered after ${r.elapsed} ms`);
+  });
+
+  it('does not delay a grant or a malformed request', async () => {
+    const grant = await timed(`grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.clientSecret}&scope=${ROTATION_SCOPE}`);
+    assert.equal(grant.status, 200);
+    assert.ok(grant.elapsed < DELAY_MS, `answered after ${grant.elapsed} ms`);
+    const malformed = await timed(`client_id=${app.clientId}&client_secret=${app.clientSecret}`);
+    assert.equal(malformed.error, 'invalid_request');
+    assert.ok(malformed.elapsed < DELAY_MS, `answered after ${malformed.elapsed} ms`);
+  });
+});
