@@ -66,10 +66,11 @@ else
 	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey npm test
 endif
 
-# Source checks, both always run: clang-format (nothing rewritten) and the include layering of
-# docs/architecture.md.
+# Source checks, all always run: clang-format (nothing rewritten), the include layering of
+# docs/architecture.md, and a test that these two catch what they are for.
 check: deps
-	@status=0; scripts/check-format.sh || status=1; scripts/check-includes.sh || status=1; exit $$status
+	@status=0; scripts/check-format.sh || status=1; scripts/check-includes.sh || status=1; \
+	  scripts/check-scripts-test.sh || status=1; exit $$status
 
 # libFuzzer harnesses (tests/fuzz/, docs/fuzzing.md), built with clang in their own build dir:
 # the libraries with -fsanitize=fuzzer-no-link,address,undefined, the harnesses with -fsanitize=fuzzer.
