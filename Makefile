@@ -45,13 +45,14 @@ test: deps build
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 # Every unit test (ctest), or with TEST=<binary> (FILTER=<gtest filter> optional) just that one,
-# built first: `make unit-test TEST=auth_tests FILTER='TokenService.*'`. Needs the sanitizer
+# each built first: `make unit-test TEST=auth_tests FILTER='TokenService.*'`. Needs the sanitizer
 # tree configured (`make test` once, or the cmake line in README.md).
 unit-test:
 ifdef TEST
 	ninja -C $(SANITIZE_DIR) -j $(JOBS) $(TEST)
 	$(SANITIZE_DIR)/tests/$(TEST) $(if $(FILTER),--gtest_filter='$(FILTER)')
 else
+	ninja -C $(SANITIZE_DIR) -j $(JOBS)
 	cd $(SANITIZE_DIR) && ctest --output-on-failure -j $(JOBS)
 endif
 

@@ -52,6 +52,7 @@ error_list_entry describe_for_error_list(errc e) {
     case errc::sqs_receipt_handle_invalid:
     case errc::sqs_invalid_parameter:
     case errc::sqs_invalid_message_contents:
+    case errc::sqs_invalid_attribute_name:
     case errc::sqs_missing_parameter:
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
@@ -119,6 +120,7 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::sqs_missing_parameter:
     case errc::sqs_invalid_action:
     case errc::sqs_invalid_message_contents:
+    case errc::sqs_invalid_attribute_name:
     case errc::admin_unauthorized:
     case errc::invalid_input:
     case errc::conflict:
@@ -183,6 +185,9 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::sqs_invalid_message_contents:
       return {status::bad_request, "InvalidMessageContents", "InvalidMessageContents",
               "The message contains characters outside the allowed set."};
+    case errc::sqs_invalid_attribute_name:
+      return {status::bad_request, "InvalidAttributeName", "InvalidAttributeName",
+              "The specified attribute doesn't exist."};
     case errc::payload_too_large:
     case errc::malformed_request:
     case errc::unsupported_format:

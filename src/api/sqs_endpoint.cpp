@@ -65,9 +65,21 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
     const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
     auto received =
         co_await executor_.run([&] { return run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url); });
-    const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
+    bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
+    // Besides a send (the notifier), a hidden message showing again ends the wait: its
+    // visibility timeout or its delay running out.
+    auto wake_at = deadline;
+    if (!done) {
+      auto next = co_await executor_.run([&] { return queues_.next_visible_in(*address); });
+      if (!next) {
+        received = next.error();
+        done = true;
+      } else if (*next) {
+        wake_at = std::min(wake_at, std::chrono::steady_clock::now() + **next);
+      }
+    }
     if (!done && !waiter->notified) {
-      waiter->timer.expires_at(deadline);
+      waiter->timer.expires_at(wake_at);
       co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     notifier_.unsubscribe(address->key(), id);
@@ -95,15 +107,15 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   const std::string base_url = scheme_ + "://" + std::string(ctx.header("Host"));
 
   result<json::object> answer = errc::internal;
-  const auto* wait = request.if_contains("WaitTimeSeconds");
-  const std::int64_t wait_seconds = wait && wait->is_int64() ? wait->as_int64() : 0;
-  if (operation == "ReceiveMessage" && wait_seconds > 0 && wait_seconds <= 20) {
+  const auto wait_seconds = sqs_json_wait_seconds(request);
+  if (operation == "ReceiveMessage" && wait_seconds > 0) {
     answer = co_await receive_with_wait(request, *caller, base_url, millis{wait_seconds * 1000});
   } else {
     answer = co_await executor_.run([&] { return run_sqs_json(queues_, operation, request, *caller, base_url); });
   }
   if (!answer) co_return sqs_error_response(to_errc(answer.error(), ctx.request_id, "sqs"), version);
-  if (operation == "SendMessage") {
+  // A message sent, or one made visible again, wakes the queue's long polls.
+  if (operation == "SendMessage" || operation == "ChangeMessageVisibility") {
     if (auto address = sqs_json_queue(request, *caller)) message_arrived(*address);
   }
   http::response res{http::status::ok, version};

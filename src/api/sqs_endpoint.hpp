@@ -3,7 +3,8 @@
 //
 // Authenticates every request with SigV4 against the access keys (cache first, then storage),
 // runs the operation on the storage thread (sqs_json, queue_service), and implements ReceiveMessage long
-// polling: up to WaitTimeSeconds, woken by queue_notifier as soon as a message arrives.
+// polling: up to WaitTimeSeconds, woken by queue_notifier as soon as a message arrives or is made
+// visible again (ChangeMessageVisibility), and by its own timer when a hidden message shows.
 // Errors are AWS JSON errors with x-amzn-query-error. Thread-safe.
 #pragma once
 
@@ -17,6 +18,12 @@
 #include "runtime/storage_executor.hpp"
 
 namespace rekey::api {
+
+// The largest request body the SQS route takes (the listener's --body-limit when that is
+// larger): room for the largest message SQS takes (256 KiB, sqs_limits::max_body_bytes) in the
+// widest encoding a client gives it — form-encoded, up to 3 bytes a byte — with its parameters.
+// The message itself is measured after decoding.
+inline constexpr std::size_t sqs_body_limit = 1 << 20;
 
 class sqs_endpoint {
  public:

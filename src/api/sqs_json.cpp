@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "queue/queue_attributes.hpp"
+
 namespace rekey::api {
 namespace {
 
@@ -38,11 +40,26 @@ result<std::optional<std::int64_t>> integer_field(const json::object& o, std::st
   return std::optional<std::int64_t>{n};
 }
 
+// A list-of-strings field (AttributeNames …); entries that are not strings are skipped.
+std::vector<std::string> string_list(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_array()) return out;
+  for (const auto& item : v->as_array()) {
+    if (item.is_string()) out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
+json::object to_json(const attribute_list& attributes) {
+  json::object out;
+  for (const auto& [name, value] : attributes) out[name] = value;
+  return out;
+}
+
 std::string queue_url(std::string_view base_url, const queue_address& q) {
   return std::string(base_url) + "/" + q.account + "/" + q.name;
 }
-
-std::string epoch_ms_text(time_point t) { return std::to_string(to_epoch_ms(t)); }
 
 answer empty_or(result<void> done) {
   if (!done) return done.error();
@@ -93,26 +110,10 @@ answer get_queue_attributes(queue_service& queues, const json::object& request, 
   if (!address) return address.error();
   auto described = queues.describe_queue(*address);
   if (!described) return described.error();
-  const auto& q = described->queue;
-  const json::object all{
-      {"ApproximateNumberOfMessages", std::to_string(described->counts.visible)},
-      {"ApproximateNumberOfMessagesNotVisible", std::to_string(described->counts.in_flight)},
-      {"VisibilityTimeout", std::to_string(q.visibility_timeout.count() / 1000)},
-      {"MessageRetentionPeriod", std::to_string(q.retention.count() / 1000)},
-      {"CreatedTimestamp", std::to_string(to_epoch_ms(q.created_at) / 1000)},
-      {"QueueArn", described->arn},
-  };
-  json::object chosen;
-  const auto* names = request.if_contains("AttributeNames");
-  bool want_all = names == nullptr || !names->is_array();
-  if (!want_all) {
-    for (const auto& n : names->as_array()) {
-      if (!n.is_string()) continue;
-      if (n.as_string() == "All") want_all = true;
-      if (const auto* v = all.if_contains(n.as_string())) chosen[n.as_string()] = *v;
-    }
-  }
-  return json::object{{"Attributes", want_all ? all : chosen}};
+  auto chosen = select_queue_attributes(*described, string_list(request, "AttributeNames"));
+  if (!chosen) return chosen.error();
+  if (chosen->empty()) return json::object{};
+  return json::object{{"Attributes", to_json(*chosen)}};
 }
 
 answer delete_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {
@@ -152,19 +153,18 @@ answer receive_message(queue_service& queues, const json::object& request, const
   auto received = queues.receive_messages(*address, max->value_or(1), *visibility);
   if (!received) return received.error();
   if (received->empty()) return json::object{};
+  // AttributeNames is the older name of MessageSystemAttributeNames; SQS reads both.
+  auto names = string_list(request, "AttributeNames");
+  for (auto& n : string_list(request, "MessageSystemAttributeNames")) names.push_back(std::move(n));
   json::array out;
   for (const auto& r : *received) {
     const auto& m = r.message;
-    out.push_back(json::object{
-        {"MessageId", m.id},
-        {"ReceiptHandle", m.receipt_handle},
-        {"MD5OfBody", m.md5_of_body},
-        {"Body", r.body},
-        {"Attributes", json::object{{"SentTimestamp", epoch_ms_text(m.sent_at)},
-                                    {"ApproximateReceiveCount", std::to_string(m.receive_count)},
-                                    {"ApproximateFirstReceiveTimestamp", epoch_ms_text(*m.first_received_at)},
-                                    {"SenderId", m.sender_id}}},
-    });
+    json::object entry{
+        {"MessageId", m.id}, {"ReceiptHandle", m.receipt_handle}, {"MD5OfBody", m.md5_of_body}, {"Body", r.body}};
+    if (auto attributes = select_message_attributes(m, names); !attributes.empty()) {
+      entry["Attributes"] = to_json(attributes);
+    }
+    out.push_back(std::move(entry));
   }
   return json::object{{"Messages", std::move(out)}};
 }
@@ -172,7 +172,6 @@ answer receive_message(queue_service& queues, const json::object& request, const
 answer delete_message(queue_service& queues, const json::object& request, const sqs_caller& caller) {
   const auto handle = string_field(request, "ReceiptHandle");
   if (!handle) return errc::sqs_missing_parameter;
-  if (!handle->starts_with("rh1.")) return errc::sqs_receipt_handle_invalid;
   auto address = sqs_json_queue(request, caller);
   if (!address) return address.error();
   return empty_or(queues.delete_message(*address, *handle));
@@ -189,6 +188,11 @@ answer change_visibility(queue_service& queues, const json::object& request, con
 }
 
 }  // namespace
+
+std::int64_t sqs_json_wait_seconds(const json::object& request) {
+  const auto wait = integer_field(request, "WaitTimeSeconds", sqs_limits::wait_time);
+  return wait && *wait ? **wait : 0;
+}
 
 result<queue_address> sqs_json_queue(const json::object& request, const sqs_caller& caller) {
   const auto url = string_field(request, "QueueUrl");

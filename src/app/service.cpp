@@ -325,7 +325,9 @@ int run_service(const config& cfg) {
   routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
   routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
   admin_handler.add_routes(routes);
-  routes.add(http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); });
+  routes.add(
+      http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); },
+      std::max(cfg.http.body_limit, api::sqs_body_limit));
   if (b.postgres != nullptr) {
     listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, queue_wakeups);
   }

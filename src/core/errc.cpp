@@ -57,6 +57,8 @@ class rekey_category_impl final : public boost::system::error_category {
         return "SQS: missing parameter";
       case errc::sqs_invalid_message_contents:
         return "SQS: invalid message contents";
+      case errc::sqs_invalid_attribute_name:
+        return "SQS: invalid attribute name";
       case errc::sqs_invalid_action:
         return "SQS: invalid action";
       case errc::not_found:

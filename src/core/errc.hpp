@@ -39,6 +39,7 @@ enum class errc {
   sqs_missing_parameter,
   sqs_invalid_action,            // unknown X-Amz-Target operation
   sqs_invalid_message_contents,  // a body with characters SQS does not allow
+  sqs_invalid_attribute_name,    // an attribute name SQS does not know
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
   malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
@@ -75,6 +76,7 @@ inline constexpr std::array all_errcs{
     errc::sqs_missing_parameter,
     errc::sqs_invalid_action,
     errc::sqs_invalid_message_contents,
+    errc::sqs_invalid_attribute_name,
     errc::not_found,
     errc::malformed_request,
     errc::admin_unauthorized,

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <algorithm>
+
 namespace rekey::http {
 
 std::string_view path_of(std::string_view target) {
@@ -36,9 +38,23 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::vector<
   return false;
 }
 
-void router::add(verb method, std::string path, handler h) {
+void router::add(verb method, std::string path, handler h, std::optional<std::size_t> body_limit) {
   const bool pattern = path.find('{') != std::string::npos;
+  if (body_limit && !pattern) body_limits_.push_back({method, path, *body_limit});
   routes_.push_back({method, std::move(path), std::move(h), pattern});
+}
+
+std::optional<std::size_t> router::body_limit(verb method, std::string_view path) const {
+  for (const auto& r : body_limits_) {
+    if (r.method == method && r.path == path) return r.body_limit;
+  }
+  return std::nullopt;
+}
+
+std::size_t router::largest_body_limit(std::size_t fallback) const {
+  std::size_t largest = fallback;
+  for (const auto& r : body_limits_) largest = std::max(largest, r.body_limit);
+  return largest;
 }
 
 void router::add_prefix(std::string prefix, handler h) { prefixes_.push_back({std::move(prefix), std::move(h)}); }

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,13 +38,20 @@ class router {
  public:
   explicit router(error_responder errors) : errors_(std::move(errors)) {}
 
-  void add(verb method, std::string path, handler h);
+  // `body_limit`: the largest request body this route takes, when it is not the listener's
+  // (http_config::body_limit); larger bodies are answered 413 in the route's error shape. Exact
+  // routes only (a pattern's is ignored).
+  void add(verb method, std::string path, handler h, std::optional<std::size_t> body_limit = std::nullopt);
   // Every method and every path under prefix (e.g. "/admin/v1/") goes to h.
   void add_prefix(std::string prefix, handler h);
 
   // Sets ctx.route (the matched pattern) and ctx's path parameters, then runs the handler.
   boost::asio::awaitable<response> dispatch(request_context& ctx) const;
   response error(errc e, const error_context& request) const { return errors_(e, request); }
+  // The body limit of the exact route for method and path, when it has one of its own.
+  std::optional<std::size_t> body_limit(verb method, std::string_view path) const;
+  // The largest of the routes' own body limits and `fallback`: what the transport may have to read.
+  std::size_t largest_body_limit(std::size_t fallback) const;
 
  private:
   struct route {
@@ -52,12 +60,18 @@ class router {
     handler h;
     bool pattern;  // has {name} segments
   };
+  struct body_limit_route {  // an exact route with a body limit of its own (few: looked up per request)
+    verb method;
+    std::string path;
+    std::size_t body_limit;
+  };
   struct prefix_route {
     std::string prefix;
     handler h;
   };
   error_responder errors_;
   std::vector<route> routes_;
+  std::vector<body_limit_route> body_limits_;
   std::vector<prefix_route> prefixes_;
 };
 

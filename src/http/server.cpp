@@ -135,12 +135,20 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     while (!stopping_) {
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config_.header_limit));
-      parser.body_limit(config_.body_limit);
+      parser.body_limit(routes_.largest_body_limit(config_.body_limit));  // the route's, once its head is read
 
       conn->idle = true;
       lowest.expires_after(config_.idle_timeout);
       auto [read_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
       conn->idle = false;
+      if (!read_error) {
+        const auto& head = parser.get();
+        const auto limit =
+            routes_.body_limit(head.method(), path_of(std::string_view(head.target().data(), head.target().size())))
+                .value_or(config_.body_limit);
+        if (parser.content_length().value_or(0) > limit) read_error = beast_http::error::body_limit;
+        parser.body_limit(limit);  // a chunked body is counted as it comes
+      }
       if (!read_error) {
         lowest.expires_after(config_.read_timeout);
         auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, no_throw);

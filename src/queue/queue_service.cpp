@@ -88,8 +88,9 @@ result<queue_address> queue_service::address_of(std::string_view queue_url, cons
   }
   if (path.starts_with('/')) path.remove_prefix(1);
   const auto slash = path.find('/');
-  if (slash == std::string_view::npos) return errc::sqs_queue_does_not_exist;
-  queue_address q{std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
+  queue_address q = slash == std::string_view::npos
+                        ? queue_address{caller.account, std::string(path)}
+                        : queue_address{std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
   // Another account's queue looks exactly like a missing one.
   if (q.account != caller.account || !valid_queue_name(q.name)) return errc::sqs_queue_does_not_exist;
   return q;
@@ -251,10 +252,20 @@ result<std::vector<received_message>> queue_service::receive_messages(const queu
   return out;
 }
 
+result<std::optional<millis>> queue_service::next_visible_in(const queue_address& address) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  const auto now = clock_.now();
+  auto next = (*work)->queues().next_visible_at(address.account, address.name, now);
+  if (!next) return next.error();
+  if (!*next) return std::optional<millis>{};
+  return std::optional<millis>(std::chrono::duration_cast<millis>(**next - now));
+}
+
 result<void> queue_service::delete_message(const queue_address& address, std::string_view receipt_handle) {
-  if (!receipt_handle.starts_with("rh1.")) return errc::sqs_receipt_handle_invalid;
-  auto open = begin_on(address);
+  auto open = begin_on(address);  // SQS checks the queue before the handle
   if (!open) return open.error();
+  if (!receipt_handle.starts_with("rh1.")) return errc::sqs_receipt_handle_invalid;
   auto m = open->work->queues().find_by_receipt(address.account, address.name, receipt_handle);
   if (!m) return m.error();
   if (!*m) return {};  // already deleted: success, as SQS answers a well-formed handle
@@ -265,14 +276,15 @@ result<void> queue_service::delete_message(const queue_address& address, std::st
 result<void> queue_service::change_visibility(const queue_address& address, std::string_view receipt_handle,
                                               std::int64_t visibility_seconds) {
   if (!sqs_limits::visibility_timeout.contains(visibility_seconds)) return errc::sqs_invalid_parameter;
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  auto m = (*work)->queues().find_by_receipt(address.account, address.name, receipt_handle);
+  auto open = begin_on(address);  // SQS checks the queue before the handle
+  if (!open) return open.error();
+  auto& work = *open->work;
+  auto m = work.queues().find_by_receipt(address.account, address.name, receipt_handle);
   if (!m) return m.error();
   if (!*m) return errc::sqs_receipt_handle_invalid;
   (*m)->visible_at = clock_.now() + millis{visibility_seconds * 1000};
-  if (auto r = (*work)->queues().update_message(**m); !r) return r.error();
-  return (*work)->commit();
+  if (auto r = work.queues().update_message(**m); !r) return r.error();
+  return work.commit();
 }
 
 }  // namespace rekey

@@ -86,7 +86,8 @@ class queue_service {
  public:
   queue_service(store& storage, const clock& clock, random_source& random, const key256& at_rest_key);
 
-  // The queue a QueueUrl names for the caller: a queue URL or "/<account>/<name>".
+  // The queue a QueueUrl names for the caller: a queue URL, "/<account>/<name>" or a bare queue
+  // name (the caller's account), as SQS reads it.
   // errc::sqs_queue_does_not_exist when it is another account's or malformed (another
   // account's queue looks exactly like a missing one).
   [[nodiscard]] static result<queue_address> address_of(std::string_view queue_url, const sqs_caller& caller);
@@ -111,7 +112,12 @@ class queue_service {
   // queue's own when nullopt) and given a new receipt handle.
   [[nodiscard]] result<std::vector<received_message>> receive_messages(const queue_address& queue, std::int64_t max,
                                                                        std::optional<std::int64_t> visibility_seconds);
-  // Deleting an already deleted message succeeds, as SQS does for a well-formed handle.
+  // How long until the next hidden message of the queue shows (its visibility timeout or its
+  // delay ends): nullopt when none is hidden. What a long poll waits for besides new messages.
+  [[nodiscard]] result<std::optional<millis>> next_visible_in(const queue_address& queue);
+  // errc::sqs_queue_does_not_exist first, then errc::sqs_receipt_handle_invalid for a handle
+  // rekey never gave. Deleting an already deleted message succeeds, as SQS does for a
+  // well-formed handle.
   [[nodiscard]] result<void> delete_message(const queue_address& queue, std::string_view receipt_handle);
   [[nodiscard]] result<void> change_visibility(const queue_address& queue, std::string_view receipt_handle,
                                                std::int64_t visibility_seconds);

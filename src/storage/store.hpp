@@ -149,10 +149,14 @@ class queue_repository {
   [[nodiscard]] virtual result<void> delete_message(std::string_view id) = 0;
   struct counts {
     std::int64_t visible = 0;
-    std::int64_t in_flight = 0;
+    std::int64_t in_flight = 0;  // received and hidden (visibility timeout)
+    std::int64_t delayed = 0;    // hidden and never received (DelaySeconds)
   };
   [[nodiscard]] virtual result<counts> count_messages(std::string_view account, std::string_view queue,
                                                       time_point now) = 0;
+  // When the next message hidden at `now` becomes visible; nullopt when none is hidden.
+  [[nodiscard]] virtual result<std::optional<time_point>> next_visible_at(std::string_view account,
+                                                                          std::string_view queue, time_point now) = 0;
   // Removes messages past their retention; returns how many.
   [[nodiscard]] virtual result<std::int64_t> delete_expired(time_point now) = 0;
 };

@@ -127,13 +127,13 @@ TEST_F(SqsJsonTest, ListQueuesByAccountAndPrefix) {
   EXPECT_FALSE(ok("ListQueues", {{"QueueNamePrefix", "x"}}).contains("QueueUrls"));
 }
 
-// A sent message is received with its body, its MD5, a receipt handle and its attributes; its
-// body is stored sealed, never in plaintext.
+// A sent message is received with its body, its MD5, a receipt handle and the system
+// attributes asked for; its body is stored sealed, never in plaintext.
 TEST_F(SqsJsonTest, SendThenReceive) {
   create();
   const auto sent = ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "hello queue"}});
   EXPECT_EQ(sent.at("MD5OfMessageBody").as_string(), md5_hex("hello queue"));
-  const auto messages = receive();
+  const auto messages = receive({{"MessageSystemAttributeNames", json::array{"All"}}});
   ASSERT_EQ(messages.size(), 1u);
   const auto& m = messages[0].as_object();
   EXPECT_EQ(m.at("MessageId"), sent.at("MessageId"));
@@ -173,14 +173,15 @@ TEST_F(SqsJsonTest, ReceiveTakesTheOldestUpToTheMaximum) {
 TEST_F(SqsJsonTest, AReceivedMessageIsHiddenForTheVisibilityTimeout) {
   create({{"VisibilityTimeout", "30"}});
   send("job");
-  const auto first = receive();
+  const auto first = receive({{"AttributeNames", json::array{"All"}}});
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(attribute("ApproximateNumberOfMessages"), "0");
   EXPECT_EQ(attribute("ApproximateNumberOfMessagesNotVisible"), "1");
   clock_.advance(30 * second - millis{1});
   EXPECT_TRUE(receive().empty());
   clock_.advance(millis{1});
-  const auto again = receive();
+  const auto again =
+      receive({{"AttributeNames", json::array{"ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp"}}});
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].at("Attributes").at("ApproximateReceiveCount").as_string(), "2");
   EXPECT_NE(again[0].at("ReceiptHandle"), first[0].at("ReceiptHandle"));
@@ -307,15 +308,37 @@ TEST_F(SqsJsonTest, PurgeRemovesEveryMessage) {
   EXPECT_TRUE(receive().empty());
 }
 
-// GetQueueAttributes reports the queue's settings and counts, all or only the names asked for.
+// A received message carries no system attributes unless they are asked for, and only those
+// asked for (AttributeNames and MessageSystemAttributeNames together); unknown names give nothing.
+TEST_F(SqsJsonTest, ReceiveReturnsOnlyTheSystemAttributesAskedFor) {
+  create({{"VisibilityTimeout", "0"}});
+  send("a");
+  EXPECT_FALSE(receive()[0].as_object().contains("Attributes"));
+  const auto two = receive({{"AttributeNames", json::array{"SenderId"}},
+                            {"MessageSystemAttributeNames", json::array{"SentTimestamp", "Colour"}}});
+  EXPECT_EQ(two[0].at("Attributes").as_object(),
+            (json::object{{"SenderId", "AKCALLER"}, {"SentTimestamp", std::to_string(to_epoch_ms(clock_.now()))}}));
+}
+
+// GetQueueAttributes reports the queue's settings and counts: nothing unless asked, all for
+// "All", only the names asked for otherwise; a name SQS does not know is refused.
 TEST_F(SqsJsonTest, GetQueueAttributes) {
   create({{"VisibilityTimeout", "45"}, {"MessageRetentionPeriod", "3600"}});
   send("a");
   send("b");
+  ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "later"}, {"DelaySeconds", 10}});
   receive({{"MaxNumberOfMessages", 1}});
-  const auto all = ok("GetQueueAttributes", {{"QueueUrl", url}}).at("Attributes").as_object();
+  EXPECT_EQ(ok("GetQueueAttributes", {{"QueueUrl", url}}), json::object{});
+  EXPECT_EQ(
+      call("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", json::array{"QueueArn", "Colour"}}}).error(),
+      make_error_code(errc::sqs_invalid_attribute_name));
+  const auto all = ok("GetQueueAttributes", {{"QueueUrl", url}, {"AttributeNames", json::array{"All"}}})
+                       .at("Attributes")
+                       .as_object();
   EXPECT_EQ(all.at("ApproximateNumberOfMessages").as_string(), "1");
   EXPECT_EQ(all.at("ApproximateNumberOfMessagesNotVisible").as_string(), "1");
+  EXPECT_EQ(all.at("ApproximateNumberOfMessagesDelayed").as_string(), "1");
+  EXPECT_EQ(all.at("MaximumMessageSize").as_string(), "262144");
   EXPECT_EQ(all.at("VisibilityTimeout").as_string(), "45");
   EXPECT_EQ(all.at("MessageRetentionPeriod").as_string(), "3600");
   EXPECT_EQ(all.at("QueueArn").as_string(), "arn:aws:sqs:us-east-1:111122223333:jobs");
@@ -332,6 +355,12 @@ TEST_F(SqsJsonTest, DeleteQueue) {
   EXPECT_EQ(call("DeleteQueue", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_queue_does_not_exist));
   EXPECT_EQ(call("ReceiveMessage", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_queue_does_not_exist));
   EXPECT_EQ(call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "x"}}).error(),
+            make_error_code(errc::sqs_queue_does_not_exist));
+  // The queue is checked before the receipt handle, as SQS does.
+  EXPECT_EQ(call("DeleteMessage", {{"QueueUrl", url}, {"ReceiptHandle", "forged"}}).error(),
+            make_error_code(errc::sqs_queue_does_not_exist));
+  EXPECT_EQ(call("ChangeMessageVisibility", {{"QueueUrl", url}, {"ReceiptHandle", "forged"}, {"VisibilityTimeout", 1}})
+                .error(),
             make_error_code(errc::sqs_queue_does_not_exist));
   create();
   EXPECT_TRUE(receive().empty());  // a new queue of the same name starts empty

@@ -124,6 +124,101 @@ describe('embedded SQS-compatible queue', () => {
     assert.equal(Attributes.ApproximateNumberOfMessages, '1');
   });
 
+  // Issue #15 item 6: the defects an outside SQS test suite found in the ten operations.
+  it('takes a 256 KiB message, whatever the other endpoints take, and refuses one byte more in SQS shape', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'big' }));
+    const largest = 'x'.repeat(256 * 1024 - 3) + 'é\n';  // 262,144 bytes, some of them escaped in JSON
+    assert.equal(Buffer.byteLength(largest), 256 * 1024);
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: largest }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    assert.equal(Messages[0].Body, largest, 'MD5OfBody checked by the client');
+    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: largest + 'y' })),
+      (e) => e.name === 'InvalidParameterValue' && e.$metadata.httpStatusCode === 400);
+    const tooLarge = await fetch(rekey.url + '/', { method: 'POST', body: 'x'.repeat(2 << 20),
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' } });
+    assert.equal(tooLarge.status, 400, 'over the route\'s limit: as a message too long');
+    assert.equal(tooLarge.headers.get('x-amzn-query-error'), 'InvalidParameterValue;Sender');
+    assert.equal((await tooLarge.json()).__type, 'com.amazonaws.sqs#InvalidParameterValue');
+    const token = await fetch(rekey.url + '/auth/o2/token', { method: 'POST', body: 'x'.repeat(100 * 1024),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(token.status, 413, 'the other endpoints keep the listener\'s limit');
+  });
+
+  it('returns only the system attributes asked for', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'attributes' }));
+    const receive = async (names) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a' }));
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0, ...names }));
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: Messages[0].ReceiptHandle }));
+      return Messages[0].Attributes;
+    };
+    assert.equal(await receive({}), undefined, 'none by default');
+    assert.deepEqual(Object.keys(await receive({ MessageSystemAttributeNames: ['SentTimestamp'] })), ['SentTimestamp']);
+    assert.deepEqual(Object.keys(await receive({ AttributeNames: ['ApproximateReceiveCount'] })), ['ApproximateReceiveCount']);
+    assert.deepEqual(Object.keys(await receive({ MessageSystemAttributeNames: ['All'] })).sort(),
+      ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp']);
+  });
+
+  it('answers GetQueueAttributes as SQS does: nothing unasked, unknown names refused, All complete', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'described' }));
+    assert.equal((await sqs.send(new GetQueueAttributesCommand({ QueueUrl }))).Attributes, undefined);
+    await assert.rejects(sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'Colour'] })),
+      (e) => e.name === 'InvalidAttributeName' && e.$metadata.httpStatusCode === 400);
+    assert.equal((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy'] }))).Attributes,
+      undefined, 'a known attribute the queue has no value for is left out');
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 60 }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now' }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1 }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'waiting' }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    const created = Attributes.CreatedTimestamp;
+    assert.match(created, /^\d{10}$/);
+    assert.deepEqual(Attributes, {
+      ApproximateNumberOfMessages: '1',
+      ApproximateNumberOfMessagesNotVisible: '1',
+      ApproximateNumberOfMessagesDelayed: '1',
+      CreatedTimestamp: created,
+      DelaySeconds: '0',
+      LastModifiedTimestamp: created,
+      MaximumMessageSize: '262144',
+      MessageRetentionPeriod: '345600',
+      QueueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:described`,
+      ReceiveMessageWaitTimeSeconds: '0',
+      VisibilityTimeout: '30',
+      SqsManagedSseEnabled: 'true',
+    });
+  });
+
+  it('wakes a long poll when a message shows again: its visibility ends or is changed to 0', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'reappearing' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1 }));
+    let started = Date.now();
+    const expired = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, VisibilityTimeout: 30 }));
+    assert.equal(expired.Messages[0].Body, 'again');
+    assert.ok(Date.now() - started < 10_000, `woke after ${Date.now() - started} ms, not at WaitTimeSeconds`);
+    started = Date.now();
+    const waiting = sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: '20' }));  // a numeric string, as SQS reads it
+    await new Promise((r) => setTimeout(r, 300));
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: expired.Messages[0].ReceiptHandle, VisibilityTimeout: 0 }));
+    assert.equal((await waiting).Messages[0].Body, 'again');
+    assert.ok(Date.now() - started < 10_000, `woke after ${Date.now() - started} ms, not at WaitTimeSeconds`);
+  });
+
+  it('takes a bare queue name as QueueUrl, and checks the queue before the receipt handle', async () => {
+    await sqs.send(new CreateQueueCommand({ QueueName: 'bare' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: 'bare', MessageBody: 'by name' }));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: 'bare' }));
+    assert.equal(Messages[0].Body, 'by name');
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'short-lived' }));
+    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    for (const ReceiptHandle of ['forged', Messages[0].ReceiptHandle]) {
+      await assert.rejects(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle })), (e) => e.name === 'QueueDoesNotExist');
+      await assert.rejects(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: 5 })),
+        (e) => e.name === 'QueueDoesNotExist');
+    }
+  });
+
   it('refuses a request signed more than 15 minutes ago', async () => {
     const key = await accessKey(rekey);
     const late = client(rekey, key, { systemClockOffset: -16 * 60 * 1000 });

@@ -48,6 +48,22 @@ TEST(RouterPattern, MatchesSegmentBySegment) {
 
 // Exact routes win over patterns, patterns over prefixes; the handler sees the route's pattern
 // and its parameters; anything unmatched goes to the error responder with its path.
+// A route may take larger (or smaller) bodies than the listener: its own limit is found for
+// its method and exact path only, and the largest of them is what the transport must read.
+TEST(Router, KnowsEachRoutesOwnBodyLimit) {
+  router routes([](errc, const error_context& request) { return response{status::not_found, request.version}; });
+  const handler nothing = [](request_context&) -> boost::asio::awaitable<response> { co_return response{}; };
+  routes.add(verb::post, "/", nothing, 1 << 20);
+  routes.add(verb::post, "/small", nothing, 100);
+  routes.add(verb::post, "/auth/o2/token", nothing);
+  EXPECT_EQ(routes.body_limit(verb::post, "/"), std::optional<std::size_t>(1 << 20));
+  EXPECT_EQ(routes.body_limit(verb::get, "/"), std::nullopt);
+  EXPECT_EQ(routes.body_limit(verb::post, "/auth/o2/token"), std::nullopt);
+  EXPECT_EQ(routes.body_limit(verb::post, "/elsewhere"), std::nullopt);
+  EXPECT_EQ(routes.largest_body_limit(64 * 1024), std::size_t{1 << 20});
+  EXPECT_EQ(routes.largest_body_limit(2 << 20), std::size_t{2 << 20});
+}
+
 TEST(Router, ExactThenPatternThenPrefixThenErrorResponder) {
   std::vector<std::string> errors;
   router routes([&](errc e, const error_context& request) {

@@ -31,6 +31,27 @@ TEST(ParseQueueReference, ReadsEveryForm) {
   }
 }
 
+// A QueueUrl names the caller's queue as a URL, as "/<account>/<name>" or by its bare name (the
+// caller's account, as SQS reads it); another account's queue, or a malformed name, does not exist.
+TEST(QueueAddressOf, ReadsAQueueUrlTheWaySqsDoes) {
+  const sqs_caller caller{"111122223333", "AK"};
+  const reference_case cases[] = {
+      {"http://localhost:8080/111122223333/jobs", "111122223333/jobs"},
+      {"/111122223333/jobs", "111122223333/jobs"},
+      {"jobs", "111122223333/jobs"},
+      {"http://localhost:8080/999988887777/jobs", std::nullopt},
+      {"bad name", std::nullopt},
+      {"", std::nullopt},
+  };
+  for (const auto& c : cases) {
+    const auto found = queue_service::address_of(c.text, caller);
+    EXPECT_EQ(found ? std::optional<std::string>(found->key()) : std::nullopt, c.key) << c.text;
+    if (!found) {
+      EXPECT_EQ(found.error(), make_error_code(errc::sqs_queue_does_not_exist)) << c.text;
+    }
+  }
+}
+
 // Issue #14 item 10: a message body may hold only what SQS allows — tab, newline, carriage
 // return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF — as well-formed UTF-8.
 TEST(AllowedInMessage, AcceptsWhatSqsAcceptsAndNothingElse) {

@@ -584,9 +584,18 @@ TEST_P(StoreContract, MessagesVisibilityReceiptAndExpiry) {
   m.receipt_handle = "r1";
   ASSERT_TRUE(q.update_message(m));
   EXPECT_EQ(q.visible_messages("111122223333", "q", t0 + millis{10}, 10)->size(), 1u);
+  EXPECT_EQ(*q.next_visible_at("111122223333", "q", t0 + millis{10}), t0 + millis{30'010});
+  auto delayed = message("delayed", t0);
+  delayed.visible_at = t0 + millis{5'000};  // sent with a delay, never received
+  ASSERT_TRUE(q.insert_message(delayed));
   const auto counts = *q.count_messages("111122223333", "q", t0 + millis{10});
   EXPECT_EQ(counts.visible, 1);
   EXPECT_EQ(counts.in_flight, 1);
+  EXPECT_EQ(counts.delayed, 1);
+  EXPECT_EQ(*q.next_visible_at("111122223333", "q", t0 + millis{10}), t0 + millis{5'000});
+  EXPECT_EQ(*q.next_visible_at("111122223333", "q", t0 + millis{40'000}), std::nullopt);  // none hidden then
+  EXPECT_EQ(*q.next_visible_at("111122223333", "other", t0), std::nullopt);
+  ASSERT_TRUE(q.delete_message("delayed"));
   auto found = *q.find_by_receipt("111122223333", "q", "r1");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->receive_count, 1);

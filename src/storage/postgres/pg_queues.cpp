@@ -65,12 +65,17 @@ result<void> pg_queues::delete_message(std::string_view id) {
 
 result<queue_repository::counts> pg_queues::count_messages(std::string_view account, std::string_view queue,
                                                            time_point now) {
-  auto r = unit_.db.run(
-      "SELECT COUNT(*) FILTER (WHERE visible_at <= $3), COUNT(*) FILTER (WHERE visible_at > $3) FROM messages"
-      " WHERE account = $1 AND queue = $2 AND expires_at > $3",
-      pg_params().text(account).text(queue).int64(to_epoch_ms(now)));
+  auto r = unit_.db.run(sql::count_messages, pg_params().text(account).text(queue).int64(to_epoch_ms(now)));
   if (!r) return r.error();
-  return counts{r->int64(0, 0), r->int64(0, 1)};
+  return counts{r->int64(0, 0), r->int64(0, 1), r->int64(0, 2)};
+}
+
+result<std::optional<time_point>> pg_queues::next_visible_at(std::string_view account, std::string_view queue,
+                                                             time_point now) {
+  auto r = unit_.db.run(sql::next_visible_at, pg_params().text(account).text(queue).int64(to_epoch_ms(now)));
+  if (!r) return r.error();
+  if (r->is_null(0, 0)) return std::optional<time_point>{};
+  return std::optional<time_point>(from_epoch_ms(r->int64(0, 0)));
 }
 
 result<std::int64_t> pg_queues::delete_expired(time_point now) {

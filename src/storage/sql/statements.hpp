@@ -103,6 +103,16 @@ inline constexpr const char* find_message_by_receipt =
     " FROM messages WHERE account = $1 AND queue = $2 AND receipt_handle = $3 AND receipt_handle <> ''";
 inline constexpr const char* delete_message = "DELETE FROM messages WHERE id = $1";
 inline constexpr const char* delete_expired_messages = "DELETE FROM messages WHERE expires_at <= $1";
+// $1 account, $2 queue, $3 now: visible, in flight (received, hidden), delayed (never received,
+// hidden) — of the messages not past their retention.
+inline constexpr const char* count_messages =
+    "SELECT COALESCE(SUM(CASE WHEN visible_at <= $3 THEN 1 ELSE 0 END), 0),"
+    " COALESCE(SUM(CASE WHEN visible_at > $3 AND receive_count > 0 THEN 1 ELSE 0 END), 0),"
+    " COALESCE(SUM(CASE WHEN visible_at > $3 AND receive_count = 0 THEN 1 ELSE 0 END), 0)"
+    " FROM messages WHERE account = $1 AND queue = $2 AND expires_at > $3";
+// $1 account, $2 queue, $3 now: when the next hidden message shows (NULL: none is hidden).
+inline constexpr const char* next_visible_at =
+    "SELECT MIN(visible_at) FROM messages WHERE account = $1 AND queue = $2 AND visible_at > $3 AND expires_at > $3";
 
 // --- audit
 inline constexpr const char* append_audit =

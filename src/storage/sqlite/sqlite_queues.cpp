@@ -75,13 +75,22 @@ result<void> sqlite_queues::delete_message(std::string_view id) {
 
 result<queue_repository::counts> sqlite_queues::count_messages(std::string_view account, std::string_view queue,
                                                                time_point now) {
-  auto& q = db_.prepare(
-      "SELECT COALESCE(SUM(visible_at <= ?3), 0), COALESCE(SUM(visible_at > ?3), 0) FROM messages"
-      " WHERE account = ?1 AND queue = ?2 AND expires_at > ?3");
+  auto& q = db_.prepare(sql::count_messages);
   q.bind(1, account).bind(2, queue).bind(3, to_epoch_ms(now));
-  auto row = first<counts>(q, [](const sqlite_statement& r) { return counts{r.int64(0), r.int64(1)}; });
+  auto row = first<counts>(q, [](const sqlite_statement& r) { return counts{r.int64(0), r.int64(1), r.int64(2)}; });
   if (!row) return row.error();
   return row->value_or(counts{});
+}
+
+result<std::optional<time_point>> sqlite_queues::next_visible_at(std::string_view account, std::string_view queue,
+                                                                 time_point now) {
+  auto& q = db_.prepare(sql::next_visible_at);
+  q.bind(1, account).bind(2, queue).bind(3, to_epoch_ms(now));
+  auto row = first<std::optional<time_point>>(q, [](const sqlite_statement& r) {
+    return r.is_null(0) ? std::nullopt : std::optional<time_point>(from_epoch_ms(r.int64(0)));
+  });
+  if (!row) return row.error();
+  return row->value_or(std::nullopt);
 }
 
 result<std::int64_t> sqlite_queues::delete_expired(time_point now) {

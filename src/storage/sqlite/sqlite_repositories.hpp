@@ -134,6 +134,8 @@ class sqlite_queues final : public queue_repository {
                                                         std::string_view receipt_handle) override;
   result<void> delete_message(std::string_view id) override;
   result<counts> count_messages(std::string_view account, std::string_view queue, time_point now) override;
+  result<std::optional<time_point>> next_visible_at(std::string_view account, std::string_view queue,
+                                                    time_point now) override;
   result<std::int64_t> delete_expired(time_point now) override;
 
  private:

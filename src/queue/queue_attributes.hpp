@@ -1,0 +1,31 @@
+// queue_attributes: the names SQS gives a queue's attributes (GetQueueAttributes) and a
+// message's system attributes (ReceiveMessage's AttributeNames and
+// MessageSystemAttributeNames), and what rekey answers for each — the same for every protocol
+// that speaks the queue (src/api/). Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/errc.hpp"
+#include "queue/queue_service.hpp"
+
+namespace rekey {
+
+// Attribute name and value, in the order SQS's documentation lists them.
+using attribute_list = std::vector<std::pair<std::string, std::string>>;
+
+// The attributes `names` asks for: none when it is empty (as SQS answers), every one the queue
+// has for "All". A name SQS knows but this queue has no value for (Policy, RedrivePolicy, the
+// FIFO and KMS ones) is left out, as SQS leaves it out; errc::sqs_invalid_attribute_name for a
+// name SQS does not know.
+[[nodiscard]] result<attribute_list> select_queue_attributes(const queue_description& queue,
+                                                             const std::vector<std::string>& names);
+
+// The system attributes of a received message that `names` asks for ("All": every one it has).
+// Names SQS does not know, or that only FIFO queues have, give nothing.
+attribute_list select_message_attributes(const message_record& message, const std::vector<std::string>& names);
+
+}  // namespace rekey
