@@ -8,8 +8,8 @@ SANITIZE_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
-FUZZERS := fuzz_http_request fuzz_token_request fuzz_token_codec fuzz_sigv4 fuzz_sqs_json fuzz_admin_api \
-  fuzz_duration fuzz_config
+FUZZERS := fuzz_http_request fuzz_token_request fuzz_token_codec fuzz_sigv4 fuzz_sqs_json fuzz_sqs_query \
+  fuzz_admin_api fuzz_duration fuzz_config
 JOBS ?= $(shell nproc)
 REKEY := $(BUILD_DIR)/src/app/rekey
 
@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
   libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates \
-  clang-format clang libclang-rt-14-dev
+  clang-format clang libclang-rt-14-dev awscli
 
 .PHONY: deps build run test unit-test e2e-test check fuzz-build fuzz fuzz-smoke bench clean
 

@@ -1,5 +1,6 @@
 #include "api/error_response.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -7,6 +8,8 @@
 
 #include <array>
 #include <string>
+
+#include "api/sqs_query.hpp"
 
 namespace rekey::api {
 namespace {
@@ -230,6 +233,20 @@ response sqs_error_response(errc e, unsigned version) {
   res.set("x-amzn-query-error", std::string(entry.query_code) + (sender ? ";Sender" : ";Receiver"));
   res.body() = boost::json::serialize(
       boost::json::object{{"__type", "com.amazonaws.sqs#" + std::string(entry.code)}, {"message", entry.message}});
+  return res;
+}
+
+response sqs_query_error_response(errc e, unsigned version, std::string_view request_id) {
+  const auto entry = describe_for_sqs(e);
+  response res{entry.http_status, version};
+  res.set(beast_http::field::content_type, "text/xml");
+  const bool sender =
+      entry.http_status != status::internal_server_error && entry.http_status != status::service_unavailable;
+  res.body() = fmt::format(
+      "<?xml version=\"1.0\"?><ErrorResponse "
+      "xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>{}</Type>"
+      "<Code>{}</Code><Message>{}</Message><Detail/></Error><RequestId>{}</RequestId></ErrorResponse>",
+      sender ? "Sender" : "Receiver", entry.query_code, xml_escape(entry.message), xml_escape(request_id));
   return res;
 }
 

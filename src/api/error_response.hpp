@@ -51,6 +51,10 @@ errc to_errc(const boost::system::error_code& ec, std::string_view request_id, s
 response error_list_response(errc e, unsigned version, std::string_view details_override = {});
 response lwa_error_response(errc e, unsigned version);
 response sqs_error_response(errc e, unsigned version);
+// The same error in the query protocol's shape (sqs_query.hpp): text/xml
+// <ErrorResponse><Error><Type>Sender|Receiver</Type><Code>…</Code><Message>…</Message></Error>
+// <RequestId>…</RequestId></ErrorResponse>, with the code the query protocol names it by.
+response sqs_query_error_response(errc e, unsigned version, std::string_view request_id);
 
 // The router's error responder (http/router.hpp): the answer for an error met outside any
 // handler — no route (an ErrorList), a head or body over the limit, a malformed request or an

@@ -9,6 +9,7 @@
 
 #include "api/error_response.hpp"
 #include "api/sqs_json.hpp"
+#include "api/sqs_query.hpp"
 #include "queue/sqs_authenticator.hpp"
 
 namespace rekey::api {
@@ -90,19 +91,52 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
 
 asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx) {
   const unsigned version = ctx.req.version();
-  const auto target = ctx.header("X-Amz-Target");
-  if (!target.starts_with(target_prefix)) co_return sqs_error_response(errc::sqs_invalid_action, version);
-  const std::string operation(target.substr(target_prefix.size()));
+  const auto amz_target = ctx.header("X-Amz-Target");
+  const bool query = amz_target.empty();  // as AWS decides: X-Amz-Target is JSON 1.0, else the query protocol
+  const auto fail = [&](boost::system::error_code ec) {
+    const auto e = to_errc(ec, ctx.request_id, "sqs");
+    return query ? sqs_query_error_response(e, version, ctx.request_id) : sqs_error_response(e, version);
+  };
+  // On /<account>/<queue> (the query protocol's other form) the path names the queue; a path
+  // that names none is no SQS request.
+  std::string path_queue;
+  if (!ctx.param("account").empty()) {
+    const auto named = parse_queue_reference(std::string(ctx.param("account")) + "/" + std::string(ctx.param("queue")));
+    if (!named) co_return error_list_response(errc::not_found, version);
+    path_queue = "/" + named->account + "/" + named->name;
+  }
+
+  std::string operation;
+  json::object request;
+  std::optional<sqs_query_call> query_call;
+  if (query) {
+    const auto target = std::string_view(ctx.req.target().data(), ctx.req.target().size());
+    const auto question = target.find('?');
+    const auto form = ctx.req.method() == verb::get
+                          ? (question == std::string_view::npos ? std::string_view() : target.substr(question + 1))
+                          : std::string_view(ctx.req.body());
+    auto call = parse_sqs_query(form);
+    if (!call) co_return fail(call.error());
+    query_call = std::move(*call);
+  } else if (!amz_target.starts_with(target_prefix)) {
+    co_return fail(errc::sqs_invalid_action);
+  }
 
   auto caller = co_await authenticate(ctx);
-  if (!caller) co_return sqs_error_response(to_errc(caller.error(), ctx.request_id, "sqs"), version);
+  if (!caller) co_return fail(caller.error());
 
-  json::object request;
-  if (!http::is_blank(ctx.req.body())) {
-    boost::system::error_code ec;
-    auto parsed = json::parse(ctx.req.body(), ec);
-    if (ec || !parsed.is_object()) co_return sqs_error_response(errc::sqs_invalid_parameter, version);
-    request = std::move(parsed.as_object());
+  if (query_call) {
+    operation = std::move(query_call->action);
+    request = std::move(query_call->request);
+    if (!path_queue.empty() && !request.contains("QueueUrl")) request["QueueUrl"] = path_queue;
+  } else {
+    operation = std::string(amz_target.substr(target_prefix.size()));
+    if (!http::is_blank(ctx.req.body())) {
+      boost::system::error_code ec;
+      auto parsed = json::parse(ctx.req.body(), ec);
+      if (ec || !parsed.is_object()) co_return fail(errc::sqs_invalid_parameter);
+      request = std::move(parsed.as_object());
+    }
   }
   const std::string base_url = scheme_ + "://" + std::string(ctx.header("Host"));
 
@@ -113,14 +147,19 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   } else {
     answer = co_await executor_.run([&] { return run_sqs_json(queues_, operation, request, *caller, base_url); });
   }
-  if (!answer) co_return sqs_error_response(to_errc(answer.error(), ctx.request_id, "sqs"), version);
+  if (!answer) co_return fail(answer.error());
   // A message sent, or one made visible again, wakes the queue's long polls.
   if (operation == "SendMessage" || operation == "ChangeMessageVisibility") {
     if (auto address = sqs_json_queue(request, *caller)) message_arrived(*address);
   }
   http::response res{http::status::ok, version};
-  res.set(http::beast_http::field::content_type, "application/x-amz-json-1.0");
-  res.body() = json::serialize(*answer);
+  if (query) {
+    res.set(http::beast_http::field::content_type, "text/xml");
+    res.body() = render_sqs_query(operation, *answer, ctx.request_id);
+  } else {
+    res.set(http::beast_http::field::content_type, "application/x-amz-json-1.0");
+    res.body() = json::serialize(*answer);
+  }
   co_return res;
 }
 

@@ -1,11 +1,15 @@
-// POST / with X-Amz-Target: AmazonSQS.<Operation> — the embedded queue on the shared listener,
-// speaking AWS JSON 1.0 as @aws-sdk/client-sqs does (wire-notes.md).
+// The embedded queue on the shared listener, in both of SQS's protocols: AWS JSON 1.0
+// (POST / with X-Amz-Target: AmazonSQS.<Operation>, as @aws-sdk/client-sqs speaks it;
+// wire-notes.md) and the query protocol (POST / or /<account>/<queue> with a form body, or GET
+// with the parameters in the query string; XML answers — sqs_query.hpp). A request without
+// X-Amz-Target is a query request, as AWS decides.
 //
 // Authenticates every request with SigV4 against the access keys (cache first, then storage),
 // runs the operation on the storage thread (sqs_json, queue_service), and implements ReceiveMessage long
 // polling: up to WaitTimeSeconds, woken by queue_notifier as soon as a message arrives or is made
 // visible again (ChangeMessageVisibility), and by its own timer when a hidden message shows.
-// Errors are AWS JSON errors with x-amzn-query-error. Thread-safe.
+// Errors are in the request's protocol: AWS JSON errors with x-amzn-query-error, or XML
+// ErrorResponses. Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -325,9 +325,14 @@ int run_service(const config& cfg) {
   routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
   routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
   admin_handler.add_routes(routes);
-  routes.add(
-      http::verb::post, "/", [&](auto& ctx) { return sqs_handler.handle(ctx); },
-      std::max(cfg.http.body_limit, api::sqs_body_limit));
+  // The SQS endpoint (both protocols): POST / and, for the query protocol, GET / and the queue's
+  // own path /<account>/<queue> (docs/queue.md).
+  const auto sqs = [&](auto& ctx) { return sqs_handler.handle(ctx); };
+  const auto sqs_limit = std::max(cfg.http.body_limit, api::sqs_body_limit);
+  for (const char* path : {"/", "/{account}/{queue}"}) {
+    routes.add(http::verb::post, path, sqs, sqs_limit);
+    routes.add(http::verb::get, path, sqs);
+  }
   if (b.postgres != nullptr) {
     listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, queue_wakeups);
   }

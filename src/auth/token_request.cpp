@@ -7,36 +7,11 @@
 #include <cctype>
 
 #include "auth/json_keys.hpp"
+#include "core/form_decode.hpp"
 #include "crypto/base64.hpp"
 
 namespace rekey {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Form decoding that tolerates what unencoding clients send: '+' is a space, a valid %XX is
-// its byte, anything else (raw ':', '|', a stray '%') stays as it is.
-std::string form_decode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::optional<std::string>* field_for(token_request& r, std::string_view name) {
   if (name == "grant_type") return &r.grant_type;
@@ -48,19 +23,18 @@ std::optional<std::string>* field_for(token_request& r, std::string_view name) {
 }
 
 result<void> parse_form(std::string_view body, token_request& r) {
-  std::size_t pos = 0;
-  while (pos <= body.size()) {
-    const std::size_t end = std::min(body.find('&', pos), body.size());
-    const auto pair = body.substr(pos, end - pos);
-    pos = end + 1;
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    const auto name = form_decode(pair.substr(0, eq));
+  bool duplicate = false;
+  for_each_form_field(body, [&](std::string name, std::string value) {
     auto* field = field_for(r, name);
-    if (field == nullptr) continue;
-    if (field->has_value()) return errc::invalid_request;
-    *field = eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1));
-  }
+    if (field == nullptr) return true;
+    if (field->has_value()) {
+      duplicate = true;  // a field given twice
+      return false;
+    }
+    *field = std::move(value);
+    return true;
+  });
+  if (duplicate) return errc::invalid_request;
   return {};
 }
 

@@ -40,13 +40,14 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::vector<
 
 void router::add(verb method, std::string path, handler h, std::optional<std::size_t> body_limit) {
   const bool pattern = path.find('{') != std::string::npos;
-  if (body_limit && !pattern) body_limits_.push_back({method, path, *body_limit});
+  if (body_limit) body_limits_.push_back({method, path, *body_limit, pattern});
   routes_.push_back({method, std::move(path), std::move(h), pattern});
 }
 
 std::optional<std::size_t> router::body_limit(verb method, std::string_view path) const {
+  std::vector<path_param> ignored;
   for (const auto& r : body_limits_) {
-    if (r.method == method && r.path == path) return r.body_limit;
+    if (r.method == method && (r.pattern ? match_pattern(r.path, path, ignored) : r.path == path)) return r.body_limit;
   }
   return std::nullopt;
 }

@@ -39,8 +39,7 @@ class router {
   explicit router(error_responder errors) : errors_(std::move(errors)) {}
 
   // `body_limit`: the largest request body this route takes, when it is not the listener's
-  // (http_config::body_limit); larger bodies are answered 413 in the route's error shape. Exact
-  // routes only (a pattern's is ignored).
+  // (http_config::body_limit); larger bodies are answered 413 in the route's error shape.
   void add(verb method, std::string path, handler h, std::optional<std::size_t> body_limit = std::nullopt);
   // Every method and every path under prefix (e.g. "/admin/v1/") goes to h.
   void add_prefix(std::string prefix, handler h);
@@ -48,7 +47,7 @@ class router {
   // Sets ctx.route (the matched pattern) and ctx's path parameters, then runs the handler.
   boost::asio::awaitable<response> dispatch(request_context& ctx) const;
   response error(errc e, const error_context& request) const { return errors_(e, request); }
-  // The body limit of the exact route for method and path, when it has one of its own.
+  // The body limit of the route for method and path, when it has one of its own.
   std::optional<std::size_t> body_limit(verb method, std::string_view path) const;
   // The largest of the routes' own body limits and `fallback`: what the transport may have to read.
   std::size_t largest_body_limit(std::size_t fallback) const;
@@ -60,10 +59,11 @@ class router {
     handler h;
     bool pattern;  // has {name} segments
   };
-  struct body_limit_route {  // an exact route with a body limit of its own (few: looked up per request)
+  struct body_limit_route {  // a route with a body limit of its own (few: looked up per request)
     verb method;
     std::string path;
     std::size_t body_limit;
+    bool pattern;
   };
   struct prefix_route {
     std::string prefix;

@@ -112,5 +112,21 @@ TEST(ErrorResponse, SqsAnswersMatchTheWireNotes) {
   EXPECT_EQ(sqs_error_response(errc::internal, 11)["x-amzn-query-error"], "InternalError;Receiver");
 }
 
+// The query protocol's errors: the same status, the query code, an XML ErrorResponse.
+TEST(ErrorResponse, SqsQueryAnswersAreXmlErrorResponses) {
+  const auto missing = sqs_query_error_response(errc::sqs_queue_does_not_exist, 11, "rid");
+  EXPECT_EQ(missing.result_int(), 400u);
+  EXPECT_EQ(missing[beast_http::field::content_type], "text/xml");
+  EXPECT_EQ(missing.body(),
+            "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error>"
+            "<Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code>"
+            "<Message>The specified queue does not exist.</Message><Detail/></Error>"
+            "<RequestId>rid</RequestId></ErrorResponse>");
+  const auto internal = sqs_query_error_response(errc::internal, 11, "rid");
+  EXPECT_EQ(internal.result_int(), 500u);
+  EXPECT_NE(internal.body().find("<Type>Receiver</Type><Code>InternalError</Code>"), std::string::npos);
+  EXPECT_EQ(sqs_query_error_response(errc::sqs_invalid_attribute_name, 11, "rid").result_int(), 400u);
+}
+
 }  // namespace
 }  // namespace rekey::api

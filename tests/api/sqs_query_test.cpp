@@ -1,0 +1,63 @@
+#include "api/sqs_query.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/array.hpp>
+
+namespace rekey::api {
+namespace {
+
+namespace json = boost::json;
+
+// The query protocol's parameters become the JSON 1.0 request of the same operation: scalars as
+// strings, flattened lists as arrays and flattened maps as objects, in the order of their
+// indexes whatever the order of the form; Version is dropped; '+' and %XX are decoded.
+TEST(SqsQuery, ReadsParametersIntoTheJsonRequest) {
+  const auto call = parse_sqs_query(
+      "Action=CreateQueue&Version=2012-11-05&QueueName=q&Attribute.2.Name=DelaySeconds&Attribute.2.Value=5"
+      "&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=30&Tag.1.Key=team&Tag.1.Value=a+b%26c");
+  ASSERT_TRUE(call);
+  EXPECT_EQ(call->action, "CreateQueue");
+  EXPECT_EQ(call->request, (json::object{{"QueueName", "q"},
+                                         {"Attributes", {{"VisibilityTimeout", "30"}, {"DelaySeconds", "5"}}},
+                                         {"tags", {{"team", "a b&c"}}}}));
+  const auto lists = parse_sqs_query(
+      "Action=ReceiveMessage&QueueUrl=http%3A%2F%2Fh%2F111122223333%2Fq&AttributeName.2=SentTimestamp"
+      "&AttributeName.1=All&MessageSystemAttributeName.1=SenderId&MaxNumberOfMessages=10&AttributeName.x=ignored");
+  ASSERT_TRUE(lists);
+  EXPECT_EQ(lists->request, (json::object{{"QueueUrl", "http://h/111122223333/q"},
+                                          {"MaxNumberOfMessages", "10"},
+                                          {"AttributeNames", json::array{"All", "SentTimestamp"}},
+                                          {"MessageSystemAttributeNames", json::array{"SenderId"}}}));
+  EXPECT_EQ(parse_sqs_query("Version=2012-11-05&QueueName=q").error(), make_error_code(errc::sqs_invalid_action));
+  EXPECT_EQ(parse_sqs_query("").error(), make_error_code(errc::sqs_invalid_action));
+}
+
+// Answers are SQS's XML: the namespace, a Result element for operations that have one,
+// flattened lists and maps, the request id; operations without a result answer metadata only.
+TEST(SqsQuery, RendersAnswersInSqsShapes) {
+  EXPECT_EQ(render_sqs_query("ListQueues", {{"QueueUrls", json::array{"u1", "u2"}}}, "rid"),
+            "<?xml version=\"1.0\"?><ListQueuesResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+            "<ListQueuesResult><QueueUrl>u1</QueueUrl><QueueUrl>u2</QueueUrl></ListQueuesResult>"
+            "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ListQueuesResponse>");
+  const json::object received{
+      {"Messages", json::array{json::object{{"MessageId", "m"},
+                                            {"Body", "a<b>&\r\n\"'"},
+                                            {"Attributes", {{"SenderId", "AK"}, {"SentTimestamp", "1"}}}}}}};
+  EXPECT_EQ(render_sqs_query("ReceiveMessage", received, "rid"),
+            "<?xml version=\"1.0\"?><ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+            "<ReceiveMessageResult><Message><MessageId>m</MessageId>"
+            "<Body>a&lt;b&gt;&amp;&#xD;\n&quot;&apos;</Body>"
+            "<Attribute><Name>SenderId</Name><Value>AK</Value></Attribute>"
+            "<Attribute><Name>SentTimestamp</Name><Value>1</Value></Attribute></Message></ReceiveMessageResult>"
+            "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ReceiveMessageResponse>");
+  EXPECT_EQ(render_sqs_query("ReceiveMessage", {}, "rid"),
+            "<?xml version=\"1.0\"?><ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+            "<ReceiveMessageResult></ReceiveMessageResult>"
+            "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ReceiveMessageResponse>");
+  EXPECT_EQ(render_sqs_query("DeleteMessage", {}, "rid"),
+            "<?xml version=\"1.0\"?><DeleteMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+            "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></DeleteMessageResponse>");
+}
+
+}  // namespace
+}  // namespace rekey::api
