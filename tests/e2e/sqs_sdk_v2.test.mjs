@@ -1,0 +1,68 @@
+// The embedded queue in the query protocol with the Node aws-sdk v2, pinned to 2.1490.0 — the
+// last release whose SQS model is protocol "query" (2.1491.0 moved to JSON). Unmodified: it
+// posts forms to the QueueUrl itself, parses the XML, and checks MD5OfMessageBody on send and
+// MD5OfBody on receive.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startRekey } from './support/rekey.mjs';
+
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+const require = createRequire(import.meta.url);
+const AWS = require('aws-sdk');
+const ACCOUNT = '111122223333';
+
+describe('embedded queue, query protocol (Node aws-sdk v2.1490.0)', () => {
+  let rekey;
+  let sqs;
+  let sqsFor;
+  before(async () => {
+    assert.equal(AWS.VERSION, '2.1490.0');
+    assert.equal(require('aws-sdk/apis/sqs-2012-11-05.min.json').metadata.protocol, 'query');
+    rekey = await startRekey();
+    sqsFor = async (account) => {
+      const key = (await rekey.admin('POST', '/admin/v1/access-keys', { account })).body;
+      return new AWS.SQS({ endpoint: rekey.url, region: 'us-east-1', maxRetries: 0, computeChecksums: true,
+        credentials: new AWS.Credentials(key.accessKeyId, key.secretAccessKey) });
+    };
+    sqs = await sqsFor(ACCOUNT);
+  });
+  after(() => rekey.stop());
+
+  it('runs every operation, with the client checking every MD5', async () => {
+    const { QueueUrl } = await sqs.createQueue({ QueueName: 'v2', Attributes: { VisibilityTimeout: '1' } }).promise();
+    assert.equal(QueueUrl, `${rekey.url}/${ACCOUNT}/v2`);
+    assert.equal((await sqs.getQueueUrl({ QueueName: 'v2' }).promise()).QueueUrl, QueueUrl);
+    assert.deepEqual((await sqs.listQueues({ QueueNamePrefix: 'v2' }).promise()).QueueUrls, [QueueUrl]);
+    const body = '<xml> & "quotes" \r\n ✓';
+    const sent = await sqs.sendMessage({ QueueUrl, MessageBody: body }).promise();
+    assert.match(sent.MessageId, /^[0-9a-f-]{36}$/);
+    const got = await sqs.receiveMessage({ QueueUrl, AttributeNames: ['All'], MaxNumberOfMessages: 10 }).promise();
+    assert.equal(got.Messages[0].Body, body);
+    assert.equal(got.Messages[0].Attributes.ApproximateReceiveCount, '1');
+    const back = await sqs.receiveMessage({ QueueUrl, WaitTimeSeconds: 5 }).promise();
+    assert.equal(back.Messages[0].MessageId, sent.MessageId, 'back after its 1 s visibility timeout');
+    await sqs.changeMessageVisibility({ QueueUrl, ReceiptHandle: back.Messages[0].ReceiptHandle, VisibilityTimeout: 60 }).promise();
+    const { Attributes } = await sqs.getQueueAttributes({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }).promise();
+    assert.deepEqual(Attributes, { ApproximateNumberOfMessagesNotVisible: '1' });
+    await sqs.deleteMessage({ QueueUrl, ReceiptHandle: back.Messages[0].ReceiptHandle }).promise();
+    await sqs.sendMessage({ QueueUrl, MessageBody: 'x'.repeat(256 * 1024) }).promise();
+    await assert.rejects(sqs.sendMessage({ QueueUrl, MessageBody: 'x'.repeat(256 * 1024 + 1) }).promise(),
+      (e) => e.code === 'InvalidParameterValue' && e.statusCode === 400);
+    await sqs.purgeQueue({ QueueUrl }).promise();
+    await sqs.deleteQueue({ QueueUrl }).promise();
+    await assert.rejects(sqs.getQueueUrl({ QueueName: 'v2' }).promise(),
+      (e) => e.code === 'AWS.SimpleQueueService.NonExistentQueue' && e.statusCode === 400);
+  });
+
+  it("receives rekey's own NEW_SECRET notification", async () => {
+    const app = await rekey.createApp();
+    assert.equal((await rekey.rotate(await rekey.token(app))).status, 204);
+    const consumer = await sqsFor('000000000000');
+    const QueueUrl = `${rekey.url}/000000000000/q-${app.applicationId.slice(-12)}`;
+    const { Messages } = await consumer.receiveMessage({ QueueUrl, WaitTimeSeconds: 10 }).promise();
+    const n = JSON.parse(Messages[0].Body);
+    assert.equal(n.notificationType, 'APPLICATION_OAUTH_CLIENT_NEW_SECRET');
+    assert.equal(n.payload.applicationOAuthClientNewSecret.clientId, app.clientId);
+  });
+});
