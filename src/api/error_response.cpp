@@ -56,6 +56,12 @@ error_list_entry describe_for_error_list(errc e) {
     case errc::sqs_invalid_parameter:
     case errc::sqs_invalid_message_contents:
     case errc::sqs_invalid_attribute_name:
+    case errc::sqs_invalid_attribute_value:
+    case errc::sqs_unsupported_attribute_value:
+    case errc::sqs_invalid_queue_name:
+    case errc::sqs_queue_already_exists:
+    case errc::sqs_message_too_long:
+    case errc::sqs_fifo_unsupported:
     case errc::sqs_missing_parameter:
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
@@ -124,6 +130,12 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::sqs_invalid_action:
     case errc::sqs_invalid_message_contents:
     case errc::sqs_invalid_attribute_name:
+    case errc::sqs_invalid_attribute_value:
+    case errc::sqs_unsupported_attribute_value:
+    case errc::sqs_invalid_queue_name:
+    case errc::sqs_queue_already_exists:
+    case errc::sqs_message_too_long:
+    case errc::sqs_fifo_unsupported:
     case errc::admin_unauthorized:
     case errc::invalid_input:
     case errc::conflict:
@@ -191,6 +203,25 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::sqs_invalid_attribute_name:
       return {status::bad_request, "InvalidAttributeName", "InvalidAttributeName",
               "The specified attribute doesn't exist."};
+    case errc::sqs_invalid_attribute_value:
+      return {status::bad_request, "InvalidAttributeValue", "InvalidAttributeValue",
+              "A queue attribute value is invalid."};
+    case errc::sqs_unsupported_attribute_value:
+      return {status::bad_request, "InvalidAttributeValue", "InvalidAttributeValue",
+              "rekey's embedded queue does not serve this attribute value yet (docs/queue.md)."};
+    case errc::sqs_invalid_queue_name:
+      return {status::bad_request, "InvalidParameterValue", "InvalidParameterValue",
+              "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"};
+    case errc::sqs_queue_already_exists:
+      // JSON names it QueueNameExists, the query protocol QueueAlreadyExists (SQS's model).
+      return {status::bad_request, "QueueNameExists", "QueueAlreadyExists",
+              "A queue already exists with the same name and a different value for an attribute."};
+    case errc::sqs_message_too_long:
+      return {status::bad_request, "InvalidParameterValue", "InvalidParameterValue",
+              "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes."};
+    case errc::sqs_fifo_unsupported:
+      return {status::bad_request, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation",
+              "FIFO queues are not served by rekey's embedded queue: create a standard queue."};
     case errc::payload_too_large:
     case errc::malformed_request:
     case errc::unsupported_format:

@@ -116,6 +116,8 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
                           ? (question == std::string_view::npos ? std::string_view() : target.substr(question + 1))
                           : std::string_view(ctx.req.body());
     auto call = parse_sqs_query(form);
+    // A GET without an Action is no SQS request (GET / is a path like any other).
+    if (!call && ctx.req.method() == verb::get) co_return error_list_response(errc::not_found, version);
     if (!call) co_return fail(call.error());
     query_call = std::move(*call);
   } else if (!amz_target.starts_with(target_prefix)) {

@@ -70,17 +70,16 @@ answer create_queue(queue_service& queues, const json::object& request, const sq
                     std::string_view base_url) {
   const auto name = string_field(request, "QueueName");
   if (!name) return errc::sqs_missing_parameter;
-  if (!valid_queue_name(*name)) return errc::sqs_invalid_parameter;
-  queue_settings settings;
+  attribute_list given;
   if (const auto* attributes = request.if_contains("Attributes"); attributes && attributes->is_object()) {
-    auto visibility = integer_field(attributes->as_object(), "VisibilityTimeout", sqs_limits::visibility_timeout);
-    auto retention = integer_field(attributes->as_object(), "MessageRetentionPeriod", sqs_limits::retention);
-    if (!visibility) return visibility.error();
-    if (!retention) return retention.error();
-    settings.visibility_timeout_seconds = *visibility;
-    settings.retention_seconds = *retention;
+    for (const auto& [key, value] : attributes->as_object()) {
+      if (!value.is_string()) return errc::sqs_invalid_attribute_value;  // SQS's attribute values are strings
+      given.emplace_back(key, value.as_string());
+    }
   }
-  auto created = queues.create_queue(caller, *name, settings);
+  auto settings = read_create_attributes(given);
+  if (!settings) return settings.error();
+  auto created = queues.create_queue(caller, *name, *settings);
   if (!created) return created.error();
   return json::object{{"QueueUrl", queue_url(base_url, *created)}};
 }
@@ -133,7 +132,8 @@ answer send_message(queue_service& queues, const json::object& request, const sq
   if (!address) return address.error();
   const auto body = string_field(request, "MessageBody");
   if (!body) return errc::sqs_missing_parameter;
-  if (body->empty() || body->size() > sqs_limits::max_body_bytes) return errc::sqs_invalid_parameter;
+  if (body->empty()) return errc::sqs_invalid_parameter;
+  if (body->size() > sqs_limits::max_body_bytes) return errc::sqs_message_too_long;
   auto delay = integer_field(request, "DelaySeconds", sqs_limits::delay);
   if (!delay) return delay.error();
   auto sent = queues.send_message(*address, *body, delay->value_or(0), caller.access_key_id);

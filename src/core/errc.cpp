@@ -59,6 +59,18 @@ class rekey_category_impl final : public boost::system::error_category {
         return "SQS: invalid message contents";
       case errc::sqs_invalid_attribute_name:
         return "SQS: invalid attribute name";
+      case errc::sqs_invalid_attribute_value:
+        return "SQS: invalid attribute value";
+      case errc::sqs_unsupported_attribute_value:
+        return "SQS: attribute value not supported";
+      case errc::sqs_invalid_queue_name:
+        return "SQS: invalid queue name";
+      case errc::sqs_queue_already_exists:
+        return "SQS: queue already exists";
+      case errc::sqs_message_too_long:
+        return "SQS: message too long";
+      case errc::sqs_fifo_unsupported:
+        return "SQS: FIFO queues not supported";
       case errc::sqs_invalid_action:
         return "SQS: invalid action";
       case errc::not_found:

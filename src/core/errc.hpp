@@ -37,9 +37,15 @@ enum class errc {
   sqs_receipt_handle_invalid,
   sqs_invalid_parameter,  // a parameter out of range or malformed
   sqs_missing_parameter,
-  sqs_invalid_action,            // unknown X-Amz-Target operation
-  sqs_invalid_message_contents,  // a body with characters SQS does not allow
-  sqs_invalid_attribute_name,    // an attribute name SQS does not know
+  sqs_invalid_action,               // unknown X-Amz-Target operation
+  sqs_invalid_message_contents,     // a body with characters SQS does not allow
+  sqs_invalid_attribute_name,       // an attribute name SQS does not know
+  sqs_invalid_attribute_value,      // a queue attribute's value out of SQS's range or malformed
+  sqs_unsupported_attribute_value,  // a queue attribute value SQS takes and rekey does not serve yet
+  sqs_invalid_queue_name,           // not 1–80 of A–Z a–z 0–9 - _
+  sqs_queue_already_exists,         // CreateQueue of an existing queue with other attribute values
+  sqs_message_too_long,             // a body over 256 KiB
+  sqs_fifo_unsupported,             // a .fifo name or FifoQueue=true: rekey serves standard queues only
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
   malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
@@ -77,6 +83,12 @@ inline constexpr std::array all_errcs{
     errc::sqs_invalid_action,
     errc::sqs_invalid_message_contents,
     errc::sqs_invalid_attribute_name,
+    errc::sqs_invalid_attribute_value,
+    errc::sqs_unsupported_attribute_value,
+    errc::sqs_invalid_queue_name,
+    errc::sqs_queue_already_exists,
+    errc::sqs_message_too_long,
+    errc::sqs_fifo_unsupported,
     errc::not_found,
     errc::malformed_request,
     errc::admin_unauthorized,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <optional>
 
 namespace rekey {
@@ -64,7 +65,76 @@ bool wants(const std::vector<std::string>& names, std::string_view name) {
          std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// "<integer>" in [range.min, range.max]; nullopt otherwise.
+std::optional<std::int64_t> integer_in(std::string_view text, sqs_range range) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || !range.contains(n)) return std::nullopt;
+  return n;
+}
+
 }  // namespace
+
+result<queue_settings> read_create_attributes(const attribute_list& given) {
+  // What CreateQueue may set (the counts, stamps and ARN are read-only: unknown names here).
+  constexpr std::array settable{
+      "DelaySeconds",
+      "MaximumMessageSize",
+      "MessageRetentionPeriod",
+      "Policy",
+      "ReceiveMessageWaitTimeSeconds",
+      "RedrivePolicy",
+      "VisibilityTimeout",
+      "KmsMasterKeyId",
+      "KmsDataKeyReusePeriodSeconds",
+      "SqsManagedSseEnabled",
+      "FifoQueue",
+      "ContentBasedDeduplication",
+      "DeduplicationScope",
+      "FifoThroughputLimit",
+      "RedriveAllowPolicy",
+  };
+  for (const auto& entry : given) {
+    if (!listed(settable, entry.first)) return errc::sqs_invalid_attribute_name;
+  }
+  // Settings rekey holds at their defaults only (not stored yet): their range, and their default.
+  struct fixed_setting {
+    std::string_view name;
+    sqs_range range;
+    std::int64_t value;
+  };
+  constexpr fixed_setting fixed[] = {
+      {"DelaySeconds", sqs_limits::delay, 0},
+      {"ReceiveMessageWaitTimeSeconds", sqs_limits::wait_time, 0},
+      {"MaximumMessageSize",
+       {1024, static_cast<std::int64_t>(sqs_limits::max_body_bytes)},
+       static_cast<std::int64_t>(sqs_limits::max_body_bytes)},
+  };
+  queue_settings settings;
+  for (const auto& [name, value] : given) {
+    const auto* f = std::find_if(std::begin(fixed), std::end(fixed), [&](const auto& s) { return s.name == name; });
+    if (name == "VisibilityTimeout") {
+      settings.visibility_timeout_seconds = integer_in(value, sqs_limits::visibility_timeout);
+      if (!settings.visibility_timeout_seconds) return errc::sqs_invalid_attribute_value;
+    } else if (name == "MessageRetentionPeriod") {
+      settings.retention_seconds = integer_in(value, sqs_limits::retention);
+      if (!settings.retention_seconds) return errc::sqs_invalid_attribute_value;
+    } else if (f != std::end(fixed)) {
+      const auto n = integer_in(value, f->range);
+      if (!n) return errc::sqs_invalid_attribute_value;
+      if (*n != f->value) return errc::sqs_unsupported_attribute_value;
+    } else if (name == "FifoQueue" || name == "SqsManagedSseEnabled") {
+      if (value != "true" && value != "false") return errc::sqs_invalid_attribute_value;
+      if (name == "FifoQueue" && value == "true") return errc::sqs_fifo_unsupported;
+      if (name == "SqsManagedSseEnabled" && value == "false") {
+        return errc::sqs_unsupported_attribute_value;  // bodies are always sealed at rest
+      }
+    } else {
+      return errc::sqs_unsupported_attribute_value;  // policies, redrive, KMS, FIFO-only
+    }
+  }
+  return settings;
+}
 
 result<attribute_list> select_queue_attributes(const queue_description& queue, const std::vector<std::string>& names) {
   for (const auto& n : names) {

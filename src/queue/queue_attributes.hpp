@@ -24,6 +24,14 @@ using attribute_list = std::vector<std::pair<std::string, std::string>>;
 [[nodiscard]] result<attribute_list> select_queue_attributes(const queue_description& queue,
                                                              const std::vector<std::string>& names);
 
+// CreateQueue's Attributes, read as SQS reads them: errc::sqs_invalid_attribute_name for a name
+// SQS does not know; errc::sqs_fifo_unsupported for FifoQueue=true;
+// errc::sqs_invalid_attribute_value for a value outside SQS's range or not an integer;
+// errc::sqs_unsupported_attribute_value for a value SQS takes that rekey does not serve yet
+// (a queue-level delay, wait or size other than the default, a policy, a redrive policy, KMS,
+// the FIFO-only ones) — refused rather than dropped.
+[[nodiscard]] result<queue_settings> read_create_attributes(const attribute_list& given);
+
 // The system attributes of a received message that `names` asks for ("All": every one it has).
 // Names SQS does not know, or that only FIFO queues have, give nothing.
 attribute_list select_message_attributes(const message_record& message, const std::vector<std::string>& names);

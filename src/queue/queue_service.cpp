@@ -98,7 +98,8 @@ result<queue_address> queue_service::address_of(std::string_view queue_url, cons
 
 result<queue_address> queue_service::create_queue(const sqs_caller& caller, std::string_view name,
                                                   const queue_settings& settings) {
-  if (!valid_queue_name(name)) return errc::sqs_invalid_parameter;
+  if (name.ends_with(".fifo")) return errc::sqs_fifo_unsupported;
+  if (!valid_queue_name(name)) return errc::sqs_invalid_queue_name;
   queue_record q;  // the record's defaults: 30 s visibility, 4 days retention
   q.account = caller.account;
   q.name = std::string(name);
@@ -115,7 +116,12 @@ result<queue_address> queue_service::create_queue(const sqs_caller& caller, std:
   if (!work) return work.error();
   auto existing = (*work)->queues().find_queue(q.account, q.name);
   if (!existing) return existing.error();
-  if (!*existing) {  // CreateQueue is idempotent: an existing queue is answered as it is
+  if (*existing) {  // idempotent for the same attributes (those given); others are a conflict
+    const bool same =
+        (!settings.visibility_timeout_seconds || (*existing)->visibility_timeout == q.visibility_timeout) &&
+        (!settings.retention_seconds || (*existing)->retention == q.retention);
+    if (!same) return errc::sqs_queue_already_exists;
+  } else {
     auto inserted = (*work)->queues().insert_queue(q);
     // A conflict: another node created it in the meantime — idempotent all the same.
     if (!inserted && inserted.error() != make_error_code(errc::conflict)) return inserted.error();
@@ -211,7 +217,8 @@ result<sent_message> queue_service::send(unit_of_work& work, const queue_record&
 
 result<sent_message> queue_service::send_message(const queue_address& address, std::string_view body,
                                                  std::int64_t delay_seconds, std::string_view sender_id) {
-  if (body.empty() || body.size() > sqs_limits::max_body_bytes) return errc::sqs_invalid_parameter;
+  if (body.empty()) return errc::sqs_invalid_parameter;
+  if (body.size() > sqs_limits::max_body_bytes) return errc::sqs_message_too_long;
   if (!sqs_limits::delay.contains(delay_seconds)) return errc::sqs_invalid_parameter;
   if (!allowed_in_message(body)) return errc::sqs_invalid_message_contents;
   auto work = storage_.begin();

@@ -92,8 +92,10 @@ class queue_service {
   // account's queue looks exactly like a missing one).
   [[nodiscard]] static result<queue_address> address_of(std::string_view queue_url, const sqs_caller& caller);
 
-  // Idempotent: an existing queue is answered as it is. errc::sqs_invalid_parameter for a bad
-  // name or a setting out of range.
+  // Idempotent: an existing queue whose settings are those given is answered as it is; one with
+  // other values for them is errc::sqs_queue_already_exists. errc::sqs_fifo_unsupported for a
+  // ".fifo" name, errc::sqs_invalid_queue_name for another bad name, errc::sqs_invalid_parameter
+  // for a setting out of range.
   [[nodiscard]] result<queue_address> create_queue(const sqs_caller& caller, std::string_view name,
                                                    const queue_settings& settings);
   // `owner`: QueueOwnerAWSAccountId, when given.
@@ -104,7 +106,8 @@ class queue_service {
   [[nodiscard]] result<void> delete_queue(const queue_address& queue);
   [[nodiscard]] result<void> purge_queue(const queue_address& queue);
 
-  // errc::sqs_invalid_parameter for an empty body, one over 256 KiB or a delay outside 0–900 s;
+  // errc::sqs_invalid_parameter for an empty body or a delay outside 0–900 s,
+  // errc::sqs_message_too_long for one over 256 KiB;
   // errc::sqs_invalid_message_contents for a character SQS does not allow.
   [[nodiscard]] result<sent_message> send_message(const queue_address& queue, std::string_view body,
                                                   std::int64_t delay_seconds, std::string_view sender_id);

@@ -73,15 +73,30 @@ class SqsJsonTest : public ::testing::Test {
 };
 
 // CreateQueue answers the queue's URL under the caller's account, and creating it again is
-// idempotent (the same URL, still one queue).
+// idempotent (the same URL, still one queue) — with the same values for the attributes given,
+// or none; other values are QueueAlreadyExists and change nothing.
 TEST_F(SqsJsonTest, CreateQueueIsIdempotent) {
+  EXPECT_EQ(ok("CreateQueue", {{"QueueName", "jobs"}, {"Attributes", {{"VisibilityTimeout", "45"}}}})
+                .at("QueueUrl")
+                .as_string(),
+            url);
   EXPECT_EQ(ok("CreateQueue", {{"QueueName", "jobs"}}).at("QueueUrl").as_string(), url);
-  EXPECT_EQ(ok("CreateQueue", {{"QueueName", "jobs"}}).at("QueueUrl").as_string(), url);
+  EXPECT_EQ(ok("CreateQueue", {{"QueueName", "jobs"}, {"Attributes", {{"VisibilityTimeout", "45"}}}})
+                .at("QueueUrl")
+                .as_string(),
+            url);
+  EXPECT_EQ(call("CreateQueue", {{"QueueName", "jobs"}, {"Attributes", {{"VisibilityTimeout", "46"}}}}).error(),
+            make_error_code(errc::sqs_queue_already_exists));
+  EXPECT_EQ(call("CreateQueue", {{"QueueName", "jobs"}, {"Attributes", {{"MessageRetentionPeriod", "60"}}}}).error(),
+            make_error_code(errc::sqs_queue_already_exists));
+  EXPECT_EQ(attribute("VisibilityTimeout"), "45");
   const auto listed = ok("ListQueues", {});
   EXPECT_EQ(listed.at("QueueUrls").as_array(), (json::array{url}));
 }
 
-// CreateQueue refuses a missing name, a bad name and attributes out of range.
+// CreateQueue refuses, with SQS's codes, a missing or bad name, a FIFO queue (rekey serves
+// standard queues only), attribute names SQS does not know or that are read-only, values out of
+// range, and values SQS takes that rekey does not serve yet — rather than dropping them.
 TEST_F(SqsJsonTest, CreateQueueChecksItsParameters) {
   struct bad_case {
     json::object request;
@@ -89,14 +104,27 @@ TEST_F(SqsJsonTest, CreateQueueChecksItsParameters) {
   };
   const bad_case cases[] = {
       {{}, errc::sqs_missing_parameter},
-      {{{"QueueName", ""}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", "has space"}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", std::string(81, 'a')}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "43201"}}}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "-1"}}}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "ten"}}}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", "q"}, {"Attributes", {{"MessageRetentionPeriod", "59"}}}}, errc::sqs_invalid_parameter},
-      {{{"QueueName", "q"}, {"Attributes", {{"MessageRetentionPeriod", "1209601"}}}}, errc::sqs_invalid_parameter},
+      {{{"QueueName", ""}}, errc::sqs_invalid_queue_name},
+      {{{"QueueName", "has space"}}, errc::sqs_invalid_queue_name},
+      {{{"QueueName", std::string(81, 'a')}}, errc::sqs_invalid_queue_name},
+      {{{"QueueName", "jobs.fifo"}}, errc::sqs_fifo_unsupported},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "43201"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "-1"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", "ten"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"VisibilityTimeout", 10}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"MessageRetentionPeriod", "59"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"MessageRetentionPeriod", "1209601"}}}},
+       errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"Colour", "blue"}}}}, errc::sqs_invalid_attribute_name},
+      {{{"QueueName", "q"}, {"Attributes", {{"QueueArn", "arn"}}}}, errc::sqs_invalid_attribute_name},
+      {{{"QueueName", "q"}, {"Attributes", {{"FifoQueue", "true"}}}}, errc::sqs_fifo_unsupported},
+      {{{"QueueName", "q"}, {"Attributes", {{"FifoQueue", "yes"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"DelaySeconds", "901"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"DelaySeconds", "5"}}}}, errc::sqs_unsupported_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"MaximumMessageSize", "1023"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"RedrivePolicy", "{}"}}}}, errc::sqs_unsupported_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"SqsManagedSseEnabled", "false"}}}},
+       errc::sqs_unsupported_attribute_value},
   };
   for (const auto& c : cases) {
     auto out = call("CreateQueue", c.request);
@@ -258,7 +286,7 @@ TEST_F(SqsJsonTest, SendMessageChecksItsParameters) {
   const bad_case cases[] = {
       {{{"QueueUrl", url}}, errc::sqs_missing_parameter},
       {{{"QueueUrl", url}, {"MessageBody", ""}}, errc::sqs_invalid_parameter},
-      {{{"QueueUrl", url}, {"MessageBody", std::string(256 * 1024 + 1, 'x')}}, errc::sqs_invalid_parameter},
+      {{{"QueueUrl", url}, {"MessageBody", std::string(256 * 1024 + 1, 'x')}}, errc::sqs_message_too_long},
       {{{"QueueUrl", url}, {"MessageBody", "x"}, {"DelaySeconds", 901}}, errc::sqs_invalid_parameter},
       {{{"MessageBody", "x"}}, errc::sqs_missing_parameter},
   };

@@ -82,7 +82,7 @@ describe('embedded queue, query protocol (Debian awscli)', () => {
     const body = 'a & b < c > d "e" \'f\'\r\nline two\ttab é € 🔑 ]]>';
     const sent = await ok(['send-message', '--queue-url', QueueUrl, '--message-body', body]);
     assert.match(sent.MessageId, /^[0-9a-f-]{36}$/);
-    const first = await ok(['receive-message', '--queue-url', QueueUrl, '--visibility-timeout', '1',
+    const first = await ok(['receive-message', '--queue-url', QueueUrl, '--visibility-timeout', '60',
       '--attribute-names', 'All', '--max-number-of-messages', '10']);
     assert.equal(first.Messages.length, 1);
     const [m] = first.Messages;
@@ -91,7 +91,8 @@ describe('embedded queue, query protocol (Debian awscli)', () => {
     assert.equal(m.Attributes.ApproximateReceiveCount, '1');
     assert.match(m.Attributes.SentTimestamp, /^\d{13}$/);
     assert.equal((await ok(['receive-message', '--queue-url', QueueUrl])), null, 'hidden while in flight: nothing printed');
-    const again = await ok(['receive-message', '--queue-url', QueueUrl, '--wait-time-seconds', '5', '--attribute-names', 'ApproximateReceiveCount']);
+    await ok(['change-message-visibility', '--queue-url', QueueUrl, '--receipt-handle', m.ReceiptHandle, '--visibility-timeout', '1']);
+    const again = await ok(['receive-message', '--queue-url', QueueUrl, '--wait-time-seconds', '10', '--attribute-names', 'ApproximateReceiveCount']);
     assert.deepEqual(again.Messages[0].Attributes, { ApproximateReceiveCount: '2' }, 'a long poll woken when it shows again');
     await ok(['change-message-visibility', '--queue-url', QueueUrl, '--receipt-handle', again.Messages[0].ReceiptHandle, '--visibility-timeout', '0']);
     const third = await ok(['receive-message', '--queue-url', QueueUrl]);
@@ -126,7 +127,11 @@ describe('embedded queue, query protocol (Debian awscli)', () => {
     const unknown = await aws(['get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'Colour']);
     assert.match(unknown.stderr, /InvalidAttributeName/);
     const badName = await aws(['create-queue', '--queue-name', 'no spaces']);
-    assert.match(badName.stderr, /InvalidParameterValue/);
+    assert.match(badName.stderr, /InvalidParameterValue.*Can only include alphanumeric characters, hyphens, or underscores/);
+    const fifo = await aws(['create-queue', '--queue-name', 'jobs.fifo', '--attributes', 'FifoQueue=true']);
+    assert.match(fifo.stderr, /UnsupportedOperation/);
+    const conflict = await aws(['create-queue', '--queue-name', 'errors', '--attributes', 'VisibilityTimeout=7']);
+    assert.match(conflict.stderr, /QueueAlreadyExists/);
     const stranger = await aws(['send-message', '--queue-url', QueueUrl, '--message-body', 'x'], '000000000000');
     assert.match(stranger.stderr, /NonExistentQueue|QueueDoesNotExist/);
     const res = await fetch(`${rekey.url}/?Action=ListQueues&Version=2012-11-05`);

@@ -219,6 +219,30 @@ describe('embedded SQS-compatible queue', () => {
     }
   });
 
+  it('creates queues as SQS does: the same attributes idempotent, others QueueAlreadyExists, unknown and unserved ones refused', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'settled', Attributes: { VisibilityTimeout: '45' } }));
+    assert.equal((await sqs.send(new CreateQueueCommand({ QueueName: 'settled', Attributes: { VisibilityTimeout: '45' } }))).QueueUrl, QueueUrl);
+    const refusals = [
+      [{ QueueName: 'settled', Attributes: { VisibilityTimeout: '46' } }, 'QueueNameExists'],  // query: QueueAlreadyExists
+      [{ QueueName: 'q1', Attributes: { Colour: 'blue' } }, 'InvalidAttributeName'],
+      [{ QueueName: 'q2', Attributes: { VisibilityTimeout: '43201' } }, 'InvalidAttributeValue'],
+      [{ QueueName: 'q3', Attributes: { DelaySeconds: '5' } }, 'InvalidAttributeValue'],
+      [{ QueueName: 'q4', Attributes: { FifoQueue: 'true' } }, 'UnsupportedOperation'],
+      [{ QueueName: 'q5.fifo' }, 'UnsupportedOperation'],
+      [{ QueueName: 'no spaces' }, 'InvalidParameterValue'],
+    ];
+    for (const [input, name] of refusals) {
+      await assert.rejects(sqs.send(new CreateQueueCommand(input)), (e) => e.name === name && e.$metadata.httpStatusCode === 400,
+        JSON.stringify(input));
+    }
+    await assert.rejects(sqs.send(new CreateQueueCommand({ QueueName: 'no spaces' })),
+      (e) => e.message === 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+    const { QueueUrls } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'q' }));
+    assert.equal(QueueUrls, undefined, 'nothing was created');
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
+    assert.deepEqual(Attributes, { VisibilityTimeout: '45' }, 'nothing was changed');
+  });
+
   it('refuses a request signed more than 15 minutes ago', async () => {
     const key = await accessKey(rekey);
     const late = client(rekey, key, { systemClockOffset: -16 * 60 * 1000 });
