@@ -62,6 +62,11 @@ error_list_entry describe_for_error_list(errc e) {
     case errc::sqs_queue_already_exists:
     case errc::sqs_message_too_long:
     case errc::sqs_fifo_unsupported:
+    case errc::sqs_empty_batch_request:
+    case errc::sqs_too_many_entries_in_batch:
+    case errc::sqs_batch_entry_ids_not_distinct:
+    case errc::sqs_invalid_batch_entry_id:
+    case errc::sqs_batch_request_too_long:
     case errc::sqs_missing_parameter:
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
@@ -136,6 +141,11 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::sqs_queue_already_exists:
     case errc::sqs_message_too_long:
     case errc::sqs_fifo_unsupported:
+    case errc::sqs_empty_batch_request:
+    case errc::sqs_too_many_entries_in_batch:
+    case errc::sqs_batch_entry_ids_not_distinct:
+    case errc::sqs_invalid_batch_entry_id:
+    case errc::sqs_batch_request_too_long:
     case errc::admin_unauthorized:
     case errc::invalid_input:
     case errc::conflict:
@@ -222,6 +232,22 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::sqs_fifo_unsupported:
       return {status::bad_request, "UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation",
               "FIFO queues are not served by rekey's embedded queue: create a standard queue."};
+    case errc::sqs_empty_batch_request:
+      return {status::bad_request, "EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest",
+              "The batch request doesn't contain any entries."};
+    case errc::sqs_too_many_entries_in_batch:
+      return {status::bad_request, "TooManyEntriesInBatchRequest",
+              "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+              "The batch request contains more entries than permissible."};
+    case errc::sqs_batch_entry_ids_not_distinct:
+      return {status::bad_request, "BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+              "Two or more batch entries in the request have the same Id."};
+    case errc::sqs_invalid_batch_entry_id:
+      return {status::bad_request, "InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId",
+              "The Id of a batch entry in a batch request doesn't abide by the specification."};
+    case errc::sqs_batch_request_too_long:
+      return {status::bad_request, "BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong",
+              "The length of all the messages put together is more than the limit."};
     case errc::payload_too_large:
     case errc::malformed_request:
     case errc::unsupported_format:

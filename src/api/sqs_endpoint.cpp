@@ -151,7 +151,8 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
   }
   if (!answer) co_return fail(answer.error());
   // A message sent, or one made visible again, wakes the queue's long polls.
-  if (operation == "SendMessage" || operation == "ChangeMessageVisibility") {
+  if (operation == "SendMessage" || operation == "SendMessageBatch" || operation == "ChangeMessageVisibility" ||
+      operation == "ChangeMessageVisibilityBatch") {
     if (auto address = sqs_json_queue(request, *caller)) message_arrived(*address);
   }
   http::response res{http::status::ok, version};

@@ -2,8 +2,10 @@
 
 #include <boost/json/array.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
+#include "api/error_response.hpp"
 #include "queue/queue_attributes.hpp"
 
 namespace rekey::api {
@@ -187,6 +189,117 @@ answer change_visibility(queue_service& queues, const json::object& request, con
   return empty_or(queues.change_visibility(*address, *handle, **timeout));
 }
 
+// A batch's Entries, checked as SQS checks them before any entry runs: 1 to 10 objects, each
+// with a distinct Id of 1–80 of A–Z a–z 0–9 - _.
+result<std::vector<const json::object*>> batch_entries(const json::object& request) {
+  const auto* v = request.if_contains("Entries");
+  if (v == nullptr || (v->is_array() && v->as_array().empty())) return errc::sqs_empty_batch_request;
+  if (!v->is_array()) return errc::sqs_invalid_parameter;
+  const auto& array = v->as_array();
+  if (array.size() > static_cast<std::size_t>(sqs_limits::max_messages.max)) return errc::sqs_too_many_entries_in_batch;
+  std::vector<const json::object*> out;
+  std::vector<std::string> ids;
+  for (const auto& entry : array) {
+    if (!entry.is_object()) return errc::sqs_invalid_parameter;
+    const auto id = string_field(entry.as_object(), "Id");
+    if (!id) return errc::sqs_missing_parameter;
+    if (!valid_queue_name(*id)) return errc::sqs_invalid_batch_entry_id;  // the same alphabet and length
+    if (std::find(ids.begin(), ids.end(), *id) != ids.end()) return errc::sqs_batch_entry_ids_not_distinct;
+    ids.push_back(*id);
+    out.push_back(&entry.as_object());
+  }
+  return out;
+}
+
+// A batch's answer: each entry's own outcome, in the order of the request.
+struct batch_answer {
+  json::array successful;
+  json::array failed;
+
+  void fail(const json::object& entry, boost::system::error_code ec) {
+    const auto e = ec.category() == rekey_category() ? static_cast<errc>(ec.value()) : errc::internal;
+    const auto described = describe_for_sqs(e);
+    failed.push_back(json::object{{"Id", entry.at("Id")},
+                                  {"SenderFault", described.http_status != http::status::internal_server_error &&
+                                                      described.http_status != http::status::service_unavailable},
+                                  {"Code", described.query_code},
+                                  {"Message", described.message}});
+  }
+  json::object done() { return json::object{{"Successful", std::move(successful)}, {"Failed", std::move(failed)}}; }
+};
+
+answer send_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto entries = batch_entries(request);
+  if (!entries) return entries.error();
+  std::size_t total = 0;
+  for (const auto* entry : *entries) total += string_field(*entry, "MessageBody").value_or("").size();
+  if (total > sqs_limits::max_body_bytes) return errc::sqs_batch_request_too_long;
+  if (auto exists = queues.check_queue(*address); !exists) return exists.error();
+  batch_answer out;
+  for (const auto* entry : *entries) {
+    const auto body = string_field(*entry, "MessageBody");
+    auto delay = integer_field(*entry, "DelaySeconds", sqs_limits::delay);
+    if (!body || !delay) {
+      out.fail(*entry, body ? delay.error() : make_error_code(errc::sqs_missing_parameter));
+      continue;
+    }
+    auto sent = queues.send_message(*address, *body, delay->value_or(0), caller.access_key_id);
+    if (!sent) {
+      out.fail(*entry, sent.error());
+      continue;
+    }
+    out.successful.push_back(
+        json::object{{"Id", entry->at("Id")}, {"MessageId", sent->id}, {"MD5OfMessageBody", sent->md5_of_body}});
+  }
+  return out.done();
+}
+
+answer delete_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto entries = batch_entries(request);
+  if (!entries) return entries.error();
+  if (auto exists = queues.check_queue(*address); !exists) return exists.error();
+  batch_answer out;
+  for (const auto* entry : *entries) {
+    const auto handle = string_field(*entry, "ReceiptHandle");
+    auto deleted = handle ? queues.delete_message(*address, *handle) : make_error_code(errc::sqs_missing_parameter);
+    if (!deleted) {
+      out.fail(*entry, deleted.error());
+      continue;
+    }
+    out.successful.push_back(json::object{{"Id", entry->at("Id")}});
+  }
+  return out.done();
+}
+
+answer change_visibility_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto entries = batch_entries(request);
+  if (!entries) return entries.error();
+  if (auto exists = queues.check_queue(*address); !exists) return exists.error();
+  batch_answer out;
+  for (const auto* entry : *entries) {
+    const auto handle = string_field(*entry, "ReceiptHandle");
+    auto timeout = integer_field(*entry, "VisibilityTimeout", sqs_limits::visibility_timeout);
+    result<void> changed = make_error_code(errc::sqs_missing_parameter);
+    if (!timeout) {
+      changed = timeout.error();
+    } else if (handle && *timeout) {
+      changed = queues.change_visibility(*address, *handle, **timeout);
+    }
+    if (!changed) {
+      out.fail(*entry, changed.error());
+      continue;
+    }
+    out.successful.push_back(json::object{{"Id", entry->at("Id")}});
+  }
+  return out.done();
+}
+
 }  // namespace
 
 std::int64_t sqs_json_wait_seconds(const json::object& request) {
@@ -212,6 +325,9 @@ answer run_sqs_json(queue_service& queues, std::string_view operation, const jso
   if (operation == "ReceiveMessage") return receive_message(queues, request, caller);
   if (operation == "DeleteMessage") return delete_message(queues, request, caller);
   if (operation == "ChangeMessageVisibility") return change_visibility(queues, request, caller);
+  if (operation == "SendMessageBatch") return send_message_batch(queues, request, caller);
+  if (operation == "DeleteMessageBatch") return delete_message_batch(queues, request, caller);
+  if (operation == "ChangeMessageVisibilityBatch") return change_visibility_batch(queues, request, caller);
   return errc::sqs_invalid_action;
 }
 

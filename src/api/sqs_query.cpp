@@ -37,6 +37,9 @@ constexpr map_parameter maps[] = {
     {"Tag", "Key", "Value", "tags"},
 };
 
+// A batch's entries: SendMessageBatchRequestEntry.1.MessageBody … → "Entries": [{…}].
+constexpr std::string_view entry_suffix = "RequestEntry";
+
 // "7" in "Attribute.7.Name"; 0 when not a positive decimal.
 unsigned index_of(std::string_view text) {
   unsigned n = 0;
@@ -45,21 +48,24 @@ unsigned index_of(std::string_view text) {
 }
 
 // Members of a JSON answer the XML writes as repeated elements of another name.
-std::string_view element_of(std::string_view member) {
+std::string element_of(std::string_view action, std::string_view member) {
   if (member == "QueueUrls") return "QueueUrl";
   if (member == "Messages") return "Message";
-  return member;
+  if (member == "Successful") return std::string(action) + "ResultEntry";  // SendMessageBatchResultEntry …
+  if (member == "Failed") return "BatchResultErrorEntry";
+  return std::string(member);
 }
 
-void write_value(std::string& out, std::string_view name, const json::value& v);
+void write_value(std::string& out, std::string_view action, std::string_view name, const json::value& v);
 
-void write_members(std::string& out, const json::object& o) {
-  for (const auto& [key, value] : o) write_value(out, key, value);
+void write_members(std::string& out, std::string_view action, const json::object& o) {
+  for (const auto& [key, value] : o) write_value(out, action, key, value);
 }
 
-void write_value(std::string& out, std::string_view name, const json::value& v) {
+void write_value(std::string& out, std::string_view action, std::string_view name, const json::value& v) {
   if (v.is_array()) {  // flattened: one element per entry
-    for (const auto& item : v.as_array()) write_value(out, element_of(name), item);
+    const auto element = element_of(action, name);
+    for (const auto& item : v.as_array()) write_value(out, action, element, item);
     return;
   }
   if (v.is_object() && (name == "Attributes" || name == "tags")) {  // flattened maps
@@ -79,7 +85,7 @@ void write_value(std::string& out, std::string_view name, const json::value& v) 
   if (v.is_string()) {
     out += xml_escape(v.as_string());
   } else if (v.is_object()) {
-    write_members(out, v.as_object());
+    write_members(out, action, v.as_object());
   } else if (v.is_int64()) {
     out += std::to_string(v.as_int64());
   } else if (v.is_bool()) {
@@ -103,6 +109,7 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
   sqs_query_call call;
   std::map<std::string, std::map<unsigned, std::string>> list_items;                       // member → index → value
   std::map<std::string, std::map<unsigned, std::pair<std::string, std::string>>> entries;  // member → index → pair
+  std::map<unsigned, json::object> batch;                                                  // index → entry
   for_each_form_field(form, [&](const std::string& key, std::string value) {
     if (key == "Action") {
       call.action = std::move(value);
@@ -111,7 +118,11 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
     if (key == "Version") return true;
     const auto dot = key.find('.');
     if (dot == std::string::npos) {
-      call.request[key] = value;
+      if (key == "Entries" && value.empty()) {
+        call.request[key] = json::array{};  // an empty list, as botocore sends one ("Entries=")
+      } else {
+        call.request[key] = value;
+      }
       return true;
     }
     const std::string_view prefix = std::string_view(key).substr(0, dot);
@@ -123,6 +134,10 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
     if (second_dot == std::string_view::npos) return true;
     const unsigned n = index_of(rest.substr(0, second_dot));
     const auto part = rest.substr(second_dot + 1);
+    if (prefix.ends_with(entry_suffix) && n > 0 && part.find('.') == std::string_view::npos) {
+      batch[n][part] = value;  // an entry's own scalars (Id, MessageBody, DelaySeconds, ReceiptHandle …)
+      return true;
+    }
     for (const auto& m : maps) {
       if (prefix != m.prefix || n == 0) continue;
       if (part == m.key) entries[std::string(m.member)][n].first = value;
@@ -135,6 +150,11 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
     json::array array;
     for (auto& [n, value] : items) array.emplace_back(json::string(value));
     call.request[member] = std::move(array);
+  }
+  if (!batch.empty()) {
+    json::array array;
+    for (auto& [n, entry] : batch) array.emplace_back(std::move(entry));
+    call.request["Entries"] = std::move(array);
   }
   for (auto& [member, pairs] : entries) {
     json::object object;
@@ -154,7 +174,7 @@ std::string render_sqs_query(std::string_view action, const json::object& answer
     out += '<';
     out += action;
     out += "Result>";
-    write_members(out, answer);
+    write_members(out, action, answer);
     out += "</";
     out += action;
     out += "Result>";

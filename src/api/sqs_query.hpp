@@ -26,8 +26,9 @@ struct sqs_query_call {
 
 // Reads application/x-www-form-urlencoded parameters ('+' is a space): flattened lists
 // (AttributeName.1, MessageSystemAttributeName.1, MessageAttributeName.1 …) become arrays,
-// flattened maps (Attribute.1.Name / Attribute.1.Value, Tag.1.Key / Tag.1.Value) objects, in
-// the order of their indexes; other parameters stay strings (sqs_json reads numbers from
+// flattened maps (Attribute.1.Name / Attribute.1.Value, Tag.1.Key / Tag.1.Value) objects, a
+// batch's entries (SendMessageBatchRequestEntry.1.Id …) "Entries" objects, all in the order of
+// their indexes; other parameters stay strings (sqs_json reads numbers from
 // strings). errc::sqs_invalid_action without an Action.
 [[nodiscard]] result<sqs_query_call> parse_sqs_query(std::string_view form);
 

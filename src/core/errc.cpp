@@ -71,6 +71,16 @@ class rekey_category_impl final : public boost::system::error_category {
         return "SQS: message too long";
       case errc::sqs_fifo_unsupported:
         return "SQS: FIFO queues not supported";
+      case errc::sqs_empty_batch_request:
+        return "SQS: empty batch";
+      case errc::sqs_too_many_entries_in_batch:
+        return "SQS: too many entries in batch";
+      case errc::sqs_batch_entry_ids_not_distinct:
+        return "SQS: batch entry ids not distinct";
+      case errc::sqs_invalid_batch_entry_id:
+        return "SQS: invalid batch entry id";
+      case errc::sqs_batch_request_too_long:
+        return "SQS: batch request too long";
       case errc::sqs_invalid_action:
         return "SQS: invalid action";
       case errc::not_found:

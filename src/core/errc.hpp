@@ -46,6 +46,11 @@ enum class errc {
   sqs_queue_already_exists,         // CreateQueue of an existing queue with other attribute values
   sqs_message_too_long,             // a body over 256 KiB
   sqs_fifo_unsupported,             // a .fifo name or FifoQueue=true: rekey serves standard queues only
+  sqs_empty_batch_request,          // a batch without entries
+  sqs_too_many_entries_in_batch,    // a batch of more than 10
+  sqs_batch_entry_ids_not_distinct,
+  sqs_invalid_batch_entry_id,  // not 1–80 of A–Z a–z 0–9 - _
+  sqs_batch_request_too_long,  // a SendMessageBatch's bodies over 256 KiB together
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
   malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
@@ -89,6 +94,11 @@ inline constexpr std::array all_errcs{
     errc::sqs_queue_already_exists,
     errc::sqs_message_too_long,
     errc::sqs_fifo_unsupported,
+    errc::sqs_empty_batch_request,
+    errc::sqs_too_many_entries_in_batch,
+    errc::sqs_batch_entry_ids_not_distinct,
+    errc::sqs_invalid_batch_entry_id,
+    errc::sqs_batch_request_too_long,
     errc::not_found,
     errc::malformed_request,
     errc::admin_unauthorized,

@@ -165,6 +165,12 @@ result<queue_service::open_queue> queue_service::begin_on(const queue_address& a
   return open_queue{std::move(**q), std::move(*work)};
 }
 
+result<void> queue_service::check_queue(const queue_address& address) {
+  auto open = begin_on(address);
+  if (!open) return open.error();
+  return {};
+}
+
 result<queue_description> queue_service::describe_queue(const queue_address& address) {
   auto open = begin_on(address);
   if (!open) return open.error();

@@ -103,6 +103,8 @@ class queue_service {
                                                  std::optional<std::string_view> owner);
   [[nodiscard]] result<std::vector<queue_address>> list_queues(const sqs_caller& caller, std::string_view prefix);
   [[nodiscard]] result<queue_description> describe_queue(const queue_address& queue);
+  // errc::sqs_queue_does_not_exist unless the queue exists (what a batch checks before its entries).
+  [[nodiscard]] result<void> check_queue(const queue_address& queue);
   [[nodiscard]] result<void> delete_queue(const queue_address& queue);
   [[nodiscard]] result<void> purge_queue(const queue_address& queue);
 

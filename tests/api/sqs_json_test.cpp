@@ -408,8 +408,74 @@ TEST_F(SqsJsonTest, AnotherAccountsQueueDoesNotExist) {
 }
 
 // An operation the queue does not implement is an invalid action; no QueueUrl is a missing one.
+// A batch runs entry by entry, each answered in Successful or Failed by its Id; what is wrong
+// with the batch as a whole — no entries, more than ten, two entries with one Id, a bad Id,
+// bodies over 256 KiB together, a missing queue — refuses it whole, and nothing is sent.
+TEST_F(SqsJsonTest, BatchesAnswerEachEntryAndRefuseABadBatchWhole) {
+  create();
+  const auto sent =
+      ok("SendMessageBatch", {{"QueueUrl", url},
+                              {"Entries", json::array{json::object{{"Id", "a"}, {"MessageBody", "one"}},
+                                                      json::object{{"Id", "b"}, {"MessageBody", ""}},
+                                                      json::object{{"Id", "c"}, {"MessageBody", "two"}}}}});
+  ASSERT_EQ(sent.at("Successful").as_array().size(), 2u);
+  EXPECT_EQ(sent.at("Successful").as_array()[1].at("Id"), "c");
+  EXPECT_EQ(sent.at("Successful").as_array()[1].at("MD5OfMessageBody").as_string(), md5_hex("two"));
+  EXPECT_EQ(sent.at("Failed").as_array(),
+            (json::array{json::object{{"Id", "b"},
+                                      {"SenderFault", true},
+                                      {"Code", "InvalidParameterValue"},
+                                      {"Message", "A parameter of the request is invalid."}}}));
+  const auto got = receive();
+  ASSERT_EQ(got.size(), 2u);
+  const auto deleted =
+      ok("DeleteMessageBatch",
+         {{"QueueUrl", url},
+          {"Entries", json::array{json::object{{"Id", "x"}, {"ReceiptHandle", got[0].at("ReceiptHandle")}},
+                                  json::object{{"Id", "y"}, {"ReceiptHandle", "forged"}}}}});
+  EXPECT_EQ(deleted.at("Successful").as_array(), (json::array{json::object{{"Id", "x"}}}));
+  EXPECT_EQ(deleted.at("Failed").as_array()[0].at("Code"), "ReceiptHandleIsInvalid");
+  const auto changed = ok(
+      "ChangeMessageVisibilityBatch",
+      {{"QueueUrl", url},
+       {"Entries",
+        json::array{
+            json::object{{"Id", "x"}, {"ReceiptHandle", got[1].at("ReceiptHandle")}, {"VisibilityTimeout", 0}},
+            json::object{{"Id", "y"}, {"ReceiptHandle", got[1].at("ReceiptHandle")}, {"VisibilityTimeout", 43201}}}}});
+  EXPECT_EQ(changed.at("Successful").as_array().size(), 1u);
+  EXPECT_EQ(changed.at("Failed").as_array()[0].at("Id"), "y");
+  EXPECT_EQ(receive().size(), 1u);  // visible again at once
+
+  const auto entry = [](std::string id) { return json::object{{"Id", id}, {"MessageBody", "x"}}; };
+  json::array eleven;
+  for (int i = 0; i < 11; ++i) eleven.push_back(entry("e" + std::to_string(i)));
+  struct bad_case {
+    json::value entries;
+    errc expected;
+  };
+  const bad_case cases[] = {
+      {json::array{}, errc::sqs_empty_batch_request},
+      {eleven, errc::sqs_too_many_entries_in_batch},
+      {json::array{entry("same"), entry("same")}, errc::sqs_batch_entry_ids_not_distinct},
+      {json::array{entry("not valid!")}, errc::sqs_invalid_batch_entry_id},
+      {json::array{json::object{{"Id", "a"}, {"MessageBody", std::string(200 * 1024, 'x')}},
+                   json::object{{"Id", "b"}, {"MessageBody", std::string(100 * 1024, 'x')}}},
+       errc::sqs_batch_request_too_long},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(call("SendMessageBatch", {{"QueueUrl", url}, {"Entries", c.entries}}).error(),
+              make_error_code(c.expected))
+        << json::serialize(c.entries);
+  }
+  EXPECT_EQ(call("SendMessageBatch", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_empty_batch_request));
+  EXPECT_EQ(call("SendMessageBatch", {{"QueueUrl", url + "-gone"}, {"Entries", json::array{entry("a")}}}).error(),
+            make_error_code(errc::sqs_queue_does_not_exist));
+  EXPECT_EQ(attribute("ApproximateNumberOfMessages"), "0");            // none of them sent anything: the one
+  EXPECT_EQ(attribute("ApproximateNumberOfMessagesNotVisible"), "1");  // left is the one received above
+}
+
 TEST_F(SqsJsonTest, UnknownOperationAndMissingQueueUrl) {
-  EXPECT_EQ(call("SendMessageBatch", {}).error(), make_error_code(errc::sqs_invalid_action));
+  EXPECT_EQ(call("AddPermission", {}).error(), make_error_code(errc::sqs_invalid_action));
   EXPECT_EQ(call("SendMessage", {{"MessageBody", "x"}}).error(), make_error_code(errc::sqs_missing_parameter));
   EXPECT_EQ(call("PurgeQueue", {{"QueueUrl", "http://localhost:4566/jobs"}}).error(),
             make_error_code(errc::sqs_queue_does_not_exist));

@@ -28,6 +28,16 @@ TEST(SqsQuery, ReadsParametersIntoTheJsonRequest) {
                                           {"MaxNumberOfMessages", "10"},
                                           {"AttributeNames", json::array{"All", "SentTimestamp"}},
                                           {"MessageSystemAttributeNames", json::array{"SenderId"}}}));
+  const auto batch = parse_sqs_query(
+      "Action=SendMessageBatch&QueueUrl=q&SendMessageBatchRequestEntry.2.Id=b&SendMessageBatchRequestEntry.2."
+      "MessageBody=two"
+      "&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=one"
+      "&SendMessageBatchRequestEntry.1.DelaySeconds=5");
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->request.at("Entries"),
+            (json::array{json::object{{"Id", "a"}, {"MessageBody", "one"}, {"DelaySeconds", "5"}},
+                         json::object{{"Id", "b"}, {"MessageBody", "two"}}}));
+  EXPECT_EQ(parse_sqs_query("Action=DeleteMessageBatch&QueueUrl=q&Entries=")->request.at("Entries"), json::array{});
   EXPECT_EQ(parse_sqs_query("Version=2012-11-05&QueueName=q").error(), make_error_code(errc::sqs_invalid_action));
   EXPECT_EQ(parse_sqs_query("").error(), make_error_code(errc::sqs_invalid_action));
 }
@@ -54,6 +64,17 @@ TEST(SqsQuery, RendersAnswersInSqsShapes) {
             "<?xml version=\"1.0\"?><ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
             "<ReceiveMessageResult></ReceiveMessageResult>"
             "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ReceiveMessageResponse>");
+  EXPECT_EQ(
+      render_sqs_query(
+          "DeleteMessageBatch",
+          {{"Successful", json::array{json::object{{"Id", "a"}}}},
+           {"Failed", json::array{json::object{{"Id", "b"}, {"SenderFault", true}, {"Code", "C"}, {"Message", "M"}}}}},
+          "rid"),
+      "<?xml version=\"1.0\"?><DeleteMessageBatchResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
+      "<DeleteMessageBatchResult><DeleteMessageBatchResultEntry><Id>a</Id></DeleteMessageBatchResultEntry>"
+      "<BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>C</Code><Message>M</Message>"
+      "</BatchResultErrorEntry></DeleteMessageBatchResult>"
+      "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></DeleteMessageBatchResponse>");
   EXPECT_EQ(render_sqs_query("DeleteMessage", {}, "rid"),
             "<?xml version=\"1.0\"?><DeleteMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">"
             "<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></DeleteMessageResponse>");

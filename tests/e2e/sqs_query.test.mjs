@@ -142,6 +142,26 @@ describe('embedded queue, query protocol (Debian awscli)', () => {
     assert.match(xml, /<RequestId>[0-9a-f-]{36}<\/RequestId><\/ErrorResponse>$/);
   });
 
+  it('runs batches with per-entry outcomes', async () => {
+    const { QueueUrl } = await ok(['create-queue', '--queue-name', 'batches']);
+    const sent = await aws(['send-message-batch', '--queue-url', QueueUrl, '--entries',
+      JSON.stringify([{ Id: 'a', MessageBody: 'one & <two>' }, { Id: 'b', MessageBody: 'x', DelaySeconds: 901 }, { Id: 'c', MessageBody: 'three' }])]);
+    assert.equal(sent.code, 0, sent.stderr);
+    const { Successful, Failed } = sent.json;
+    assert.deepEqual(Successful.map((s) => s.Id), ['a', 'c']);
+    assert.deepEqual(Failed.map((f) => [f.Id, f.SenderFault, f.Code]), [['b', true, 'InvalidParameterValue']]);
+    const { Messages } = await ok(['receive-message', '--queue-url', QueueUrl, '--max-number-of-messages', '10']);
+    assert.deepEqual(Messages.map((m) => m.Body).sort(), ['one & <two>', 'three']);
+    const deleted = await ok(['delete-message-batch', '--queue-url', QueueUrl, '--entries',
+      JSON.stringify(Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })))]);
+    assert.deepEqual(deleted.Successful.map((s) => s.Id), ['d0', 'd1']);
+    const empty = await aws(['change-message-visibility-batch', '--queue-url', QueueUrl, '--entries', '[]']);
+    assert.match(empty.stderr, /EmptyBatchRequest/);
+    const twice = await aws(['delete-message-batch', '--queue-url', QueueUrl, '--entries',
+      JSON.stringify([{ Id: 'same', ReceiptHandle: 'r' }, { Id: 'same', ReceiptHandle: 'r' }])]);
+    assert.match(twice.stderr, /BatchEntryIdsNotDistinct/);
+  });
+
   it("receives rekey's own NEW_SECRET notification", async () => {
     const app = await rekey.createApp();
     const token = await rekey.token(app);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   SQSClient, CreateQueueCommand, GetQueueUrlCommand, ListQueuesCommand, GetQueueAttributesCommand,
   DeleteQueueCommand, PurgeQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand,
-  ChangeMessageVisibilityCommand,
+  ChangeMessageVisibilityCommand, SendMessageBatchCommand, DeleteMessageBatchCommand, ChangeMessageVisibilityBatchCommand,
 } from '@aws-sdk/client-sqs';
 import { startRekey } from './support/rekey.mjs';
 
@@ -241,6 +241,42 @@ describe('embedded SQS-compatible queue', () => {
     assert.equal(QueueUrls, undefined, 'nothing was created');
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
     assert.deepEqual(Attributes, { VisibilityTimeout: '45' }, 'nothing was changed');
+  });
+
+  it('runs batches entry by entry (MD5 checked per entry) and refuses a bad batch whole', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'batches' }));
+    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [
+      { Id: 'a', MessageBody: 'first ✓' }, { Id: 'b', MessageBody: 'bell \u0007' }, { Id: 'c', MessageBody: 'third', DelaySeconds: 0 },
+    ] }));
+    assert.deepEqual(sent.Successful.map((s) => s.Id), ['a', 'c']);
+    assert.deepEqual(sent.Failed, [{ Id: 'b', SenderFault: true, Code: 'InvalidMessageContents',
+      Message: 'The message contains characters outside the allowed set.' }]);
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    assert.deepEqual(Messages.map((m) => m.Body).sort(), ['first ✓', 'third']);
+    const changed = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: [
+      { Id: 'x', ReceiptHandle: Messages[0].ReceiptHandle, VisibilityTimeout: 0 },
+      { Id: 'y', ReceiptHandle: 'rh1.forged', VisibilityTimeout: 0 },
+    ] }));
+    assert.deepEqual(changed.Successful, [{ Id: 'x' }]);
+    assert.equal(changed.Failed[0].Code, 'ReceiptHandleIsInvalid');
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+    const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [
+      { Id: 'p', ReceiptHandle: again.Messages[0].ReceiptHandle }, { Id: 'q', ReceiptHandle: Messages[1].ReceiptHandle },
+    ] }));
+    assert.deepEqual(deleted.Successful.map((s) => s.Id), ['p', 'q']);
+    const refusals = [
+      [[], 'EmptyBatchRequest'],
+      [Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })), 'TooManyEntriesInBatchRequest'],
+      [[{ Id: 'same', MessageBody: 'x' }, { Id: 'same', MessageBody: 'y' }], 'BatchEntryIdsNotDistinct'],
+      [[{ Id: 'not valid!', MessageBody: 'x' }], 'InvalidBatchEntryId'],
+      [[{ Id: 'a', MessageBody: 'x'.repeat(200 * 1024) }, { Id: 'b', MessageBody: 'x'.repeat(100 * 1024) }], 'BatchRequestTooLong'],
+    ];
+    for (const [Entries, name] of refusals) {
+      await assert.rejects(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries })),
+        (e) => e.name === name && e.$metadata.httpStatusCode === 400, name);
+    }
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+    assert.equal(Attributes.ApproximateNumberOfMessages, '0', 'the refused batches sent nothing');
   });
 
   it('refuses a request signed more than 15 minutes ago', async () => {

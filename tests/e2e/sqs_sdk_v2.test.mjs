@@ -55,6 +55,25 @@ describe('embedded queue, query protocol (Node aws-sdk v2.1490.0)', () => {
       (e) => e.code === 'AWS.SimpleQueueService.NonExistentQueue' && e.statusCode === 400);
   });
 
+  it('runs batches, checking the MD5 of every entry sent', async () => {
+    const { QueueUrl } = await sqs.createQueue({ QueueName: 'v2-batches' }).promise();
+    const sent = await sqs.sendMessageBatch({ QueueUrl, Entries: [
+      { Id: 'a', MessageBody: 'one' }, { Id: 'b', MessageBody: '' }, { Id: 'c', MessageBody: 'three' },
+    ] }).promise();
+    assert.deepEqual(sent.Successful.map((s) => s.Id), ['a', 'c']);
+    assert.deepEqual(sent.Failed.map((f) => [f.Id, f.SenderFault, f.Code]), [['b', true, 'InvalidParameterValue']]);
+    const { Messages } = await sqs.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 }).promise();
+    const changed = await sqs.changeMessageVisibilityBatch({ QueueUrl, Entries: Messages.map((m, i) => (
+      { Id: `v${i}`, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) }).promise();
+    assert.equal(changed.Successful.length, 2);
+    const again = await sqs.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10 }).promise();
+    const deleted = await sqs.deleteMessageBatch({ QueueUrl, Entries: again.Messages.map((m, i) => (
+      { Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) }).promise();
+    assert.equal(deleted.Successful.length, 2);
+    await assert.rejects(sqs.sendMessageBatch({ QueueUrl, Entries: [] }).promise(),
+      (e) => e.code === 'AWS.SimpleQueueService.EmptyBatchRequest');
+  });
+
   it("receives rekey's own NEW_SECRET notification", async () => {
     const app = await rekey.createApp();
     assert.equal((await rekey.rotate(await rekey.token(app))).status, 204);
