@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/sqs_query.hpp"
+#include "queue/queue_service.hpp"
 
 namespace rekey::api {
 namespace {
@@ -330,7 +331,15 @@ response transport_error_response(errc e, const http::error_context& request) {
   // shape of the surface the request was for, so that its client can read it.
   if (e != errc::not_found) {
     if (request.path == "/auth/o2/token") return lwa_error_response(e, request.version);
-    if (request.path == "/" && request.method == verb::post) return sqs_error_response(e, request.version);
+    // The SQS endpoint's paths (service.cpp): "/" and a queue's own "/<account>/<name>"; JSON
+    // with X-Amz-Target, else the query protocol (as the endpoint itself decides).
+    const bool queue_path = request.path.size() > 1 && request.path.find('/', 1) != std::string_view::npos &&
+                            parse_queue_reference(request.path.substr(1)).has_value();
+    if ((request.path == "/" || queue_path) && (request.method == verb::post || request.method == verb::get)) {
+      const bool json = request.fields != nullptr && request.fields->find("X-Amz-Target") != request.fields->end();
+      return json ? sqs_error_response(e, request.version)
+                  : sqs_query_error_response(e, request.version, request.request_id);
+    }
   }
   return error_list_response(e, request.version);
 }

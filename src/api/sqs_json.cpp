@@ -217,7 +217,7 @@ struct batch_answer {
   json::array failed;
 
   void fail(const json::object& entry, boost::system::error_code ec) {
-    const auto e = ec.category() == rekey_category() ? static_cast<errc>(ec.value()) : errc::internal;
+    const auto e = to_errc(ec, "-", "sqs batch entry");  // logs what is not rekey's own
     const auto described = describe_for_sqs(e);
     failed.push_back(json::object{{"Id", entry.at("Id")},
                                   {"SenderFault", described.http_status != http::status::internal_server_error &&

@@ -45,9 +45,12 @@ void router::add(verb method, std::string path, handler h, std::optional<std::si
 }
 
 std::optional<std::size_t> router::body_limit(verb method, std::string_view path) const {
+  for (const auto& r : body_limits_) {  // in dispatch's order: exact routes first, then patterns
+    if (!r.pattern && r.method == method && r.path == path) return r.body_limit;
+  }
   std::vector<path_param> ignored;
   for (const auto& r : body_limits_) {
-    if (r.method == method && (r.pattern ? match_pattern(r.path, path, ignored) : r.path == path)) return r.body_limit;
+    if (r.pattern && r.method == method && match_pattern(r.path, path, ignored)) return r.body_limit;
   }
   return std::nullopt;
 }
@@ -80,7 +83,8 @@ boost::asio::awaitable<response> router::dispatch(request_context& ctx) const {
       co_return co_await p.h(ctx);
     }
   }
-  co_return errors_(errc::not_found, error_context{ctx.req.method(), path, ctx.req.version()});
+  co_return errors_(errc::not_found,
+                    error_context{ctx.req.method(), path, ctx.req.version(), &ctx.req, ctx.request_id});
 }
 
 }  // namespace rekey::http

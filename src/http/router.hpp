@@ -23,12 +23,15 @@
 namespace rekey::http {
 
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
-// What is known of a request the transport or the router answers itself: its method and path
-// (verb::unknown and an empty path when the head could not be read).
+// What is known of a request the transport or the router answers itself: its method, path and
+// header fields (verb::unknown, an empty path and no fields when the head could not be read),
+// and the request id the answer will carry.
 struct error_context {
   verb method = verb::unknown;
   std::string_view path;
   unsigned version = 11;
+  const beast_http::fields* fields = nullptr;
+  std::string_view request_id;
 };
 // The answer for an error the transport or the router meets: not_found, payload_too_large,
 // malformed_request, internal.

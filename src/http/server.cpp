@@ -157,13 +157,15 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       if (read_error == beast_http::error::body_limit || read_error == beast_http::error::header_limit) {
         // Answer without reading the rest of the body, then close: the stream is not in sync.
         const auto& head = parser.get();
+        const auto request_id = new_uuid(random_);
         error_context request;  // the head is known only when the body was too large
         if (read_error == beast_http::error::body_limit) {
           request = {head.method(), path_of(std::string_view(head.target().data(), head.target().size())),
-                     head.version()};
+                     head.version(), &head, request_id};
         }
+        request.request_id = request_id;
         auto res = routes_.error(errc::payload_too_large, request);
-        finish(res, new_uuid(random_), false);
+        finish(res, request_id, false);
         lowest.expires_after(config_.read_timeout);
         co_await beast_http::async_write(stream, res, no_throw);
         break;
@@ -173,7 +175,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       const auto& req = parser.get();
       request_context ctx{req, peer, new_uuid(random_), {}, {}};
       const error_context about{req.method(), path_of(std::string_view(req.target().data(), req.target().size())),
-                                req.version()};
+                                req.version(), &req, ctx.request_id};
       response res;
       if (!has_one_host(req)) {
         res = routes_.error(errc::malformed_request, about);

@@ -82,15 +82,16 @@ queue_service::queue_service(store& storage, const clock& clock, random_source& 
 
 result<queue_address> queue_service::address_of(std::string_view queue_url, const sqs_caller& caller) {
   std::string_view path = queue_url;
+  const bool bare = path.find('/') == std::string_view::npos;  // a queue name alone: the caller's
   if (const auto scheme = path.find("://"); scheme != std::string_view::npos) {
     const auto slash = path.find('/', scheme + 3);
     path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
   }
   if (path.starts_with('/')) path.remove_prefix(1);
   const auto slash = path.find('/');
-  queue_address q = slash == std::string_view::npos
-                        ? queue_address{caller.account, std::string(path)}
-                        : queue_address{std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
+  if (!bare && slash == std::string_view::npos) return errc::sqs_queue_does_not_exist;  // a URL without an account
+  queue_address q = bare ? queue_address{caller.account, std::string(path)}
+                         : queue_address{std::string(path.substr(0, slash)), std::string(path.substr(slash + 1))};
   // Another account's queue looks exactly like a missing one.
   if (q.account != caller.account || !valid_queue_name(q.name)) return errc::sqs_queue_does_not_exist;
   return q;
@@ -272,7 +273,7 @@ result<std::optional<millis>> queue_service::next_visible_in(const queue_address
   auto next = (*work)->queues().next_visible_at(address.account, address.name, now);
   if (!next) return next.error();
   if (!*next) return std::optional<millis>{};
-  return std::optional<millis>(std::chrono::duration_cast<millis>(**next - now));
+  return std::optional<millis>(std::max(millis{0}, std::chrono::ceil<millis>(**next - now)));
 }
 
 result<void> queue_service::delete_message(const queue_address& address, std::string_view receipt_handle) {

@@ -117,8 +117,10 @@ class queue_service {
   // queue's own when nullopt) and given a new receipt handle.
   [[nodiscard]] result<std::vector<received_message>> receive_messages(const queue_address& queue, std::int64_t max,
                                                                        std::optional<std::int64_t> visibility_seconds);
-  // How long until the next hidden message of the queue shows (its visibility timeout or its
-  // delay ends): nullopt when none is hidden. What a long poll waits for besides new messages.
+  // How long until a message of the queue is visible — its visibility timeout or its delay
+  // ends —, rounded up to the millisecond: zero when one is visible now (it showed since the
+  // caller last looked), nullopt when the queue is empty. What a long poll waits for besides new
+  // messages.
   [[nodiscard]] result<std::optional<millis>> next_visible_in(const queue_address& queue);
   // errc::sqs_queue_does_not_exist first, then errc::sqs_receipt_handle_invalid for a handle
   // rekey never gave. Deleting an already deleted message succeeds, as SQS does for a

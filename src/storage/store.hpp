@@ -154,7 +154,8 @@ class queue_repository {
   };
   [[nodiscard]] virtual result<counts> count_messages(std::string_view account, std::string_view queue,
                                                       time_point now) = 0;
-  // When the next message hidden at `now` becomes visible; nullopt when none is hidden.
+  // When the queue's earliest message not past its retention at `now` is (or was) visible:
+  // at or before `now` when one is visible; nullopt when the queue is empty.
   [[nodiscard]] virtual result<std::optional<time_point>> next_visible_at(std::string_view account,
                                                                           std::string_view queue, time_point now) = 0;
   // Removes messages past their retention; returns how many.

@@ -134,6 +134,11 @@ describe('embedded queue, query protocol (Debian awscli)', () => {
     assert.match(conflict.stderr, /QueueAlreadyExists/);
     const stranger = await aws(['send-message', '--queue-url', QueueUrl, '--message-body', 'x'], '000000000000');
     assert.match(stranger.stderr, /NonExistentQueue|QueueDoesNotExist/);
+    const tooLarge = await fetch(`${rekey.url}/${ACCOUNT}/errors`, { method: 'POST', body: 'x'.repeat(2 << 20),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(tooLarge.status, 400);
+    assert.equal(tooLarge.headers.get('content-type'), 'text/xml');
+    assert.match(await tooLarge.text(), /<Code>InvalidParameterValue<\/Code>.*<RequestId>[0-9a-f-]{36}<\/RequestId>/);
     const res = await fetch(`${rekey.url}/?Action=ListQueues&Version=2012-11-05`);
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('content-type'), 'text/xml');

@@ -65,6 +65,7 @@ describe('storage faults', () => {
       // against rekey's own timestamps, whatever the speed of this machine: over the span of the
       // failing writes' lines, no more than 100 + 20/s of them, and notes of what was held back.
       const lines = warningAndErrorLines(rekey).slice(before);
+      assert.ok(lines.length > 0, 'the failing writes were logged');
       const notes = lines.filter((l) => / lines were held back /.test(l));
       const written = lines.length - notes.length;
       const span = (Date.parse(lines.at(-1).split(' ')[0]) - Date.parse(lines[0].split(' ')[0])) / 1000;

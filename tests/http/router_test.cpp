@@ -46,24 +46,30 @@ TEST(RouterPattern, MatchesSegmentBySegment) {
   }
 }
 
-// Exact routes win over patterns, patterns over prefixes; the handler sees the route's pattern
-// and its parameters; anything unmatched goes to the error responder with its path.
-// A route may take larger (or smaller) bodies than the listener: its own limit is found for
-// its method and exact path only, and the largest of them is what the transport must read.
+// A route may take larger (or smaller) bodies than the listener: its own limit is found for its
+// method and path — an exact route before a pattern, as dispatch matches them — and the largest
+// of them is what the transport must read.
 TEST(Router, KnowsEachRoutesOwnBodyLimit) {
   router routes([](errc, const error_context& request) { return response{status::not_found, request.version}; });
   const handler nothing = [](request_context&) -> boost::asio::awaitable<response> { co_return response{}; };
   routes.add(verb::post, "/", nothing, 1 << 20);
   routes.add(verb::post, "/small", nothing, 100);
   routes.add(verb::post, "/auth/o2/token", nothing);
+  routes.add(verb::post, "/{account}/{queue}", nothing, 512);
+  routes.add(verb::post, "/exact/path", nothing, 200);
   EXPECT_EQ(routes.body_limit(verb::post, "/"), std::optional<std::size_t>(1 << 20));
   EXPECT_EQ(routes.body_limit(verb::get, "/"), std::nullopt);
   EXPECT_EQ(routes.body_limit(verb::post, "/auth/o2/token"), std::nullopt);
   EXPECT_EQ(routes.body_limit(verb::post, "/elsewhere"), std::nullopt);
+  EXPECT_EQ(routes.body_limit(verb::post, "/111122223333/jobs"), std::optional<std::size_t>(512));
+  EXPECT_EQ(routes.body_limit(verb::post, "/exact/path"), std::optional<std::size_t>(200));  // not the pattern's
+  EXPECT_EQ(routes.body_limit(verb::post, "/a/b/c"), std::nullopt);
   EXPECT_EQ(routes.largest_body_limit(64 * 1024), std::size_t{1 << 20});
   EXPECT_EQ(routes.largest_body_limit(2 << 20), std::size_t{2 << 20});
 }
 
+// Exact routes win over patterns, patterns over prefixes; the handler sees the route's pattern
+// and its parameters; anything unmatched goes to the error responder with its path.
 TEST(Router, ExactThenPatternThenPrefixThenErrorResponder) {
   std::vector<std::string> errors;
   router routes([&](errc e, const error_context& request) {

@@ -40,6 +40,7 @@ TEST(QueueAddressOf, ReadsAQueueUrlTheWaySqsDoes) {
       {"/111122223333/jobs", "111122223333/jobs"},
       {"jobs", "111122223333/jobs"},
       {"http://localhost:8080/999988887777/jobs", std::nullopt},
+      {"http://localhost:8080/jobs", std::nullopt},  // a URL must name the account
       {"bad name", std::nullopt},
       {"", std::nullopt},
   };

@@ -110,9 +110,10 @@ inline constexpr const char* count_messages =
     " COALESCE(SUM(CASE WHEN visible_at > $3 AND receive_count > 0 THEN 1 ELSE 0 END), 0),"
     " COALESCE(SUM(CASE WHEN visible_at > $3 AND receive_count = 0 THEN 1 ELSE 0 END), 0)"
     " FROM messages WHERE account = $1 AND queue = $2 AND expires_at > $3";
-// $1 account, $2 queue, $3 now: when the next hidden message shows (NULL: none is hidden).
+// $1 account, $2 queue, $3 now: the earliest visible_at of the messages not past their retention
+// (NULL: the queue is empty) — in the past when one is visible.
 inline constexpr const char* next_visible_at =
-    "SELECT MIN(visible_at) FROM messages WHERE account = $1 AND queue = $2 AND visible_at > $3 AND expires_at > $3";
+    "SELECT MIN(visible_at) FROM messages WHERE account = $1 AND queue = $2 AND expires_at > $3";
 
 // --- audit
 inline constexpr const char* append_audit =
