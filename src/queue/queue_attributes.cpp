@@ -111,7 +111,9 @@ result<queue_settings> read_create_attributes(const attribute_list& given) {
        static_cast<std::int64_t>(sqs_limits::max_body_bytes)},
   };
   queue_settings settings;
-  for (const auto& [name, value] : given) {
+  for (const auto& entry : given) {
+    const std::string& name = entry.first;  // not a structured binding: lambdas cannot capture those in clang 14
+    const std::string& value = entry.second;
     const auto* f = std::find_if(std::begin(fixed), std::end(fixed), [&](const auto& s) { return s.name == name; });
     if (name == "VisibilityTimeout") {
       settings.visibility_timeout_seconds = integer_in(value, sqs_limits::visibility_timeout);
