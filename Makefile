@@ -62,9 +62,9 @@ e2e-test:
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 ifdef E2E
 	ninja -C $(SANITIZE_DIR) -j $(JOBS) rekey
-	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey npm test -- $(E2E).test.mjs
+	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey REKEY_RELEASE_BIN=$(CURDIR)/$(REKEY) npm test -- $(E2E).test.mjs
 else
-	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey npm test
+	cd tests/e2e && REKEY_BIN=$(CURDIR)/$(SANITIZE_DIR)/src/app/rekey REKEY_RELEASE_BIN=$(CURDIR)/$(REKEY) npm test
 endif
 
 # Source checks, all always run: clang-format (nothing rewritten), the include layering of

@@ -14,9 +14,13 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const ROTATE_PATH = '/applications/2023-11-30/clientSecret';
 
 // wrap: a command that runs rekey in the same process, e.g. ['prlimit', '--nofile=200:200', '--'].
-export async function startRekey({ args = [], env = {}, dataDir, wrap = [] } = {}) {
+// The release build (make test builds it first), for a test the sanitizers cannot run: its
+// own binary when there is none.
+export const RELEASE_BIN = process.env.REKEY_RELEASE_BIN ?? path.resolve(here, '../../../build/src/app/rekey');
+
+export async function startRekey({ args = [], env = {}, dataDir, wrap = [], bin = BIN } = {}) {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'rekey-e2e-'));
-  const command = [...wrap, BIN, 'serve', '--port', '0', '--data-dir', dir, ...args];
+  const command = [...wrap, bin, 'serve', '--port', '0', '--data-dir', dir, ...args];
   const child = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
