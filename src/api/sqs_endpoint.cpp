@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <optional>
+
 #include "api/error_response.hpp"
 #include "api/sqs_json.hpp"
 #include "api/sqs_query.hpp"
@@ -64,21 +66,21 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
   auto waiter = std::make_shared<queue_notifier::waiter>(co_await asio::this_coro::executor);
   for (;;) {
     const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
-    auto received =
-        co_await executor_.run([&] { return run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url); });
-    bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
-    // Besides a send (the notifier), a hidden message showing again ends the wait: its
-    // visibility timeout or its delay running out.
+    // One storage job: the receive and, when it found nothing, how long until a hidden message
+    // shows (its visibility timeout or its delay running out) — what ends the wait besides a
+    // send (the notifier).
+    std::optional<millis> next_visible;
+    auto received = co_await executor_.run([&]() -> result<json::object> {
+      auto answer = run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url);
+      if (!answer || answer->contains("Messages")) return answer;
+      auto next = queues_.next_visible_in(*address);
+      if (!next) return next.error();
+      next_visible = *next;
+      return answer;
+    });
+    const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
     auto wake_at = deadline;
-    if (!done) {
-      auto next = co_await executor_.run([&] { return queues_.next_visible_in(*address); });
-      if (!next) {
-        received = next.error();
-        done = true;
-      } else if (*next) {
-        wake_at = std::min(wake_at, std::chrono::steady_clock::now() + **next);
-      }
-    }
+    if (next_visible) wake_at = std::min(wake_at, std::chrono::steady_clock::now() + *next_visible);
     if (!done && !waiter->notified) {
       waiter->timer.expires_at(wake_at);
       co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));

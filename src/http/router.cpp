@@ -40,7 +40,10 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::vector<
 
 void router::add(verb method, std::string path, handler h, std::optional<std::size_t> body_limit) {
   const bool pattern = path.find('{') != std::string::npos;
-  if (body_limit) body_limits_.push_back({method, path, *body_limit, pattern});
+  if (body_limit) {
+    body_limits_.push_back({method, path, *body_limit, pattern});
+    largest_own_limit_ = std::max(largest_own_limit_, *body_limit);
+  }
   routes_.push_back({method, std::move(path), std::move(h), pattern});
 }
 
@@ -55,11 +58,7 @@ std::optional<std::size_t> router::body_limit(verb method, std::string_view path
   return std::nullopt;
 }
 
-std::size_t router::largest_body_limit(std::size_t fallback) const {
-  std::size_t largest = fallback;
-  for (const auto& r : body_limits_) largest = std::max(largest, r.body_limit);
-  return largest;
-}
+std::size_t router::largest_body_limit(std::size_t fallback) const { return std::max(fallback, largest_own_limit_); }
 
 void router::add_prefix(std::string prefix, handler h) { prefixes_.push_back({std::move(prefix), std::move(h)}); }
 

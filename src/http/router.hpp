@@ -75,6 +75,7 @@ class router {
   error_responder errors_;
   std::vector<route> routes_;
   std::vector<body_limit_route> body_limits_;
+  std::size_t largest_own_limit_ = 0;  // the largest of body_limits_, kept as routes are added
   std::vector<prefix_route> prefixes_;
 };
 
