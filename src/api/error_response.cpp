@@ -68,6 +68,7 @@ error_list_entry describe_for_error_list(errc e) {
     case errc::sqs_batch_entry_ids_not_distinct:
     case errc::sqs_invalid_batch_entry_id:
     case errc::sqs_batch_request_too_long:
+    case errc::sqs_invalid_message_attribute:
     case errc::sqs_missing_parameter:
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
@@ -147,6 +148,7 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::sqs_batch_entry_ids_not_distinct:
     case errc::sqs_invalid_batch_entry_id:
     case errc::sqs_batch_request_too_long:
+    case errc::sqs_invalid_message_attribute:
     case errc::admin_unauthorized:
     case errc::invalid_input:
     case errc::conflict:
@@ -249,6 +251,11 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::sqs_batch_request_too_long:
       return {status::bad_request, "BatchRequestTooLong", "AWS.SimpleQueueService.BatchRequestTooLong",
               "The length of all the messages put together is more than the limit."};
+    case errc::sqs_invalid_message_attribute:
+      return {status::bad_request, "InvalidParameterValue", "InvalidParameterValue",
+              "Message (user) attributes: at most 10, named with 1 to 256 of A-Z a-z 0-9 _ - . (not starting with "
+              "AWS. or Amazon.), of type String, Number or Binary (optionally .custom), each with a non-empty value; "
+              "the only message system attribute is AWSTraceHeader, a String."};
     case errc::payload_too_large:
     case errc::malformed_request:
     case errc::unsupported_format:

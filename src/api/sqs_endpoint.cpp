@@ -24,23 +24,26 @@ constexpr std::string_view target_prefix = "AmazonSQS.";
 }  // namespace
 
 asio::awaitable<result<sqs_caller>> sqs_endpoint::authenticate(http::request_context& ctx) {
+  const auto target = std::string_view(ctx.req.target().data(), ctx.req.target().size());
+  const auto question = target.find('?');
+  const auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  // The header form, else the presigned query-string form.
   const auto authorization = sigv4::parse_authorization(ctx.header("Authorization"));
-  if (!authorization) co_return errc::sqs_missing_authentication;
-  auto key = keys_.find(authorization->access_key_id);
+  const auto presigned = authorization ? std::nullopt : parse_presigned(query);
+  if (!authorization && !presigned) co_return errc::sqs_missing_authentication;
+  const auto& key_id = authorization ? authorization->access_key_id : presigned->authorization.access_key_id;
+  auto key = keys_.find(key_id);
   if (!key) {
-    auto fetched =
-        co_await executor_.run([&] { return fetch_access_key(storage_, at_rest_key_, authorization->access_key_id); });
+    auto fetched = co_await executor_.run([&] { return fetch_access_key(storage_, at_rest_key_, key_id); });
     if (!fetched) co_return fetched.error();
     if (!*fetched) co_return errc::sqs_invalid_client_token_id;
     key = **fetched;
     keys_.put(*key);
   }
-  const auto target = std::string_view(ctx.req.target().data(), ctx.req.target().size());
-  const auto question = target.find('?');
   const signed_request request{
       std::string_view(ctx.req.method_string().data(), ctx.req.method_string().size()),
       target.substr(0, question),
-      question == std::string_view::npos ? std::string_view() : target.substr(question + 1),
+      query,
       ctx.req.body(),
       [&ctx](std::string_view name) -> std::optional<std::string> {
         std::optional<std::string> joined;
@@ -51,18 +54,22 @@ asio::awaitable<result<sqs_caller>> sqs_endpoint::authenticate(http::request_con
         return joined;
       },
   };
-  if (auto verified = verify_sigv4(request, *authorization, key->secret, clock_.now()); !verified) {
-    co_return verified.error();
-  }
+  const auto verified = authorization ? verify_sigv4(request, *authorization, key->secret, clock_.now())
+                                      : verify_presigned_sigv4(request, *presigned, key->secret, clock_.now());
+  if (!verified) co_return verified.error();
   co_return sqs_caller{key->account, key->id};
 }
 
 asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json::object& request,
                                                                       const sqs_caller& caller,
-                                                                      const std::string& base_url, millis wait) {
+                                                                      const std::string& base_url,
+                                                                      std::optional<millis> wait) {
   auto address = sqs_json_queue(request, caller);
   if (!address) co_return address.error();
-  const auto deadline = std::chrono::steady_clock::now() + wait;
+  const auto started = std::chrono::steady_clock::now();
+  // Without WaitTimeSeconds, the queue's ReceiveMessageWaitTimeSeconds: read by the first look.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (wait) deadline = started + *wait;
   auto waiter = std::make_shared<queue_notifier::waiter>(co_await asio::this_coro::executor);
   for (;;) {
     const auto id = notifier_.subscribe(address->key(), waiter);  // before looking: no lost wake-up
@@ -70,16 +77,23 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
     // shows (its visibility timeout or its delay running out) — what ends the wait besides a
     // send (the notifier).
     std::optional<millis> next_visible;
+    std::optional<millis> queue_wait;
     auto received = co_await executor_.run([&]() -> result<json::object> {
       auto answer = run_sqs_json(queues_, "ReceiveMessage", request, caller, base_url);
       if (!answer || answer->contains("Messages")) return answer;
       auto next = queues_.next_visible_in(*address);
       if (!next) return next.error();
       next_visible = *next;
+      if (!deadline) {
+        auto w = queues_.receive_wait_time(*address);
+        if (!w) return w.error();
+        queue_wait = *w;
+      }
       return answer;
     });
-    const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= deadline;
-    auto wake_at = deadline;
+    if (!deadline) deadline = started + queue_wait.value_or(millis{0});
+    const bool done = !received || received->contains("Messages") || std::chrono::steady_clock::now() >= *deadline;
+    auto wake_at = *deadline;
     if (next_visible) wake_at = std::min(wake_at, std::chrono::steady_clock::now() + *next_visible);
     if (!done && !waiter->notified) {
       waiter->timer.expires_at(wake_at);
@@ -146,8 +160,9 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
 
   result<json::object> answer = errc::internal;
   const auto wait_seconds = sqs_json_wait_seconds(request);
-  if (operation == "ReceiveMessage" && wait_seconds > 0) {
-    answer = co_await receive_with_wait(request, *caller, base_url, millis{wait_seconds * 1000});
+  if (operation == "ReceiveMessage" && wait_seconds.value_or(1) > 0) {  // absent: the queue's own wait
+    answer = co_await receive_with_wait(
+        request, *caller, base_url, wait_seconds ? std::optional<millis>(millis{*wait_seconds * 1000}) : std::nullopt);
   } else {
     answer = co_await executor_.run([&] { return run_sqs_json(queues_, operation, request, *caller, base_url); });
   }

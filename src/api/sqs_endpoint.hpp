@@ -51,7 +51,8 @@ class sqs_endpoint {
   boost::asio::awaitable<result<sqs_caller>> authenticate(http::request_context& ctx);
   boost::asio::awaitable<result<boost::json::object>> receive_with_wait(const boost::json::object& request,
                                                                         const sqs_caller& caller,
-                                                                        const std::string& base_url, millis wait);
+                                                                        const std::string& base_url,
+                                                                        std::optional<millis> wait);
 
   queue_service& queues_;
   access_key_cache& keys_;

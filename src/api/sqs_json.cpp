@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
+#include <type_traits>
 
 #include "api/error_response.hpp"
+#include "crypto/base64.hpp"
 #include "queue/queue_attributes.hpp"
 
 namespace rekey::api {
@@ -59,6 +62,81 @@ json::object to_json(const attribute_list& attributes) {
   return out;
 }
 
+// A map of string values (Attributes, tags); errc::sqs_invalid_attribute_value for a value that
+// is not a string (SQS's attribute values are strings).
+result<attribute_list> string_map(const json::object& o, std::string_view key) {
+  attribute_list out;
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) return out;
+  if (!v->is_object()) return errc::sqs_invalid_parameter;
+  for (const auto& [name, value] : v->as_object()) {
+    if (!value.is_string()) return errc::sqs_invalid_attribute_value;
+    out.emplace_back(name, value.as_string());
+  }
+  return out;
+}
+
+// MessageAttributes or MessageSystemAttributes: {name: {DataType, StringValue | BinaryValue
+// (base64)}}. errc::sqs_invalid_message_attribute when malformed.
+result<message_attributes> attributes_field(const json::object& o, std::string_view key) {
+  message_attributes out;
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) return out;
+  if (!v->is_object()) return errc::sqs_invalid_message_attribute;
+  for (const auto& [name, value] : v->as_object()) {
+    if (!value.is_object()) return errc::sqs_invalid_message_attribute;
+    const auto type = string_field(value.as_object(), "DataType");
+    if (!type) return errc::sqs_invalid_message_attribute;
+    message_attribute a{*type, {}};
+    if (a.binary()) {
+      const auto encoded = string_field(value.as_object(), "BinaryValue");
+      const auto decoded = encoded ? base64_decode(*encoded) : std::nullopt;
+      if (!decoded) return errc::sqs_invalid_message_attribute;
+      a.value.assign(decoded->begin(), decoded->end());
+    } else {
+      auto text = string_field(value.as_object(), "StringValue");
+      if (!text) return errc::sqs_invalid_message_attribute;
+      a.value = std::move(*text);
+    }
+    out.emplace(std::string(name), std::move(a));
+  }
+  return out;
+}
+
+json::object to_json(const message_attributes& attributes) {
+  json::object out;
+  for (const auto& [name, a] : attributes) {
+    json::object value{{"DataType", a.data_type}};
+    if (a.binary()) {
+      value["BinaryValue"] = base64_encode(as_bytes(a.value));
+    } else {
+      value["StringValue"] = a.value;
+    }
+    out[name] = std::move(value);
+  }
+  return out;
+}
+
+// SendMessage's parameters, or a SendMessageBatch entry's.
+result<message_to_send> message_of(const json::object& o) {
+  auto body = string_field(o, "MessageBody");
+  if (!body) return errc::sqs_missing_parameter;
+  auto delay = integer_field(o, "DelaySeconds", sqs_limits::delay);
+  if (!delay) return delay.error();
+  auto attributes = attributes_field(o, "MessageAttributes");
+  if (!attributes) return attributes.error();
+  auto system = attributes_field(o, "MessageSystemAttributes");
+  if (!system) return system.error();
+  return message_to_send{std::move(*body), *delay, std::move(*attributes), std::move(*system)};
+}
+
+json::object sent_json(const sent_message& sent) {
+  json::object out{{"MessageId", sent.id}, {"MD5OfMessageBody", sent.md5_of_body}};
+  if (!sent.md5_of_attributes.empty()) out["MD5OfMessageAttributes"] = sent.md5_of_attributes;
+  if (!sent.md5_of_system_attributes.empty()) out["MD5OfMessageSystemAttributes"] = sent.md5_of_system_attributes;
+  return out;
+}
+
 std::string queue_url(std::string_view base_url, const queue_address& q) {
   return std::string(base_url) + "/" + q.account + "/" + q.name;
 }
@@ -72,16 +150,15 @@ answer create_queue(queue_service& queues, const json::object& request, const sq
                     std::string_view base_url) {
   const auto name = string_field(request, "QueueName");
   if (!name) return errc::sqs_missing_parameter;
-  attribute_list given;
-  if (const auto* attributes = request.if_contains("Attributes"); attributes && attributes->is_object()) {
-    for (const auto& [key, value] : attributes->as_object()) {
-      if (!value.is_string()) return errc::sqs_invalid_attribute_value;  // SQS's attribute values are strings
-      given.emplace_back(key, value.as_string());
-    }
-  }
-  auto settings = read_create_attributes(given);
+  auto given = string_map(request, "Attributes");
+  if (!given) return given.error();
+  auto settings = read_queue_attributes(*given);
   if (!settings) return settings.error();
-  auto created = queues.create_queue(caller, *name, *settings);
+  auto tags = string_map(request, "tags");  // lower case in CreateQueue, as SQS names it
+  if (!tags)
+    return tags.error() == make_error_code(errc::sqs_invalid_attribute_value) ? errc::sqs_invalid_parameter
+                                                                              : tags.error();
+  auto created = queues.create_queue(caller, *name, *settings, *tags);
   if (!created) return created.error();
   return json::object{{"QueueUrl", queue_url(base_url, *created)}};
 }
@@ -117,6 +194,53 @@ answer get_queue_attributes(queue_service& queues, const json::object& request, 
   return json::object{{"Attributes", to_json(*chosen)}};
 }
 
+answer set_queue_attributes(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  if (!request.contains("Attributes")) return errc::sqs_missing_parameter;
+  auto given = string_map(request, "Attributes");
+  if (!given) return given.error();
+  auto settings = read_queue_attributes(*given);
+  if (!settings) return settings.error();
+  return empty_or(queues.set_queue_attributes(*address, *settings));
+}
+
+answer tag_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  if (!request.contains("Tags")) return errc::sqs_missing_parameter;
+  auto tags = string_map(request, "Tags");
+  if (!tags) return errc::sqs_invalid_parameter;
+  return empty_or(queues.tag_queue(*address, *tags));
+}
+
+answer untag_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  if (!request.contains("TagKeys")) return errc::sqs_missing_parameter;
+  return empty_or(queues.untag_queue(*address, string_list(request, "TagKeys")));
+}
+
+answer list_queue_tags(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto tags = queues.list_queue_tags(*address);
+  if (!tags) return tags.error();
+  if (tags->empty()) return json::object{};
+  return json::object{{"Tags", to_json(*tags)}};
+}
+
+answer list_dead_letter_source_queues(queue_service& queues, const json::object& request, const sqs_caller& caller,
+                                      std::string_view base_url) {
+  auto address = sqs_json_queue(request, caller);
+  if (!address) return address.error();
+  auto sources = queues.dead_letter_sources(*address);
+  if (!sources) return sources.error();
+  json::array urls;
+  for (const auto& q : *sources) urls.push_back(json::string(queue_url(base_url, q)));
+  return json::object{{"queueUrls", std::move(urls)}};  // lower case, as SQS names it
+}
+
 answer delete_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {
   auto address = sqs_json_queue(request, caller);
   if (!address) return address.error();
@@ -132,15 +256,11 @@ answer purge_queue(queue_service& queues, const json::object& request, const sqs
 answer send_message(queue_service& queues, const json::object& request, const sqs_caller& caller) {
   auto address = sqs_json_queue(request, caller);
   if (!address) return address.error();
-  const auto body = string_field(request, "MessageBody");
-  if (!body) return errc::sqs_missing_parameter;
-  if (body->empty()) return errc::sqs_invalid_parameter;
-  if (body->size() > sqs_limits::max_body_bytes) return errc::sqs_message_too_long;
-  auto delay = integer_field(request, "DelaySeconds", sqs_limits::delay);
-  if (!delay) return delay.error();
-  auto sent = queues.send_message(*address, *body, delay->value_or(0), caller.access_key_id);
+  auto message = message_of(request);
+  if (!message) return message.error();
+  auto sent = queues.send_message(*address, *message, caller.access_key_id);
   if (!sent) return sent.error();
-  return json::object{{"MessageId", sent->id}, {"MD5OfMessageBody", sent->md5_of_body}};
+  return sent_json(*sent);
 }
 
 answer receive_message(queue_service& queues, const json::object& request, const sqs_caller& caller) {
@@ -158,13 +278,19 @@ answer receive_message(queue_service& queues, const json::object& request, const
   // AttributeNames is the older name of MessageSystemAttributeNames; SQS reads both.
   auto names = string_list(request, "AttributeNames");
   for (auto& n : string_list(request, "MessageSystemAttributeNames")) names.push_back(std::move(n));
+  const auto attribute_names = string_list(request, "MessageAttributeNames");
   json::array out;
   for (const auto& r : *received) {
     const auto& m = r.message;
     json::object entry{
         {"MessageId", m.id}, {"ReceiptHandle", m.receipt_handle}, {"MD5OfBody", m.md5_of_body}, {"Body", r.body}};
-    if (auto attributes = select_message_attributes(m, names); !attributes.empty()) {
+    if (auto attributes = select_message_attributes(r, names); !attributes.empty()) {
       entry["Attributes"] = to_json(attributes);
+    }
+    // The digest covers the attributes returned, as SQS computes it for the answer.
+    if (auto chosen = select_attributes(r.attributes.user, attribute_names); !chosen.empty()) {
+      entry["MD5OfMessageAttributes"] = md5_of_attributes(chosen);
+      entry["MessageAttributes"] = to_json(chosen);
     }
     out.push_back(std::move(entry));
   }
@@ -228,81 +354,108 @@ struct batch_answer {
   json::object done() { return json::object{{"Successful", std::move(successful)}, {"Failed", std::move(failed)}}; }
 };
 
-answer send_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+// The three batch operations: the queue, the entries checked as a whole, then each entry read
+// (`read`: its request, or its own refusal), run together in one transaction (`run`) and
+// answered (`succeeded`: its Successful entry beyond the Id).
+template <class Request, class Outcome, class Succeeded = std::nullptr_t>
+answer run_batch(
+    const json::object& request, const sqs_caller& caller, queue_service& queues,
+    result<Request> (*read)(const json::object& entry),
+    const std::function<result<std::vector<result<Outcome>>>(const queue_address&, const std::vector<Request>&)>& run,
+    Succeeded succeeded = nullptr) {
   auto address = sqs_json_queue(request, caller);
   if (!address) return address.error();
   auto entries = batch_entries(request);
   if (!entries) return entries.error();
-  std::size_t total = 0;
-  for (const auto* entry : *entries) total += string_field(*entry, "MessageBody").value_or("").size();
-  if (total > sqs_limits::max_body_bytes) return errc::sqs_batch_request_too_long;
-  if (auto exists = queues.check_queue(*address); !exists) return exists.error();
-  batch_answer out;
+  std::vector<result<Request>> read_entries;
+  std::vector<Request> valid;
   for (const auto* entry : *entries) {
-    const auto body = string_field(*entry, "MessageBody");
-    auto delay = integer_field(*entry, "DelaySeconds", sqs_limits::delay);
-    if (!body || !delay) {
-      out.fail(*entry, body ? delay.error() : make_error_code(errc::sqs_missing_parameter));
+    read_entries.push_back(read(*entry));
+    if (read_entries.back()) valid.push_back(*read_entries.back());
+  }
+  if (valid.empty()) {  // nothing to run: the queue is still checked first, as SQS does
+    if (auto exists = queues.check_queue(*address); !exists) return exists.error();
+  }
+  std::vector<result<Outcome>> outcomes;
+  if (!valid.empty()) {
+    auto ran = run(*address, valid);
+    if (!ran) return ran.error();
+    outcomes = std::move(*ran);
+  }
+  batch_answer out;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    const auto& entry = *(*entries)[i];
+    if (!read_entries[i]) {
+      out.fail(entry, read_entries[i].error());
       continue;
     }
-    auto sent = queues.send_message(*address, *body, delay->value_or(0), caller.access_key_id);
-    if (!sent) {
-      out.fail(*entry, sent.error());
+    const auto& outcome = outcomes[next++];
+    if (!outcome) {
+      out.fail(entry, outcome.error());
       continue;
     }
-    out.successful.push_back(
-        json::object{{"Id", entry->at("Id")}, {"MessageId", sent->id}, {"MD5OfMessageBody", sent->md5_of_body}});
+    json::object ok{{"Id", entry.at("Id")}};
+    if constexpr (!std::is_void_v<Outcome>) succeeded(ok, *outcome);
+    out.successful.push_back(std::move(ok));
   }
   return out.done();
+}
+
+result<std::string> receipt_of(const json::object& entry) {
+  auto handle = string_field(entry, "ReceiptHandle");
+  if (!handle) return errc::sqs_missing_parameter;
+  return std::move(*handle);
+}
+
+result<queue_service::visibility_change> visibility_change_of(const json::object& entry) {
+  auto handle = string_field(entry, "ReceiptHandle");
+  auto timeout = integer_field(entry, "VisibilityTimeout", sqs_limits::visibility_timeout);
+  if (!timeout) return timeout.error();
+  if (!handle || !*timeout) return errc::sqs_missing_parameter;
+  return queue_service::visibility_change{std::move(*handle), **timeout};
+}
+
+answer send_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+  std::size_t total = 0;
+  if (const auto* entries = request.if_contains("Entries"); entries && entries->is_array()) {
+    for (const auto& e : entries->as_array()) {
+      if (e.is_object()) total += string_field(e.as_object(), "MessageBody").value_or("").size();
+    }
+  }
+  if (auto checked = batch_entries(request); checked && total > sqs_limits::max_body_bytes) {
+    return errc::sqs_batch_request_too_long;
+  }
+  auto succeeded = [](json::object& out, const sent_message& sent) {
+    for (auto& [key, value] : sent_json(sent)) out[key] = value;
+  };
+  return run_batch<message_to_send, sent_message, decltype(succeeded)>(
+      request, caller, queues, message_of,
+      [&](const queue_address& q, const std::vector<message_to_send>& messages) {
+        return queues.send_messages(q, messages, caller.access_key_id);
+      },
+      succeeded);
 }
 
 answer delete_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
-  auto address = sqs_json_queue(request, caller);
-  if (!address) return address.error();
-  auto entries = batch_entries(request);
-  if (!entries) return entries.error();
-  if (auto exists = queues.check_queue(*address); !exists) return exists.error();
-  batch_answer out;
-  for (const auto* entry : *entries) {
-    const auto handle = string_field(*entry, "ReceiptHandle");
-    auto deleted = handle ? queues.delete_message(*address, *handle) : make_error_code(errc::sqs_missing_parameter);
-    if (!deleted) {
-      out.fail(*entry, deleted.error());
-      continue;
-    }
-    out.successful.push_back(json::object{{"Id", entry->at("Id")}});
-  }
-  return out.done();
+  return run_batch<std::string, void>(request, caller, queues, receipt_of,
+                                      [&](const queue_address& q, const std::vector<std::string>& handles) {
+                                        return queues.delete_messages(q, handles);
+                                      });
 }
 
 answer change_visibility_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
-  auto address = sqs_json_queue(request, caller);
-  if (!address) return address.error();
-  auto entries = batch_entries(request);
-  if (!entries) return entries.error();
-  if (auto exists = queues.check_queue(*address); !exists) return exists.error();
-  batch_answer out;
-  for (const auto* entry : *entries) {
-    const auto handle = string_field(*entry, "ReceiptHandle");
-    auto timeout = integer_field(*entry, "VisibilityTimeout", sqs_limits::visibility_timeout);
-    result<void> changed = make_error_code(errc::sqs_missing_parameter);
-    if (!timeout) {
-      changed = timeout.error();
-    } else if (handle && *timeout) {
-      changed = queues.change_visibility(*address, *handle, **timeout);
-    }
-    if (!changed) {
-      out.fail(*entry, changed.error());
-      continue;
-    }
-    out.successful.push_back(json::object{{"Id", entry->at("Id")}});
-  }
-  return out.done();
+  return run_batch<queue_service::visibility_change, void>(
+      request, caller, queues, visibility_change_of,
+      [&](const queue_address& q, const std::vector<queue_service::visibility_change>& changes) {
+        return queues.change_visibilities(q, changes);
+      });
 }
 
 }  // namespace
 
-std::int64_t sqs_json_wait_seconds(const json::object& request) {
+std::optional<std::int64_t> sqs_json_wait_seconds(const json::object& request) {
+  if (!request.contains("WaitTimeSeconds")) return std::nullopt;
   const auto wait = integer_field(request, "WaitTimeSeconds", sqs_limits::wait_time);
   return wait && *wait ? **wait : 0;
 }
@@ -328,6 +481,12 @@ answer run_sqs_json(queue_service& queues, std::string_view operation, const jso
   if (operation == "SendMessageBatch") return send_message_batch(queues, request, caller);
   if (operation == "DeleteMessageBatch") return delete_message_batch(queues, request, caller);
   if (operation == "ChangeMessageVisibilityBatch") return change_visibility_batch(queues, request, caller);
+  if (operation == "SetQueueAttributes") return set_queue_attributes(queues, request, caller);
+  if (operation == "TagQueue") return tag_queue(queues, request, caller);
+  if (operation == "UntagQueue") return untag_queue(queues, request, caller);
+  if (operation == "ListQueueTags") return list_queue_tags(queues, request, caller);
+  if (operation == "ListDeadLetterSourceQueues")
+    return list_dead_letter_source_queues(queues, request, caller, base_url);
   return errc::sqs_invalid_action;
 }
 

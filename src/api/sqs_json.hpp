@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string_view>
 
 #include "queue/queue_service.hpp"
@@ -18,9 +19,10 @@ namespace rekey::api {
                                                        const boost::json::object& request, const sqs_caller& caller,
                                                        std::string_view base_url);
 
-// ReceiveMessage's WaitTimeSeconds as SQS reads it (a JSON number or a numeric string); 0 when
-// absent or invalid — the operation itself then refuses an invalid one.
-std::int64_t sqs_json_wait_seconds(const boost::json::object& request);
+// ReceiveMessage's WaitTimeSeconds as SQS reads it (a JSON number or a numeric string): nullopt
+// when absent (the queue's ReceiveMessageWaitTimeSeconds then holds), 0 when invalid — the
+// operation itself then refuses it.
+std::optional<std::int64_t> sqs_json_wait_seconds(const boost::json::object& request);
 
 // The queue a request's QueueUrl names (errc::sqs_missing_parameter without one).
 [[nodiscard]] result<queue_address> sqs_json_queue(const boost::json::object& request, const sqs_caller& caller);

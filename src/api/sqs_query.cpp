@@ -34,11 +34,21 @@ struct map_parameter {
 };
 constexpr map_parameter maps[] = {
     {"Attribute", "Name", "Value", "Attributes"},
-    {"Tag", "Key", "Value", "tags"},
+    {"Tag", "Key", "Value", "tags"},  // CreateQueue's; TagQueue calls it "Tags" (parse_sqs_query)
+};
+// Message attributes: MessageAttribute.1.Name / MessageAttribute.1.Value.DataType … →
+// "MessageAttributes": {name: {DataType, StringValue | BinaryValue}}, at the top or in a batch entry.
+constexpr std::pair<std::string_view, std::string_view> attribute_maps[] = {
+    {"MessageAttribute", "MessageAttributes"},
+    {"MessageSystemAttribute", "MessageSystemAttributes"},
 };
 
 // A batch's entries: SendMessageBatchRequestEntry.1.MessageBody … → "Entries": [{…}].
 constexpr std::string_view entry_suffix = "RequestEntry";
+
+// Message attributes being read: index → name and value object.
+using attribute_items = std::map<unsigned, std::pair<std::string, json::object>>;
+using attribute_members = std::map<std::string, attribute_items>;  // member → items
 
 // "7" in "Attribute.7.Name"; 0 when not a positive decimal.
 unsigned index_of(std::string_view text) {
@@ -47,9 +57,40 @@ unsigned index_of(std::string_view text) {
   return ec == std::errc() && end == text.data() + text.size() ? n : 0;
 }
 
+// Reads "<Prefix>.<n>.Name" or "<Prefix>.<n>.Value.<Field>" of a message attribute map into
+// `into`; false when `key` is none of those.
+bool read_attribute_parameter(std::string_view key, const std::string& value, attribute_members& into) {
+  for (const auto& [prefix, member] : attribute_maps) {
+    if (!key.starts_with(prefix) || key.size() <= prefix.size() || key[prefix.size()] != '.') continue;
+    const auto rest = key.substr(prefix.size() + 1);
+    const auto dot = rest.find('.');
+    const unsigned n = dot == std::string_view::npos ? 0 : index_of(rest.substr(0, dot));
+    if (n == 0) return false;
+    const auto part = rest.substr(dot + 1);
+    auto& item = into[std::string(member)][n];
+    if (part == "Name") {
+      item.first = value;
+    } else if (part.starts_with("Value.") && part.find('.', 6) == std::string_view::npos) {
+      item.second[part.substr(6)] = value;
+    } else {
+      return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+void put_attribute_maps(attribute_members& members, json::object& into) {
+  for (auto& [member, items] : members) {
+    json::object object;
+    for (auto& [n, item] : items) object[item.first] = std::move(item.second);
+    into[member] = std::move(object);
+  }
+}
+
 // Members of a JSON answer the XML writes as repeated elements of another name.
 std::string element_of(std::string_view action, std::string_view member) {
-  if (member == "QueueUrls") return "QueueUrl";
+  if (member == "QueueUrls" || member == "queueUrls") return "QueueUrl";
   if (member == "Messages") return "Message";
   if (member == "Successful") return std::string(action) + "ResultEntry";  // SendMessageBatchResultEntry …
   if (member == "Failed") return "BatchResultErrorEntry";
@@ -68,8 +109,18 @@ void write_value(std::string& out, std::string_view action, std::string_view nam
     for (const auto& item : v.as_array()) write_value(out, action, element, item);
     return;
   }
-  if (v.is_object() && (name == "Attributes" || name == "tags")) {  // flattened maps
-    const bool tags = name == "tags";
+  if (v.is_object() && (name == "MessageAttributes" || name == "MessageSystemAttributes")) {
+    for (const auto& [key, value] : v.as_object()) {  // <MessageAttribute><Name/><Value>…</Value></MessageAttribute>
+      out += "<MessageAttribute><Name>";
+      out += xml_escape(key);
+      out += "</Name>";
+      write_value(out, action, "Value", value);
+      out += "</MessageAttribute>";
+    }
+    return;
+  }
+  if (v.is_object() && (name == "Attributes" || name == "Tags")) {  // flattened maps
+    const bool tags = name == "Tags";
     for (const auto& [key, value] : v.as_object()) {
       out += tags ? "<Tag><Key>" : "<Attribute><Name>";
       out += xml_escape(key);
@@ -110,12 +161,14 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
   std::map<std::string, std::map<unsigned, std::string>> list_items;                       // member → index → value
   std::map<std::string, std::map<unsigned, std::pair<std::string, std::string>>> entries;  // member → index → pair
   std::map<unsigned, json::object> batch;                                                  // index → entry
+  std::map<unsigned, attribute_members> batch_attributes;                                  // index → its attributes
+  attribute_members attributes;
   for_each_form_field(form, [&](const std::string& key, std::string value) {
     if (key == "Action") {
       call.action = std::move(value);
       return true;
     }
-    if (key == "Version") return true;
+    if (key == "Version" || key.starts_with("X-Amz-")) return true;  // X-Amz-*: a presigned signature
     const auto dot = key.find('.');
     if (dot == std::string::npos) {
       if (key == "Entries" && value.empty()) {
@@ -125,6 +178,7 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
       }
       return true;
     }
+    if (read_attribute_parameter(key, value, attributes)) return true;
     const std::string_view prefix = std::string_view(key).substr(0, dot);
     const std::string_view rest = std::string_view(key).substr(dot + 1);
     for (const auto& l : lists) {
@@ -134,8 +188,12 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
     if (second_dot == std::string_view::npos) return true;
     const unsigned n = index_of(rest.substr(0, second_dot));
     const auto part = rest.substr(second_dot + 1);
-    if (prefix.ends_with(entry_suffix) && n > 0 && part.find('.') == std::string_view::npos) {
-      batch[n][part] = value;  // an entry's own scalars (Id, MessageBody, DelaySeconds, ReceiptHandle …)
+    if (prefix.ends_with(entry_suffix) && n > 0) {
+      if (part.find('.') == std::string_view::npos) {
+        batch[n][part] = value;  // an entry's own scalars (Id, MessageBody, DelaySeconds, ReceiptHandle …)
+      } else if (read_attribute_parameter(part, value, batch_attributes[n])) {
+        batch[n];  // the entry exists even if its scalars come later
+      }
       return true;
     }
     for (const auto& m : maps) {
@@ -153,14 +211,19 @@ result<sqs_query_call> parse_sqs_query(std::string_view form) {
   }
   if (!batch.empty()) {
     json::array array;
-    for (auto& [n, entry] : batch) array.emplace_back(std::move(entry));
+    for (auto& [n, entry] : batch) {
+      put_attribute_maps(batch_attributes[n], entry);
+      array.emplace_back(std::move(entry));
+    }
     call.request["Entries"] = std::move(array);
   }
   for (auto& [member, pairs] : entries) {
     json::object object;
     for (auto& [n, pair] : pairs) object[pair.first] = pair.second;
-    call.request[member] = std::move(object);
+    // Tag.N.Key is CreateQueue's "tags" and TagQueue's "Tags".
+    call.request[member == "tags" && call.action == "TagQueue" ? "Tags" : member] = std::move(object);
   }
+  put_attribute_maps(attributes, call.request);
   return call;
 }
 

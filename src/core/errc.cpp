@@ -81,6 +81,8 @@ class rekey_category_impl final : public boost::system::error_category {
         return "SQS: invalid batch entry id";
       case errc::sqs_batch_request_too_long:
         return "SQS: batch request too long";
+      case errc::sqs_invalid_message_attribute:
+        return "SQS: invalid message attribute";
       case errc::sqs_invalid_action:
         return "SQS: invalid action";
       case errc::not_found:

@@ -49,8 +49,9 @@ enum class errc {
   sqs_empty_batch_request,          // a batch without entries
   sqs_too_many_entries_in_batch,    // a batch of more than 10
   sqs_batch_entry_ids_not_distinct,
-  sqs_invalid_batch_entry_id,  // not 1–80 of A–Z a–z 0–9 - _
-  sqs_batch_request_too_long,  // a SendMessageBatch's bodies over 256 KiB together
+  sqs_invalid_batch_entry_id,     // not 1–80 of A–Z a–z 0–9 - _
+  sqs_batch_request_too_long,     // a SendMessageBatch's bodies over 256 KiB together
+  sqs_invalid_message_attribute,  // a message (user) or system attribute SQS refuses (message_attributes.hpp)
   // Routing, admin API, infrastructure.
   not_found,            // unknown path or method, or unknown admin resource
   malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
@@ -99,6 +100,7 @@ inline constexpr std::array all_errcs{
     errc::sqs_batch_entry_ids_not_distinct,
     errc::sqs_invalid_batch_entry_id,
     errc::sqs_batch_request_too_long,
+    errc::sqs_invalid_message_attribute,
     errc::not_found,
     errc::malformed_request,
     errc::admin_unauthorized,

@@ -6,11 +6,16 @@
 
 namespace rekey {
 
-std::string base64url_encode(std::span<const std::uint8_t> data) {
+std::string base64_encode(std::span<const std::uint8_t> data) {
   std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
   const int n =
       EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
   out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string base64url_encode(std::span<const std::uint8_t> data) {
+  std::string out = base64_encode(data);
   while (!out.empty() && out.back() == '=') out.pop_back();
   std::replace(out.begin(), out.end(), '+', '-');
   std::replace(out.begin(), out.end(), '/', '_');

@@ -11,6 +11,7 @@
 
 namespace rekey {
 
+std::string base64_encode(std::span<const std::uint8_t> data);
 std::string base64url_encode(std::span<const std::uint8_t> data);
 std::optional<bytes> base64url_decode(std::string_view text);
 std::optional<bytes> base64_decode(std::string_view text);

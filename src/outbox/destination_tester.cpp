@@ -22,7 +22,7 @@ boost::asio::awaitable<delivery_outcome> destination_tester::test(const destinat
     auto sent = co_await executor_.run([&]() -> result<void> {
       auto work = storage_.begin();
       if (!work) return work.error();
-      if (auto r = queues_.send(**work, *queue, body, "rekey", millis{0}); !r) return r.error();
+      if (auto r = queues_.send(**work, *queue, body, "rekey"); !r) return r.error();
       return (*work)->commit();
     });
     if (!sent) co_return delivery_outcome{false, std::string("the embedded queue refused the message")};

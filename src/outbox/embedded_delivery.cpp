@@ -11,7 +11,7 @@ result<std::optional<std::string>> embedded_delivery::operator()(unit_of_work& w
                                                                  std::string_view body) {
   const std::optional<std::string> not_here;
   if (destination.kind != "embedded" || !queue) return not_here;  // a network destination, or its queue is gone
-  auto sent = queues_.send(work, *queue, body, "rekey", millis{0});
+  auto sent = queues_.send(work, *queue, body, "rekey");
   if (!sent) return sent.error();
   const queue_address address{queue->account, queue->name};
   spdlog::debug("notification {} delivered to embedded queue {} with its rotation", notification_id, address.key());

@@ -116,7 +116,7 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
   }
   const auto address = embedded_address(**destination);
   if (!address) return errc::internal;
-  auto sent = queues_.send(work, *address, *body, "rekey", millis{0});
+  auto sent = queues_.send(work, *address, *body, "rekey");
   if (!sent) return sent.error();
   if (auto r = mark_delivered(work, item, now); !r) return r.error();
   if (grace->app) {

@@ -19,6 +19,7 @@
 #include "core/errc.hpp"
 #include "core/random.hpp"
 #include "crypto/bytes.hpp"
+#include "queue/message_attributes.hpp"
 #include "storage/store.hpp"
 
 namespace rekey {
@@ -58,12 +59,38 @@ inline constexpr sqs_range delay{0, 900};
 inline constexpr sqs_range max_messages{1, 10};
 inline constexpr sqs_range wait_time{0, 20};
 inline constexpr std::size_t max_body_bytes = 256 * 1024;
+inline constexpr sqs_range maximum_message_size{1024, static_cast<std::int64_t>(max_body_bytes)};
+inline constexpr sqs_range max_receive_count{1, 1000};
+inline constexpr std::size_t max_tags = 50;
 }  // namespace sqs_limits
 
-// What CreateQueue may set; unset fields keep the record's defaults.
+// A queue's RedrivePolicy: where a message received more than max_receive_count times goes.
+struct redrive_policy {
+  std::string dead_letter_target_arn;  // empty: no redrive (RedrivePolicy set to "")
+  std::int64_t max_receive_count = 0;
+};
+
+// What CreateQueue and SetQueueAttributes may set, read and range-checked by queue_attributes;
+// unset fields keep what the queue has (for CreateQueue: SQS's defaults, queue_record's).
 struct queue_settings {
   std::optional<std::int64_t> visibility_timeout_seconds;  // 0 to 43,200
   std::optional<std::int64_t> retention_seconds;           // 60 to 1,209,600
+  std::optional<std::int64_t> delay_seconds;               // 0 to 900
+  std::optional<std::int64_t> maximum_message_size;        // 1,024 to 262,144
+  std::optional<std::int64_t> receive_wait_seconds;        // 0 to 20
+  std::optional<redrive_policy> redrive;
+  std::optional<std::string> redrive_allow_policy;  // JSON, checked; "" removes it
+  std::optional<std::string> policy;                // JSON, checked; "" removes it
+};
+
+using queue_tags = std::vector<std::pair<std::string, std::string>>;  // key, value; by key
+
+// A message as SendMessage and SendMessageBatch give it.
+struct message_to_send {
+  std::string body;
+  std::optional<std::int64_t> delay_seconds;  // nullopt: the queue's DelaySeconds
+  message_attributes attributes;              // message (user) attributes
+  message_attributes system_attributes;       // AWSTraceHeader
 };
 
 struct queue_description {
@@ -75,11 +102,14 @@ struct queue_description {
 struct sent_message {
   std::string id;
   std::string md5_of_body;
+  std::string md5_of_attributes;         // empty without message attributes
+  std::string md5_of_system_attributes;  // empty without system attributes
 };
 
 struct received_message {
-  message_record message;  // as it is after this receive (receipt handle, count, visibility)
-  std::string body;        // unsealed
+  message_record message;             // as it is after this receive (receipt handle, count, visibility)
+  std::string body;                   // unsealed
+  message_attribute_sets attributes;  // unsealed
 };
 
 class queue_service {
@@ -94,10 +124,22 @@ class queue_service {
 
   // Idempotent: an existing queue whose settings are those given is answered as it is; one with
   // other values for them is errc::sqs_queue_already_exists. errc::sqs_fifo_unsupported for a
-  // ".fifo" name, errc::sqs_invalid_queue_name for another bad name, errc::sqs_invalid_parameter
-  // for a setting out of range.
+  // ".fifo" name, errc::sqs_invalid_queue_name for another bad name; a redrive policy as
+  // set_queue_attributes checks it. `tags` go on a new queue only (SQS ignores them for an
+  // existing one).
   [[nodiscard]] result<queue_address> create_queue(const sqs_caller& caller, std::string_view name,
-                                                   const queue_settings& settings);
+                                                   const queue_settings& settings, const queue_tags& tags = {});
+  // Changes the settings given and LastModifiedTimestamp. A redrive policy must name an existing
+  // queue of the same account that is not this one and whose RedriveAllowPolicy lets this queue
+  // in: errc::sqs_invalid_attribute_value otherwise.
+  [[nodiscard]] result<void> set_queue_attributes(const queue_address& queue, const queue_settings& settings);
+  // Up to 50 tags a queue; keys of 1–128 characters, values of at most 256:
+  // errc::sqs_invalid_parameter otherwise (nothing changes).
+  [[nodiscard]] result<void> tag_queue(const queue_address& queue, const queue_tags& tags);
+  [[nodiscard]] result<void> untag_queue(const queue_address& queue, const std::vector<std::string>& keys);
+  [[nodiscard]] result<queue_tags> list_queue_tags(const queue_address& queue);
+  // The queues of the account whose RedrivePolicy names this one, by name.
+  [[nodiscard]] result<std::vector<queue_address>> dead_letter_sources(const queue_address& queue);
   // `owner`: QueueOwnerAWSAccountId, when given.
   [[nodiscard]] result<queue_address> find_queue(const sqs_caller& caller, std::string_view name,
                                                  std::optional<std::string_view> owner);
@@ -109,12 +151,20 @@ class queue_service {
   [[nodiscard]] result<void> purge_queue(const queue_address& queue);
 
   // errc::sqs_invalid_parameter for an empty body or a delay outside 0–900 s,
-  // errc::sqs_message_too_long for one over 256 KiB;
-  // errc::sqs_invalid_message_contents for a character SQS does not allow.
-  [[nodiscard]] result<sent_message> send_message(const queue_address& queue, std::string_view body,
-                                                  std::int64_t delay_seconds, std::string_view sender_id);
+  // errc::sqs_message_too_long for a body and attributes over the queue's MaximumMessageSize;
+  // errc::sqs_invalid_message_contents for a character SQS does not allow;
+  // errc::sqs_invalid_message_attribute for attributes SQS refuses.
+  [[nodiscard]] result<sent_message> send_message(const queue_address& queue, const message_to_send& message,
+                                                  std::string_view sender_id);
+  // Several messages in one transaction, each with its own outcome (a refused one leaves the
+  // others sent); errc::sqs_queue_does_not_exist for the whole when the queue does not exist.
+  [[nodiscard]] result<std::vector<result<sent_message>>> send_messages(const queue_address& queue,
+                                                                        const std::vector<message_to_send>& messages,
+                                                                        std::string_view sender_id);
   // Up to `max` (1–10) visible messages, each hidden for `visibility_seconds` (0–43,200; the
-  // queue's own when nullopt) and given a new receipt handle.
+  // queue's own when nullopt) and given a new receipt handle. A message already received the
+  // queue's maxReceiveCount times moves to its dead-letter queue instead (when that queue
+  // exists), as SQS redrives it.
   [[nodiscard]] result<std::vector<received_message>> receive_messages(const queue_address& queue, std::int64_t max,
                                                                        std::optional<std::int64_t> visibility_seconds);
   // How long until a message of the queue is visible — its visibility timeout or its delay
@@ -122,19 +172,32 @@ class queue_service {
   // caller last looked), nullopt when the queue is empty. What a long poll waits for besides new
   // messages.
   [[nodiscard]] result<std::optional<millis>> next_visible_in(const queue_address& queue);
+  // The queue's ReceiveMessageWaitTimeSeconds: how long a receive without WaitTimeSeconds waits.
+  [[nodiscard]] result<millis> receive_wait_time(const queue_address& queue);
   // errc::sqs_queue_does_not_exist first, then errc::sqs_receipt_handle_invalid for a handle
   // rekey never gave. Deleting an already deleted message succeeds, as SQS does for a
   // well-formed handle.
   [[nodiscard]] result<void> delete_message(const queue_address& queue, std::string_view receipt_handle);
   [[nodiscard]] result<void> change_visibility(const queue_address& queue, std::string_view receipt_handle,
                                                std::int64_t visibility_seconds);
+  // The batch forms: one transaction, each entry its own outcome; errc::sqs_queue_does_not_exist
+  // for the whole when the queue does not exist.
+  [[nodiscard]] result<std::vector<result<void>>> delete_messages(const queue_address& queue,
+                                                                  const std::vector<std::string>& receipt_handles);
+  struct visibility_change {
+    std::string receipt_handle;
+    std::int64_t visibility_seconds;
+  };
+  [[nodiscard]] result<std::vector<result<void>>> change_visibilities(const queue_address& queue,
+                                                                      const std::vector<visibility_change>& changes);
 
-  // Puts a message on a queue inside the caller's unit of work, as the given sender (delivery).
+  // Puts a message on a queue inside the caller's unit of work, as the given sender (delivery),
+  // delayed by the queue's DelaySeconds.
   [[nodiscard]] result<sent_message> send(unit_of_work& work, const queue_address& queue, std::string_view body,
-                                          std::string_view sender_id, millis delay);
+                                          std::string_view sender_id);
   // The same on a queue already read in this unit of work.
   [[nodiscard]] result<sent_message> send(unit_of_work& work, const queue_record& queue, std::string_view body,
-                                          std::string_view sender_id, millis delay);
+                                          std::string_view sender_id);
 
  private:
   // A unit of work in which `queue` exists; errc::sqs_queue_does_not_exist when it does not.
@@ -143,6 +206,14 @@ class queue_service {
     std::unique_ptr<unit_of_work> work;
   };
   result<open_queue> begin_on(const queue_address& address);
+  // One message, checked, on a queue read in `work`.
+  result<sent_message> put(unit_of_work& work, const queue_record& queue, const message_to_send& message,
+                           std::string_view sender_id);
+  result<void> delete_in(unit_of_work& work, const queue_address& queue, std::string_view receipt_handle);
+  result<void> change_in(unit_of_work& work, const queue_address& queue, std::string_view receipt_handle,
+                         std::int64_t visibility_seconds);
+  // The redrive policy's checks (set_queue_attributes).
+  result<void> check_redrive(unit_of_work& work, const queue_record& source, const redrive_policy& redrive);
 
   store& storage_;
   const clock& clock_;

@@ -153,12 +153,22 @@ struct queue_address {
 // (PostgreSQL's read_for_rotation reads the same two fields in SQL). nullopt for other kinds.
 std::optional<queue_address> embedded_address(const destination_record& destination);
 
+// SQS's defaults, as CreateQueue without attributes makes a queue.
 struct queue_record {
   std::string account;
   std::string name;
   millis visibility_timeout{30'000};
   millis retention{4LL * 86'400'000};
+  millis delay{0};                              // DelaySeconds: of messages sent without their own
+  std::int64_t maximum_message_size = 262'144;  // bytes of body and message attributes
+  std::int64_t receive_wait_seconds = 0;        // ReceiveMessageWaitTimeSeconds: the default long poll
+  std::string dead_letter_target;               // RedrivePolicy's deadLetterTargetArn; empty: no redrive
+  std::int64_t max_receive_count = 0;           // RedrivePolicy's maxReceiveCount
+  std::string redrive_allow_policy;             // as set (JSON); empty: none
+  std::string policy;                           // as set (JSON); stored and answered, not enforced
+  std::string tags = "{}";                      // a JSON object of tag keys and values
   time_point created_at;
+  time_point modified_at;  // LastModifiedTimestamp: created_at until SetQueueAttributes
 };
 
 struct message_record {
@@ -174,6 +184,8 @@ struct message_record {
   std::optional<time_point> first_received_at;
   std::string receipt_handle;  // of the latest receive; empty before the first
   time_point expires_at;       // sent_at + the queue's retention
+  bytes sealed_attributes;     // the message (user) and system attributes, AAD "message-attributes:<id>"; empty: none
+  std::string md5_of_attributes;  // MD5OfMessageAttributes; empty when it has no message attributes
 };
 
 }  // namespace rekey

@@ -135,6 +135,8 @@ class queue_repository {
   // Deletes the queue and its messages; false when there was no such queue.
   [[nodiscard]] virtual result<bool> delete_queue(std::string_view account, std::string_view name) = 0;
   [[nodiscard]] virtual result<void> purge(std::string_view account, std::string_view name) = 0;
+  // Writes every setting (attributes, tags, modified_at) of the queue the record names.
+  [[nodiscard]] virtual result<void> update_queue(const queue_record& queue) = 0;
 
   [[nodiscard]] virtual result<void> insert_message(const message_record& message) = 0;
   // Messages visible and not expired at `now`, oldest first, at most `max`.
@@ -147,6 +149,10 @@ class queue_repository {
                                                                               std::string_view queue,
                                                                               std::string_view receipt_handle) = 0;
   [[nodiscard]] virtual result<void> delete_message(std::string_view id) = 0;
+  // Moves a message to another queue of its account (a dead-letter queue), visible from
+  // `visible_at`; the rest of it (id, receive count, expiry) stays as it is.
+  [[nodiscard]] virtual result<void> move_message(std::string_view id, const queue_address& to,
+                                                  time_point visible_at) = 0;
   struct counts {
     std::int64_t visible = 0;
     std::int64_t in_flight = 0;  // received and hidden (visibility timeout)

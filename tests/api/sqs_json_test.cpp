@@ -120,9 +120,26 @@ TEST_F(SqsJsonTest, CreateQueueChecksItsParameters) {
       {{{"QueueName", "q"}, {"Attributes", {{"FifoQueue", "true"}}}}, errc::sqs_fifo_unsupported},
       {{{"QueueName", "q"}, {"Attributes", {{"FifoQueue", "yes"}}}}, errc::sqs_invalid_attribute_value},
       {{{"QueueName", "q"}, {"Attributes", {{"DelaySeconds", "901"}}}}, errc::sqs_invalid_attribute_value},
-      {{{"QueueName", "q"}, {"Attributes", {{"DelaySeconds", "5"}}}}, errc::sqs_unsupported_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"DelaySeconds", "-1"}}}}, errc::sqs_invalid_attribute_value},
       {{{"QueueName", "q"}, {"Attributes", {{"MaximumMessageSize", "1023"}}}}, errc::sqs_invalid_attribute_value},
-      {{{"QueueName", "q"}, {"Attributes", {{"RedrivePolicy", "{}"}}}}, errc::sqs_unsupported_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"MaximumMessageSize", "262145"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"ReceiveMessageWaitTimeSeconds", "21"}}}},
+       errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"RedrivePolicy", "{}"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"},
+        {"Attributes",
+         {{"RedrivePolicy",
+           R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111122223333:none","maxReceiveCount":3})"}}}},
+       errc::sqs_invalid_attribute_value},  // no such dead-letter queue
+      {{{"QueueName", "q"},
+        {"Attributes",
+         {{"RedrivePolicy", R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111122223333:q","maxReceiveCount":0})"}}}},
+       errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"RedriveAllowPolicy", R"({"redrivePermission":"some"})"}}}},
+       errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"Policy", "not json"}}}}, errc::sqs_invalid_attribute_value},
+      {{{"QueueName", "q"}, {"Attributes", {{"KmsMasterKeyId", "alias/aws/sqs"}}}},
+       errc::sqs_unsupported_attribute_value},
       {{{"QueueName", "q"}, {"Attributes", {{"SqsManagedSseEnabled", "false"}}}},
        errc::sqs_unsupported_attribute_value},
   };
@@ -480,6 +497,106 @@ TEST_F(SqsJsonTest, UnknownOperationAndMissingQueueUrl) {
   create();  // "jobs" exists: a URL naming no account still names no queue
   EXPECT_EQ(call("PurgeQueue", {{"QueueUrl", "http://localhost:4566/jobs"}}).error(),
             make_error_code(errc::sqs_queue_does_not_exist));
+}
+
+}  // namespace
+}  // namespace rekey::api
+
+namespace rekey::api {
+namespace {
+
+// SetQueueAttributes changes what it names and LastModifiedTimestamp, and nothing when it refuses.
+TEST_F(SqsJsonTest, SetQueueAttributesChangesTheQueue) {
+  create();
+  const auto created = attribute("CreatedTimestamp");
+  clock_.advance(2 * second);
+  ok("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"DelaySeconds", "4"}, {"VisibilityTimeout", "9"}}}});
+  EXPECT_EQ(attribute("DelaySeconds"), "4");
+  EXPECT_EQ(attribute("VisibilityTimeout"), "9");
+  EXPECT_EQ(std::stoll(attribute("LastModifiedTimestamp")), std::stoll(created) + 2);
+  EXPECT_EQ(
+      call("SetQueueAttributes", {{"QueueUrl", url}, {"Attributes", {{"DelaySeconds", "4"}, {"Colour", "x"}}}}).error(),
+      make_error_code(errc::sqs_invalid_attribute_name));
+  EXPECT_EQ(call("SetQueueAttributes",
+                 {{"QueueUrl", url}, {"Attributes", {{"VisibilityTimeout", "1"}, {"DelaySeconds", "901"}}}})
+                .error(),
+            make_error_code(errc::sqs_invalid_attribute_value));
+  EXPECT_EQ(attribute("VisibilityTimeout"), "9");
+  EXPECT_EQ(call("SetQueueAttributes", {{"QueueUrl", url}}).error(), make_error_code(errc::sqs_missing_parameter));
+  // The queue's delay holds for a message without its own.
+  send("delayed");
+  EXPECT_TRUE(receive().empty());
+  clock_.advance(4 * second);
+  EXPECT_EQ(receive().size(), 1u);
+}
+
+// A message received maxReceiveCount times moves to the dead-letter queue on the next receive.
+TEST_F(SqsJsonTest, RedrivesToTheDeadLetterQueue) {
+  ok("CreateQueue", {{"QueueName", "dead"}});
+  const std::string dead_url = std::string(base) + "/" + account + "/dead";
+  create({{"VisibilityTimeout", "0"},
+          {"RedrivePolicy",
+           R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111122223333:dead","maxReceiveCount":"2"})"}});
+  EXPECT_EQ(attribute("RedrivePolicy"),
+            R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111122223333:dead","maxReceiveCount":2})");
+  send("poison");
+  send("fine");
+  EXPECT_EQ(receive().size(), 2u);
+  EXPECT_EQ(receive().size(), 2u);
+  EXPECT_TRUE(receive().empty());  // both moved
+  const auto dead = ok("ReceiveMessage", {{"QueueUrl", dead_url}, {"MaxNumberOfMessages", 10}});
+  EXPECT_EQ(dead.at("Messages").as_array().size(), 2u);
+  const auto sources = ok("ListDeadLetterSourceQueues", {{"QueueUrl", dead_url}});
+  EXPECT_EQ(sources.at("queueUrls").as_array(), (json::array{url}));
+  // Another account's queue, or the queue itself, cannot be the target.
+  EXPECT_EQ(call("SetQueueAttributes",
+                 {{"QueueUrl", url},
+                  {"Attributes",
+                   {{"RedrivePolicy",
+                     R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:111122223333:jobs","maxReceiveCount":2})"}}}})
+                .error(),
+            make_error_code(errc::sqs_invalid_attribute_value));
+}
+
+// Message attributes are checked, sealed with the body, and answered with SQS's digest.
+TEST_F(SqsJsonTest, MessageAttributesRoundTrip) {
+  create();
+  const json::object attributes{{"b", {{"DataType", "Binary"}, {"BinaryValue", "AAH/"}}},
+                                {"n", {{"DataType", "Number"}, {"StringValue", "42"}}}};
+  const auto sent = ok("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}, {"MessageAttributes", attributes}});
+  const auto digest = std::string(sent.at("MD5OfMessageAttributes").as_string());
+  EXPECT_EQ(digest.size(), 32u);
+  const auto got = receive({{"MessageAttributeNames", json::array{"All"}}, {"VisibilityTimeout", 0}});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].at("MessageAttributes"), attributes);
+  EXPECT_EQ(got[0].at("MD5OfMessageAttributes").as_string(), digest);
+  EXPECT_FALSE(receive()[0].as_object().contains("MessageAttributes"));  // none unless asked
+  for (const auto& bad : {json::object{{"x", {{"StringValue", "no type"}}}},
+                          json::object{{"x", {{"DataType", "Binary"}, {"BinaryValue", "not base64!"}}}},
+                          json::object{{"x", {{"DataType", "String"}}}}, json::object{{"x", "flat"}}}) {
+    EXPECT_EQ(call("SendMessage", {{"QueueUrl", url}, {"MessageBody", "m"}, {"MessageAttributes", bad}}).error(),
+              make_error_code(errc::sqs_invalid_message_attribute))
+        << json::serialize(bad);
+  }
+  EXPECT_EQ(attribute("ApproximateNumberOfMessages"), "0");            // the refusals sent nothing
+  EXPECT_EQ(attribute("ApproximateNumberOfMessagesNotVisible"), "1");  // the one sent, received
+}
+
+// Tags: set, replaced by key, removed, listed; the queue must exist.
+TEST_F(SqsJsonTest, TagsQueues) {
+  ok("CreateQueue", {{"QueueName", "jobs"}, {"tags", {{"team", "a"}}}});
+  ok("TagQueue", {{"QueueUrl", url}, {"Tags", {{"team", "b"}, {"env", "ci"}}}});
+  EXPECT_EQ(ok("ListQueueTags", {{"QueueUrl", url}}).at("Tags"), (json::object{{"env", "ci"}, {"team", "b"}}));
+  ok("UntagQueue", {{"QueueUrl", url}, {"TagKeys", json::array{"team", "absent"}}});
+  EXPECT_EQ(ok("ListQueueTags", {{"QueueUrl", url}}).at("Tags"), (json::object{{"env", "ci"}}));
+  EXPECT_EQ(call("TagQueue", {{"QueueUrl", url}, {"Tags", {{"", "empty key"}}}}).error(),
+            make_error_code(errc::sqs_invalid_parameter));
+  json::object many;
+  for (int i = 0; i < 50; ++i) many["k" + std::to_string(i)] = "v";
+  EXPECT_EQ(call("TagQueue", {{"QueueUrl", url}, {"Tags", many}}).error(),
+            make_error_code(errc::sqs_invalid_parameter));  // 51 with env
+  EXPECT_EQ(ok("ListQueueTags", {{"QueueUrl", url}}).at("Tags").as_object().size(), 1u);
+  EXPECT_EQ(call("ListQueueTags", {{"QueueUrl", url + "x"}}).error(), make_error_code(errc::sqs_queue_does_not_exist));
 }
 
 }  // namespace

@@ -82,3 +82,60 @@ TEST(SqsQuery, RendersAnswersInSqsShapes) {
 
 }  // namespace
 }  // namespace rekey::api
+
+namespace rekey::api {
+namespace {
+
+// Message attributes, at the top and in batch entries, become JSON's MessageAttributes maps;
+// TagQueue's tags its "Tags"; a presigned request's X-Amz-* parameters are no parameters.
+TEST(SqsQuery, ReadsMessageAttributesTagsAndSignatures) {
+  const auto sent = parse_sqs_query(
+      "Action=SendMessage&QueueUrl=q&MessageBody=m&MessageAttribute.2.Name=n&MessageAttribute.2.Value.DataType=Number"
+      "&MessageAttribute.2.Value.StringValue=4&MessageAttribute.1.Name=b&MessageAttribute.1.Value.DataType=Binary"
+      "&MessageAttribute.1.Value.BinaryValue=AAH%2F&MessageSystemAttribute.1.Name=AWSTraceHeader"
+      "&MessageSystemAttribute.1.Value.DataType=String&MessageSystemAttribute.1.Value.StringValue=Root%3D1"
+      "&X-Amz-Signature=abc&X-Amz-Date=20261202T000000Z");
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->request, (json::object{{"QueueUrl", "q"},
+                                         {"MessageBody", "m"},
+                                         {"MessageAttributes",
+                                          {{"b", {{"DataType", "Binary"}, {"BinaryValue", "AAH/"}}},
+                                           {"n", {{"DataType", "Number"}, {"StringValue", "4"}}}}},
+                                         {"MessageSystemAttributes",
+                                          {{"AWSTraceHeader", {{"DataType", "String"}, {"StringValue", "Root=1"}}}}}}));
+  const auto batch = parse_sqs_query(
+      "Action=SendMessageBatch&QueueUrl=q&SendMessageBatchRequestEntry.1.MessageAttribute.1.Name=k"
+      "&SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType=String"
+      "&SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue=v"
+      "&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=one");
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(
+      batch->request.at("Entries"),
+      (json::array{json::object{{"Id", "a"},
+                                {"MessageBody", "one"},
+                                {"MessageAttributes", {{"k", {{"DataType", "String"}, {"StringValue", "v"}}}}}}}));
+  EXPECT_EQ(parse_sqs_query("Action=TagQueue&QueueUrl=q&Tag.1.Key=team&Tag.1.Value=a")->request.at("Tags"),
+            (json::object{{"team", "a"}}));
+}
+
+// Received message attributes, tags and dead-letter sources render in SQS's element names.
+TEST(SqsQuery, RendersMessageAttributesTagsAndSources) {
+  const json::object received{
+      {"Messages",
+       json::array{json::object{{"MessageId", "m"},
+                                {"MessageAttributes", {{"k", {{"StringValue", "v"}, {"DataType", "String"}}}}}}}}};
+  EXPECT_NE(render_sqs_query("ReceiveMessage", received, "r")
+                .find("<MessageAttribute><Name>k</Name><Value><StringValue>v</StringValue>"
+                      "<DataType>String</DataType></Value></MessageAttribute>"),
+            std::string::npos);
+  EXPECT_NE(render_sqs_query("ListQueueTags", {{"Tags", {{"team", "a"}}}}, "r")
+                .find("<ListQueueTagsResult><Tag><Key>team</Key><Value>a</Value></Tag></ListQueueTagsResult>"),
+            std::string::npos);
+  EXPECT_NE(render_sqs_query("ListDeadLetterSourceQueues", {{"queueUrls", json::array{"u"}}}, "r")
+                .find("<ListDeadLetterSourceQueuesResult><QueueUrl>u</QueueUrl></ListDeadLetterSourceQueuesResult>"),
+            std::string::npos);
+  EXPECT_EQ(render_sqs_query("TagQueue", {}, "r").find("Result"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rekey::api

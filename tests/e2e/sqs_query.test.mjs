@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startRekey, ROTATE_PATH } from './support/rekey.mjs';
+import { queueBehaviourScenarios } from './support/sqs_scenarios.mjs';
 
 const run = promisify(execFile);
 const AWS = '/usr/bin/aws';  // Debian's package, not a pip install that may come first on PATH
@@ -178,4 +179,66 @@ describe('embedded queue, query protocol (Debian awscli)', () => {
     assert.equal(n.payload.applicationOAuthClientNewSecret.clientId, app.clientId);
     await ok(['delete-message', '--queue-url', queue, '--receipt-handle', Messages[0].ReceiptHandle], '000000000000');
   });
+});
+
+// The behaviour every client is held to (support/sqs_scenarios.mjs), through awscli's query
+// protocol. awscli checks no digest of its own; the scenarios check them all.
+queueBehaviourScenarios('Debian awscli', async (rekey, key) => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'rekey-awscli-scenarios-'));
+  const env = {
+    PATH: process.env.PATH, HOME: scratch, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: path.join(scratch, 'none'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'none'), AWS_PAGER: '', AWS_MAX_ATTEMPTS: '1',
+  };
+  let files = 0;
+  // A parameter too long for the command line (over 128 KiB) goes in a file (awscli's file://).
+  const param = (text) => {
+    if (text.length < 64 * 1024) return text;
+    const file = path.join(scratch, `param-${files++}`);
+    writeFileSync(file, text);
+    return `file://${file}`;
+  };
+  // Resolves awscli's JSON output (null when it prints nothing); rejects with its stderr.
+  const aws = async (...args) => {
+    try {
+      const { stdout } = await run(AWS, ['--endpoint-url', rekey.url, '--output', 'json', 'sqs', ...args],
+        { env, maxBuffer: 16 << 20 });
+      return stdout.trim() ? JSON.parse(stdout) : null;
+    } catch (e) {
+      if (typeof e.code !== 'number') throw e;
+      throw new Error(e.stderr);
+    }
+  };
+  const json = (value) => JSON.stringify(value);
+  const optional = (flag, value) => (value === undefined ? [] : [flag, String(value)]);
+  const list = (flag, values) => (values === undefined ? [] : [flag, ...values]);
+  return {
+    createQueue: async (name, attributes, tags) => (await aws('create-queue', '--queue-name', name,
+      ...(attributes ? ['--attributes', json(attributes)] : []), ...(tags ? ['--tags', json(tags)] : []))).QueueUrl,
+    setQueueAttributes: (url, attributes) => aws('set-queue-attributes', '--queue-url', url, '--attributes', json(attributes)),
+    getQueueAttributes: async (url, names) =>
+      (await aws('get-queue-attributes', '--queue-url', url, '--attribute-names', ...names))?.Attributes ?? {},
+    sendMessage: (url, body, { delaySeconds, messageAttributes, traceHeader } = {}) => aws('send-message',
+      '--queue-url', url, '--message-body', param(body), ...optional('--delay-seconds', delaySeconds),
+      ...(messageAttributes ? ['--message-attributes', json(messageAttributes)] : []),
+      ...(traceHeader ? ['--message-system-attributes',
+        json({ AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } })] : [])),
+    receiveMessage: async (url, { max, wait, visibility, attributeNames, messageAttributeNames } = {}) =>
+      (await aws('receive-message', '--queue-url', url, ...optional('--max-number-of-messages', max),
+        ...optional('--wait-time-seconds', wait), ...optional('--visibility-timeout', visibility),
+        ...list('--attribute-names', attributeNames), ...list('--message-attribute-names', messageAttributeNames),
+        '--cli-read-timeout', '60'))?.Messages ?? [],
+    deleteMessage: (url, handle) => aws('delete-message', '--queue-url', url, '--receipt-handle', handle),
+    tagQueue: (url, tags) => aws('tag-queue', '--queue-url', url, '--tags', json(tags)),
+    untagQueue: (url, keys) => aws('untag-queue', '--queue-url', url, '--tag-keys', ...keys),
+    listQueueTags: async (url) => (await aws('list-queue-tags', '--queue-url', url))?.Tags ?? {},
+    listDeadLetterSourceQueues: async (url) =>
+      (await aws('list-dead-letter-source-queues', '--queue-url', url))?.queueUrls ?? [],
+    close: () => rmSync(scratch, { recursive: true, force: true }),
+    errorCode: (e) => e.message.match(/An error occurred \(([^)]+)\)/)?.[1] ?? e.message,
+  };
+}, {
+  nonExistentQueue: 'AWS.SimpleQueueService.NonExistentQueue', invalidParameterValue: 'InvalidParameterValue',
+  invalidAttributeValue: 'InvalidAttributeValue', invalidAttributeName: 'InvalidAttributeName',
+  queueAlreadyExists: 'QueueAlreadyExists',
 });

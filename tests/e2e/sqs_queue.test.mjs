@@ -9,8 +9,10 @@ import {
   SQSClient, CreateQueueCommand, GetQueueUrlCommand, ListQueuesCommand, GetQueueAttributesCommand,
   DeleteQueueCommand, PurgeQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand,
   ChangeMessageVisibilityCommand, SendMessageBatchCommand, DeleteMessageBatchCommand, ChangeMessageVisibilityBatchCommand,
+  SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand, ListQueueTagsCommand, ListDeadLetterSourceQueuesCommand,
 } from '@aws-sdk/client-sqs';
 import { startRekey } from './support/rekey.mjs';
+import { queueBehaviourScenarios } from './support/sqs_scenarios.mjs';
 
 const ACCOUNT = '111122223333';
 
@@ -226,7 +228,8 @@ describe('embedded SQS-compatible queue', () => {
       [{ QueueName: 'settled', Attributes: { VisibilityTimeout: '46' } }, 'QueueNameExists'],  // query: QueueAlreadyExists
       [{ QueueName: 'q1', Attributes: { Colour: 'blue' } }, 'InvalidAttributeName'],
       [{ QueueName: 'q2', Attributes: { VisibilityTimeout: '43201' } }, 'InvalidAttributeValue'],
-      [{ QueueName: 'q3', Attributes: { DelaySeconds: '5' } }, 'InvalidAttributeValue'],
+      [{ QueueName: 'q3', Attributes: { DelaySeconds: '901' } }, 'InvalidAttributeValue'],
+      [{ QueueName: 'q3', Attributes: { KmsMasterKeyId: 'alias/aws/sqs' } }, 'InvalidAttributeValue'],
       [{ QueueName: 'q4', Attributes: { FifoQueue: 'true' } }, 'UnsupportedOperation'],
       [{ QueueName: 'q5.fifo' }, 'UnsupportedOperation'],
       [{ QueueName: 'no spaces' }, 'InvalidParameterValue'],
@@ -310,4 +313,43 @@ describe('embedded queue durability', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+// The behaviour every client is held to (support/sqs_scenarios.mjs), through @aws-sdk/client-sqs.
+// It checks MD5OfBody and MD5OfMessageBody itself; the scenarios check the attribute digests.
+queueBehaviourScenarios('@aws-sdk/client-sqs', async (rekey, key) => {
+  const sqs = client(rekey, key);
+  const toSdk = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
+    a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') } : a]));
+  const fromSdk = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
+    a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString('base64') }
+      : { DataType: a.DataType, StringValue: a.StringValue }]));
+  return {
+    createQueue: async (QueueName, Attributes, tags) => (await sqs.send(new CreateQueueCommand({ QueueName, Attributes, tags }))).QueueUrl,
+    setQueueAttributes: (QueueUrl, Attributes) => sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes })),
+    getQueueAttributes: async (QueueUrl, AttributeNames) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames }))).Attributes ?? {},
+    sendMessage: (QueueUrl, MessageBody, { delaySeconds, messageAttributes, traceHeader } = {}) => sqs.send(new SendMessageCommand({
+      QueueUrl, MessageBody, DelaySeconds: delaySeconds, MessageAttributes: toSdk(messageAttributes),
+      MessageSystemAttributes: traceHeader && { AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } },
+    })),
+    receiveMessage: async (QueueUrl, { max, wait, visibility, attributeNames, messageAttributeNames } = {}) => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({
+        QueueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: wait, VisibilityTimeout: visibility,
+        MessageSystemAttributeNames: attributeNames, MessageAttributeNames: messageAttributeNames,
+      }));
+      return Messages.map((m) => ({ ...m, MessageAttributes: fromSdk(m.MessageAttributes) }));
+    },
+    deleteMessage: (QueueUrl, ReceiptHandle) => sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle })),
+    tagQueue: (QueueUrl, Tags) => sqs.send(new TagQueueCommand({ QueueUrl, Tags })),
+    untagQueue: (QueueUrl, TagKeys) => sqs.send(new UntagQueueCommand({ QueueUrl, TagKeys })),
+    listQueueTags: async (QueueUrl) => (await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {},
+    listDeadLetterSourceQueues: async (QueueUrl) =>
+      (await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl }))).queueUrls ?? [],
+    errorCode: (e) => e.name,
+  };
+}, {
+  nonExistentQueue: 'QueueDoesNotExist', invalidParameterValue: 'InvalidParameterValue',
+  invalidAttributeValue: 'InvalidAttributeValue', invalidAttributeName: 'InvalidAttributeName',
+  queueAlreadyExists: 'QueueNameExists',
 });

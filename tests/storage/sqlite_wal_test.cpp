@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/sqlite_connection.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "support/queue_records.hpp"
 #include "support/temp_dir.hpp"
 
 namespace rekey {
@@ -35,7 +36,8 @@ TEST(SqliteWal, IsCutBackAfterABurstOnceCheckpointsCanReset) {
   sqlite_store store(path);
   {
     auto w = *store.begin();
-    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "q", millis{30'000}, millis{86'400'000}, t0}));
+    ASSERT_TRUE(
+        w->queues().insert_queue(testing::queue_of("111122223333", "q", millis{30'000}, millis{86'400'000}, t0)));
     ASSERT_TRUE(w->commit());
   }
   {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "storage/store_backends.hpp"
+#include "support/queue_records.hpp"
 
 namespace rekey {
 namespace {
@@ -103,7 +104,8 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     auto w = begin();
     ASSERT_TRUE(w->applications().insert(app("a1", "c1")));
     ASSERT_TRUE(w->notifications().insert_destination({"d1", "a1", "embedded", "{}", from_epoch_ms(1)}));
-    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "q", millis{30'000}, millis{86'400'000}, t0}));
+    ASSERT_TRUE(
+        w->queues().insert_queue(testing::queue_of("111122223333", "q", millis{30'000}, millis{86'400'000}, t0)));
     ASSERT_TRUE(w->commit());
   }
 
@@ -548,9 +550,9 @@ TEST_P(StoreContract, QueuesPerAccount) {
   seed_application();
   {
     auto w = begin();
-    ASSERT_TRUE(w->queues().insert_queue({"999988887777", "q", millis{1}, millis{1}, t0}));
-    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "qq", millis{1}, millis{1}, t0}));
-    ASSERT_TRUE(w->queues().insert_queue({"111122223333", "other", millis{1}, millis{1}, t0}));
+    ASSERT_TRUE(w->queues().insert_queue(testing::queue_of("999988887777", "q", millis{1}, millis{1}, t0)));
+    ASSERT_TRUE(w->queues().insert_queue(testing::queue_of("111122223333", "qq", millis{1}, millis{1}, t0)));
+    ASSERT_TRUE(w->queues().insert_queue(testing::queue_of("111122223333", "other", millis{1}, millis{1}, t0)));
     EXPECT_EQ(w->queues().list_queues("111122223333", "q")->size(), 2u);
     EXPECT_EQ(w->queues().list_queues("111122223333", "")->size(), 3u);
     EXPECT_EQ(w->queues().list_queues("999988887777", "")->size(), 1u);
@@ -558,7 +560,7 @@ TEST_P(StoreContract, QueuesPerAccount) {
     ASSERT_TRUE(w->commit());
   }
   auto w = begin();
-  auto dup = w->queues().insert_queue({"111122223333", "q", millis{1}, millis{1}, t0});
+  auto dup = w->queues().insert_queue(testing::queue_of("111122223333", "q", millis{1}, millis{1}, t0));
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error(), make_error_code(errc::conflict));
 }
@@ -610,6 +612,62 @@ TEST_P(StoreContract, MessagesVisibilityReceiptAndExpiry) {
   EXPECT_FALSE(*q.find_by_receipt("111122223333", "q", "r1"));
   ASSERT_TRUE(q.purge("111122223333", "q"));
   EXPECT_EQ(q.count_messages("111122223333", "q", t0)->visible, 0);
+}
+
+// A queue's settings, tags and modification time are written back whole; a message moves to
+// another queue keeping the rest of it; sealed attributes and their digest round-trip.
+TEST_P(StoreContract, QueueSettingsAndMovedMessages) {
+  seed_application();
+  auto w = begin();
+  auto& q = w->queues();
+  ASSERT_TRUE(q.insert_queue(testing::queue_of("111122223333", "dead", millis{1}, millis{1}, t0)));
+  auto queue = **q.find_queue("111122223333", "q");
+  EXPECT_EQ(queue.maximum_message_size, 262'144);
+  EXPECT_EQ(queue.tags, "{}");
+  EXPECT_EQ(queue.modified_at, t0);
+  queue.delay = millis{4'000};
+  queue.maximum_message_size = 2'048;
+  queue.receive_wait_seconds = 20;
+  queue.dead_letter_target = "arn:aws:sqs:us-east-1:111122223333:dead";
+  queue.max_receive_count = 3;
+  queue.redrive_allow_policy = R"({"redrivePermission":"allowAll"})";
+  queue.policy = R"({"Version":"2012-10-17"})";
+  queue.tags = R"({"team":"a"})";
+  queue.modified_at = t0 + millis{9'000};
+  queue.visibility_timeout = millis{7'000};
+  ASSERT_TRUE(q.update_queue(queue));
+  const auto read = **q.find_queue("111122223333", "q");
+  EXPECT_EQ(read.delay, millis{4'000});
+  EXPECT_EQ(read.maximum_message_size, 2'048);
+  EXPECT_EQ(read.receive_wait_seconds, 20);
+  EXPECT_EQ(read.dead_letter_target, queue.dead_letter_target);
+  EXPECT_EQ(read.max_receive_count, 3);
+  EXPECT_EQ(read.redrive_allow_policy, queue.redrive_allow_policy);
+  EXPECT_EQ(read.policy, queue.policy);
+  EXPECT_EQ(read.tags, queue.tags);
+  EXPECT_EQ(read.modified_at, t0 + millis{9'000});
+  EXPECT_EQ(read.visibility_timeout, millis{7'000});
+  EXPECT_EQ(read.created_at, t0);
+
+  auto m = message("m", t0);
+  m.sealed_attributes = {7, 8, 9};
+  m.md5_of_attributes = "digest";
+  m.receive_count = 3;
+  ASSERT_TRUE(q.insert_message(m));
+  ASSERT_TRUE(q.insert_message(message("plain", t0)));
+  ASSERT_TRUE(q.move_message("m", {"111122223333", "dead"}, t0 + millis{50}));
+  EXPECT_EQ(q.visible_messages("111122223333", "q", t0 + millis{100}, 10)->size(), 1u);
+  const auto moved = *q.visible_messages("111122223333", "dead", t0 + millis{100}, 10);
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].id, "m");
+  EXPECT_EQ(moved[0].visible_at, t0 + millis{50});
+  EXPECT_EQ(moved[0].receive_count, 3);
+  EXPECT_EQ(moved[0].expires_at, m.expires_at);
+  EXPECT_EQ(moved[0].sealed_attributes, (bytes{7, 8, 9}));
+  EXPECT_EQ(moved[0].md5_of_attributes, "digest");
+  const auto plain = *q.visible_messages("111122223333", "q", t0 + millis{100}, 10);
+  EXPECT_TRUE(plain[0].sealed_attributes.empty());
+  EXPECT_EQ(plain[0].md5_of_attributes, "");
 }
 
 // Deleting a queue deletes its messages; deleting it again reports it missing.

@@ -234,6 +234,21 @@ BEGIN
   END IF;
 END $$;
 )sql",
+    // 6: as SQLite's version 9 — queue attributes, tags, sealed message attributes.
+    R"sql(
+ALTER TABLE queues ADD COLUMN delay_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queues ADD COLUMN maximum_message_size BIGINT NOT NULL DEFAULT 262144;
+ALTER TABLE queues ADD COLUMN receive_wait_seconds BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queues ADD COLUMN dead_letter_target TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN max_receive_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE queues ADD COLUMN redrive_allow_policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE queues ADD COLUMN modified_at BIGINT NOT NULL DEFAULT 0;
+UPDATE queues SET modified_at = created_at;
+ALTER TABLE messages ADD COLUMN sealed_attributes BYTEA;
+ALTER TABLE messages ADD COLUMN md5_of_attributes TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // Any constant, the same on every node: the key of the migration lock.

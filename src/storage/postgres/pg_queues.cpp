@@ -30,6 +30,17 @@ result<void> pg_queues::purge(std::string_view account, std::string_view name) {
   return done(unit_.db.run(sql::purge_queue, pg_params().text(account).text(name)));
 }
 
+result<void> pg_queues::update_queue(const queue_record& q) {
+  return unit_.write(sql::update_queue, sql::bind_queue_settings(pg_params(), q));
+}
+
+result<void> pg_queues::move_message(std::string_view id, const queue_address& to, time_point visible_at) {
+  pg_params p;
+  p.text(id).text(to.account).text(to.name).int64(to_epoch_ms(visible_at));
+  if (auto r = unit_.write(sql::move_message, p); !r) return r;
+  return unit_.notify("queue:" + to.account + "/" + to.name);
+}
+
 result<void> pg_queues::insert_message(const message_record& m) {
   if (auto r = unit_.write(sql::insert_message, sql::bind_message(pg_params(), m)); !r) return r;
   return unit_.notify("queue:" + m.account + "/" + m.queue);

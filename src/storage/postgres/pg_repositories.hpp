@@ -145,6 +145,7 @@ class pg_queues : public queue_repository {
   result<std::vector<queue_record>> list_queues(std::string_view account, std::string_view prefix) override;
   result<bool> delete_queue(std::string_view account, std::string_view name) override;
   result<void> purge(std::string_view account, std::string_view name) override;
+  result<void> update_queue(const queue_record& q) override;
   result<void> insert_message(const message_record& m) override;
   result<std::vector<message_record>> visible_messages(std::string_view account, std::string_view queue, time_point now,
                                                        int max) override;
@@ -152,6 +153,7 @@ class pg_queues : public queue_repository {
   result<std::optional<message_record>> find_by_receipt(std::string_view account, std::string_view queue,
                                                         std::string_view receipt_handle) override;
   result<void> delete_message(std::string_view id) override;
+  result<void> move_message(std::string_view id, const queue_address& to, time_point visible_at) override;
   result<counts> count_messages(std::string_view account, std::string_view queue, time_point now) override;
   result<std::optional<time_point>> next_visible_at(std::string_view account, std::string_view queue,
                                                     time_point now) override;

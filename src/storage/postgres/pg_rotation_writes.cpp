@@ -49,7 +49,7 @@ constexpr const char* insert_messages_sql =
     "INSERT INTO messages(" MESSAGE_COLUMNS
     ")"
     " SELECT id, account, queue, decode(sealed_body, 'hex'), md5_of_body, sender_id, sent_at, visible_at,"
-    " receive_count, first_received_at, receipt_handle, expires_at"
+    " receive_count, first_received_at, receipt_handle, expires_at, NULL, ''"  // a notification: no attributes
     " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
     " $8::bigint[], $9::integer[], $10::bigint[], $11::text[], $12::bigint[]) AS t(id, account, queue, sealed_body,"
     " md5_of_body, sender_id, sent_at, visible_at, receive_count, first_received_at, receipt_handle, expires_at)";

@@ -124,7 +124,22 @@ inline constexpr auto read_access_key = [](const auto& r, int c = 0) -> access_k
 };
 
 inline constexpr auto read_queue = [](const auto& r, int c = 0) -> queue_record {
-  return {r.text(c), r.text(c + 1), millis{r.int64(c + 2)}, millis{r.int64(c + 3)}, from_epoch_ms(r.int64(c + 4))};
+  queue_record q;
+  q.account = r.text(c);
+  q.name = r.text(c + 1);
+  q.visibility_timeout = millis{r.int64(c + 2)};
+  q.retention = millis{r.int64(c + 3)};
+  q.created_at = from_epoch_ms(r.int64(c + 4));
+  q.delay = millis{r.int64(c + 5)};
+  q.maximum_message_size = r.int64(c + 6);
+  q.receive_wait_seconds = r.int64(c + 7);
+  q.dead_letter_target = r.text(c + 8);
+  q.max_receive_count = r.int64(c + 9);
+  q.redrive_allow_policy = r.text(c + 10);
+  q.policy = r.text(c + 11);
+  q.tags = r.text(c + 12);
+  q.modified_at = from_epoch_ms(r.int64(c + 13));
+  return q;
 };
 
 inline constexpr auto read_message = [](const auto& r, int c = 0) -> message_record {
@@ -141,6 +156,8 @@ inline constexpr auto read_message = [](const auto& r, int c = 0) -> message_rec
   m.first_received_at = optional_time(r, c + 9);
   m.receipt_handle = r.text(c + 10);
   m.expires_at = from_epoch_ms(r.int64(c + 11));
+  if (!r.is_null(c + 12)) m.sealed_attributes = to_bytes(r.blob(c + 12));
+  m.md5_of_attributes = r.text(c + 13);
   return m;
 };
 
@@ -239,7 +256,34 @@ auto& bind_queue(Params&& p, const queue_record& q) {
       .text(q.name)
       .int64(q.visibility_timeout.count())
       .int64(q.retention.count())
-      .int64(to_epoch_ms(q.created_at));
+      .int64(to_epoch_ms(q.created_at))
+      .int64(q.delay.count())
+      .int64(q.maximum_message_size)
+      .int64(q.receive_wait_seconds)
+      .text(q.dead_letter_target)
+      .int64(q.max_receive_count)
+      .text(q.redrive_allow_policy)
+      .text(q.policy)
+      .text(q.tags)
+      .int64(to_epoch_ms(q.modified_at));
+}
+
+// update_queue's parameters.
+template <class Params>
+auto& bind_queue_settings(Params&& p, const queue_record& q) {
+  return p.text(q.account)
+      .text(q.name)
+      .int64(q.visibility_timeout.count())
+      .int64(q.retention.count())
+      .int64(q.delay.count())
+      .int64(q.maximum_message_size)
+      .int64(q.receive_wait_seconds)
+      .text(q.dead_letter_target)
+      .int64(q.max_receive_count)
+      .text(q.redrive_allow_policy)
+      .text(q.policy)
+      .text(q.tags)
+      .int64(to_epoch_ms(q.modified_at));
 }
 
 template <class Params>
@@ -248,7 +292,13 @@ auto& bind_message(Params&& p, const message_record& m) {
   p.text(m.md5_of_body).text(m.sender_id).int64(to_epoch_ms(m.sent_at)).int64(to_epoch_ms(m.visible_at));
   p.int64(m.receive_count);
   bind_optional_time(p, m.first_received_at);
-  return p.text(m.receipt_handle).int64(to_epoch_ms(m.expires_at));
+  p.text(m.receipt_handle).int64(to_epoch_ms(m.expires_at));
+  if (m.sealed_attributes.empty()) {
+    p.null();
+  } else {
+    p.blob(std::span<const std::uint8_t>(m.sealed_attributes));
+  }
+  return p.text(m.md5_of_attributes);
 }
 
 template <class Params>

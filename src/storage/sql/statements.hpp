@@ -85,14 +85,24 @@ inline constexpr const char* list_access_keys =
     "SELECT " ACCESS_KEY_COLUMNS " FROM access_keys ORDER BY created_at, id";
 
 // --- queues and messages
-inline constexpr const char* insert_queue = "INSERT INTO queues(" QUEUE_COLUMNS ") VALUES ($1, $2, $3, $4, $5)";
+inline constexpr const char* insert_queue =
+    "INSERT INTO queues(" QUEUE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+// Every setting of the queue, as record_rows.hpp's bind_queue_settings binds them.
+inline constexpr const char* update_queue =
+    "UPDATE queues SET visibility_timeout_ms = $3, retention_ms = $4, delay_ms = $5, maximum_message_size = $6,"
+    " receive_wait_seconds = $7, dead_letter_target = $8, max_receive_count = $9, redrive_allow_policy = $10,"
+    " policy = $11, tags = $12, modified_at = $13 WHERE account = $1 AND name = $2";
 inline constexpr const char* find_queue = "SELECT " QUEUE_COLUMNS " FROM queues WHERE account = $1 AND name = $2";
 inline constexpr const char* list_queues =
     "SELECT " QUEUE_COLUMNS " FROM queues WHERE account = $1 AND substr(name, 1, length($2)) = $2 ORDER BY name";
 inline constexpr const char* delete_queue = "DELETE FROM queues WHERE account = $1 AND name = $2";
 inline constexpr const char* purge_queue = "DELETE FROM messages WHERE account = $1 AND queue = $2";
-inline constexpr const char* insert_message =
-    "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+inline constexpr const char* insert_message = "INSERT INTO messages(" MESSAGE_COLUMNS
+                                              ")"
+                                              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+// $1 id, $2 account, $3 queue, $4 visible_at: a message redriven to a dead-letter queue.
+inline constexpr const char* move_message =
+    "UPDATE messages SET account = $2, queue = $3, visible_at = $4 WHERE id = $1";
 // $1 id, $2 visible_at, $3 receive_count, $4 first_received_at, $5 receipt_handle.
 inline constexpr const char* update_message =
     "UPDATE messages SET visible_at = $2, receive_count = $3, first_received_at = $4, receipt_handle = $5"

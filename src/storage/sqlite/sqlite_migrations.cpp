@@ -200,6 +200,22 @@ DROP INDEX outbox_by_application;
 CREATE INDEX outbox_by_application ON outbox(application_id, created_at) WHERE new_secret_id IS NULL;
 CREATE INDEX outbox_by_new_secret ON outbox(new_secret_id) WHERE new_secret_id IS NOT NULL;
 )sql",
+    // 9: the queue attributes SetQueueAttributes sets (queue_record), tags, and message
+    //    attributes sealed beside the body (NULL: none).
+    R"sql(
+ALTER TABLE queues ADD COLUMN delay_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queues ADD COLUMN maximum_message_size INTEGER NOT NULL DEFAULT 262144;
+ALTER TABLE queues ADD COLUMN receive_wait_seconds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queues ADD COLUMN dead_letter_target TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN max_receive_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queues ADD COLUMN redrive_allow_policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE queues ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE queues ADD COLUMN modified_at INTEGER NOT NULL DEFAULT 0;
+UPDATE queues SET modified_at = created_at;
+ALTER TABLE messages ADD COLUMN sealed_attributes BLOB;
+ALTER TABLE messages ADD COLUMN md5_of_attributes TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

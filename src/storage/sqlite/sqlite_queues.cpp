@@ -37,6 +37,18 @@ result<void> sqlite_queues::purge(std::string_view account, std::string_view nam
   return run(q);
 }
 
+result<void> sqlite_queues::update_queue(const queue_record& r) {
+  auto& q = db_.prepare(sql::update_queue);
+  sql::bind_queue_settings(sqlite_params(q), r);
+  return run(q);
+}
+
+result<void> sqlite_queues::move_message(std::string_view id, const queue_address& to, time_point visible_at) {
+  auto& q = db_.prepare(sql::move_message);
+  q.bind(1, id).bind(2, to.account).bind(3, to.name).bind(4, to_epoch_ms(visible_at));
+  return run(q);
+}
+
 result<void> sqlite_queues::insert_message(const message_record& m) {
   auto& q = db_.prepare(sql::insert_message);
   sql::bind_message(sqlite_params(q), m);
