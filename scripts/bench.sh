@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: wrk on loopback against (a) the token endpoint (client_credentials, keep-alive),
-# (b) the rotate endpoint answering 429 (bucket empty), and (c) nginx `return 204;` as the
+# make bench, part 1 of 4 (parts 2–4 at the end): wrk on loopback against (a) the token endpoint
+# (client_credentials, keep-alive), (b) the rotate endpoint answering 429 (bucket empty), and
+# (c) nginx `return 204;` as the
 # reference, all started here in the same run. Prints requests/s, p50/p99 latency and each
 # ratio to nginx. The machine is noisy (nginx alone swings ±30% between runs), so the three
 # targets run interleaved for BENCH_ROUNDS rounds and the table shows each target's median
@@ -130,3 +131,8 @@ echo "rotations with delivery (SQLite, synchronous=FULL): node tests/e2e/bench/r
 echo
 echo "backends (a throwaway PostgreSQL): node tests/e2e/bench/backends.mjs"
 (cd tests/e2e && ../../scripts/with-postgres.sh env REKEY_BIN="$rekey_abs" node --no-warnings bench/backends.mjs)
+
+# --- part 4 (issue #15): SQS throughput through the embedded queue, next to raw SQLite.
+echo
+echo "SQS throughput (SQLite): node tests/e2e/bench/sqs_throughput.mjs"
+(cd tests/e2e && REKEY_BIN="$rekey_abs" node --no-warnings bench/sqs_throughput.mjs)

@@ -155,9 +155,7 @@ answer create_queue(queue_service& queues, const json::object& request, const sq
   auto settings = read_queue_attributes(*given);
   if (!settings) return settings.error();
   auto tags = string_map(request, "tags");  // lower case in CreateQueue, as SQS names it
-  if (!tags)
-    return tags.error() == make_error_code(errc::sqs_invalid_attribute_value) ? errc::sqs_invalid_parameter
-                                                                              : tags.error();
+  if (!tags) return errc::sqs_invalid_parameter;
   auto created = queues.create_queue(caller, *name, *settings, *tags);
   if (!created) return created.error();
   return json::object{{"QueueUrl", queue_url(base_url, *created)}};

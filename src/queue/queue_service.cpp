@@ -19,7 +19,7 @@ std::string arn_of(const queue_address& q) {
 }
 
 // Settings given replace the record's; true when they change nothing.
-bool apply(const queue_settings& s, queue_record& q) {
+bool apply_settings(const queue_settings& s, queue_record& q) {
   const queue_record before = q;
   if (s.visibility_timeout_seconds) q.visibility_timeout = millis{*s.visibility_timeout_seconds * 1000};
   if (s.retention_seconds) q.retention = millis{*s.retention_seconds * 1000};
@@ -32,11 +32,7 @@ bool apply(const queue_settings& s, queue_record& q) {
   }
   if (s.redrive_allow_policy) q.redrive_allow_policy = *s.redrive_allow_policy;
   if (s.policy) q.policy = *s.policy;
-  return q.visibility_timeout == before.visibility_timeout && q.retention == before.retention &&
-         q.delay == before.delay && q.maximum_message_size == before.maximum_message_size &&
-         q.receive_wait_seconds == before.receive_wait_seconds && q.dead_letter_target == before.dead_letter_target &&
-         q.max_receive_count == before.max_receive_count && q.redrive_allow_policy == before.redrive_allow_policy &&
-         q.policy == before.policy;
+  return q == before;
 }
 
 queue_tags read_tags(const std::string& json_text) {
@@ -184,7 +180,7 @@ result<queue_address> queue_service::create_queue(const sqs_caller& caller, std:
   q.name = std::string(name);
   q.created_at = clock_.now();
   q.modified_at = q.created_at;
-  apply(settings, q);
+  apply_settings(settings, q);
   auto sorted = tags;
   std::sort(sorted.begin(), sorted.end());
   q.tags = write_tags(sorted);
@@ -193,7 +189,7 @@ result<queue_address> queue_service::create_queue(const sqs_caller& caller, std:
   auto existing = (*work)->queues().find_queue(q.account, q.name);
   if (!existing) return existing.error();
   if (*existing) {  // idempotent for the same attributes (those given); others are a conflict
-    if (!apply(settings, **existing)) return errc::sqs_queue_already_exists;
+    if (!apply_settings(settings, **existing)) return errc::sqs_queue_already_exists;
   } else {
     if (settings.redrive && !settings.redrive->dead_letter_target_arn.empty()) {
       if (auto r = check_redrive(**work, q, *settings.redrive); !r) return r.error();
@@ -262,7 +258,7 @@ result<void> queue_service::set_queue_attributes(const queue_address& address, c
   if (settings.redrive && !settings.redrive->dead_letter_target_arn.empty()) {
     if (auto r = check_redrive(*open->work, open->queue, *settings.redrive); !r) return r.error();
   }
-  apply(settings, open->queue);
+  apply_settings(settings, open->queue);
   open->queue.modified_at = clock_.now();
   if (auto r = open->work->queues().update_queue(open->queue); !r) return r.error();
   return open->work->commit();

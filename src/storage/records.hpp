@@ -169,6 +169,7 @@ struct queue_record {
   std::string tags = "{}";                      // a JSON object of tag keys and values
   time_point created_at;
   time_point modified_at;  // LastModifiedTimestamp: created_at until SetQueueAttributes
+  bool operator==(const queue_record&) const = default;
 };
 
 struct message_record {
