@@ -171,14 +171,46 @@ answer get_queue_url(queue_service& queues, const json::object& request, const s
   return json::object{{"QueueUrl", queue_url(base_url, *found)}};
 }
 
+// One page of queues (ListQueues, ListDeadLetterSourceQueues), by name: MaxResults (1–1000) of
+// them after the one NextToken names, with a NextToken when more follow. Without MaxResults, up
+// to 1,000 and no token, as SQS answers. The token is the last name answered (base64url): opaque
+// to clients, and still right after queues are created or deleted.
+struct queue_page {
+  std::vector<queue_address> queues;
+  std::optional<std::string> next_token;
+};
+result<queue_page> page_of(std::vector<queue_address> all, const json::object& request) {
+  constexpr sqs_range max_results{1, 1000};
+  auto max = integer_field(request, "MaxResults", max_results);
+  if (!max) return max.error();
+  queue_page page;
+  auto from = all.begin();
+  if (const auto token = string_field(request, "NextToken")) {
+    const auto after = base64url_decode(*token);
+    if (!after) return errc::sqs_invalid_parameter;
+    const std::string name(after->begin(), after->end());
+    from = std::find_if(all.begin(), all.end(), [&](const queue_address& q) { return q.name > name; });
+  }
+  const auto limit = static_cast<std::size_t>(max->value_or(max_results.max));
+  const auto to =
+      static_cast<std::size_t>(all.end() - from) > limit ? from + static_cast<std::ptrdiff_t>(limit) : all.end();
+  page.queues.assign(std::make_move_iterator(from), std::make_move_iterator(to));
+  if (*max && to != all.end()) page.next_token = base64url_encode(as_bytes(page.queues.back().name));
+  return page;
+}
+
 answer list_queues(queue_service& queues, const json::object& request, const sqs_caller& caller,
                    std::string_view base_url) {
   auto listed = queues.list_queues(caller, string_field(request, "QueueNamePrefix").value_or(""));
   if (!listed) return listed.error();
+  auto page = page_of(std::move(*listed), request);
+  if (!page) return page.error();
   json::array urls;
-  for (const auto& q : *listed) urls.push_back(json::string(queue_url(base_url, q)));
-  if (urls.empty()) return json::object{};
-  return json::object{{"QueueUrls", std::move(urls)}};
+  for (const auto& q : page->queues) urls.push_back(json::string(queue_url(base_url, q)));
+  json::object out;
+  if (!urls.empty()) out["QueueUrls"] = std::move(urls);
+  if (page->next_token) out["NextToken"] = *page->next_token;
+  return out;
 }
 
 answer get_queue_attributes(queue_service& queues, const json::object& request, const sqs_caller& caller) {
@@ -234,9 +266,13 @@ answer list_dead_letter_source_queues(queue_service& queues, const json::object&
   if (!address) return address.error();
   auto sources = queues.dead_letter_sources(*address);
   if (!sources) return sources.error();
+  auto page = page_of(std::move(*sources), request);
+  if (!page) return page.error();
   json::array urls;
-  for (const auto& q : *sources) urls.push_back(json::string(queue_url(base_url, q)));
-  return json::object{{"queueUrls", std::move(urls)}};  // lower case, as SQS names it
+  for (const auto& q : page->queues) urls.push_back(json::string(queue_url(base_url, q)));
+  json::object out{{"queueUrls", std::move(urls)}};  // lower case, as SQS names it
+  if (page->next_token) out["NextToken"] = *page->next_token;
+  return out;
 }
 
 answer delete_queue(queue_service& queues, const json::object& request, const sqs_caller& caller) {

@@ -601,3 +601,31 @@ TEST_F(SqsJsonTest, TagsQueues) {
 
 }  // namespace
 }  // namespace rekey::api
+
+namespace rekey::api {
+namespace {
+
+// ListQueues pages by MaxResults with a NextToken while more follow, and the pages together
+// are the whole list once each; a token it never gave is refused.
+TEST_F(SqsJsonTest, ListQueuesPages) {
+  for (const char* name : {"a1", "a2", "a3", "a4", "a5"}) ok("CreateQueue", {{"QueueName", name}});
+  std::vector<std::string> seen;
+  json::object request{{"MaxResults", 2}};
+  for (int page = 0; page < 5; ++page) {
+    const auto out = ok("ListQueues", request);
+    for (const auto& u : out.at("QueueUrls").as_array()) seen.emplace_back(u.as_string());
+    if (!out.contains("NextToken")) break;
+    request["NextToken"] = out.at("NextToken");
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen.back(), std::string(base) + "/" + account + "/a5");
+  EXPECT_FALSE(ok("ListQueues", {}).contains("NextToken"));  // no MaxResults: no token
+  EXPECT_EQ(ok("ListQueues", {}).at("QueueUrls").as_array().size(), 5u);
+  EXPECT_EQ(call("ListQueues", {{"MaxResults", 0}}).error(), make_error_code(errc::sqs_invalid_parameter));
+  EXPECT_EQ(call("ListQueues", {{"MaxResults", 1001}}).error(), make_error_code(errc::sqs_invalid_parameter));
+  EXPECT_EQ(call("ListQueues", {{"MaxResults", 2}, {"NextToken", "not*a*token"}}).error(),
+            make_error_code(errc::sqs_invalid_parameter));
+}
+
+}  // namespace
+}  // namespace rekey::api
