@@ -506,7 +506,7 @@ result<void> queue_service::change_in(unit_of_work& work, const queue_address& a
   if (!m) return m.error();
   if (!*m) return errc::sqs_receipt_handle_invalid;
   (*m)->visible_at = clock_.now() + millis{visibility_seconds * 1000};
-  return work.queues().update_message(**m);
+  return work.queues().change_visibility(**m);
 }
 
 result<void> queue_service::delete_message(const queue_address& address, std::string_view receipt_handle) {

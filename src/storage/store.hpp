@@ -145,6 +145,10 @@ class queue_repository {
                                                                              int max) = 0;
   // Writes visible_at, receive_count, first_received_at and receipt_handle.
   [[nodiscard]] virtual result<void> update_message(const message_record& message) = 0;
+  // The same for a ChangeMessageVisibility, which may make the message visible sooner: the
+  // queue's long polls on other nodes are woken at commit (PostgreSQL NOTIFY; a node's own polls
+  // are woken by its endpoint).
+  [[nodiscard]] virtual result<void> change_visibility(const message_record& message) = 0;
   [[nodiscard]] virtual result<std::optional<message_record>> find_by_receipt(std::string_view account,
                                                                               std::string_view queue,
                                                                               std::string_view receipt_handle) = 0;

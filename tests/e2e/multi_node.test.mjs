@@ -12,7 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  SQSClient, ReceiveMessageCommand, DeleteMessageCommand, CreateQueueCommand, SendMessageCommand,
+  ChangeMessageVisibilityCommand,
+} from '@aws-sdk/client-sqs';
 import { startRekey, NEW_SECRET } from './support/rekey.mjs';
 
 const PG = process.env.REKEY_TEST_POSTGRES;
@@ -98,6 +101,20 @@ describe('three rekey nodes on one PostgreSQL', { skip: PG ? false : 'REKEY_TEST
     const ids = new Set(delivered.map((n) => n.notificationMetadata.applicationId));
     assert.equal(ids.size, APPS, 'every accepted rotation delivered');
     for (const app of created) assert.ok(ids.has(app.applicationId));
+  });
+
+  it('wakes a long poll at one node when another makes a message visible again', async () => {
+    const key = (await a.admin('POST', '/admin/v1/access-keys', { account: ACCOUNT })).body;
+    const [atA, atB] = [sqsAt(a, key), sqsAt(b, key)];
+    const { QueueUrl } = await atA.send(new CreateQueueCommand({ QueueName: 'cross-node-visibility' }));
+    await atA.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+    const [hidden] = (await atA.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 600 }))).Messages;
+    // Hidden for ten minutes, and a 20 s wait: only a wake-up sent by node a answers it with the message.
+    const waiting = atB.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    await new Promise((r) => setTimeout(r, 500));
+    await atA.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: hidden.ReceiptHandle, VisibilityTimeout: 0 }));
+    const { Messages = [] } = await waiting;
+    assert.deepEqual(Messages.map((m) => m.Body), ['again']);
   });
 
   it('stops a secret revoked at one node at every other node', async () => {

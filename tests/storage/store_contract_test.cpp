@@ -665,9 +665,12 @@ TEST_P(StoreContract, QueueSettingsAndMovedMessages) {
   EXPECT_EQ(moved[0].expires_at, m.expires_at);
   EXPECT_EQ(moved[0].sealed_attributes, (bytes{7, 8, 9}));
   EXPECT_EQ(moved[0].md5_of_attributes, "digest");
-  const auto plain = *q.visible_messages("111122223333", "q", t0 + millis{100}, 10);
+  auto plain = *q.visible_messages("111122223333", "q", t0 + millis{100}, 10);
   EXPECT_TRUE(plain[0].sealed_attributes.empty());
   EXPECT_EQ(plain[0].md5_of_attributes, "");
+  plain[0].visible_at = t0 + millis{60'000};  // ChangeMessageVisibility writes as update_message does
+  ASSERT_TRUE(q.change_visibility(plain[0]));
+  EXPECT_TRUE(q.visible_messages("111122223333", "q", t0 + millis{100}, 10)->empty());
 }
 
 // Deleting a queue deletes its messages; deleting it again reports it missing.

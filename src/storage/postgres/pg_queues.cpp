@@ -63,6 +63,11 @@ result<void> pg_queues::update_message(const message_record& m) {
   return unit_.write(sql::update_message, p);
 }
 
+result<void> pg_queues::change_visibility(const message_record& m) {
+  if (auto r = update_message(m); !r) return r;
+  return unit_.notify("queue:" + m.account + "/" + m.queue);
+}
+
 result<std::optional<message_record>> pg_queues::find_by_receipt(std::string_view account, std::string_view queue,
                                                                  std::string_view receipt_handle) {
   return one<message_record>(

@@ -150,6 +150,7 @@ class pg_queues : public queue_repository {
   result<std::vector<message_record>> visible_messages(std::string_view account, std::string_view queue, time_point now,
                                                        int max) override;
   result<void> update_message(const message_record& m) override;
+  result<void> change_visibility(const message_record& m) override;
   result<std::optional<message_record>> find_by_receipt(std::string_view account, std::string_view queue,
                                                         std::string_view receipt_handle) override;
   result<void> delete_message(std::string_view id) override;

@@ -72,6 +72,9 @@ result<void> sqlite_queues::update_message(const message_record& m) {
   return run(q);
 }
 
+// One node: its endpoint wakes its polls.
+result<void> sqlite_queues::change_visibility(const message_record& m) { return update_message(m); }
+
 result<std::optional<message_record>> sqlite_queues::find_by_receipt(std::string_view account, std::string_view queue,
                                                                      std::string_view receipt_handle) {
   auto& q = db_.prepare(sql::find_message_by_receipt);
