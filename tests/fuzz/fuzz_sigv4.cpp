@@ -1,4 +1,5 @@
-// Fuzzes SigV4 as the embedded queue checks it: sigv4::parse_authorization on the Authorization
+// Fuzzes SigV4 as the embedded queue checks it: parse_presigned and verify_presigned_sigv4 on
+// the query string (the presigned form), sigv4::parse_authorization on the Authorization
 // header, then verify_sigv4 (src/queue/sqs_authenticator.hpp: x-amz-date, the credential
 // scope, the canonical request from the signed headers and the query, the payload hash, the
 // constant-time compare) with a fixed secret and a fixed clock (2026-11-26T13:21:13Z, the date
@@ -124,6 +125,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto question = target.find('?');
   const auto path = target.substr(0, question);
   const auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+
+  // The presigned form, when the query carries one: read and checked (a mutation never signs
+  // it right by chance, so only crashes and sanitizer reports are looked for).
+  if (const auto presigned = rekey::parse_presigned(query)) {
+    const rekey::signed_request request{r.method, path, query, r.body,
+                                        [&r](std::string_view name) { return header_of(r, name); }};
+    (void)rekey::verify_presigned_sigv4(request, *presigned, secret, now);
+  }
 
   auto authorization = rekey::sigv4::parse_authorization(header_of(r, "authorization").value_or(""));
   if (!authorization) return 0;
