@@ -388,19 +388,25 @@ struct batch_answer {
   json::object done() { return json::object{{"Successful", std::move(successful)}, {"Failed", std::move(failed)}}; }
 };
 
-// The three batch operations: the queue, the entries checked as a whole, then each entry read
-// (`read`: its request, or its own refusal), run together in one transaction (`run`) and
-// answered (`succeeded`: its Successful entry beyond the Id).
+using batch_check = result<void> (*)(const std::vector<const json::object*>& entries);
+
+// The three batch operations: the queue, the entries checked as a whole (batch_entries, then
+// `check` when given), then each entry read (`read`: its request, or its own refusal), run
+// together in one transaction (`run`) and answered (`succeeded`: its Successful entry beyond
+// the Id).
 template <class Request, class Outcome, class Succeeded = std::nullptr_t>
 answer run_batch(
     const json::object& request, const sqs_caller& caller, queue_service& queues,
     result<Request> (*read)(const json::object& entry),
     const std::function<result<std::vector<result<Outcome>>>(const queue_address&, const std::vector<Request>&)>& run,
-    Succeeded succeeded = nullptr) {
+    Succeeded succeeded = nullptr, batch_check check = nullptr) {
   auto address = sqs_json_queue(request, caller);
   if (!address) return address.error();
   auto entries = batch_entries(request);
   if (!entries) return entries.error();
+  if (check != nullptr) {
+    if (auto whole = check(*entries); !whole) return whole.error();
+  }
   std::vector<result<Request>> read_entries;
   std::vector<Request> valid;
   for (const auto* entry : *entries) {
@@ -450,16 +456,15 @@ result<queue_service::visibility_change> visibility_change_of(const json::object
   return queue_service::visibility_change{std::move(*handle), **timeout};
 }
 
-answer send_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
+// SendMessageBatch's bodies together at most 256 KiB (BatchRequestTooLong).
+result<void> bodies_fit(const std::vector<const json::object*>& entries) {
   std::size_t total = 0;
-  if (const auto* entries = request.if_contains("Entries"); entries && entries->is_array()) {
-    for (const auto& e : entries->as_array()) {
-      if (e.is_object()) total += string_field(e.as_object(), "MessageBody").value_or("").size();
-    }
-  }
-  if (auto checked = batch_entries(request); checked && total > sqs_limits::max_body_bytes) {
-    return errc::sqs_batch_request_too_long;
-  }
+  for (const auto* entry : entries) total += string_field(*entry, "MessageBody").value_or("").size();
+  if (total > sqs_limits::max_body_bytes) return errc::sqs_batch_request_too_long;
+  return {};
+}
+
+answer send_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {
   auto succeeded = [](json::object& out, const sent_message& sent) {
     for (auto& [key, value] : sent_json(sent)) out[key] = value;
   };
@@ -468,7 +473,7 @@ answer send_message_batch(queue_service& queues, const json::object& request, co
       [&](const queue_address& q, const std::vector<message_to_send>& messages) {
         return queues.send_messages(q, messages, caller.access_key_id);
       },
-      succeeded);
+      succeeded, bodies_fit);
 }
 
 answer delete_message_batch(queue_service& queues, const json::object& request, const sqs_caller& caller) {

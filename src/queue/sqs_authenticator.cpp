@@ -4,6 +4,7 @@
 #include <charconv>
 #include <vector>
 
+#include "core/form_decode.hpp"
 #include "core/identifiers.hpp"
 #include "crypto/hmac.hpp"
 
@@ -29,22 +30,6 @@ std::string canonical_query(std::string_view query) {
   for (const auto& p : parts) {
     if (!out.empty()) out.push_back('&');
     out += p;
-  }
-  return out;
-}
-
-// Percent-decoding of a query value ('+' stays: SigV4 clients encode a space as %20).
-std::string percent_decoded(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    int hex = 0;
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::from_chars(text.data() + i + 1, text.data() + i + 3, hex, 16).ptr == text.data() + i + 3) {
-      out.push_back(static_cast<char>(hex));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
   }
   return out;
 }
@@ -86,7 +71,8 @@ std::optional<presigned_signature> parse_presigned(std::string_view query) {
     const auto part = query.substr(start, end - start);
     const auto eq = part.find('=');
     const auto name = part.substr(0, eq);
-    const auto value = eq == std::string_view::npos ? std::string() : percent_decoded(part.substr(eq + 1));
+    // SigV4 percent-encodes every byte outside A–Z a–z 0–9 - . _ ~, so no '+' reaches form_decode.
+    const auto value = eq == std::string_view::npos ? std::string() : form_decode(part.substr(eq + 1));
     if (name == "X-Amz-Algorithm") {
       presigned = true;
       known_algorithm = value == "AWS4-HMAC-SHA256";

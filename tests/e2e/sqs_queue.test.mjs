@@ -12,7 +12,7 @@ import {
   SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand, ListQueueTagsCommand, ListDeadLetterSourceQueuesCommand,
 } from '@aws-sdk/client-sqs';
 import { startRekey } from './support/rekey.mjs';
-import { queueBehaviourScenarios } from './support/sqs_scenarios.mjs';
+import { queueBehaviourScenarios, binaryValuesAsBytes, binaryValuesAsBase64 } from './support/sqs_scenarios.mjs';
 
 const ACCOUNT = '111122223333';
 
@@ -319,18 +319,13 @@ describe('embedded queue durability', () => {
 // It checks MD5OfBody and MD5OfMessageBody itself; the scenarios check the attribute digests.
 queueBehaviourScenarios('@aws-sdk/client-sqs', async (rekey, key) => {
   const sqs = client(rekey, key);
-  const toSdk = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
-    a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') } : a]));
-  const fromSdk = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
-    a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString('base64') }
-      : { DataType: a.DataType, StringValue: a.StringValue }]));
   return {
     createQueue: async (QueueName, Attributes, tags) => (await sqs.send(new CreateQueueCommand({ QueueName, Attributes, tags }))).QueueUrl,
     setQueueAttributes: (QueueUrl, Attributes) => sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes })),
     getQueueAttributes: async (QueueUrl, AttributeNames) =>
       (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames }))).Attributes ?? {},
     sendMessage: (QueueUrl, MessageBody, { delaySeconds, messageAttributes, traceHeader } = {}) => sqs.send(new SendMessageCommand({
-      QueueUrl, MessageBody, DelaySeconds: delaySeconds, MessageAttributes: toSdk(messageAttributes),
+      QueueUrl, MessageBody, DelaySeconds: delaySeconds, MessageAttributes: binaryValuesAsBytes(messageAttributes),
       MessageSystemAttributes: traceHeader && { AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } },
     })),
     receiveMessage: async (QueueUrl, { max, wait, visibility, attributeNames, messageAttributeNames } = {}) => {
@@ -338,7 +333,7 @@ queueBehaviourScenarios('@aws-sdk/client-sqs', async (rekey, key) => {
         QueueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: wait, VisibilityTimeout: visibility,
         MessageSystemAttributeNames: attributeNames, MessageAttributeNames: messageAttributeNames,
       }));
-      return Messages.map((m) => ({ ...m, MessageAttributes: fromSdk(m.MessageAttributes) }));
+      return Messages.map((m) => ({ ...m, MessageAttributes: binaryValuesAsBase64(m.MessageAttributes) }));
     },
     deleteMessage: (QueueUrl, ReceiptHandle) => sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle })),
     tagQueue: (QueueUrl, Tags) => sqs.send(new TagQueueCommand({ QueueUrl, Tags })),

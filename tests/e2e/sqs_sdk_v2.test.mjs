@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { startRekey } from './support/rekey.mjs';
-import { queueBehaviourScenarios } from './support/sqs_scenarios.mjs';
+import { queueBehaviourScenarios, binaryValuesAsBytes, binaryValuesAsBase64 } from './support/sqs_scenarios.mjs';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 const require = createRequire(import.meta.url);
@@ -92,18 +92,13 @@ describe('embedded queue, query protocol (Node aws-sdk v2.1490.0)', () => {
 queueBehaviourScenarios('Node aws-sdk v2.1490.0', async (rekey, key) => {
   const sqs = new AWS.SQS({ endpoint: rekey.url, region: 'us-east-1', maxRetries: 0, computeChecksums: true,
     credentials: new AWS.Credentials(key.accessKeyId, key.secretAccessKey) });
-  const toSdk = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
-    a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') } : a]));
-  const fromSdk = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
-    a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString('base64') }
-      : { DataType: a.DataType, StringValue: a.StringValue }]));
   return {
     createQueue: async (QueueName, Attributes, tags) => (await sqs.createQueue({ QueueName, Attributes, tags }).promise()).QueueUrl,
     setQueueAttributes: (QueueUrl, Attributes) => sqs.setQueueAttributes({ QueueUrl, Attributes }).promise(),
     getQueueAttributes: async (QueueUrl, AttributeNames) =>
       (await sqs.getQueueAttributes({ QueueUrl, AttributeNames }).promise()).Attributes ?? {},
     sendMessage: (QueueUrl, MessageBody, { delaySeconds, messageAttributes, traceHeader } = {}) => sqs.sendMessage({
-      QueueUrl, MessageBody, DelaySeconds: delaySeconds, MessageAttributes: toSdk(messageAttributes),
+      QueueUrl, MessageBody, DelaySeconds: delaySeconds, MessageAttributes: binaryValuesAsBytes(messageAttributes),
       MessageSystemAttributes: traceHeader && { AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } },
     }).promise(),
     receiveMessage: async (QueueUrl, { max, wait, visibility, attributeNames, messageAttributeNames } = {}) => {
@@ -111,7 +106,7 @@ queueBehaviourScenarios('Node aws-sdk v2.1490.0', async (rekey, key) => {
         QueueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: wait, VisibilityTimeout: visibility,
         AttributeNames: attributeNames, MessageAttributeNames: messageAttributeNames,
       }).promise();
-      return Messages.map((m) => ({ ...m, MessageAttributes: fromSdk(m.MessageAttributes) }));
+      return Messages.map((m) => ({ ...m, MessageAttributes: binaryValuesAsBase64(m.MessageAttributes) }));
     },
     deleteMessage: (QueueUrl, ReceiptHandle) => sqs.deleteMessage({ QueueUrl, ReceiptHandle }).promise(),
     tagQueue: (QueueUrl, Tags) => sqs.tagQueue({ QueueUrl, Tags }).promise(),

@@ -4,19 +4,12 @@
 // its path alone. Each request is made by hand, so that exactly these forms reach rekey.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from './support/sha256.mjs';
 import { startRekey } from './support/rekey.mjs';
 
 const ACCOUNT = '111122223333';
-
-// The hash the signer asks for, from node:crypto (HMAC when given a key).
-class Sha256 {
-  constructor(secret) { this.hash = secret ? createHmac('sha256', secret) : createHash('sha256'); }
-  update(data) { this.hash.update(data); }
-  async digest() { return new Uint8Array(this.hash.digest()); }
-}
 
 describe('embedded queue, presigned and path-addressed query requests', () => {
   let rekey;

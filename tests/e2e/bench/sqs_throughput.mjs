@@ -9,7 +9,6 @@
 // rekey's 0.33 at 3,700 messages/s (top, BENCH_CONNECTIONS=32) — it measured the client.
 // Usage: node bench/sqs_throughput.mjs  (REKEY_BIN, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS)
 import http from 'node:http';
-import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../support/sha256.mjs';
 import { startRekey } from '../support/rekey.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,13 +29,6 @@ const GOAL_RATE = 20_000;
 const GOAL_RATIO = 0.3;
 
 function median(values) { return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]; }
-
-// The hash the signer asks for, from node:crypto (HMAC when given a key).
-class Sha256 {
-  constructor(secret) { this.hash = secret ? createHmac('sha256', secret) : createHash('sha256'); }
-  update(data) { this.hash.update(data); }
-  async digest() { return new Uint8Array(this.hash.digest()); }
-}
 
 // An SQS JSON 1.0 client of one operation at a time: signs, posts, parses; throws on a non-200.
 function jsonClient(url, key, agent) {

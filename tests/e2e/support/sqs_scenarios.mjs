@@ -23,6 +23,15 @@ import { md5OfMessageAttributes } from './sqs_md5.mjs';
 
 export const SCENARIO_ACCOUNT = '444455556666';
 
+// Binary attribute values as the SDKs take and give them (Buffer or Uint8Array), from and to the
+// scenarios' base64 strings.
+export const binaryValuesAsBytes = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
+  a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') } : a]));
+export const binaryValuesAsBase64 = (attributes) => attributes && Object.fromEntries(Object.entries(attributes).map(([n, a]) => [n,
+  a.BinaryValue ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue).toString('base64') }
+    : { DataType: a.DataType, StringValue: a.StringValue }]));
+
+
 // codes: the client's names for errors, e.g. { nonExistentQueue, invalidAttributeValue, queueAlreadyExists }.
 export function queueBehaviourScenarios(clientName, makeAdapter, codes) {
   describe(`embedded queue behaviour (${clientName})`, () => {
