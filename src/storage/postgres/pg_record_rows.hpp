@@ -60,13 +60,13 @@ inline result<void> done(result<rows> r) {
 // What a rotation reads of its application, joined under these aliases: the application (a),
 // its subscription (s), the subscription's destination (d), an embedded destination's queue (q)
 // and the rate bucket (b) — read_for_rotation's read and a rotation batch's.
-#define ROTATION_JOIN_COLUMNS                                                                   \
-  "a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"                     \
-  " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"               \
-  " d.id, d.application_id, d.kind, d.config, d.created_at,"                                    \
-  " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.created_at, q.delay_ms,"      \
-  " q.maximum_message_size, q.receive_wait_seconds, q.dead_letter_target, q.max_receive_count," \
-  " q.redrive_allow_policy, q.policy, q.tags, q.modified_at,"                                   \
+#define ROTATION_JOIN_COLUMNS                                                                        \
+  "a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"                          \
+  " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"                    \
+  " d.id, d.application_id, d.kind, d.config, d.created_at,"                                         \
+  " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.delay_ms, q.maximum_message_size," \
+  " q.receive_wait_seconds, q.dead_letter_target, q.max_receive_count, q.redrive_allow_policy,"      \
+  " q.policy, q.tags, q.modified_at, q.created_at,"                                                  \
   " b.application_id, b.operation, b.tokens, b.updated_at"
 constexpr int rotation_join_width = 34;
 

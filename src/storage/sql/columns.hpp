@@ -16,10 +16,10 @@
 #define BUCKET_COLUMNS "application_id, operation, tokens, updated_at"
 #define SIGNING_KEY_COLUMNS "kid, sealed_key, created_at"
 #define ACCESS_KEY_COLUMNS "id, account, sealed_secret, created_at"
-#define QUEUE_COLUMNS                                                                                 \
-  "account, name, visibility_timeout_ms, retention_ms, created_at, delay_ms, maximum_message_size,"   \
-  " receive_wait_seconds, dead_letter_target, max_receive_count, redrive_allow_policy, policy, tags," \
-  " modified_at"
+// created_at last: the columns before it are the settings update_queue writes, in the same order.
+#define QUEUE_COLUMNS                                                                                          \
+  "account, name, visibility_timeout_ms, retention_ms, delay_ms, maximum_message_size, receive_wait_seconds, " \
+  "dead_letter_target, max_receive_count, redrive_allow_policy, policy, tags, modified_at, created_at"
 #define MESSAGE_COLUMNS                                                                          \
   "id, account, queue, sealed_body, md5_of_body, sender_id, sent_at, visible_at, receive_count," \
   " first_received_at, receipt_handle, expires_at, sealed_attributes, md5_of_attributes"

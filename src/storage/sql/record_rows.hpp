@@ -129,16 +129,16 @@ inline constexpr auto read_queue = [](const auto& r, int c = 0) -> queue_record 
   q.name = r.text(c + 1);
   q.visibility_timeout = millis{r.int64(c + 2)};
   q.retention = millis{r.int64(c + 3)};
-  q.created_at = from_epoch_ms(r.int64(c + 4));
-  q.delay = millis{r.int64(c + 5)};
-  q.maximum_message_size = r.int64(c + 6);
-  q.receive_wait_seconds = r.int64(c + 7);
-  q.dead_letter_target = r.text(c + 8);
-  q.max_receive_count = r.int64(c + 9);
-  q.redrive_allow_policy = r.text(c + 10);
-  q.policy = r.text(c + 11);
-  q.tags = r.text(c + 12);
-  q.modified_at = from_epoch_ms(r.int64(c + 13));
+  q.delay = millis{r.int64(c + 4)};
+  q.maximum_message_size = r.int64(c + 5);
+  q.receive_wait_seconds = r.int64(c + 6);
+  q.dead_letter_target = r.text(c + 7);
+  q.max_receive_count = r.int64(c + 8);
+  q.redrive_allow_policy = r.text(c + 9);
+  q.policy = r.text(c + 10);
+  q.tags = r.text(c + 11);
+  q.modified_at = from_epoch_ms(r.int64(c + 12));
+  q.created_at = from_epoch_ms(r.int64(c + 13));
   return q;
 };
 
@@ -250,24 +250,6 @@ auto& bind_access_key(Params&& p, const access_key_record& k) {
       .int64(to_epoch_ms(k.created_at));
 }
 
-template <class Params>
-auto& bind_queue(Params&& p, const queue_record& q) {
-  return p.text(q.account)
-      .text(q.name)
-      .int64(q.visibility_timeout.count())
-      .int64(q.retention.count())
-      .int64(to_epoch_ms(q.created_at))
-      .int64(q.delay.count())
-      .int64(q.maximum_message_size)
-      .int64(q.receive_wait_seconds)
-      .text(q.dead_letter_target)
-      .int64(q.max_receive_count)
-      .text(q.redrive_allow_policy)
-      .text(q.policy)
-      .text(q.tags)
-      .int64(to_epoch_ms(q.modified_at));
-}
-
 // update_queue's parameters.
 template <class Params>
 auto& bind_queue_settings(Params&& p, const queue_record& q) {
@@ -284,6 +266,12 @@ auto& bind_queue_settings(Params&& p, const queue_record& q) {
       .text(q.policy)
       .text(q.tags)
       .int64(to_epoch_ms(q.modified_at));
+}
+
+// insert_queue's parameters: the settings, then created_at.
+template <class Params>
+auto& bind_queue(Params&& p, const queue_record& q) {
+  return bind_queue_settings(p, q).int64(to_epoch_ms(q.created_at));
 }
 
 template <class Params>

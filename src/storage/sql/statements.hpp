@@ -87,7 +87,8 @@ inline constexpr const char* list_access_keys =
 // --- queues and messages
 inline constexpr const char* insert_queue =
     "INSERT INTO queues(" QUEUE_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-// Every setting of the queue, as record_rows.hpp's bind_queue_settings binds them.
+// Every setting of the queue, as record_rows.hpp's bind_queue_settings binds them (QUEUE_COLUMNS
+// but created_at).
 inline constexpr const char* update_queue =
     "UPDATE queues SET visibility_timeout_ms = $3, retention_ms = $4, delay_ms = $5, maximum_message_size = $6,"
     " receive_wait_seconds = $7, dead_letter_target = $8, max_receive_count = $9, redrive_allow_policy = $10,"
