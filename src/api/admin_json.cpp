@@ -87,4 +87,32 @@ json::object to_json(const application_details& details, time_point now) {
   return o;
 }
 
+json::object to_json(const application_summary& summary) {
+  auto o = to_json(summary.details->app);
+  o["expiry"] = to_string(summary.expiry);
+  if (summary.current != nullptr) {
+    o["currentSecret"] = {{"secretId", summary.current->id},
+                          {"fingerprint", summary.current->fingerprint},
+                          {"expiresAt", to_iso8601(summary.current->expires_at)}};
+  } else {
+    o["currentSecret"] = nullptr;
+  }
+  o["lastRotatedAt"] = summary.last_rotated_at ? json::value(to_iso8601(*summary.last_rotated_at)) : json::value();
+  o["enrolled"] = summary.enrolled;
+  o["destinationHealth"] = to_string(summary.health);
+  return o;
+}
+
+json::object to_json(const access_key_record& key) {
+  return {{"accessKeyId", key.id}, {"account", key.account}, {"createdAt", to_iso8601(key.created_at)}};
+}
+
+json::object to_json(const peeked_message& m) {
+  return {{"messageId", m.id},
+          {"sentAt", to_iso8601(m.sent_at)},
+          {"receiveCount", m.receive_count},
+          {"body", m.body},
+          {"masked", m.masked}};
+}
+
 }  // namespace rekey::api

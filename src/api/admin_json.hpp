@@ -6,6 +6,8 @@
 #include <boost/json/object.hpp>
 
 #include "console/admin_service.hpp"
+#include "console/application_overview.hpp"
+#include "console/queue_admin.hpp"
 #include "core/clock.hpp"
 #include "storage/records.hpp"
 
@@ -20,5 +22,11 @@ boost::json::object to_json(const subscription_record& subscription);
 boost::json::object to_json(const outbox_record& delivery);
 // The application with its secrets, destinations, subscriptions and deliveries.
 boost::json::object to_json(const application_details& details, time_point now);
+// A line of the console's application list: the application, its expiry badge, last rotation,
+// enrollment and delivery health.
+boost::json::object to_json(const application_summary& summary);
+// An access key without its secret.
+boost::json::object to_json(const access_key_record& key);
+boost::json::object to_json(const peeked_message& message);
 
 }  // namespace rekey::api

@@ -73,6 +73,9 @@ error_list_entry describe_for_error_list(errc e) {
       return {status::bad_request, "InvalidInput", "The request has an invalid or missing field.", ""};
     case errc::admin_unauthorized:
       return {status::unauthorized, "Unauthorized", denied, "The admin token is missing or invalid."};
+    case errc::access_denied:
+      return {status::forbidden, "AccessDenied", denied,
+              "A console request must carry its X-CSRF-Token and come from the console's own origin."};
     case errc::malformed_request:
       return {status::bad_request, "InvalidInput", "The request is malformed.", ""};
     case errc::invalid_input:
@@ -150,6 +153,7 @@ lwa_error_entry describe_for_lwa(errc e) {
     case errc::sqs_batch_request_too_long:
     case errc::sqs_invalid_message_attribute:
     case errc::admin_unauthorized:
+    case errc::access_denied:
     case errc::invalid_input:
     case errc::conflict:
       break;
@@ -281,6 +285,7 @@ sqs_error_entry describe_for_sqs(errc e) {
     case errc::not_enrolled:
     case errc::not_found:
     case errc::admin_unauthorized:
+    case errc::access_denied:
     case errc::conflict:
     case errc::internal:
       break;

@@ -20,6 +20,8 @@ class health_endpoint {
 
   boost::asio::awaitable<response> health(request_context& ctx);
   boost::asio::awaitable<response> ready(request_context& ctx);
+  // "ready", or why not: "stopping", "storage not writable", "storage unavailable".
+  boost::asio::awaitable<std::string_view> readiness();
 
  private:
   store& storage_;

@@ -52,6 +52,7 @@ std::optional<response> rotate_endpoint::check_in_memory(request_context& ctx, a
 
 boost::asio::awaitable<response> rotate_endpoint::handle(request_context& ctx) {
   const unsigned version = ctx.req.version();
+  if (maintenance_ != nullptr && maintenance_->on()) co_return error_list_response(errc::service_unavailable, version);
   access_claims claims;
   if (auto refused = check_in_memory(ctx, claims)) co_return std::move(*refused);
 

@@ -13,6 +13,7 @@
 #include "api/handler.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/token_codec.hpp"
+#include "console/maintenance_mode.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
 #include "runtime/storage_executor.hpp"
@@ -22,17 +23,20 @@ namespace rekey::api {
 class rotate_endpoint {
  public:
   // rotated: called after each committed rotation (wakes the long polls of the queue it was
-  // delivered to, or the outbox relay).
+  // delivered to, or the outbox relay). maintenance: while it is on, every call is answered 503
+  // ServiceUnavailable before anything else is looked at; null: never.
   rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
                   rotation_service& rotation, storage_executor& executor, const clock& clock,
-                  std::function<void(const rotation_outcome&)> rotated = {})
+                  std::function<void(const rotation_outcome&)> rotated = {},
+                  const maintenance_mode* maintenance = nullptr)
       : codec_(codec),
         credentials_(credentials),
         mirror_(mirror),
         rotation_(rotation),
         executor_(executor),
         clock_(clock),
-        rotated_(std::move(rotated)) {}
+        rotated_(std::move(rotated)),
+        maintenance_(maintenance) {}
 
   boost::asio::awaitable<response> handle(request_context& ctx);
 
@@ -47,6 +51,7 @@ class rotate_endpoint {
   storage_executor& executor_;
   const clock& clock_;
   std::function<void(const rotation_outcome&)> rotated_;
+  const maintenance_mode* maintenance_;
 };
 
 }  // namespace rekey::api

@@ -5,6 +5,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -31,10 +33,13 @@ std::string read_admin_token(const std::string& file) {
   return token;
 }
 
+// Percent-encodes a query-string value (RFC 3986 unreserved characters stay as they are).
+std::string url_encode(std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); }
+
 // Prints the API's JSON answer; a non-2xx answer goes to stderr and fails the command.
 int report(const admin_reply& reply) {
   if (reply.status >= 200 && reply.status < 300) {
-    fmt::print("{}\n", reply.body);
+    if (!reply.body.empty()) fmt::print("{}\n", reply.body);  // 204: nothing to print
     return 0;
   }
   fmt::print(stderr, "rekey: the server answered {}: {}\n", reply.status, reply.body);
@@ -52,9 +57,10 @@ void on_parsed(CLI::App* sub, admin_command& chosen, admin_command command) {
 
 void add_app_commands(CLI::App& cli, admin_command& chosen) {
   struct options {
-    std::string name, id;
+    std::string name, id, search;
     std::optional<double> rate;
     std::optional<unsigned> burst;
+    std::size_t offset = 0, limit = 50;
   };
   const auto o = std::make_shared<options>();
   auto* app = cli.add_subcommand("app", "applications");
@@ -69,12 +75,34 @@ void add_app_commands(CLI::App& cli, admin_command& chosen) {
     if (o->burst) body["rotateBurst"] = *o->burst;
     return report(client.call("POST", "/admin/v1/applications", json::serialize(body)));
   });
-  on_parsed(app->add_subcommand("list", "list applications"), chosen,
-            [](const admin_client& client) { return report(client.call("GET", "/admin/v1/applications")); });
+  auto* list = app->add_subcommand("list", "list applications with their expiry badge, enrollment and delivery health");
+  list->add_option("--search", o->search, "only those whose name, application id or client id contains this");
+  list->add_option("--offset", o->offset, "skip this many")->capture_default_str();
+  list->add_option("--limit", o->limit, "at most this many (up to 500)")->capture_default_str();
+  on_parsed(list, chosen, [o](const admin_client& client) {
+    return report(client.call("GET", fmt::format("/admin/v1/applications?q={}&offset={}&limit={}",
+                                                 url_encode(o->search), o->offset, o->limit)));
+  });
   auto* show = app->add_subcommand("show", "show an application and its secrets' states (never secrets)");
   show->add_option("id", o->id, "application id")->required();
   on_parsed(show, chosen,
             [o](const admin_client& client) { return report(client.call("GET", "/admin/v1/applications/" + o->id)); });
+  auto* rotate = app->add_subcommand(
+      "rotate", "rotate the application's secret as the SP-API call does; the new one goes to its destination");
+  rotate->add_option("id", o->id, "application id")->required();
+  on_parsed(rotate, chosen, [o](const admin_client& client) {
+    return report(client.call("POST", "/admin/v1/applications/" + o->id + "/rotate"));
+  });
+  auto* plan = app->add_subcommand("usage-plan", "set the rotate call's usage plan (an absent value: the default)");
+  plan->add_option("id", o->id, "application id")->required();
+  plan->add_option("--rotate-rate", o->rate, "rotate requests per second");
+  plan->add_option("--rotate-burst", o->burst, "rotate burst");
+  on_parsed(plan, chosen, [o](const admin_client& client) {
+    json::object body{{"rotateRate", nullptr}, {"rotateBurst", nullptr}};
+    if (o->rate) body["rotateRate"] = *o->rate;
+    if (o->burst) body["rotateBurst"] = *o->burst;
+    return report(client.call("PUT", "/admin/v1/applications/" + o->id + "/usage-plan", json::serialize(body)));
+  });
 }
 
 void add_destination_commands(CLI::App& cli, admin_command& chosen) {
@@ -132,6 +160,13 @@ void add_subscription_and_key_commands(CLI::App& cli, admin_command& chosen) {
                               json::serialize(json::object{{"destinationId", o->destination}})));
   });
 
+  auto* remove = subscription->add_subcommand("remove", "stop sending a notification type (unsubscribe)");
+  remove->add_option("--app", o->app_id, "application id")->required();
+  remove->add_option("--type", o->type, "the notification type")->required();
+  on_parsed(remove, chosen, [o](const admin_client& client) {
+    return report(client.call("DELETE", "/admin/v1/applications/" + o->app_id + "/subscriptions/" + o->type));
+  });
+
   auto* refresh = cli.add_subcommand("refresh-token", "self-authorization refresh tokens");
   refresh->require_subcommand(1);
   auto* refresh_create = refresh->add_subcommand("create", "issue a refresh token (printed once)");
@@ -146,6 +181,57 @@ void add_subscription_and_key_commands(CLI::App& cli, admin_command& chosen) {
   key_create->add_option("--account", o->account, "12-digit account id whose queues the key may use")->required();
   on_parsed(key_create, chosen, [o](const admin_client& client) {
     return report(client.call("POST", "/admin/v1/access-keys", json::serialize(json::object{{"account", o->account}})));
+  });
+  on_parsed(access_key->add_subcommand("list", "list keys (never their secrets)"), chosen,
+            [](const admin_client& client) { return report(client.call("GET", "/admin/v1/access-keys?limit=500")); });
+  auto* key_revoke = access_key->add_subcommand("revoke", "revoke a key: it stops authenticating at once");
+  key_revoke->add_option("id", o->destination, "access key id")->required();
+  on_parsed(key_revoke, chosen, [o](const admin_client& client) {
+    return report(client.call("POST", "/admin/v1/access-keys/" + o->destination + "/revoke"));
+  });
+}
+
+void add_queue_and_system_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::string queue, message_id, mode;
+    int limit = 10;
+  };
+  const auto o = std::make_shared<options>();
+  // "<account>/<name>", or a name of the default account.
+  const auto queue_path = [](const std::string& queue) {
+    return "/admin/v1/queues/" + (queue.find('/') == std::string::npos ? "000000000000/" + queue : queue);
+  };
+  auto* queue = cli.add_subcommand("queue", "the embedded SQS-compatible queue");
+  queue->require_subcommand(1);
+  on_parsed(queue->add_subcommand("list", "every queue with its depth (visible, in flight, delayed)"), chosen,
+            [](const admin_client& client) { return report(client.call("GET", "/admin/v1/queues?limit=500")); });
+  auto* peek = queue->add_subcommand("peek", "show visible messages without receiving them (secrets masked)");
+  peek->add_option("queue", o->queue, "account/name, or a name of account 000000000000")->required();
+  peek->add_option("--limit", o->limit, "at most this many")->capture_default_str();
+  on_parsed(peek, chosen, [o, queue_path](const admin_client& client) {
+    return report(client.call("GET", fmt::format("{}/messages?limit={}", queue_path(o->queue), o->limit)));
+  });
+  auto* reveal = queue->add_subcommand("reveal", "print one message's real body (recorded in the audit trail)");
+  reveal->add_option("queue", o->queue, "account/name, or a name")->required();
+  reveal->add_option("message", o->message_id, "message id")->required();
+  on_parsed(reveal, chosen, [o, queue_path](const admin_client& client) {
+    return report(client.call("POST", queue_path(o->queue) + "/messages/" + o->message_id + "/reveal"));
+  });
+  auto* purge = queue->add_subcommand("purge", "delete every message of a queue");
+  purge->add_option("queue", o->queue, "account/name, or a name")->required();
+  on_parsed(purge, chosen, [o, queue_path](const admin_client& client) {
+    return report(client.call("POST", queue_path(o->queue) + "/purge"));
+  });
+
+  auto* system = cli.add_subcommand("system", "the service: version, storage, readiness, maintenance mode");
+  system->require_subcommand(1);
+  on_parsed(system->add_subcommand("show", "version, storage backend, readiness, maintenance mode"), chosen,
+            [](const admin_client& client) { return report(client.call("GET", "/admin/v1/system")); });
+  auto* maintenance = system->add_subcommand("maintenance", "turn maintenance mode on or off (SP-API calls: 503)");
+  maintenance->add_option("mode", o->mode, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
+  on_parsed(maintenance, chosen, [o](const admin_client& client) {
+    return report(client.call("PUT", "/admin/v1/system/maintenance",
+                              json::serialize(json::object{{"enabled", o->mode == "on"}})));
   });
 }
 
@@ -181,7 +267,7 @@ void add_audit_and_dev_commands(CLI::App& cli, admin_command& chosen) {
   struct options {
     std::int64_t after = 0;
     int limit = 1000;
-    std::string advance_by;
+    std::string advance_by, application, action;
   };
   const auto o = std::make_shared<options>();
   auto* audit = cli.add_subcommand("audit", "the hash-chained audit trail");
@@ -189,8 +275,11 @@ void add_audit_and_dev_commands(CLI::App& cli, admin_command& chosen) {
   auto* list = audit->add_subcommand("list", "list audit entries, oldest first");
   list->add_option("--after", o->after, "only entries after this sequence number")->capture_default_str();
   list->add_option("--limit", o->limit, "at most this many entries")->capture_default_str();
+  list->add_option("--application", o->application, "only this application's entries");
+  list->add_option("--action", o->action, "only entries of this action, e.g. secret.rotated");
   on_parsed(list, chosen, [o](const admin_client& client) {
-    return report(client.call("GET", fmt::format("/admin/v1/audit?after={}&limit={}", o->after, o->limit)));
+    return report(client.call("GET", fmt::format("/admin/v1/audit?after={}&limit={}&application={}&action={}", o->after,
+                                                 o->limit, url_encode(o->application), url_encode(o->action))));
   });
   auto* verify =
       audit->add_subcommand("verify", "check the whole chain; exit 1 and print the first bad entry if broken");
@@ -233,6 +322,7 @@ int run_cli(int argc, char** argv) {
   add_subscription_and_key_commands(cli, chosen);
   add_delivery_and_secret_commands(cli, chosen);
   add_audit_and_dev_commands(cli, chosen);
+  add_queue_and_system_commands(cli, chosen);
 
   CLI11_PARSE(cli, argc, argv);
 

@@ -41,6 +41,20 @@ apply_fn string_setting(std::function<std::string&(config&)> field) {
   };
 }
 
+// "HOST:PORT", with a port from 0 to 65535 and a host without spaces; "" for none.
+apply_fn address_setting(std::function<std::string&(config&)> field) {
+  return [=](config& c, const std::string& text) {
+    const auto colon = text.rfind(':');
+    std::uint16_t port = 0;
+    if (!text.empty() && (colon == std::string::npos || colon == 0 || text.find(' ') != std::string::npos ||
+                          !parse_integer(text.substr(colon + 1), port))) {
+      return false;
+    }
+    field(c) = text;
+    return true;
+  };
+}
+
 apply_fn duration_setting(std::function<millis&(config&)> field) {
   return [=](config& c, const std::string& text) {
     auto d = parse_duration(text);
@@ -103,6 +117,9 @@ std::vector<setting> settings() {
   return {
       {"listen", "http.listen", "address to listen on",
        string_setting([](config& c) -> std::string& { return c.http.listen_address; })},
+      {"admin-listen", "http.admin_listen",
+       "HOST:PORT for the admin API and the console alone (the main listener then answers 404 for them)",
+       address_setting([](config& c) -> std::string& { return c.http.admin_listen; })},
       {"port", "http.port", "TCP port (0 picks a free one)",
        integer_setting<std::uint16_t>([](config& c) -> std::uint16_t& { return c.http.port; }, 0, 65535)},
       {"threads", "http.threads", "I/O threads (0: one per core)",

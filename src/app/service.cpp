@@ -17,10 +17,14 @@
 #include <vector>
 
 #include "api/admin_api.hpp"
+#include "api/admin_guard.hpp"
+#include "api/console_endpoint.hpp"
 #include "api/error_response.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/queue_admin_api.hpp"
 #include "api/rotate_endpoint.hpp"
 #include "api/sqs_endpoint.hpp"
+#include "api/system_api.hpp"
 #include "api/token_endpoint.hpp"
 #include "app/backend.hpp"
 #include "app/process_limits.hpp"
@@ -36,6 +40,9 @@
 #include "auth/usage_tracker.hpp"
 #include "console/admin_service.hpp"
 #include "console/admin_token.hpp"
+#include "console/console_sessions.hpp"
+#include "console/maintenance_mode.hpp"
+#include "console/queue_admin.hpp"
 #include "core/fast_random.hpp"
 #include "core/offset_clock.hpp"
 #include "crypto/openssl_random.hpp"
@@ -158,6 +165,21 @@ Time travel (--dev only): rekey dev clock advance 90d   # the 90-day expiry warn
              key.id, key.secret);
 }
 
+// With --admin-listen, the public listener answers 404 for the admin API and the console, in
+// the admin API's shape. Two-segment paths (/console/x, /admin/v1) need routes of their own:
+// the SQS queue path /{account}/{queue}, added later, would take them.
+void keep_admin_paths_off(http::router& routes) {
+  const http::handler not_here = [](http::request_context& ctx) -> asio::awaitable<http::response> {
+    co_return api::error_list_response(errc::not_found, ctx.req.version());
+  };
+  for (const char* path : {"/console", "/console/{file}", "/admin/{version}"}) {
+    routes.add(http::verb::get, path, not_here);
+    routes.add(http::verb::post, path, not_here);
+  }
+  routes.add_prefix("/console/", not_here);
+  routes.add_prefix("/admin/", not_here);
+}
+
 // TLS for the listener, when a certificate is configured; null for plain HTTP.
 std::unique_ptr<asio::ssl::context> server_tls(const http_config& http) {
   if (http.tls_cert_file.empty()) return nullptr;
@@ -184,12 +206,30 @@ std::unique_ptr<runtime::storage_executor> storage_threads(const config& cfg, ba
 // credential cache (its next use reads storage, so a revocation elsewhere stops authenticating
 // here), their enqueued messages wake long polls. After a gap in the events ("*"), everything
 // is reloaded.
+// Their revoked access keys are dropped from this node's cache; a change of maintenance mode is
+// read again.
 void listen_to_other_nodes(pg_store& postgres, asio::io_context& main, runtime::storage_executor& executor,
-                           admin_service& admin, credential_cache& credentials, queue_notifier& queue_wakeups) {
-  postgres.on_events([&](std::string_view event) {
+                           admin_service& admin, credential_cache& credentials, queue_notifier& queue_wakeups,
+                           access_key_cache& access_keys, maintenance_mode& maintenance) {
+  const auto reload_maintenance = [&main, &executor, &admin, &maintenance] {
+    asio::co_spawn(
+        main,
+        [&executor, &admin, &maintenance]() -> asio::awaitable<void> {
+          auto on = co_await executor.run([&] { return admin.load_maintenance(); });
+          if (on)
+            maintenance.set(*on);
+          else
+            spdlog::warn("could not read maintenance mode after another node changed it");
+        },
+        asio::detached);
+  };
+  postgres.on_events([&, reload_maintenance](std::string_view event) {
     if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
     if (event.starts_with("app:")) return credentials.forget(event.substr(4));
+    if (event.starts_with("key:")) return access_keys.forget(event.substr(4));
+    if (event == "setting:maintenance") return reload_maintenance();
     if (event != "*") return;
+    reload_maintenance();
     asio::co_spawn(
         main,
         [&executor, &admin]() -> asio::awaitable<void> {
@@ -221,15 +261,16 @@ void load_start_up_state(const config& cfg, offset_clock& clock, admin_service& 
     spdlog::info("admin token in {}", admin_token_file);
 }
 
-// Runs the pool until SIGINT/SIGTERM, then drains: the server stops accepting and finishes
+// Runs the pool until SIGINT/SIGTERM, then drains: the servers stop accepting and finish
 // in-flight requests, the relay stops, the pool runs out of work.
 void serve_until_signalled(runtime::io_context_pool& pool, http::server& server, relay_loop& relay,
-                           const std::string& base_url, unsigned threads) {
+                           const std::string& base_url, unsigned threads, http::server* admin_server) {
   asio::signal_set signals(pool.main(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
     server.shutdown();
+    if (admin_server != nullptr) admin_server->shutdown();
     relay.stop();
     pool.release();
   });
@@ -273,6 +314,10 @@ int run_service(const config& cfg) {
   admin_service admin(storage, clock, random, *b.hasher, credentials, cfg.secrets, at_rest_key, access_keys, *b.audit);
   admin_token admin_auth(*b.hasher);
   load_start_up_state(cfg, clock, admin, admin_auth, storage, random);
+  queue_admin queue_console(storage, clock, at_rest_key, access_keys, *b.audit);
+  maintenance_mode maintenance;
+  maintenance.set(must(admin.load_maintenance(), "reading maintenance mode"));
+  if (maintenance.on()) spdlog::warn("maintenance mode is on: the SP-API rotate call answers 503");
 
   // Where work runs, and the outbound side: publishers and the outbox relay.
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -304,19 +349,51 @@ int run_service(const config& cfg) {
   if (listener.max_connections == 0) listener.max_connections = default_max_connections(file_limit);
   spdlog::info("at most {} connections (file descriptors: {})", listener.max_connections, file_limit);
   http::server server(pool, listener, routes, request_ids, tls.get());
+  // --admin-listen: the admin API and the console on a listener of their own.
+  const bool admin_apart = !cfg.http.admin_listen.empty();
+  http::router admin_routes(api::transport_error_response);
+  http::router& admin_side = admin_apart ? admin_routes : routes;
+  http_config admin_listener = listener;
+  if (admin_apart) {
+    const auto colon = cfg.http.admin_listen.rfind(':');
+    admin_listener.listen_address = cfg.http.admin_listen.substr(0, colon);
+    admin_listener.port = static_cast<std::uint16_t>(std::stoul(cfg.http.admin_listen.substr(colon + 1)));
+  }
+  std::optional<http::server> admin_server;
+  if (admin_apart) admin_server.emplace(pool, admin_listener, admin_routes, request_ids, tls.get());
+  // Bound now, so that the routes can name the addresses (queue URLs); served once they are in.
+  const auto port = server.listen();
+  const std::string scheme = tls ? "https" : "http";
+  const std::string base_url = fmt::format("{}://{}:{}", scheme, cfg.http.listen_address, port);
+  const std::string admin_url =
+      admin_apart ? fmt::format("{}://{}:{}", scheme, admin_listener.listen_address, admin_server->listen()) : base_url;
   api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay);
-  api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock,
-                                      [&](const rotation_outcome& rotated) {
-                                        if (rotated.delivered_to)
-                                          queue_wakeups.notify(*rotated.delivered_to);
-                                        else
-                                          relay_runner.poke();
-                                      });
+  const auto after_rotation = [&](const rotation_outcome& rotated) {
+    if (rotated.delivered_to)
+      queue_wakeups.notify(*rotated.delivered_to);
+    else
+      relay_runner.poke();
+  };
+  api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock, after_rotation,
+                                      &maintenance);
   api::health_endpoint health(storage, *executor, [&server] { return server.stopping(); });
   failure_throttle admin_failures(cfg.throttle);  // wrong admin tokens, per address
-  api::admin_api admin_handler(
-      admin, admin_auth, admin_failures, *executor, clock, [&relay_runner] { relay_runner.poke(); },
-      [&tester](const destination_record& d) { return tester.test(d); }, cfg.dev ? &clock : nullptr);
+  // Sessions read the wall clock: moving the --dev clock must not sign the console out.
+  console_sessions sessions(wall, random);
+  const api::admin_guard guard(admin_auth, admin_failures, sessions, clock);
+  api::admin_api::options admin_options;
+  admin_options.wake_relay = [&relay_runner] { relay_runner.poke(); };
+  admin_options.tester = [&tester](const destination_record& d) { return tester.test(d); };
+  admin_options.dev_clock = cfg.dev ? &clock : nullptr;
+  admin_options.rotation = &rotation;
+  admin_options.rotated = after_rotation;
+  admin_options.mirror = &mirror;
+  admin_options.policy = cfg.secrets;
+  api::admin_api admin_handler(admin, guard, *executor, clock, std::move(admin_options));
+  api::console_endpoint console_handler(admin, guard, sessions, *executor, tls != nullptr);
+  api::system_api system_handler(admin, guard, *executor, health, maintenance, clock,
+                                 b.postgres != nullptr ? "postgresql" : "sqlite", cfg.dev);
+  api::queue_admin_api queue_admin_handler(queue_console, guard, *executor, base_url);
   api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall,
                                 tls != nullptr);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
@@ -324,7 +401,17 @@ int run_service(const config& cfg) {
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
   routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
   routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
-  admin_handler.add_routes(routes);
+  // The admin and console routes go in before the SQS routes: the SQS queue path
+  // /{account}/{queue} would otherwise take two-segment paths such as /console/console.css.
+  if (admin_apart) {
+    admin_routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
+    admin_routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
+    keep_admin_paths_off(routes);
+  }
+  admin_handler.add_routes(admin_side);
+  queue_admin_handler.add_routes(admin_side);
+  system_handler.add_routes(admin_side);
+  console_handler.add_routes(admin_side);
   // The SQS endpoint (both protocols): POST / and, for the query protocol, GET / and the queue's
   // own path /<account>/<queue> (docs/queue.md).
   const auto sqs = [&](auto& ctx) { return sqs_handler.handle(ctx); };
@@ -334,15 +421,19 @@ int run_service(const config& cfg) {
     routes.add(http::verb::get, path, sqs);
   }
   if (b.postgres != nullptr) {
-    listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, queue_wakeups);
+    listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, queue_wakeups, access_keys,
+                          maintenance);
   }
 
-  const auto port = server.listen();
-  const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", cfg.http.listen_address, port);
   if (cfg.dev) ensure_demo_application(storage, admin, base_url, cfg.data_dir + "/admin-token");
   server.start();
+  if (admin_server) {
+    admin_server->start();
+    fmt::print("rekey admin listening on {}\n", admin_url);
+  }
+  fmt::print("rekey console: {}/console/\n", admin_url);
   relay_runner.start();
-  serve_until_signalled(pool, server, relay_runner, base_url, threads);
+  serve_until_signalled(pool, server, relay_runner, base_url, threads, admin_server ? &*admin_server : nullptr);
   if (b.postgres != nullptr) b.postgres->stop_events();
   executor->stop();
   spdlog::info("stopped");

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "console/application_overview.hpp"
 #include "core/identifiers.hpp"
 #include "crypto/base64.hpp"
 #include "delivery/destination_secret.hpp"
@@ -19,6 +20,8 @@ namespace rekey {
 namespace {
 
 constexpr std::string_view dev_clock_setting = "dev_clock_offset_ms";
+constexpr std::string_view maintenance_setting = "maintenance";
+constexpr int audit_scan_page = 1000;  // entries read at a time while filtering
 
 bool known_notification_type(std::string_view type) {
   return type == new_secret_notification_type || type == expiry_notification_type;
@@ -114,6 +117,61 @@ result<application_details> admin_service::show_application(std::string_view id)
   d.subscriptions = std::move(*subscriptions);
   d.deliveries = std::move(*deliveries);
   return d;
+}
+
+result<application_page> admin_service::find_applications(std::string_view query, std::size_t offset,
+                                                          std::size_t limit) {
+  std::vector<application_record> found;
+  {
+    auto work = storage_.begin();
+    if (!work) return work.error();
+    auto apps = (*work)->applications().list();
+    if (!apps) return apps.error();
+    for (auto& app : *apps) {
+      if (matches(app, query)) found.push_back(std::move(app));
+    }
+  }
+  application_page page;
+  page.total = found.size();
+  for (std::size_t i = offset; i < found.size() && page.applications.size() < limit; ++i) {
+    auto details = show_application(found[i].id);
+    if (!details) {
+      if (details.error() == make_error_code(errc::not_found)) continue;
+      return details.error();
+    }
+    page.applications.push_back(std::move(*details));
+  }
+  return page;
+}
+
+result<application_record> admin_service::update_usage_plan(const std::string& request_id,
+                                                            std::string_view application_id,
+                                                            std::optional<double> rotate_rate,
+                                                            std::optional<unsigned> rotate_burst) {
+  if (rotate_rate && !(*rotate_rate > 0 && *rotate_rate <= 1000)) return errc::invalid_input;
+  if (rotate_burst && (*rotate_burst < 1 || *rotate_burst > 1000)) return errc::invalid_input;
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto app = (*work)->applications().find(application_id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  auto changed = **app;
+  changed.rotate_rate = rotate_rate;
+  changed.rotate_burst = rotate_burst;
+  if (auto r = (*work)->applications().update_usage_plan(changed); !r) return r.error();
+  const auto plan_text = [](const application_record& a) {
+    return (a.rotate_rate ? std::to_string(*a.rotate_rate) : std::string("default")) + "/s, burst " +
+           (a.rotate_burst ? std::to_string(*a.rotate_burst) : std::string("default"));
+  };
+  if (auto r = audit_action(**work, request_id, "usage_plan.changed", application_id,
+                            plan_text(**app) + " -> " + plan_text(changed));
+      !r) {
+    return r.error();
+  }
+  // The cached application carries its plan: read it again on its next use.
+  (*work)->after_commit([this, id = changed.id] { credentials_.forget(id); });
+  if (auto r = (*work)->commit(); !r) return r.error();
+  return changed;
 }
 
 result<destination_record> admin_service::create_embedded_destination(const std::string& request_id,
@@ -267,6 +325,21 @@ result<subscription_record> admin_service::set_subscription(const std::string& r
   return s;
 }
 
+result<void> admin_service::delete_subscription(const std::string& request_id, std::string_view application_id,
+                                                std::string_view notification_type) {
+  if (!known_notification_type(notification_type)) return errc::invalid_input;
+  auto work = begin_for(application_id);
+  if (!work) return work.error();
+  auto removed = (*work)->notifications().delete_subscription(application_id, notification_type);
+  if (!removed) return removed.error();
+  if (!*removed) return errc::not_found;
+  if (auto r = audit_action(**work, request_id, "subscription.removed", application_id, std::string(notification_type));
+      !r) {
+    return r;
+  }
+  return (*work)->commit();
+}
+
 result<std::string> admin_service::create_refresh_token(const std::string& request_id,
                                                         std::string_view application_id) {
   auto work = begin_for(application_id);
@@ -336,6 +409,53 @@ result<std::vector<audit_record>> admin_service::list_audit(std::int64_t after_s
   auto work = storage_.begin();
   if (!work) return work.error();
   return (*work)->audit().list(after_seq, limit);
+}
+
+result<audit_page> admin_service::find_audit(std::int64_t after_seq, int limit, std::string_view application_id,
+                                             std::string_view action) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  audit_page page;
+  for (;;) {
+    auto entries = (*work)->audit().list(after_seq, audit_scan_page);
+    if (!entries) return entries.error();
+    for (auto& e : *entries) {
+      after_seq = e.seq;
+      if ((!application_id.empty() && e.application_id != application_id) || (!action.empty() && e.action != action))
+        continue;
+      page.entries.push_back(std::move(e));
+      if (static_cast<int>(page.entries.size()) == limit) {
+        page.next = after_seq;
+        return page;
+      }
+    }
+    if (static_cast<int>(entries->size()) < audit_scan_page) return page;
+  }
+}
+
+result<void> admin_service::record_console_event(const std::string& request_id, std::string actor, std::string action,
+                                                 std::string detail) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  if (auto r = audit_.record(**work, {std::move(actor), std::move(action), "", request_id, "", std::move(detail)}); !r)
+    return r;
+  return (*work)->commit();
+}
+
+result<void> admin_service::set_maintenance(const std::string& request_id, bool on) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  if (auto r = (*work)->keys().put_setting(maintenance_setting, on ? "on" : "off"); !r) return r;
+  if (auto r = audit_action(**work, request_id, on ? "maintenance.on" : "maintenance.off", "", ""); !r) return r;
+  return (*work)->commit();
+}
+
+result<bool> admin_service::load_maintenance() {
+  auto work = storage_.begin();
+  if (!work) return {boost::system::in_place_error, work.error()};
+  auto value = (*work)->keys().get_setting(maintenance_setting);
+  if (!value) return {boost::system::in_place_error, value.error()};
+  return *value && **value == "on";
 }
 
 result<audit_verification> admin_service::verify_audit() { return audit_.verify(storage_); }

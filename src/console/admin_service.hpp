@@ -41,6 +41,18 @@ struct application_details {
   std::vector<outbox_record> deliveries;
 };
 
+// One page of applications with their details, and how many matched in all.
+struct application_page {
+  std::vector<application_details> applications;
+  std::size_t total = 0;
+};
+
+// A page of the audit trail; `next` is the `after_seq` of the next page, absent at its end.
+struct audit_page {
+  std::vector<audit_record> entries;
+  std::optional<std::int64_t> next;
+};
+
 struct created_access_key {
   std::string id;
   std::string account;
@@ -58,6 +70,15 @@ class admin_service {
                                                                std::optional<unsigned> rotate_burst);
   [[nodiscard]] result<std::vector<application_record>> list_applications();
   [[nodiscard]] result<application_details> show_application(std::string_view id);
+  // Applications whose name, id or client id contains `query` (any case; empty: all), oldest
+  // first, `limit` of them from `offset`.
+  [[nodiscard]] result<application_page> find_applications(std::string_view query, std::size_t offset,
+                                                           std::size_t limit);
+  // Sets (or, with nullopt, clears: the service default applies) the application's usage plan.
+  [[nodiscard]] result<application_record> update_usage_plan(const std::string& request_id,
+                                                             std::string_view application_id,
+                                                             std::optional<double> rotate_rate,
+                                                             std::optional<unsigned> rotate_burst);
   // queue_reference: an ARN, a queue URL, "<account>/<name>" or a bare name (the default
   // account). The queue is created if it does not exist.
   [[nodiscard]] result<destination_record> create_embedded_destination(const std::string& request_id,
@@ -82,6 +103,10 @@ class admin_service {
                                                              std::string_view application_id,
                                                              std::string_view notification_type,
                                                              std::string_view destination_id);
+  // Unsubscribes the application from `notification_type`; errc::not_found when it was not
+  // subscribed (or the application is unknown), errc::invalid_input for an unknown type.
+  [[nodiscard]] result<void> delete_subscription(const std::string& request_id, std::string_view application_id,
+                                                 std::string_view notification_type);
   // Returns the plaintext refresh token ("Atzr|…"); only its keyed hash is stored.
   [[nodiscard]] result<std::string> create_refresh_token(const std::string& request_id,
                                                          std::string_view application_id);
@@ -99,6 +124,15 @@ class admin_service {
 
   // Audit entries after `after_seq`, oldest first, at most `limit`.
   [[nodiscard]] result<std::vector<audit_record>> list_audit(std::int64_t after_seq, int limit);
+  // The same, only the entries of `application_id` and with `action` (each: empty for any).
+  [[nodiscard]] result<audit_page> find_audit(std::int64_t after_seq, int limit, std::string_view application_id,
+                                              std::string_view action);
+  // Appends an entry of the console's own (sign-in, sign-out, a refused sign-in), by `actor`.
+  [[nodiscard]] result<void> record_console_event(const std::string& request_id, std::string actor, std::string action,
+                                                  std::string detail);
+  // Maintenance mode, a stored setting (console/maintenance_mode.hpp follows it).
+  [[nodiscard]] result<void> set_maintenance(const std::string& request_id, bool on);
+  [[nodiscard]] result<bool> load_maintenance();
   [[nodiscard]] result<audit_verification> verify_audit();
   // The --dev clock's offset, kept so that rekey's time does not run back on a restart; `by`
   // (e.g. "89d") is what the audit entry says it was advanced by.

@@ -29,6 +29,9 @@ struct http_config {
   // and outbound connections). At the limit, idle keep-alive connections are closed to make room;
   // with none idle, new connections wait in the listen backlog until one ends.
   std::size_t max_connections = 0;
+  // The admin API and the console on a listener of their own, "HOST:PORT" (port 0 picks a free
+  // one); empty: on this listener. With it, this listener answers 404 for /admin/ and /console/.
+  std::string admin_listen;
 };
 
 struct secret_policy_config {

@@ -91,6 +91,8 @@ class rekey_category_impl final : public boost::system::error_category {
         return "malformed HTTP request";
       case errc::admin_unauthorized:
         return "admin token missing or invalid";
+      case errc::access_denied:
+        return "console request without its CSRF token or from another origin";
       case errc::invalid_input:
         return "invalid input";
       case errc::conflict:

@@ -56,6 +56,7 @@ enum class errc {
   not_found,            // unknown path or method, or unknown admin resource
   malformed_request,    // an HTTP request the transport refuses (RFC 9112: no Host, or two)
   admin_unauthorized,   // admin call without a valid admin token
+  access_denied,        // console call without its CSRF token, or from another origin
   invalid_input,        // admin call with a bad field
   conflict,             // admin call that contradicts stored state
   service_unavailable,  // storage down, admission queue full
@@ -104,6 +105,7 @@ inline constexpr std::array all_errcs{
     errc::not_found,
     errc::malformed_request,
     errc::admin_unauthorized,
+    errc::access_denied,
     errc::invalid_input,
     errc::conflict,
     errc::service_unavailable,

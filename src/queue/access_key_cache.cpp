@@ -17,6 +17,11 @@ std::optional<access_key> access_key_cache::find(std::string_view id) const {
   return it->second;
 }
 
+void access_key_cache::forget(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  if (const auto it = keys_.find(id); it != keys_.end()) keys_.erase(it);
+}
+
 result<std::optional<access_key>> fetch_access_key(store& storage, const key256& at_rest_key, std::string_view id) {
   auto work = storage.begin();
   if (!work) return work.error();

@@ -28,6 +28,8 @@ class access_key_cache {
  public:
   void put(access_key key);
   std::optional<access_key> find(std::string_view id) const;
+  // After a revocation (here or, told by an event, on another node).
+  void forget(std::string_view id);
 
  private:
   mutable std::mutex mutex_;

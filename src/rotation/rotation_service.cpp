@@ -37,12 +37,12 @@ rotation_key rotation_service::key_for(const std::string& application_id) const 
 }
 
 rotation_outcome rotation_service::rotate(const std::string& application_id, const std::string& secret_id,
-                                          const std::string& request_id) {
-  return rotate(storage_, key_for(application_id), secret_id, request_id);
+                                          const std::string& request_id, std::string_view actor) {
+  return rotate(storage_, key_for(application_id), secret_id, request_id, actor);
 }
 
 rotation_outcome rotation_service::rotate(unit_source& units, const rotation_key& key, const std::string& secret_id,
-                                          const std::string& request_id) {
+                                          const std::string& request_id, std::string_view actor) {
   const std::string& application_id = key.application_id;
   rotation_outcome out;
   out.plan = {limits_.rotate_rate, limits_.rotate_burst};
@@ -144,10 +144,10 @@ rotation_outcome rotation_service::rotate(unit_source& units, const rotation_key
   std::string detail = "new secret " + fresh.id;
   for (const auto& changed : changes)
     detail += "; secret " + changed.id + " now " + std::string(to_string(changed.state));
-  if (auto r = audit_.record(
-          work,
-          {"application:" + app.client_id, "secret.rotated", application_id, request_id, fresh.fingerprint, detail},
-          read->audit);
+  if (auto r = audit_.record(work,
+                             {actor.empty() ? "application:" + app.client_id : std::string(actor), "secret.rotated",
+                              application_id, request_id, fresh.fingerprint, detail},
+                             read->audit);
       !r) {
     return fail(r.error());
   }

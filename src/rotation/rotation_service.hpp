@@ -58,12 +58,12 @@ class rotation_service {
   // the batch was begun for. Errors in outcome.error: access_token_invalid (application or
   // secret gone or revoked), client_secret_expired, quota_exceeded, not_enrolled,
   // service_unavailable, internal. A rotation is recorded in the audit trail with `request_id`,
-  // in the same transaction.
+  // in the same transaction, by `actor` (empty: "application:<client id>", the SP-API caller).
   rotation_outcome rotate(unit_source& units, const rotation_key& key, const std::string& secret_id,
-                          const std::string& request_id = "");
+                          const std::string& request_id = "", std::string_view actor = {});
   // The same, in a transaction of its own on the service's store.
   rotation_outcome rotate(const std::string& application_id, const std::string& secret_id,
-                          const std::string& request_id = "");
+                          const std::string& request_id = "", std::string_view actor = {});
 
   usage_plan plan_for(const application_record& app) const;
   // What a rotation of `application_id` reads for (store::begin_rotation_batch, rotate()).

@@ -32,6 +32,9 @@ class application_repository {
   [[nodiscard]] virtual result<std::optional<application_record>> find(std::string_view id) = 0;
   [[nodiscard]] virtual result<std::optional<application_record>> find_by_client_id(std::string_view client_id) = 0;
   [[nodiscard]] virtual result<std::vector<application_record>> list() = 0;
+  // Writes the application's usage plan (rotate_rate, rotate_burst); the rest of the record is
+  // not changed. Other nodes drop the application from their caches at commit (PostgreSQL NOTIFY).
+  [[nodiscard]] virtual result<void> update_usage_plan(const application_record& app) = 0;
 };
 
 class secret_repository {
@@ -76,6 +79,8 @@ class notification_repository {
   [[nodiscard]] virtual result<void> put_subscription(const subscription_record& subscription) = 0;
   [[nodiscard]] virtual result<std::optional<subscription_record>> find_subscription(
       std::string_view application_id, std::string_view notification_type) = 0;
+  // Removes the application's subscription to `type`; false when there was none.
+  [[nodiscard]] virtual result<bool> delete_subscription(std::string_view application_id, std::string_view type) = 0;
   [[nodiscard]] virtual result<std::vector<subscription_record>> list_subscriptions(
       std::string_view application_id) = 0;
 };
@@ -111,6 +116,7 @@ class key_repository {
   [[nodiscard]] virtual result<std::vector<signing_key_record>> list_signing_keys() = 0;
   [[nodiscard]] virtual result<void> insert_signing_key(const signing_key_record& key) = 0;
   [[nodiscard]] virtual result<std::optional<std::string>> get_setting(std::string_view name) = 0;
+  // Other nodes hear of the change at commit (PostgreSQL NOTIFY "setting:<name>").
   [[nodiscard]] virtual result<void> put_setting(std::string_view name, std::string_view value) = 0;
 };
 
@@ -120,6 +126,9 @@ class access_key_repository {
   [[nodiscard]] virtual result<void> insert(const access_key_record& key) = 0;
   [[nodiscard]] virtual result<std::optional<access_key_record>> find(std::string_view id) = 0;
   [[nodiscard]] virtual result<std::vector<access_key_record>> list() = 0;
+  // Deletes the key (revocation); false when there was none. Other nodes drop it from their
+  // caches at commit (PostgreSQL NOTIFY "key:<id>").
+  [[nodiscard]] virtual result<bool> remove(std::string_view id) = 0;
 };
 
 // The embedded SQS-compatible queue: queues and their messages, per account.

@@ -1,5 +1,6 @@
-// Fuzzes the admin API's request path as the server runs it (src/api/admin_api.cpp): the real
-// route table (admin_api::add_routes, with the destination test and the --dev clock routes) in a
+// Fuzzes the admin API's request path as the server runs it (src/api/admin_api.cpp,
+// queue_admin_api.cpp): the real route tables (admin_api::add_routes, with the destination test
+// and the --dev clock routes; queue_admin_api::add_routes) behind the real admin_guard, in a
 // real router, the bearer check, the body read as a JSON object by Boost.JSON, the field and
 // query readers (string fields, rotateRate/rotateBurst numbers, ?state=, ?after=&limit=, the
 // dev clock's duration) and the admin_service calls behind them, on a real sqlite_store
@@ -24,7 +25,9 @@
 #include <string_view>
 
 #include "api/admin_api.hpp"
+#include "api/admin_guard.hpp"
 #include "api/error_response.hpp"
+#include "api/queue_admin_api.hpp"
 #include "audit/audit_trail.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/secret_hasher.hpp"
@@ -114,14 +117,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   rekey::admin_service service(s.db.storage(), dev_clock, random, s.hasher, credentials, s.policy, master_key(),
                                access_keys, s.audit);
   rekey::failure_throttle failures({1'000'000, 1'000'000, rekey::millis{60'000}});  // never in the way here
-  rekey::api::admin_api api(
-      service, s.token, failures, s.executor, dev_clock, [] {},
-      [](const rekey::destination_record&) -> asio::awaitable<rekey::delivery_outcome> {
-        co_return rekey::delivery_outcome{true, {}};
-      },
-      &dev_clock);
+  rekey::console_sessions sessions(dev_clock, random);
+  const rekey::api::admin_guard guard(s.token, failures, sessions, dev_clock);
+  rekey::api::admin_api::options options;
+  options.wake_relay = [] {};
+  options.tester = [](const rekey::destination_record&) -> asio::awaitable<rekey::delivery_outcome> {
+    co_return rekey::delivery_outcome{true, {}};
+  };
+  options.dev_clock = &dev_clock;
+  options.policy = s.policy;
+  rekey::api::admin_api api(service, guard, s.executor, dev_clock, std::move(options));
+  rekey::queue_admin queues(s.db.storage(), dev_clock, master_key(), access_keys, s.audit);
+  rekey::api::queue_admin_api queue_api(queues, guard, s.executor, "http://127.0.0.1:8080");
   rekey::http::router routes(rekey::api::transport_error_response);
   api.add_routes(routes);
+  queue_api.add_routes(routes);
 
   rekey::http::request_context ctx{req, "127.0.0.1", "00000000-0000-4000-8000-000000000000", {}, {}};
   rekey::http::response res;

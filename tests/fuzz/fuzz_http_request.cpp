@@ -31,9 +31,15 @@ namespace {
 namespace beast_http = boost::beast::http;
 using parser_type = beast_http::request_parser<beast_http::string_body>;
 
-// The patterns admin_api::add_routes registers (src/api/admin_api.cpp).
+// The patterns admin_api::add_routes and queue_admin_api::add_routes register.
 constexpr std::string_view admin_patterns[] = {
     "/admin/v1/applications/{id}",
+    "/admin/v1/applications/{id}/usage-plan",
+    "/admin/v1/applications/{id}/rotate",
+    "/admin/v1/queues/{account}/{name}/messages",
+    "/admin/v1/queues/{account}/{name}/messages/{messageId}/reveal",
+    "/admin/v1/queues/{account}/{name}/purge",
+    "/admin/v1/access-keys/{id}/revoke",
     "/admin/v1/applications/{id}/destinations",
     "/admin/v1/applications/{id}/subscriptions/{type}",
     "/admin/v1/applications/{id}/refresh-tokens",

@@ -145,6 +145,46 @@ TEST_P(StoreContract, CommittedWritesPersist) {
   EXPECT_FALSE((*secrets)[0].last_used_at);
 }
 
+// The console's writes: a usage plan set and cleared (the rest of the application as it was), a
+// subscription removed (false the second time), an access key revoked (false the second time).
+TEST_P(StoreContract, ConsoleWritesChangeOnlyWhatTheyName) {
+  seed_application();
+  {
+    auto w = begin();
+    auto changed = app("a1", "c1");
+    changed.name = "ignored";  // update_usage_plan writes the plan only
+    changed.rotate_rate = 0.5;
+    changed.rotate_burst = 4;
+    ASSERT_TRUE(w->applications().update_usage_plan(changed));
+    ASSERT_TRUE(w->notifications().put_subscription({"sub1", "a1", "T", "d1", t0}));
+    ASSERT_TRUE(w->access_keys().insert({"AKRK1", "111122223333", {9}, t0}));
+    ASSERT_TRUE(w->commit());
+  }
+  {
+    auto w = begin();
+    const auto found = *w->applications().find("a1");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->name, "name-a1");
+    EXPECT_EQ(found->rotate_rate, 0.5);
+    EXPECT_EQ(found->rotate_burst, 4u);
+    auto cleared = *found;
+    cleared.rotate_rate.reset();
+    cleared.rotate_burst.reset();
+    ASSERT_TRUE(w->applications().update_usage_plan(cleared));
+    EXPECT_EQ(*w->notifications().delete_subscription("a1", "T"), true);
+    EXPECT_EQ(*w->notifications().delete_subscription("a1", "T"), false);
+    EXPECT_EQ(*w->access_keys().remove("AKRK1"), true);
+    EXPECT_EQ(*w->access_keys().remove("AKRK1"), false);
+    ASSERT_TRUE(w->commit());
+  }
+  auto w = begin();
+  const auto found = *w->applications().find("a1");
+  EXPECT_FALSE(found->rotate_rate);
+  EXPECT_FALSE(found->rotate_burst);
+  EXPECT_FALSE(*w->notifications().find_subscription("a1", "T"));
+  EXPECT_FALSE(*w->access_keys().find("AKRK1"));
+}
+
 // A unit of work destroyed without commit leaves nothing behind.
 TEST_P(StoreContract, UncommittedWorkRollsBack) {
   {

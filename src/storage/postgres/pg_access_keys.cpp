@@ -19,4 +19,11 @@ result<std::vector<access_key_record>> pg_access_keys::list() {
   return all<access_key_record>(unit_.db.run(sql::list_access_keys), sql::read_access_key);
 }
 
+result<bool> pg_access_keys::remove(std::string_view id) {
+  auto r = unit_.db.run(sql::delete_access_key, pg_params().text(id));
+  if (!r) return {boost::system::in_place_error, r.error()};
+  if (auto told = unit_.notify("key:" + std::string(id)); !told) return {boost::system::in_place_error, told.error()};
+  return r->affected() == 1;
+}
+
 }  // namespace rekey

@@ -24,4 +24,9 @@ result<std::vector<application_record>> pg_applications::list() {
   return all<application_record>(unit_.db.run(sql::list_applications), sql::read_application);
 }
 
+result<void> pg_applications::update_usage_plan(const application_record& app) {
+  if (auto r = unit_.write(sql::update_usage_plan, sql::bind_usage_plan_update(pg_params(), app)); !r) return r;
+  return unit_.notify("app:" + app.id);
+}
+
 }  // namespace rekey

@@ -24,7 +24,8 @@ result<std::optional<std::string>> pg_keys::get_setting(std::string_view name) {
 }
 
 result<void> pg_keys::put_setting(std::string_view name, std::string_view value) {
-  return done(unit_.db.run(sql::put_setting, pg_params().text(name).text(value)));
+  if (auto r = done(unit_.db.run(sql::put_setting, pg_params().text(name).text(value))); !r) return r;
+  return unit_.notify("setting:" + std::string(name));
 }
 
 }  // namespace rekey

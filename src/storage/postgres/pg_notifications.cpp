@@ -30,6 +30,12 @@ result<std::optional<subscription_record>> pg_notifications::find_subscription(s
                                   sql::read_subscription);
 }
 
+result<bool> pg_notifications::delete_subscription(std::string_view application_id, std::string_view type) {
+  auto r = unit_.db.run(sql::delete_subscription, pg_params().text(application_id).text(type));
+  if (!r) return {boost::system::in_place_error, r.error()};
+  return r->affected() == 1;
+}
+
 result<std::vector<subscription_record>> pg_notifications::list_subscriptions(std::string_view application_id) {
   return all<subscription_record>(unit_.db.run(sql::list_subscriptions, pg_params().text(application_id)),
                                   sql::read_subscription);

@@ -36,6 +36,7 @@ class pg_applications : public application_repository {
   result<std::optional<application_record>> find(std::string_view id) override;
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override;
   result<std::vector<application_record>> list() override;
+  result<void> update_usage_plan(const application_record& app) override;
 
  protected:
   pg_unit_state& unit_;
@@ -79,6 +80,7 @@ class pg_notifications : public notification_repository {
   result<void> put_subscription(const subscription_record& s) override;
   result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
                                                                std::string_view type) override;
+  result<bool> delete_subscription(std::string_view application_id, std::string_view type) override;
   result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override;
 
  protected:
@@ -131,6 +133,7 @@ class pg_access_keys : public access_key_repository {
   result<void> insert(const access_key_record& k) override;
   result<std::optional<access_key_record>> find(std::string_view id) override;
   result<std::vector<access_key_record>> list() override;
+  result<bool> remove(std::string_view id) override;
 
  protected:
   pg_unit_state& unit_;

@@ -17,7 +17,8 @@
 // Other nodes hear of changes through NOTIFY on the `rekey` channel, sent right after the
 // transaction that makes them commits (in its own transaction: a NOTIFY inside a writing
 // transaction serialises commits cluster-wide): "app:<application id>" when an application's
-// secrets change, "queue:<account>/<name>" when a message is enqueued. on_events() delivers
+// secrets or usage plan change, "queue:<account>/<name>" when a message is enqueued, "key:<access
+// key id>" when an access key is revoked, "setting:<name>" when a setting is written. on_events() delivers
 // other nodes' events (never this node's own) and "*" after a gap (pg_listener.hpp).
 #pragma once
 

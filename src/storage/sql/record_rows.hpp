@@ -179,9 +179,9 @@ inline constexpr auto read_audit = [](const auto& r, int c = 0) -> audit_record 
 
 // --- binders, in the order of the same column lists
 
+// The usage plan's two columns, each NULL when the service default applies.
 template <class Params>
-auto& bind_application(Params&& p, const application_record& a) {
-  p.text(a.id).text(a.name).text(a.client_id);
+auto& bind_usage_plan(Params&& p, const application_record& a) {
   if (a.rotate_rate)
     p.real(*a.rotate_rate);
   else
@@ -190,7 +190,21 @@ auto& bind_application(Params&& p, const application_record& a) {
     p.int64(static_cast<std::int64_t>(*a.rotate_burst));
   else
     p.null();
+  return p;
+}
+
+template <class Params>
+auto& bind_application(Params&& p, const application_record& a) {
+  p.text(a.id).text(a.name).text(a.client_id);
+  bind_usage_plan(p, a);
   return p.int64(to_epoch_ms(a.created_at));
+}
+
+// update_usage_plan's parameters: the id, then the plan.
+template <class Params>
+auto& bind_usage_plan_update(Params&& p, const application_record& a) {
+  p.text(a.id);
+  return bind_usage_plan(p, a);
 }
 
 template <class Params>

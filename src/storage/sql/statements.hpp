@@ -16,6 +16,8 @@ inline constexpr const char* find_application_by_client_id =
     "SELECT " APPLICATION_COLUMNS " FROM applications WHERE client_id = $1";
 inline constexpr const char* list_applications =
     "SELECT " APPLICATION_COLUMNS " FROM applications ORDER BY created_at, id";
+inline constexpr const char* update_usage_plan =
+    "UPDATE applications SET rotate_rate = $2, rotate_burst = $3 WHERE id = $1";
 
 // --- secrets
 inline constexpr const char* insert_secret =
@@ -49,6 +51,8 @@ inline constexpr const char* put_subscription =
     " id = excluded.id, destination_id = excluded.destination_id, created_at = excluded.created_at";
 inline constexpr const char* find_subscription =
     "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE application_id = $1 AND notification_type = $2";
+inline constexpr const char* delete_subscription =
+    "DELETE FROM subscriptions WHERE application_id = $1 AND notification_type = $2";
 inline constexpr const char* list_subscriptions =
     "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE application_id = $1 ORDER BY notification_type";
 
@@ -83,6 +87,7 @@ inline constexpr const char* insert_access_key =
 inline constexpr const char* find_access_key = "SELECT " ACCESS_KEY_COLUMNS " FROM access_keys WHERE id = $1";
 inline constexpr const char* list_access_keys =
     "SELECT " ACCESS_KEY_COLUMNS " FROM access_keys ORDER BY created_at, id";
+inline constexpr const char* delete_access_key = "DELETE FROM access_keys WHERE id = $1";
 
 // --- queues and messages
 inline constexpr const char* insert_queue =

@@ -21,4 +21,11 @@ result<std::vector<access_key_record>> sqlite_access_keys::list() {
   return collect<access_key_record>(db_.prepare(sql::list_access_keys), sql::read_access_key);
 }
 
+result<bool> sqlite_access_keys::remove(std::string_view id) {
+  auto& q = db_.prepare(sql::delete_access_key);
+  q.bind(1, id);
+  if (auto r = run(q); !r) return {boost::system::in_place_error, r.error()};
+  return db_.changes() == 1;
+}
+
 }  // namespace rekey

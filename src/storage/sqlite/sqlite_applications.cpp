@@ -27,4 +27,10 @@ result<std::vector<application_record>> sqlite_applications::list() {
   return collect<application_record>(db_.prepare(sql::list_applications), sql::read_application);
 }
 
+result<void> sqlite_applications::update_usage_plan(const application_record& app) {
+  auto& q = db_.prepare(sql::update_usage_plan);
+  sql::bind_usage_plan_update(sqlite_params(q), app);
+  return run(q);
+}
+
 }  // namespace rekey

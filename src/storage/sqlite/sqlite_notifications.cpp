@@ -36,6 +36,13 @@ result<std::optional<subscription_record>> sqlite_notifications::find_subscripti
   return first<subscription_record>(q, sql::read_subscription);
 }
 
+result<bool> sqlite_notifications::delete_subscription(std::string_view application_id, std::string_view type) {
+  auto& q = db_.prepare(sql::delete_subscription);
+  q.bind(1, application_id).bind(2, type);
+  if (auto r = run(q); !r) return {boost::system::in_place_error, r.error()};
+  return db_.changes() == 1;
+}
+
 result<std::vector<subscription_record>> sqlite_notifications::list_subscriptions(std::string_view application_id) {
   auto& q = db_.prepare(sql::list_subscriptions);
   q.bind(1, application_id);

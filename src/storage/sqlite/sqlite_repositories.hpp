@@ -17,6 +17,7 @@ class sqlite_applications final : public application_repository {
   result<std::optional<application_record>> find(std::string_view id) override;
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override;
   result<std::vector<application_record>> list() override;
+  result<void> update_usage_plan(const application_record& app) override;
 
  private:
   sqlite_connection& db_;
@@ -60,6 +61,7 @@ class sqlite_notifications final : public notification_repository {
   result<void> put_subscription(const subscription_record& s) override;
   result<std::optional<subscription_record>> find_subscription(std::string_view application_id,
                                                                std::string_view type) override;
+  result<bool> delete_subscription(std::string_view application_id, std::string_view type) override;
   result<std::vector<subscription_record>> list_subscriptions(std::string_view application_id) override;
 
  private:
@@ -112,6 +114,7 @@ class sqlite_access_keys final : public access_key_repository {
   result<void> insert(const access_key_record& k) override;
   result<std::optional<access_key_record>> find(std::string_view id) override;
   result<std::vector<access_key_record>> list() override;
+  result<bool> remove(std::string_view id) override;
 
  private:
   sqlite_connection& db_;

@@ -126,7 +126,7 @@ export async function startRekey({ args = [], env = {}, dataDir, wrap = [], bin 
 export function cli(rekey, args, env = {}) {
   const r = spawnSync(BIN, [...args, '--server', rekey.url, '--admin-token-file', path.join(rekey.dataDir, 'admin-token')],
     { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr, json: r.status === 0 ? JSON.parse(r.stdout) : null };
+  return { code: r.status, out: r.stdout, err: r.stderr, json: r.status === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : null };
 }
 
 export async function errorOf(res) {

@@ -1,0 +1,49 @@
+#include "api/system_api.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/json/object.hpp>
+
+#include "api/admin_body.hpp"
+#include "core/time_format.hpp"
+#include "runtime/storage_executor.hpp"
+
+namespace rekey::api {
+namespace {
+
+namespace json = boost::json;
+using awaitable_response = boost::asio::awaitable<response>;
+
+}  // namespace
+
+void system_api::add_routes(http::router& routes) {
+  routes.add(verb::get, "/admin/v1/system", guard_.guarded([this](admin_call& c) { return show(c); }));
+  routes.add(verb::put, "/admin/v1/system/maintenance",
+             guard_.guarded([this](admin_call& c) { return set_maintenance(c); }));
+}
+
+awaitable_response system_api::show(admin_call& c) {
+  const auto readiness = co_await health_.readiness();
+  co_return json_response(status::ok, c.version(),
+                          json::object{{"version", REKEY_VERSION},
+                                       {"storage", storage_name_},
+                                       {"ready", readiness == "ready"},
+                                       {"readiness", readiness},
+                                       {"maintenance", maintenance_.on()},
+                                       {"dev", dev_},
+                                       {"now", to_iso8601(clock_.now())}});
+}
+
+awaitable_response system_api::set_maintenance(admin_call& c) {
+  admin_body fields(c.body, {"enabled"});
+  const auto* enabled = c.body.if_contains("enabled");
+  if (!fields.ok()) co_return invalid(c.version(), fields.problem());
+  if (enabled == nullptr || !enabled->is_bool()) co_return invalid(c.version(), "enabled must be true or false.");
+  const bool on = enabled->as_bool();
+  auto saved = co_await executor_.run([&] { return service_.set_maintenance(c.ctx.request_id, on); });
+  if (!saved) co_return failed(saved.error(), c.ctx);
+  maintenance_.set(on);
+  spdlog::warn("request_id={} admin turned maintenance mode {}", c.ctx.request_id, on ? "on" : "off");
+  co_return co_await show(c);
+}
+
+}  // namespace rekey::api
