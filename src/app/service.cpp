@@ -110,7 +110,7 @@ void prepare_data_dir(const std::string& dir) {
 
 // --dev: the demo application, created once, enrolled with an embedded queue.
 void ensure_demo_application(store& storage, admin_service& admin, const std::string& base_url,
-                             const std::string& admin_token_file) {
+                             const std::string& console_url, const std::string& admin_token_file) {
   constexpr std::string_view marker = "dev_demo_application";
   const std::string dev_start = "dev-start";  // the audit entries' request id
   std::optional<std::string> existing;
@@ -160,9 +160,11 @@ Try it:
   curl -i -X POST {3}/applications/2023-11-30/clientSecret -H "x-amz-access-token: $TOKEN"   # 429
 
 Time travel (--dev only): rekey dev clock advance 90d   # the 90-day expiry warning arrives
+
+The console: {8}/console/   (sign in with the admin token in {4})
 )TXT",
              created.app.id, created.app.client_id, created.client_secret, base_url, admin_token_file, default_account,
-             key.id, key.secret);
+             key.id, key.secret, console_url);
 }
 
 // With --admin-listen, the public listener answers 404 for the admin API and the console, in
@@ -425,7 +427,7 @@ int run_service(const config& cfg) {
                           maintenance);
   }
 
-  if (cfg.dev) ensure_demo_application(storage, admin, base_url, cfg.data_dir + "/admin-token");
+  if (cfg.dev) ensure_demo_application(storage, admin, base_url, admin_url, cfg.data_dir + "/admin-token");
   server.start();
   if (admin_server) {
     admin_server->start();

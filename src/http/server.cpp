@@ -19,6 +19,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <functional>
@@ -156,6 +157,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       }
       if (read_error == beast_http::error::body_limit || read_error == beast_http::error::header_limit) {
         // Answer without reading the rest of the body, then close: the stream is not in sync.
+        // Before closing, read and drop what the peer is still sending (a lingering close, as
+        // nginx does): closing with unread bytes makes the kernel reset the connection, and a
+        // client still writing its body may then lose the answer.
         const auto& head = parser.get();
         const auto request_id = new_uuid(random_);
         error_context request;  // the head is known only when the body was too large
@@ -167,7 +171,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         auto res = routes_.error(errc::payload_too_large, request);
         finish(res, request_id, false);
         lowest.expires_after(config_.read_timeout);
-        co_await beast_http::async_write(stream, res, no_throw);
+        auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+        if (!write_error) co_await drain(stream, lowest);
         break;
       }
       if (read_error) break;  // peer closed, timeout, malformed request: end this connection
@@ -193,6 +198,20 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       lowest.expires_after(config_.read_timeout);
       auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
       if (write_error || !keep_alive) break;
+    }
+  }
+
+  // Reads and drops the peer's bytes for at most linger_time or linger_bytes, until it closes.
+  template <class Stream, class Lowest>
+  static asio::awaitable<void> drain(Stream& stream, Lowest& lowest) {
+    constexpr auto linger_time = std::chrono::seconds(2);
+    constexpr std::size_t linger_bytes = 16 << 20;
+    std::array<char, 16 * 1024> sink;
+    lowest.expires_after(linger_time);
+    for (std::size_t read = 0; read < linger_bytes;) {
+      auto [error, n] = co_await stream.async_read_some(asio::buffer(sink), no_throw);
+      if (error) break;
+      read += n;
     }
   }
 
