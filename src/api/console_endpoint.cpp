@@ -58,8 +58,7 @@ void console_endpoint::add_routes(http::router& routes) {
 }
 
 awaitable_response console_endpoint::asset(request_context& ctx) {
-  const auto method = ctx.req.method();
-  if (method != verb::get && method != verb::head) co_return refused(errc::not_found, ctx.req.version());
+  if (ctx.req.method() != verb::get) co_return refused(errc::not_found, ctx.req.version());
   auto path = http::path_of(std::string_view(ctx.req.target().data(), ctx.req.target().size()));
   path.remove_prefix(console_prefix.size());
   const auto found = find_web_asset(path.empty() ? "index.html" : path);
