@@ -8,6 +8,9 @@ string(APPEND content "#include \"console/web_assets.hpp\"\n\nnamespace rekey {\
 set(table "")
 set(index 0)
 foreach(file IN LISTS FILES)
+  if(NOT file MATCHES "^[A-Za-z0-9_./-]+$")  # it goes into a C++ string literal as it is
+    message(FATAL_ERROR "embed_web_assets: ${file}: name web files with letters, digits, _ . / - only")
+  endif()
   file(READ "${ROOT}/${file}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")

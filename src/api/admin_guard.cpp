@@ -105,8 +105,13 @@ result<void> admin_guard::admit(const request_context& ctx) const {
   const auto authorization = ctx.header("Authorization");
   const auto cookie = cookie_value(ctx, session_cookie);
   if (authorization.empty() && !cookie.empty()) {
+    const auto now = clock_.now();
+    if (failures_.throttled("", ctx.peer, now)) return errc::slow_down;
     const auto session = sessions_.find(cookie);
-    if (!session) return errc::admin_unauthorized;
+    if (!session) {  // expired or made up: counted like a wrong token
+      failures_.record_failure("", ctx.peer, now);
+      return errc::admin_unauthorized;
+    }
     if (changes_state(ctx.req.method()) &&
         (!from_same_origin(ctx) || !equal_in_constant_time(ctx.header("X-CSRF-Token"), session->csrf_token))) {
       return errc::access_denied;

@@ -5,9 +5,10 @@
 // console's session cookie (console_sessions.hpp). A cookie caller's request that can change
 // anything (any method but GET and HEAD) must also carry the session's `X-CSRF-Token` and, when
 // the browser says where it comes from (`Sec-Fetch-Site`, `Origin`), come from the same origin;
-// otherwise it is refused 403 AccessDenied before its body is read. Wrong admin tokens count
-// against the caller's address (failure_throttle): past the limit that address gets 429 before
-// its token is looked at, and refusals are logged (at most one line per 10 s). Thread-safe.
+// otherwise it is refused 403 AccessDenied before its body is parsed. Wrong admin tokens and
+// unknown session cookies count against the caller's address (failure_throttle): past the limit
+// that address gets 429 before its token or cookie is looked at, and wrong tokens are logged (at
+// most one line per 10 s). Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

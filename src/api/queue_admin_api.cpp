@@ -55,6 +55,8 @@ awaitable_response queue_admin_api::peek(admin_call& c) {
   std::string why;
   const auto page = read_page(c, why);
   if (!page) co_return invalid(c.version(), why);
+  if (!c.query("offset").empty())
+    co_return invalid(c.version(), "A peek takes limit only: it shows the oldest messages.");
   const auto queue = queue_of(c);
   auto messages = co_await executor_.run([&] { return queues_.peek(queue, static_cast<int>(page->limit)); });
   if (!messages) co_return failed(messages.error(), c.ctx);

@@ -34,11 +34,12 @@ asio::awaitable<result<sqs_caller>> sqs_endpoint::authenticate(http::request_con
   const auto& key_id = authorization ? authorization->access_key_id : presigned->authorization.access_key_id;
   auto key = keys_.find(key_id);
   if (!key) {
+    const auto seen = keys_.generation();  // before the read: a revocation after it wins
     auto fetched = co_await executor_.run([&] { return fetch_access_key(storage_, at_rest_key_, key_id); });
     if (!fetched) co_return fetched.error();
     if (!*fetched) co_return errc::sqs_invalid_client_token_id;
     key = **fetched;
-    keys_.put(*key);
+    keys_.put_if_unchanged(*key, seen);
   }
   const signed_request request{
       std::string_view(ctx.req.method_string().data(), ctx.req.method_string().size()),

@@ -22,6 +22,7 @@ namespace {
 constexpr std::string_view dev_clock_setting = "dev_clock_offset_ms";
 constexpr std::string_view maintenance_setting = "maintenance";
 constexpr int audit_scan_page = 1000;  // entries read at a time while filtering
+constexpr int audit_scan_pages = 10;   // at most this many per call: the scan holds a transaction
 
 bool known_notification_type(std::string_view type) {
   return type == new_secret_notification_type || type == expiry_notification_type;
@@ -95,19 +96,16 @@ result<std::vector<application_record>> admin_service::list_applications() {
   return (*work)->applications().list();
 }
 
-result<application_details> admin_service::show_application(std::string_view id) {
-  auto work = storage_.begin();
-  if (!work) return work.error();
-  auto& w = **work;
-  auto app = w.applications().find(id);
-  if (!app) return app.error();
-  if (!*app) return errc::not_found;
+namespace {
+
+// The application's secrets, destinations, subscriptions and deliveries, read in `work`.
+result<application_details> details_of(unit_of_work& work, application_record app) {
   application_details d;
-  d.app = **app;
-  auto secrets = w.secrets().list_for(id);
-  auto destinations = w.notifications().list_destinations(id);
-  auto subscriptions = w.notifications().list_subscriptions(id);
-  auto deliveries = w.outbox().list_for_application(id);
+  d.app = std::move(app);
+  auto secrets = work.secrets().list_for(d.app.id);
+  auto destinations = work.notifications().list_destinations(d.app.id);
+  auto subscriptions = work.notifications().list_subscriptions(d.app.id);
+  auto deliveries = work.outbox().list_for_application(d.app.id);
   if (!secrets) return secrets.error();
   if (!destinations) return destinations.error();
   if (!subscriptions) return subscriptions.error();
@@ -119,26 +117,32 @@ result<application_details> admin_service::show_application(std::string_view id)
   return d;
 }
 
+}  // namespace
+
+result<application_details> admin_service::show_application(std::string_view id) {
+  auto work = storage_.begin();
+  if (!work) return work.error();
+  auto app = (*work)->applications().find(id);
+  if (!app) return app.error();
+  if (!*app) return errc::not_found;
+  return details_of(**work, std::move(**app));
+}
+
 result<application_page> admin_service::find_applications(std::string_view query, std::size_t offset,
                                                           std::size_t limit) {
+  auto work = storage_.begin();  // one transaction for the page: one lock, one snapshot
+  if (!work) return work.error();
+  auto apps = (*work)->applications().list();
+  if (!apps) return apps.error();
   std::vector<application_record> found;
-  {
-    auto work = storage_.begin();
-    if (!work) return work.error();
-    auto apps = (*work)->applications().list();
-    if (!apps) return apps.error();
-    for (auto& app : *apps) {
-      if (matches(app, query)) found.push_back(std::move(app));
-    }
+  for (auto& app : *apps) {
+    if (matches(app, query)) found.push_back(std::move(app));
   }
   application_page page;
   page.total = found.size();
   for (std::size_t i = offset; i < found.size() && page.applications.size() < limit; ++i) {
-    auto details = show_application(found[i].id);
-    if (!details) {
-      if (details.error() == make_error_code(errc::not_found)) continue;
-      return details.error();
-    }
+    auto details = details_of(**work, std::move(found[i]));
+    if (!details) return details.error();
     page.applications.push_back(std::move(*details));
   }
   return page;
@@ -168,8 +172,8 @@ result<application_record> admin_service::update_usage_plan(const std::string& r
       !r) {
     return r.error();
   }
-  // The cached application carries its plan: read it again on its next use.
-  (*work)->after_commit([this, id = changed.id] { credentials_.forget(id); });
+  // A rotation reads the plan with the application, in its transaction; what remembers a plan is
+  // the rate-limit mirror, which the caller forgets (and other nodes at this commit's event).
   if (auto r = (*work)->commit(); !r) return r.error();
   return changed;
 }
@@ -416,7 +420,11 @@ result<audit_page> admin_service::find_audit(std::int64_t after_seq, int limit, 
   auto work = storage_.begin();
   if (!work) return work.error();
   audit_page page;
-  for (;;) {
+  for (int scanned = 0;; ++scanned) {
+    if (scanned == audit_scan_pages) {  // more may match further on: the caller goes on from here
+      page.next = after_seq;
+      return page;
+    }
     auto entries = (*work)->audit().list(after_seq, audit_scan_page);
     if (!entries) return entries.error();
     for (auto& e : *entries) {

@@ -124,7 +124,9 @@ class admin_service {
 
   // Audit entries after `after_seq`, oldest first, at most `limit`.
   [[nodiscard]] result<std::vector<audit_record>> list_audit(std::int64_t after_seq, int limit);
-  // The same, only the entries of `application_id` and with `action` (each: empty for any).
+  // The same, only the entries of `application_id` and with `action` (each: empty for any). One
+  // call reads at most 10,000 entries: a page may then hold fewer than `limit` (even none) and
+  // `next` says where to go on.
   [[nodiscard]] result<audit_page> find_audit(std::int64_t after_seq, int limit, std::string_view application_id,
                                               std::string_view action);
   // Appends an entry of the console's own (sign-in, sign-out, a refused sign-in), by `actor`.

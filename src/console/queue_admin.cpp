@@ -17,13 +17,21 @@ namespace json = boost::json;
 
 constexpr int most_peeked = 1000;  // what reveal() looks through for its message
 
-bool names_a_secret(std::string_view key) {
-  constexpr std::string_view suffix = "secret";
+bool ends_with_ignoring_case(std::string_view key, std::string_view suffix) {
   if (key.size() < suffix.size()) return false;
   const auto tail = key.substr(key.size() - suffix.size());
   return std::equal(tail.begin(), tail.end(), suffix.begin(),
                     [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
+
+bool names_a_secret(std::string_view key) {
+  return ends_with_ignoring_case(key, "secret") || ends_with_ignoring_case(key, "password") ||
+         ends_with_ignoring_case(key, "token");
+}
+
+// What a body that looks like JSON but does not parse is shown as: it may hold a secret the
+// masking cannot find.
+constexpr std::string_view unparsed_json = "(a JSON body rekey could not read: reveal it to see it)";
 
 void mask_in(json::value& v, bool& masked) {
   if (auto* o = v.if_object()) {
@@ -46,7 +54,13 @@ std::string mask_secrets(std::string_view body, bool& masked) {
   masked = false;
   boost::system::error_code ec;
   auto parsed = json::parse(body, ec);
-  if (ec) return std::string(body);
+  if (ec) {
+    const auto first = body.find_first_not_of(" \t\r\n");
+    const bool looks_like_json = first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
+    if (!looks_like_json) return std::string(body);
+    masked = true;  // fail closed
+    return std::string(unparsed_json);
+  }
   mask_in(parsed, masked);
   return masked ? json::serialize(parsed) : std::string(body);
 }

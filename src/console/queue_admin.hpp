@@ -3,8 +3,9 @@
 // change), the audited reveal of one message, purge, and the access keys (listed without their
 // secrets, revoked).
 //
-// A peek masks every string value whose JSON key ends in "secret" (any case), such as a new
-// client secret notification's "newClientSecret"; the real body is only returned by reveal(),
+// A peek masks every string value whose JSON key ends in "secret", "password" or "token" (any
+// case), such as a new client secret notification's "newClientSecret", and hides a body that
+// looks like JSON but does not parse; the real body is only returned by reveal(),
 // which is recorded in the audit trail first. Each method is one transaction; call them on the
 // storage thread. Errors: not_found (unknown queue, message or key), service_unavailable,
 // internal. Thread-compatible.
@@ -33,8 +34,10 @@ struct peeked_message {
   bool masked = false;
 };
 
-// The body with the value of every JSON member whose name ends in "secret" (any case) replaced by
-// "••••••••"; the body unchanged when it is not JSON or has no such member. `masked` says which.
+// The body with the value of every JSON member whose name ends in "secret", "password" or "token"
+// (any case) replaced by "••••••••"; the body unchanged when it is not JSON (and does not start
+// with '{' or '[') or has no such member; a placeholder when it starts so and does not parse.
+// `masked` says whether anything was hidden.
 std::string mask_secrets(std::string_view body, bool& masked);
 
 class queue_admin {

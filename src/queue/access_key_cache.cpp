@@ -17,9 +17,28 @@ std::optional<access_key> access_key_cache::find(std::string_view id) const {
   return it->second;
 }
 
+void access_key_cache::put_if_unchanged(access_key key, std::uint64_t seen) {
+  std::lock_guard lock(mutex_);
+  if (generation_ != seen) return;
+  auto id = key.id;
+  keys_[std::move(id)] = std::move(key);
+}
+
+std::uint64_t access_key_cache::generation() const {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
 void access_key_cache::forget(std::string_view id) {
   std::lock_guard lock(mutex_);
+  ++generation_;
   if (const auto it = keys_.find(id); it != keys_.end()) keys_.erase(it);
+}
+
+void access_key_cache::clear() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  keys_.clear();
 }
 
 result<std::optional<access_key>> fetch_access_key(store& storage, const key256& at_rest_key, std::string_view id) {

@@ -4,6 +4,7 @@
 // is refused. Guarded by a mutex; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,13 +28,20 @@ struct access_key {
 class access_key_cache {
  public:
   void put(access_key key);
+  // The same for a key read from storage: kept only when nothing was forgotten since
+  // generation() was read before that read (a revocation in between must not bring it back).
+  void put_if_unchanged(access_key key, std::uint64_t seen);
+  std::uint64_t generation() const;
   std::optional<access_key> find(std::string_view id) const;
   // After a revocation (here or, told by an event, on another node).
   void forget(std::string_view id);
+  // After missing other nodes' events: every key is read from storage again on its next use.
+  void clear();
 
  private:
   mutable std::mutex mutex_;
   std::unordered_map<std::string, access_key, string_hash, std::equal_to<>> keys_;  // guarded by mutex_
+  std::uint64_t generation_ = 0;  // counts forget() and clear(); guarded by mutex_
 };
 
 // Reads one key from storage and opens its secret (call on the storage thread).

@@ -18,6 +18,19 @@ TEST(MaskSecrets, MasksEveryMemberWhoseNameEndsInSecret) {
   EXPECT_NE(body.find("\"clientId\":\"c\""), std::string::npos);
 }
 
+TEST(MaskSecrets, MasksPasswordsAndTokensAndHidesJsonItCannotRead) {
+  bool masked = false;
+  const auto body = mask_secrets(R"({"password":"p4ss","refreshToken":"Atzr|x","tokenType":"bearer"})", masked);
+  EXPECT_TRUE(masked);
+  EXPECT_EQ(body.find("p4ss"), std::string::npos);
+  EXPECT_EQ(body.find("Atzr|x"), std::string::npos);
+  EXPECT_NE(body.find("bearer"), std::string::npos);  // tokenType names no token
+  masked = false;
+  const auto broken = mask_secrets(R"(  {"newClientSecret":"amzn1.oa2-cs.v1.abc", )", masked);
+  EXPECT_TRUE(masked);
+  EXPECT_EQ(broken.find("amzn1"), std::string::npos);
+}
+
 TEST(MaskSecrets, LeavesOtherBodiesAsTheyAre) {
   bool masked = true;
   EXPECT_EQ(mask_secrets("hello secret", masked), "hello secret");

@@ -292,6 +292,7 @@ describe('web console', () => {
 
     // The audit log shows each step, and its chain verifies.
     await go(page, 'Audit log');
+    await page.getByRole('button', { name: 'Verify chain' }).click();
     await page.getByText('Chain intact').waitFor();
     await page.getByLabel('Application', { exact: true }).selectOption({ label: APP_NAME });
     await page.getByRole('button', { name: 'Filter', exact: true }).click();

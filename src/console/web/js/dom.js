@@ -26,7 +26,7 @@ export function h(tag, attrs, ...children) {
       el[key] = true;
     } else if (key === 'style') {
       throw new TypeError('inline styles are refused by the CSP; use a class');
-    } else if (key === 'href' && !/^(#|https?:|\.{0,2}\/)/i.test(String(value))) {
+    } else if (key === 'href' && !/^(#|https?:|\.{0,2}\/(?!\/))/i.test(String(value))) {
       throw new TypeError('href must be a hash route or an http(s) URL');
     } else {
       el.setAttribute(key, value === true ? '' : String(value));

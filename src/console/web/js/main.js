@@ -53,7 +53,13 @@ async function render({ again = false } = {}) {
     return;
   }
   const [match, screen] = found;
-  const params = match.slice(1).map(decodeURIComponent);
+  let params;
+  try {
+    params = match.slice(1).map(decodeURIComponent);
+  } catch {  // a malformed %-escape in the address
+    replace(root, heading('Not found'), h('p', null, 'This address is malformed. ', h('a', { href: '#/applications' }, 'Go to the applications')));
+    return;
+  }
   if (!again) replace(root, h('p', { class: 'loading' }, 'Loading…'));
   const view = h('div', { class: 'screen' });
   // ctx.current(): false once the user has moved on, so a slow answer does not paint over the
@@ -138,7 +144,14 @@ function enter(answer) {
 async function start() {
   whenUnauthorized(() => showSignIn('Your session has ended. Sign in again.'));
   $('sign-out').addEventListener('click', async () => {
-    try { await session.signOut(); } catch { /* signed out either way */ }
+    try {
+      await session.signOut();
+    } catch (e) {
+      if (e.status !== 401) {  // 401: the session had already ended
+        showError(e);
+        return;  // still signed in: say so rather than pretend
+      }
+    }
     showSignIn();
   });
   $('skip').addEventListener('click', () => { $('main').focus(); });

@@ -1,5 +1,6 @@
 // Audit log: the hash-chained trail, oldest first, paged with the API's `after` cursor, filtered
-// by application and action, with the chain's verification status.
+// by application and action, with the chain's verification status (checked when asked: it reads
+// the whole trail).
 import { append, badge, field, h, table, time, uid } from '../dom.js';
 import { get, qs, seg } from '../api.js';
 import { heading, run, section } from '../ui.js';
@@ -13,15 +14,15 @@ const KNOWN_ACTIONS = [
   'maintenance.off', 'dev.clock_advanced', 'console.signed_in', 'console.signed_out', 'console.sign_in_failed',
 ];
 
-// cursors: the `after` of each page seen so far, so that Previous page goes back.
-const state = { application: '', action: '', cursors: [0] };
+// cursors: the `after` of each page seen so far, so that Previous page goes back. verify: the
+// latest verification's answer, kept while the console is open.
+const state = { application: '', action: '', cursors: [0], verify: null };
 
 export async function render(view, ctx) {
   ctx.setTitle('Audit log');
   const after = state.cursors[state.cursors.length - 1];
-  const [page, verify, apps] = await Promise.all([
+  const [page, apps] = await Promise.all([
     get(`admin/v1/audit${qs({ after, limit: LIMIT, application: state.application, action: state.action })}`),
-    get('admin/v1/audit/verify'),
     get(`admin/v1/applications${qs({ limit: 500 })}`),
   ]);
   const names = new Map(apps.applications.map((a) => [a.applicationId, a.name]));
@@ -29,7 +30,7 @@ export async function render(view, ctx) {
   append(view, [
     heading('Audit log', h('p', { class: 'lead' },
       'Every change and every refused sign-in, written in the same transaction as the action and chained by SHA-256 so that a gap or an edit shows.')),
-    verifySection(verify, ctx),
+    verifySection(state.verify, ctx),
     section('Entries', { actions: filterForm(apps.applications, ctx) },
       table('Audit entries', ['#', 'Time', 'Action', 'Actor', 'Application', 'Detail', 'Request id'],
         page.entries.map((e) => [
@@ -54,7 +55,16 @@ export async function render(view, ctx) {
 
 function verifySection(verify, ctx) {
   const again = h('button', { type: 'button', class: 'secondary small', 'data-key': 'verify',
-    onclick: (event) => run(event.currentTarget, async () => ctx.rerender()) }, 'Verify again');
+    onclick: async (event) => {
+      const checked = await run(event.currentTarget, () => get('admin/v1/audit/verify'));
+      if (!checked) return;
+      state.verify = { ...checked, at: new Date().toISOString() };
+      ctx.rerender();
+    } }, verify ? 'Verify again' : 'Verify chain');
+  if (!verify) {
+    return section('Chain verification', { actions: again },
+      h('p', { class: 'muted' }, 'Verify reads the whole trail and checks that each entry’s hash covers the one before it.'));
+  }
   const status = verify.ok
     ? h('p', { class: 'verify verify-ok' }, badge('Chain intact', 'ok'), ` All ${verify.entries} entries verify: each one’s hash covers the one before it.`)
     : h('p', { class: 'verify verify-bad' }, badge('Chain broken', 'bad'),
