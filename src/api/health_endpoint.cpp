@@ -1,37 +1,100 @@
 #include "api/health_endpoint.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+
 namespace rekey::api {
 namespace {
 
-response status_response(status s, unsigned version, std::string_view text) {
-  response res{s, version};
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+response json_answer(bool ok, unsigned version, const json::object& body) {
+  response res{ok ? status::ok : status::service_unavailable, version};
   res.set(beast_http::field::content_type, "application/json");
-  res.body() = std::string(R"({"status":")") + std::string(text) + "\"}";
+  res.set(beast_http::field::cache_control, "no-store");
+  res.body() = json::serialize(body);
   return res;
 }
 
+// The probe's outcome, shared by the probe and the deadline (both on one executor).
+struct probe_race {
+  explicit probe_race(asio::any_io_executor ex) : timer(std::move(ex)) {}
+  asio::steady_timer timer;
+  std::optional<bool> answered;
+};
+
 }  // namespace
 
-boost::asio::awaitable<response> health_endpoint::health(request_context& ctx) {
-  co_return status_response(status::ok, ctx.req.version(), "ok");
+asio::awaitable<response> health_endpoint::live(request_context& ctx) {
+  co_return json_answer(true, ctx.req.version(), {{"status", "ok"}});
 }
 
-boost::asio::awaitable<std::string_view> health_endpoint::readiness() {
-  if (stopping_()) co_return "stopping";
-  // The last write failed (a full disk) or the database files are gone: reads may still work,
-  // but nothing sent here would be kept.
-  if (!storage_.write_health()) co_return "storage not writable";
-  auto reachable = co_await executor_.run([this] {
-    auto work = storage_.begin();  // and one read: a begun transaction may not have reached the server yet
-    return work && (*work)->keys().get_setting("ready").has_value();
-  });
-  if (!reachable || !*reachable) co_return "storage unavailable";
-  co_return "ready";
+asio::awaitable<health_check> health_endpoint::storage_check() {
+  if (!storage_.write_health()) co_return health_check{"storage", false, "not writable"};
+  // The probe runs on a storage thread, queued behind the work there; the deadline answers for
+  // it when it is slow (it still runs, and its answer is dropped).
+  auto race = std::make_shared<probe_race>(co_await asio::this_coro::executor);
+  race->timer.expires_after(storage_deadline_);
+  asio::co_spawn(
+      race->timer.get_executor(),
+      [this, race]() -> asio::awaitable<void> {
+        auto probed = co_await executor_.run_unbatched([](store& s) { return s.probe(); });
+        race->answered = probed.has_value();
+        race->timer.cancel();
+      },
+      asio::detached);
+  co_await race->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (!race->answered) co_return health_check{"storage", false, "no answer within the deadline"};
+  if (!*race->answered) co_return health_check{"storage", false, "unavailable"};
+  co_return health_check{"storage", true, "answering"};
 }
 
-boost::asio::awaitable<response> health_endpoint::ready(request_context& ctx) {
-  const auto state = co_await readiness();
-  co_return status_response(state == "ready" ? status::ok : status::service_unavailable, ctx.req.version(), state);
+asio::awaitable<std::vector<health_check>> health_endpoint::checks() {
+  std::vector<health_check> out;
+  out.push_back(co_await storage_check());
+  if (relay_running_) {
+    const bool running = relay_running_();
+    out.push_back({"relay", running, running ? "running" : "stalled"});
+  }
+  if (maintenance_ != nullptr) {
+    const bool on = maintenance_->on();
+    out.push_back({"maintenance", !on, on ? "on" : "off"});
+  }
+  const bool stopping = stopping_();
+  out.push_back({"shutdown", !stopping, stopping ? "stopping" : "serving"});
+  co_return out;
+}
+
+asio::awaitable<response> health_endpoint::ready_checks(request_context& ctx) {
+  const auto all = co_await checks();
+  const bool ok = std::all_of(all.begin(), all.end(), [](const auto& c) { return c.ok; });
+  json::object named;
+  for (const auto& c : all) named[c.name] = json::object{{"ok", c.ok}, {"detail", c.detail}};
+  co_return json_answer(ok, ctx.req.version(), {{"status", ok ? "ready" : "not ready"}, {"checks", std::move(named)}});
+}
+
+asio::awaitable<response> health_endpoint::ready(request_context& ctx) {
+  const unsigned version = ctx.req.version();
+  if (stopping_()) co_return json_answer(false, version, {{"status", "stopping"}});
+  const auto storage = co_await storage_check();
+  if (!storage.ok) {
+    co_return json_answer(
+        false, version,
+        {{"status", storage.detail == "not writable" ? "storage not writable" : "storage unavailable"}});
+  }
+  co_return json_answer(true, version, {{"status", "ready"}});
 }
 
 }  // namespace rekey::api

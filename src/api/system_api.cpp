@@ -22,12 +22,18 @@ void system_api::add_routes(http::router& routes) {
 }
 
 awaitable_response system_api::show(admin_call& c) {
-  const auto readiness = co_await health_.readiness();
+  const auto checks = co_await health_.checks();
+  bool ready = true;
+  json::object named;
+  for (const auto& check : checks) {
+    ready = ready && check.ok;
+    named[check.name] = json::object{{"ok", check.ok}, {"detail", check.detail}};
+  }
   co_return json_response(status::ok, c.version(),
                           json::object{{"version", REKEY_VERSION},
                                        {"storage", storage_name_},
-                                       {"ready", readiness == "ready"},
-                                       {"readiness", readiness},
+                                       {"ready", ready},
+                                       {"checks", std::move(named)},
                                        {"maintenance", maintenance_.on()},
                                        {"dev", dev_},
                                        {"now", to_iso8601(clock_.now())}});

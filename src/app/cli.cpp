@@ -227,7 +227,8 @@ void add_queue_and_system_commands(CLI::App& cli, admin_command& chosen) {
   system->require_subcommand(1);
   on_parsed(system->add_subcommand("show", "version, storage backend, readiness, maintenance mode"), chosen,
             [](const admin_client& client) { return report(client.call("GET", "/admin/v1/system")); });
-  auto* maintenance = system->add_subcommand("maintenance", "turn maintenance mode on or off (SP-API calls: 503)");
+  auto* maintenance =
+      system->add_subcommand("maintenance", "turn maintenance mode on or off (the SP-API rotate call answers 503)");
   maintenance->add_option("mode", o->mode, "on or off")->required()->check(CLI::IsMember({"on", "off"}));
   on_parsed(maintenance, chosen, [o](const admin_client& client) {
     return report(client.call("PUT", "/admin/v1/system/maintenance",
@@ -307,6 +308,7 @@ void add_audit_and_dev_commands(CLI::App& cli, admin_command& chosen) {
 
 int run_cli(int argc, char** argv) {
   CLI::App cli{"rekey: SP-API Application Management (client secret rotation) service"};
+  cli.set_version_flag("--version", "rekey " REKEY_VERSION);
   cli.require_subcommand(1);
   cli.fallthrough();
   std::string server = "http://127.0.0.1:8080";

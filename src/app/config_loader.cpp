@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
+
+#include <arpa/inet.h>
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -41,16 +43,54 @@ apply_fn string_setting(std::function<std::string&(config&)> field) {
   };
 }
 
-// "HOST:PORT", with a port from 0 to 65535 and a host without spaces; "" for none.
-apply_fn address_setting(std::function<std::string&(config&)> field) {
-  return [=](config& c, const std::string& text) {
-    const auto colon = text.rfind(':');
-    std::uint16_t port = 0;
-    if (!text.empty() && (colon == std::string::npos || colon == 0 || text.find(' ') != std::string::npos ||
-                          !parse_integer(text.substr(colon + 1), port))) {
-      return false;
+// "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT", HOST an IP address; nullopt when malformed. A
+// missing port is nullopt in the answer's second.
+std::optional<std::pair<std::string, std::optional<std::uint16_t>>> parse_listen(const std::string& text) {
+  std::string host = text;
+  std::optional<std::uint16_t> port;
+  const auto read_port = [&](const std::string& digits) {
+    std::uint16_t p = 0;
+    if (!parse_integer(digits, p)) return false;
+    port = p;
+    return true;
+  };
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    const auto rest = text.substr(close + 1);
+    if (!rest.empty() && (!rest.starts_with(':') || !read_port(rest.substr(1)))) return std::nullopt;
+  } else if (const auto colon = text.find(':');
+             colon != std::string::npos && text.find(':', colon + 1) == std::string::npos) {
+    host = text.substr(0, colon);  // one colon: IPv4 or a name with a port; more: a bare IPv6 address
+    if (!read_port(text.substr(colon + 1))) return std::nullopt;
+  }
+  in6_addr any{};  // big enough for either family
+  if (inet_pton(AF_INET, host.c_str(), &any) != 1 && inet_pton(AF_INET6, host.c_str(), &any) != 1) return std::nullopt;
+  return std::make_pair(host, port);
+}
+
+// --listen: an address, with an optional port (which --port, given too, overrides).
+apply_fn listen_setting() {
+  return [](config& c, const std::string& text) {
+    const auto parsed = parse_listen(text);
+    if (!parsed) return false;
+    c.http.listen_address = parsed->first;
+    if (parsed->second) c.http.port = *parsed->second;
+    return true;
+  };
+}
+
+// --admin-listen: an address and a port; "" for none.
+apply_fn admin_listen_setting() {
+  return [](config& c, const std::string& text) {
+    if (text.empty()) {
+      c.http.admin_listen.reset();
+      return true;
     }
-    field(c) = text;
+    const auto parsed = parse_listen(text);
+    if (!parsed || !parsed->second) return false;
+    c.http.admin_listen = listen_endpoint{parsed->first, *parsed->second};
     return true;
   };
 }
@@ -111,15 +151,16 @@ struct setting {
   std::string help;
   apply_fn apply;
   bool is_flag = false;
+  std::string expected = {};  // what a good value looks like, for the error; empty: the help says it
 };
 
 std::vector<setting> settings() {
   return {
-      {"listen", "http.listen", "address to listen on",
-       string_setting([](config& c) -> std::string& { return c.http.listen_address; })},
+      {"listen", "http.listen", "IP address to listen on, optionally with :PORT", listen_setting(), false,
+       "an IP address, optionally with a port: 127.0.0.1, 0.0.0.0:8080, ::1 or [::1]:8080"},
       {"admin-listen", "http.admin_listen",
        "HOST:PORT for the admin API and the console alone (the main listener then answers 404 for them)",
-       address_setting([](config& c) -> std::string& { return c.http.admin_listen; })},
+       admin_listen_setting(), false, "an IP address and a port: 127.0.0.1:9090 or [::1]:9090"},
       {"port", "http.port", "TCP port (0 picks a free one)",
        integer_setting<std::uint16_t>([](config& c) -> std::uint16_t& { return c.http.port; }, 0, 65535)},
       {"threads", "http.threads", "I/O threads (0: one per core)",
@@ -251,7 +292,8 @@ config config_loader::load() const {
       if (!node) continue;
       const auto text = toml_text(*node.node());
       if (!text || !s.apply(c, *text)) {
-        throw std::runtime_error(fmt::format("config file {}: bad value for {}", impl_->config_file, s.toml_key));
+        throw std::runtime_error(fmt::format("config file {}: bad value for {}{}", impl_->config_file, s.toml_key,
+                                             s.expected.empty() ? "" : ": it must be " + s.expected));
       }
     }
   }
@@ -260,7 +302,8 @@ config config_loader::load() const {
     if (impl_->options[i]->count() == 0) continue;
     const auto value = s.is_flag && impl_->values[i].empty() ? std::string("true") : impl_->values[i];
     if (!s.apply(c, value)) {
-      throw std::runtime_error(fmt::format("bad value for --{} / {}: {}", s.name, env_name(s.name), value));
+      throw std::runtime_error(fmt::format("bad value for --{} / {}: {} ({})", s.name, env_name(s.name), value,
+                                           s.expected.empty() ? s.help : "it must be " + s.expected));
     }
   }
   if (const char* key = std::getenv("REKEY_MASTER_KEY")) c.master_key_hex = key;

@@ -208,29 +208,39 @@ std::unique_ptr<runtime::storage_executor> storage_threads(const config& cfg, ba
 // credential cache (its next use reads storage, so a revocation elsewhere stops authenticating
 // here), their enqueued messages wake long polls. After a gap in the events ("*"), everything
 // is reloaded.
-// Their revoked access keys are dropped from this node's cache; a change of maintenance mode is
+// Their revoked access keys are dropped from this node's cache (all of them after a gap), a
+// usage plan change drops the application's remembered refusal, a change of maintenance mode is
 // read again.
 void listen_to_other_nodes(pg_store& postgres, asio::io_context& main, runtime::storage_executor& executor,
-                           admin_service& admin, credential_cache& credentials, queue_notifier& queue_wakeups,
-                           access_key_cache& access_keys, maintenance_mode& maintenance) {
-  const auto reload_maintenance = [&main, &executor, &admin, &maintenance] {
+                           admin_service& admin, credential_cache& credentials, rate_limit_mirror& mirror,
+                           queue_notifier& queue_wakeups, access_key_cache& access_keys,
+                           maintenance_mode& maintenance) {
+  // Reads run on several storage threads and may finish out of order: only the latest read
+  // started sets the flag.
+  const auto reads = std::make_shared<std::atomic<std::uint64_t>>(0);
+  const auto reload_maintenance = [&main, &executor, &admin, &maintenance, reads] {
+    const auto mine = ++*reads;
     asio::co_spawn(
         main,
-        [&executor, &admin, &maintenance]() -> asio::awaitable<void> {
+        [&executor, &admin, &maintenance, reads, mine]() -> asio::awaitable<void> {
           auto on = co_await executor.run([&] { return admin.load_maintenance(); });
-          if (on)
-            maintenance.set(*on);
-          else
+          if (!on)
             spdlog::warn("could not read maintenance mode after another node changed it");
+          else if (*reads == mine)
+            maintenance.set(*on);
         },
         asio::detached);
   };
   postgres.on_events([&, reload_maintenance](std::string_view event) {
     if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
-    if (event.starts_with("app:")) return credentials.forget(event.substr(4));
+    if (event.starts_with("app:")) {
+      credentials.forget(event.substr(4));
+      return mirror.forget(event.substr(4));  // its usage plan may have changed
+    }
     if (event.starts_with("key:")) return access_keys.forget(event.substr(4));
     if (event == "setting:maintenance") return reload_maintenance();
     if (event != "*") return;
+    access_keys.clear();
     reload_maintenance();
     asio::co_spawn(
         main,
@@ -352,23 +362,25 @@ int run_service(const config& cfg) {
   spdlog::info("at most {} connections (file descriptors: {})", listener.max_connections, file_limit);
   http::server server(pool, listener, routes, request_ids, tls.get());
   // --admin-listen: the admin API and the console on a listener of their own.
-  const bool admin_apart = !cfg.http.admin_listen.empty();
+  const bool admin_apart = cfg.http.admin_listen.has_value();
   http::router admin_routes(api::transport_error_response);
   http::router& admin_side = admin_apart ? admin_routes : routes;
   http_config admin_listener = listener;
   if (admin_apart) {
-    const auto colon = cfg.http.admin_listen.rfind(':');
-    admin_listener.listen_address = cfg.http.admin_listen.substr(0, colon);
-    admin_listener.port = static_cast<std::uint16_t>(std::stoul(cfg.http.admin_listen.substr(colon + 1)));
+    admin_listener.listen_address = cfg.http.admin_listen->address;
+    admin_listener.port = cfg.http.admin_listen->port;
   }
   std::optional<http::server> admin_server;
   if (admin_apart) admin_server.emplace(pool, admin_listener, admin_routes, request_ids, tls.get());
   // Bound now, so that the routes can name the addresses (queue URLs); served once they are in.
   const auto port = server.listen();
   const std::string scheme = tls ? "https" : "http";
-  const std::string base_url = fmt::format("{}://{}:{}", scheme, cfg.http.listen_address, port);
+  // An IPv6 address goes in brackets in a URL (RFC 3986 §3.2.2).
+  const auto url_host = [](const std::string& a) { return a.find(':') == std::string::npos ? a : "[" + a + "]"; };
+  const std::string base_url = fmt::format("{}://{}:{}", scheme, url_host(cfg.http.listen_address), port);
   const std::string admin_url =
-      admin_apart ? fmt::format("{}://{}:{}", scheme, admin_listener.listen_address, admin_server->listen()) : base_url;
+      admin_apart ? fmt::format("{}://{}:{}", scheme, url_host(admin_listener.listen_address), admin_server->listen())
+                  : base_url;
   api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay);
   const auto after_rotation = [&](const rotation_outcome& rotated) {
     if (rotated.delivered_to)
@@ -378,7 +390,11 @@ int run_service(const config& cfg) {
   };
   api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock, after_rotation,
                                       &maintenance);
-  api::health_endpoint health(storage, *executor, [&server] { return server.stopping(); });
+  // The relay loop counts as stalled after a minute without progress (a pass begun or a delivery
+  // finished: an idle loop passes every poll interval, one delivery times out after 10 s).
+  api::health_endpoint health(
+      storage, *executor, [&server] { return server.stopping(); },
+      [&relay_runner] { return relay_runner.running(std::chrono::seconds(60)); }, &maintenance);
   failure_throttle admin_failures(cfg.throttle);  // wrong admin tokens, per address
   // Sessions read the wall clock: moving the --dev clock must not sign the console out.
   console_sessions sessions(wall, random);
@@ -401,13 +417,17 @@ int run_service(const config& cfg) {
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
-  routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
-  routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
+  const auto add_health = [&health](http::router& r) {
+    r.add(http::verb::get, "/health", [&health](auto& ctx) { return health.live(ctx); });
+    r.add(http::verb::get, "/health/live", [&health](auto& ctx) { return health.live(ctx); });
+    r.add(http::verb::get, "/ready", [&health](auto& ctx) { return health.ready(ctx); });
+    r.add(http::verb::get, "/health/ready", [&health](auto& ctx) { return health.ready_checks(ctx); });
+  };
+  add_health(routes);
   // The admin and console routes go in before the SQS routes: the SQS queue path
   // /{account}/{queue} would otherwise take two-segment paths such as /console/console.css.
   if (admin_apart) {
-    admin_routes.add(http::verb::get, "/health", [&](auto& ctx) { return health.health(ctx); });
-    admin_routes.add(http::verb::get, "/ready", [&](auto& ctx) { return health.ready(ctx); });
+    add_health(admin_routes);
     keep_admin_paths_off(routes);
   }
   admin_handler.add_routes(admin_side);
@@ -423,7 +443,7 @@ int run_service(const config& cfg) {
     routes.add(http::verb::get, path, sqs);
   }
   if (b.postgres != nullptr) {
-    listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, queue_wakeups, access_keys,
+    listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, mirror, queue_wakeups, access_keys,
                           maintenance);
   }
 

@@ -7,12 +7,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/clock.hpp"
 
 namespace rekey {
+
+// An address and port to listen on ("127.0.0.1:8080", "[::1]:8080").
+struct listen_endpoint {
+  std::string address;
+  std::uint16_t port = 0;
+};
 
 struct http_config {
   std::string listen_address = "127.0.0.1";
@@ -29,9 +36,9 @@ struct http_config {
   // and outbound connections). At the limit, idle keep-alive connections are closed to make room;
   // with none idle, new connections wait in the listen backlog until one ends.
   std::size_t max_connections = 0;
-  // The admin API and the console on a listener of their own, "HOST:PORT" (port 0 picks a free
-  // one); empty: on this listener. With it, this listener answers 404 for /admin/ and /console/.
-  std::string admin_listen;
+  // The admin API and the console on a listener of their own (port 0 picks a free one); none: on
+  // this listener. With it, this listener answers 404 for /admin/ and /console/.
+  std::optional<listen_endpoint> admin_listen;
 };
 
 struct secret_policy_config {

@@ -25,6 +25,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 
 #include "core/identifiers.hpp"
@@ -172,7 +173,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         finish(res, request_id, false);
         lowest.expires_after(config_.read_timeout);
         auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
-        if (!write_error) co_await drain(stream, lowest);
+        if (!write_error && !stopping_) co_await drain(stream, lowest);
         break;
       }
       if (read_error) break;  // peer closed, timeout, malformed request: end this connection
@@ -202,10 +203,16 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 
   // Reads and drops the peer's bytes for at most linger_time or linger_bytes, until it closes.
+  // Plain TCP says it is done first (FIN), so that a client reading the answer closes sooner;
+  // TLS cannot (its close_notify comes after, from run_tls).
   template <class Stream, class Lowest>
   static asio::awaitable<void> drain(Stream& stream, Lowest& lowest) {
     constexpr auto linger_time = std::chrono::seconds(2);
     constexpr std::size_t linger_bytes = 16 << 20;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      boost::system::error_code ignored;
+      lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
     std::array<char, 16 * 1024> sink;
     lowest.expires_after(linger_time);
     for (std::size_t read = 0; read < linger_bytes;) {

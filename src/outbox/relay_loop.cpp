@@ -24,7 +24,16 @@ relay_loop::relay_loop(asio::io_context& context, outbox_relay& relay, runtime::
       housekeeping_(std::move(housekeeping)),
       timer_(context) {}
 
-void relay_loop::start() { asio::co_spawn(context_, run(), asio::detached); }
+void relay_loop::start() {
+  progressed();
+  started_ = true;
+  asio::co_spawn(context_, run(), asio::detached);
+}
+
+bool relay_loop::running(std::chrono::steady_clock::duration stale) const {
+  const auto last = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(progress_.load()));
+  return started_ && !stopping_ && std::chrono::steady_clock::now() - last < stale;
+}
 
 void relay_loop::poke() {
   poked_ = true;  // seen after the pass under way, if there is one
@@ -38,6 +47,7 @@ void relay_loop::stop() {
 
 asio::awaitable<void> relay_loop::run() {
   while (!stopping_) {
+    progressed();
     poked_ = false;  // this pass sees whatever was committed before the poke
     auto pass = co_await executor_.run([this] {
       if (housekeeping_) housekeeping_();
@@ -55,6 +65,7 @@ asio::awaitable<void> relay_loop::run() {
         auto completed =
             co_await executor_.run([&] { return relay_.complete(delivery, outcome.delivered, outcome.error); });
         if (!completed) spdlog::warn("outbox relay: {}", completed.error().message());
+        progressed();
       }
       more = !pass->woken.empty() || !pass->to_publish.empty();
     } else {

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -33,6 +34,9 @@ class relay_loop {
   void start();
   void poke();
   void stop();
+  // Whether the loop is running and has made progress (begun a pass, finished a delivery) within
+  // `stale`: for readiness. False before start() and after stop().
+  bool running(std::chrono::steady_clock::duration stale) const;
 
  private:
   boost::asio::awaitable<void> run();
@@ -47,6 +51,10 @@ class relay_loop {
   boost::asio::steady_timer timer_;     // used on context_ only
   std::atomic<bool> stopping_{false};
   std::atomic<bool> poked_{false};  // set by poke(), cleared as a pass begins
+  std::atomic<bool> started_{false};
+  // steady_clock ticks of the loop's latest progress
+  std::atomic<std::chrono::steady_clock::rep> progress_{0};
+  void progressed() { progress_ = std::chrono::steady_clock::now().time_since_epoch().count(); }
 };
 
 }  // namespace rekey

@@ -41,9 +41,14 @@ void storage_executor::stop() {
 std::vector<std::unique_ptr<storage_executor::job>> storage_executor::take_jobs(std::unique_lock<std::mutex>&) {
   std::vector<std::unique_ptr<job>> jobs;
   // Rotation batches: a run of rotations, or one other job.
+  if (queue_.front()->unbatched) {  // alone, outside any batch
+    jobs.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    return jobs;
+  }
   const bool by_kind = policy_.batches == batching_policy::kind::rotations;
   const bool rotations = by_kind && queue_.front()->key;
-  while (!queue_.empty() && jobs.size() < policy_.max_batch &&
+  while (!queue_.empty() && jobs.size() < policy_.max_batch && !queue_.front()->unbatched &&
          (!by_kind || (rotations ? queue_.front()->key.has_value() : jobs.empty()))) {
     jobs.push_back(std::move(queue_.front()));
     queue_.pop_front();
@@ -52,8 +57,9 @@ std::vector<std::unique_ptr<storage_executor::job>> storage_executor::take_jobs(
 }
 
 bool storage_executor::run_jobs(std::vector<std::unique_ptr<job>>& jobs) {
-  const bool batched = policy_.batches == batching_policy::kind::every_job ||
-                       (policy_.batches == batching_policy::kind::rotations && jobs.front()->key);
+  const bool batched =
+      !jobs.front()->unbatched && (policy_.batches == batching_policy::kind::every_job ||
+                                   (policy_.batches == batching_policy::kind::rotations && jobs.front()->key));
   if (!batched) {
     for (auto& j : jobs) j->run(storage_);
     return true;

@@ -41,10 +41,16 @@
 
 namespace rekey::runtime {
 
-// What a job f returns: f(unit_source&)'s when f takes one, else f()'s.
+// Whether f takes the store itself (a run_unbatched() job), and not any unit_source.
 template <class F>
-using job_value_t = typename std::conditional_t<std::is_invocable_v<F&, unit_source&>,
-                                                std::invoke_result<F&, unit_source&>, std::invoke_result<F&>>::type;
+inline constexpr bool takes_store_v = std::is_invocable_v<F&, store&> && !std::is_invocable_v<F&, unit_source&>;
+
+// What a job f returns: f(unit_source&)'s when f takes one, f(store&)'s when it takes the store,
+// else f()'s.
+template <class F>
+using job_value_t = typename std::conditional_t<
+    std::is_invocable_v<F&, unit_source&>, std::invoke_result<F&, unit_source&>,
+    std::conditional_t<takes_store_v<F>, std::invoke_result<F&, store&>, std::invoke_result<F&>>>::type;
 
 // What storage_executor::run(f) answers: f's result<T> as it is, any other value (or void) as a
 // result of it.
@@ -73,6 +79,7 @@ class storage_executor {
   // batch could not commit.
   template <class F>
   boost::asio::awaitable<run_result_t<F>> run(F f) {
+    static_assert(!takes_store_v<F>, "a job given the store itself runs with run_unbatched()");
     co_return co_await submit(nullptr, std::move(f));
   }
   // run(), for a job that is one rotation for `key` (its only unit of work, begun from the
@@ -82,7 +89,16 @@ class storage_executor {
   // its strings pointing at the old place (ASan found it in this executor's test).
   template <class F>
   boost::asio::awaitable<run_result_t<F>> run_rotation(const rotation_key& key, F f) {
+    static_assert(!takes_store_v<F>, "a job given the store itself runs with run_unbatched()");
     co_return co_await submit(&key, std::move(f));
+  }
+
+  // run(), for a job that must not run inside a batch (a readiness probe: store::probe). f is
+  // called with the store itself, on its own between batches.
+  template <class F>
+  boost::asio::awaitable<run_result_t<F>> run_unbatched(F f) {
+    static_assert(takes_store_v<F>, "run_unbatched(f): f takes the store (store&)");
+    co_return co_await submit(nullptr, std::move(f), true);
   }
 
   // Finishes queued jobs and joins the threads.
@@ -103,14 +119,16 @@ class storage_executor {
   }
 
   template <class F>
-  boost::asio::awaitable<run_result_t<F>> submit(const rotation_key* key, F f) {
+  boost::asio::awaitable<run_result_t<F>> submit(const rotation_key* key, F f, bool unbatched = false) {
     using value = run_result_t<F>;
     if (!admit()) co_return unavailable<value>();
     co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
                                                    void(std::exception_ptr, value)>(
-        [this, key](auto handler, F fn) {
-          enqueue(make_job(key != nullptr ? std::optional<rotation_key>(*key) : std::nullopt, std::move(fn),
-                           std::move(handler)));
+        [this, key, unbatched](auto handler, F fn) {
+          auto j = make_job(key != nullptr ? std::optional<rotation_key>(*key) : std::nullopt, std::move(fn),
+                            std::move(handler));
+          j->unbatched = unbatched;
+          enqueue(std::move(j));
         },
         boost::asio::use_awaitable, std::move(f));
   }
@@ -118,6 +136,7 @@ class storage_executor {
   struct job {
     virtual ~job() = default;
     std::optional<rotation_key> key;           // run_rotation()'s
+    bool unbatched = false;                    // run_unbatched()'s: alone, against the store itself
     virtual void run(unit_source& units) = 0;  // on the storage thread
     virtual void complete(bool durable) = 0;   // resumes the caller on its own executor
   };
@@ -142,7 +161,9 @@ class storage_executor {
       }
     }
     decltype(auto) call(unit_source& units) {
-      if constexpr (std::is_invocable_v<F&, unit_source&>)
+      if constexpr (takes_store_v<F>)
+        return fn(static_cast<store&>(units));  // run_unbatched(): run_jobs gives it the store itself
+      else if constexpr (std::is_invocable_v<F&, unit_source&>)
         return fn(units);
       else
         return fn();

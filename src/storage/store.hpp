@@ -304,6 +304,17 @@ class store : public unit_source {
   // (deleted or replaced under the running server). Cheap, from any thread. By default nothing is
   // known against it.
   [[nodiscard]] virtual result<void> write_health() const { return {}; }
+
+  // Whether the database answers a read, for readiness (/health/ready): one small read that takes
+  // no write lock and leaves nothing behind. Call on a storage thread, outside any batch
+  // (storage_executor::run_unbatched). By default a unit of work with one read, rolled back.
+  [[nodiscard]] virtual result<void> probe() {
+    auto work = begin();
+    if (!work) return work.error();
+    auto setting = (*work)->keys().get_setting("ready");
+    if (!setting) return setting.error();
+    return {};
+  }
 };
 
 }  // namespace rekey

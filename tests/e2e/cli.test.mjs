@@ -107,3 +107,40 @@ describe('rekey serve modes', () => {
     }
   });
 });
+
+// Issue #17 item 7: a bad flag says what to write; --listen takes HOST:PORT and [v6]:port.
+describe('command-line values', () => {
+  const serve = (args) => spawnSync(BIN, ['serve', '--data-dir', mkdtempSync(path.join(tmpdir(), 'rekey-flags-')), ...args],
+    { encoding: 'utf8', timeout: 30_000 });
+
+  it('refuses a malformed --listen or --admin-listen saying what a good value is', () => {
+    for (const [flag, value] of [['--listen', 'localhost:8080'], ['--listen', '127.0.0.1:99999'], ['--listen', '[::1'],
+      ['--admin-listen', '127.0.0.1'], ['--port', 'http']]) {
+      const r = serve([flag, value]);
+      assert.equal(r.status, 1, `${flag} ${value}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^rekey: error: bad value for ${flag} / REKEY_[A-Z_]+: ${value.replace(/[[\]]/g, '\\$&')} \\(.+\\)\\n$`));
+      assert.doesNotMatch(r.stderr, /system:|Invalid argument/);
+    }
+    assert.match(serve(['--listen', 'nope']).stderr, /it must be an IP address, optionally with a port: 127\.0\.0\.1, 0\.0\.0\.0:8080/);
+  });
+
+  it('takes HOST:PORT and [v6]:PORT in --listen', async () => {
+    for (const listen of ['127.0.0.1:0', '[::1]:0']) {
+      const rekey = await startRekey({ args: ['--listen', listen] });
+      try {
+        assert.equal((await fetch(rekey.url + '/health')).status, 200, rekey.url);
+        if (listen.startsWith('[')) assert.match(rekey.url, /^http:\/\/\[::1\]:\d+$/);
+      } finally {
+        await rekey.stop();
+      }
+    }
+  });
+});
+
+describe('rekey --version', () => {
+  it('prints the version and exits 0', () => {
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^rekey \d+\.\d+\.\d+\n$/);
+  });
+});

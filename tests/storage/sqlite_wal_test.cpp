@@ -62,5 +62,19 @@ TEST(SqliteWal, IsCutBackAfterABurstOnceCheckpointsCanReset) {
   EXPECT_LE(std::filesystem::file_size(wal), wal_limit);
 }
 
+// Readiness reads without the write lock (issue #17 item 2): while another connection holds
+// it (BEGIN IMMEDIATE), the probe still answers, and it leaves no transaction open behind it.
+TEST(SqliteWal, ProbeAnswersWhileAnotherConnectionHoldsTheWriteLock) {
+  testing::temp_dir dir;
+  const auto path = dir.file("rekey.db");
+  sqlite_store store(path);
+  sqlite_connection writer(path);
+  ASSERT_TRUE(writer.exec("BEGIN IMMEDIATE"));
+  EXPECT_TRUE(store.probe());  // a probe that wanted the lock would time out busy and fail
+  ASSERT_TRUE(writer.exec("COMMIT"));
+  auto w = store.begin();  // the probe left the connection outside any transaction
+  EXPECT_TRUE(w);
+}
+
 }  // namespace
 }  // namespace rekey

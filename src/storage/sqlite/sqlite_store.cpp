@@ -113,6 +113,12 @@ result<void> sqlite_store::write_health() const {
   return {};
 }
 
+result<void> sqlite_store::probe() {
+  if (open_batch_ != nullptr) return errc::internal;  // inside a batch it would read the batch's snapshot
+  if (!files_intact()) return errc::service_unavailable;
+  return db_.exec("SELECT count(*) FROM settings");
+}
+
 result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
   if (open_batch_ != nullptr) return open_batch_->begin();
   if (!files_intact()) return errc::service_unavailable;

@@ -40,6 +40,8 @@ class sqlite_store final : public store {
   // errc::internal while another batch of this store is open.
   result<std::unique_ptr<store_batch>> begin_batch() override;
   result<void> write_health() const override;
+  // A read outside any transaction (WAL: it waits for no writer and takes no write lock).
+  result<void> probe() override;
 
  private:
   // A file as it was found at a path: which inode, on which device (exists false: none there).
