@@ -32,6 +32,7 @@ std::optional<std::string> string_field(const json::object& o, std::string_view 
 }  // namespace
 
 void admin_api::add_routes(http::router& routes) {
+  const auto guarded = [this](auto m) { return guard_.guarded(this, m); };
   routes.add(verb::post, "/admin/v1/applications", guarded(&admin_api::create_application));
   routes.add(verb::get, "/admin/v1/applications", guarded(&admin_api::list_applications));
   routes.add(verb::get, "/admin/v1/applications/{id}", guarded(&admin_api::show_application));
@@ -60,10 +61,6 @@ void admin_api::add_routes(http::router& routes) {
   routes.add_prefix("/admin/v1/", guard_.guarded([](admin_call& c) -> awaitable_response {
     co_return error_list_response(errc::not_found, c.version());
   }));
-}
-
-http::handler admin_api::guarded(method m) {
-  return guard_.guarded([this, m](admin_call& c) { return (this->*m)(c); });
 }
 
 awaitable_response admin_api::create_application(admin_call& c) {
@@ -155,7 +152,7 @@ awaitable_response admin_api::rotate(admin_call& c) {
   for (const auto& s : after->secrets) {
     if (s.id == outcome.new_secret_id) answer["secret"] = to_json(s, clock_.now());
   }
-  for (const auto& s : after->subscriptions) {
+  for (const auto& s : details->subscriptions) {  // the subscription the rotation was let through by
     if (s.notification_type == new_secret_notification_type) answer["destinationId"] = s.destination_id;
   }
   spdlog::info("request_id={} admin rotated the secret of application={}", c.ctx.request_id, app_id);
@@ -273,10 +270,8 @@ awaitable_response admin_api::list_deliveries(admin_call& c) {
   if (!page) co_return invalid(c.version(), why);
   auto items = co_await executor_.run([&] { return service_.list_deliveries(*state); });
   if (!items) co_return failed(items.error(), c.ctx);
-  json::array list;
-  for (std::size_t i = page->offset; i < items->size() && list.size() < page->limit; ++i)
-    list.push_back(to_json((*items)[i]));
-  co_return json_response(status::ok, c.version(), page_answer("deliveries", std::move(list), *page, items->size()));
+  co_return json_response(status::ok, c.version(),
+                          page_of("deliveries", *items, *page, [](const auto& item) { return to_json(item); }));
 }
 
 awaitable_response admin_api::retry_delivery(admin_call& c) {

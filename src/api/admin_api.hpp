@@ -56,9 +56,6 @@ class admin_api {
   void add_routes(http::router& routes);
 
  private:
-  using method = boost::asio::awaitable<response> (admin_api::*)(admin_call&);
-  http::handler guarded(method m);
-
   boost::asio::awaitable<response> create_application(admin_call& c);
   boost::asio::awaitable<response> list_applications(admin_call& c);
   boost::asio::awaitable<response> show_application(admin_call& c);

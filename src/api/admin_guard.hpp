@@ -54,6 +54,11 @@ class admin_guard {
   // The router's handler for `m`: lets the caller in (else the ErrorList of the refusal) and
   // reads the body as a JSON object (else 400), then runs m.
   http::handler guarded(method m) const;
+  // The same for a member function of a route table (admin_api, queue_admin_api, system_api).
+  template <class Api>
+  http::handler guarded(Api* self, boost::asio::awaitable<response> (Api::*m)(admin_call&)) const {
+    return guarded([self, m](admin_call& c) { return (self->*m)(c); });
+  }
 
   // Whether the request may go on: admin_unauthorized, slow_down, access_denied.
   [[nodiscard]] result<void> admit(const request_context& ctx) const;
@@ -94,5 +99,13 @@ std::optional<page_request> read_page(const admin_call& c, std::string& why);
 // A paged list's answer: the page's items under `name`, with the page and the total.
 boost::json::object page_answer(std::string_view name, boost::json::array items, const page_request& page,
                                 std::size_t total);
+// The page of `items` (a whole list) as page_answer, each item made JSON by `to_json`.
+template <class Items, class ToJson>
+boost::json::object page_of(std::string_view name, const Items& items, const page_request& page, ToJson to_json) {
+  boost::json::array list;
+  for (std::size_t i = page.offset; i < items.size() && list.size() < page.limit; ++i)
+    list.push_back(to_json(items[i]));
+  return page_answer(name, std::move(list), page, items.size());
+}
 
 }  // namespace rekey::api

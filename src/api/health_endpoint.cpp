@@ -37,6 +37,16 @@ struct probe_race {
 
 }  // namespace
 
+json::object named_checks(const std::vector<health_check>& checks) {
+  json::object named;
+  for (const auto& c : checks) named[c.name] = json::object{{"ok", c.ok}, {"detail", c.detail}};
+  return named;
+}
+
+bool all_ok(const std::vector<health_check>& checks) {
+  return std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+}
+
 asio::awaitable<response> health_endpoint::live(request_context& ctx) {
   co_return json_answer(true, ctx.req.version(), {{"status", "ok"}});
 }
@@ -79,10 +89,8 @@ asio::awaitable<std::vector<health_check>> health_endpoint::checks() {
 
 asio::awaitable<response> health_endpoint::ready_checks(request_context& ctx) {
   const auto all = co_await checks();
-  const bool ok = std::all_of(all.begin(), all.end(), [](const auto& c) { return c.ok; });
-  json::object named;
-  for (const auto& c : all) named[c.name] = json::object{{"ok", c.ok}, {"detail", c.detail}};
-  co_return json_answer(ok, ctx.req.version(), {{"status", ok ? "ready" : "not ready"}, {"checks", std::move(named)}});
+  const bool ok = all_ok(all);
+  co_return json_answer(ok, ctx.req.version(), {{"status", ok ? "ready" : "not ready"}, {"checks", named_checks(all)}});
 }
 
 asio::awaitable<response> health_endpoint::ready(request_context& ctx) {

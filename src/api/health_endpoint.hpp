@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <chrono>
 #include <functional>
@@ -26,6 +27,10 @@ struct health_check {
   bool ok = false;
   std::string_view detail;  // e.g. "writable", "no answer within 2000 ms"
 };
+
+// {"<name>": {"ok", "detail"}, …}: the checks as /health/ready and GET /admin/v1/system answer them.
+boost::json::object named_checks(const std::vector<health_check>& checks);
+bool all_ok(const std::vector<health_check>& checks);
 
 class health_endpoint {
  public:

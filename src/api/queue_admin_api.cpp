@@ -19,6 +19,7 @@ queue_address queue_of(const admin_call& c) { return {c.param("account"), c.para
 }  // namespace
 
 void queue_admin_api::add_routes(http::router& routes) {
+  const auto guarded = [this](auto m) { return guard_.guarded(this, m); };
   routes.add(verb::get, "/admin/v1/queues", guarded(&queue_admin_api::list_queues));
   routes.add(verb::get, "/admin/v1/queues/{account}/{name}/messages", guarded(&queue_admin_api::peek));
   routes.add(verb::post, "/admin/v1/queues/{account}/{name}/messages/{messageId}/reveal",
@@ -28,19 +29,14 @@ void queue_admin_api::add_routes(http::router& routes) {
   routes.add(verb::post, "/admin/v1/access-keys/{id}/revoke", guarded(&queue_admin_api::revoke_access_key));
 }
 
-http::handler queue_admin_api::guarded(method m) {
-  return guard_.guarded([this, m](admin_call& c) { return (this->*m)(c); });
-}
-
 awaitable_response queue_admin_api::list_queues(admin_call& c) {
   std::string why;
   const auto page = read_page(c, why);
   if (!page) co_return invalid(c.version(), why);
-  auto found = co_await executor_.run([&] { return queues_.list_queues(); });
+  auto found = co_await executor_.run([&] { return queues_.list_queues(page->offset, page->limit); });
   if (!found) co_return failed(found.error(), c.ctx);
   json::array list;
-  for (std::size_t i = page->offset; i < found->size() && list.size() < page->limit; ++i) {
-    const auto& q = (*found)[i];
+  for (const auto& q : found->queues) {
     list.push_back(json::object{{"account", q.queue.account},
                                 {"name", q.queue.name},
                                 {"url", queue_url_base_ + "/" + q.queue.account + "/" + q.queue.name},
@@ -48,7 +44,7 @@ awaitable_response queue_admin_api::list_queues(admin_call& c) {
                                 {"inFlight", q.depth.in_flight},
                                 {"delayed", q.depth.delayed}});
   }
-  co_return json_response(status::ok, c.version(), page_answer("queues", std::move(list), *page, found->size()));
+  co_return json_response(status::ok, c.version(), page_answer("queues", std::move(list), *page, found->total));
 }
 
 awaitable_response queue_admin_api::peek(admin_call& c) {
@@ -90,10 +86,8 @@ awaitable_response queue_admin_api::list_access_keys(admin_call& c) {
   if (!page) co_return invalid(c.version(), why);
   auto keys = co_await executor_.run([&] { return queues_.list_access_keys(); });
   if (!keys) co_return failed(keys.error(), c.ctx);
-  json::array list;
-  for (std::size_t i = page->offset; i < keys->size() && list.size() < page->limit; ++i)
-    list.push_back(to_json((*keys)[i]));
-  co_return json_response(status::ok, c.version(), page_answer("accessKeys", std::move(list), *page, keys->size()));
+  co_return json_response(status::ok, c.version(),
+                          page_of("accessKeys", *keys, *page, [](const auto& key) { return to_json(key); }));
 }
 
 awaitable_response queue_admin_api::revoke_access_key(admin_call& c) {

@@ -20,9 +20,6 @@ class queue_admin_api {
   void add_routes(http::router& routes);
 
  private:
-  using method = boost::asio::awaitable<response> (queue_admin_api::*)(admin_call&);
-  http::handler guarded(method m);
-
   boost::asio::awaitable<response> list_queues(admin_call& c);
   boost::asio::awaitable<response> peek(admin_call& c);
   boost::asio::awaitable<response> reveal(admin_call& c);

@@ -16,24 +16,17 @@ using awaitable_response = boost::asio::awaitable<response>;
 }  // namespace
 
 void system_api::add_routes(http::router& routes) {
-  routes.add(verb::get, "/admin/v1/system", guard_.guarded([this](admin_call& c) { return show(c); }));
-  routes.add(verb::put, "/admin/v1/system/maintenance",
-             guard_.guarded([this](admin_call& c) { return set_maintenance(c); }));
+  routes.add(verb::get, "/admin/v1/system", guard_.guarded(this, &system_api::show));
+  routes.add(verb::put, "/admin/v1/system/maintenance", guard_.guarded(this, &system_api::set_maintenance));
 }
 
 awaitable_response system_api::show(admin_call& c) {
   const auto checks = co_await health_.checks();
-  bool ready = true;
-  json::object named;
-  for (const auto& check : checks) {
-    ready = ready && check.ok;
-    named[check.name] = json::object{{"ok", check.ok}, {"detail", check.detail}};
-  }
   co_return json_response(status::ok, c.version(),
                           json::object{{"version", REKEY_VERSION},
                                        {"storage", storage_name_},
-                                       {"ready", ready},
-                                       {"checks", std::move(named)},
+                                       {"ready", all_ok(checks)},
+                                       {"checks", named_checks(checks)},
                                        {"maintenance", maintenance_.on()},
                                        {"dev", dev_},
                                        {"now", to_iso8601(clock_.now())}});

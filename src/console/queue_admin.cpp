@@ -65,25 +65,28 @@ std::string mask_secrets(std::string_view body, bool& masked) {
   return masked ? json::serialize(parsed) : std::string(body);
 }
 
-result<std::vector<queue_overview>> queue_admin::list_queues() {
+result<queue_page> queue_admin::list_queues(std::size_t offset, std::size_t limit) {
   auto work = storage_.begin();
   if (!work) return work.error();
   auto keys = (*work)->access_keys().list();
   if (!keys) return keys.error();
   std::set<std::string> accounts{std::string(default_account)};
   for (const auto& k : *keys) accounts.insert(k.account);
-  const auto now = clock_.now();
-  std::vector<queue_overview> out;
+  std::vector<queue_record> all;
   for (const auto& account : accounts) {
     auto queues = (*work)->queues().list_queues(account, "");
     if (!queues) return queues.error();
-    for (auto& q : *queues) {
-      auto depth = (*work)->queues().count_messages(q.account, q.name, now);
-      if (!depth) return depth.error();
-      out.push_back({std::move(q), *depth});
-    }
+    all.insert(all.end(), std::make_move_iterator(queues->begin()), std::make_move_iterator(queues->end()));
   }
-  return out;
+  const auto now = clock_.now();
+  queue_page page;
+  page.total = all.size();
+  for (std::size_t i = offset; i < all.size() && page.queues.size() < limit; ++i) {
+    auto depth = (*work)->queues().count_messages(all[i].account, all[i].name, now);
+    if (!depth) return depth.error();
+    page.queues.push_back({std::move(all[i]), *depth});
+  }
+  return page;
 }
 
 result<std::unique_ptr<unit_of_work>> queue_admin::begin_on(const queue_address& queue) {

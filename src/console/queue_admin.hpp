@@ -26,6 +26,12 @@ struct queue_overview {
   queue_repository::counts depth;
 };
 
+// One page of queues with their depth, and how many there are in all.
+struct queue_page {
+  std::vector<queue_overview> queues;
+  std::size_t total = 0;
+};
+
 struct peeked_message {
   std::string id;
   time_point sent_at;
@@ -46,9 +52,9 @@ class queue_admin {
               audit_trail& audit)
       : storage_(storage), clock_(clock), at_rest_key_(at_rest_key), access_keys_(access_keys), audit_(audit) {}
 
-  // Every queue of the default account and of the accounts that have access keys, by account and
-  // name.
-  [[nodiscard]] result<std::vector<queue_overview>> list_queues();
+  // The queues of the default account and of the accounts that have access keys, by account and
+  // name, `limit` of them from `offset`; only those are counted.
+  [[nodiscard]] result<queue_page> list_queues(std::size_t offset, std::size_t limit);
   // Up to `limit` visible messages, oldest first, masked.
   [[nodiscard]] result<std::vector<peeked_message>> peek(const queue_address& queue, int limit);
   // One visible message's real body, recorded as "queue.message_revealed".

@@ -132,6 +132,35 @@ describe('three rekey nodes on one PostgreSQL', { skip: PG ? false : 'REKEY_TEST
     const res = await c.rotate(token);
     assert.equal(res.status, 403);
   });
+
+  // Issue #16: what the console changes at one node holds at the others, heard through NOTIFY.
+  it('stops an access key revoked at one node and turns maintenance mode on and off at every node', async () => {
+    const eventually = async (what, check) => {
+      for (let i = 0; i < 100; i++) {
+        if (await check()) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.fail(what);
+    };
+    const key = (await a.admin('POST', '/admin/v1/access-keys', { account: ACCOUNT })).body;
+    const atB = sqsAt(b, key);
+    const { QueueUrl } = await atB.send(new CreateQueueCommand({ QueueName: 'revoked-key' }));  // b caches the key
+    assert.equal((await a.admin('POST', `/admin/v1/access-keys/${key.accessKeyId}/revoke`)).status, 200);
+    await eventually('node b refuses the key revoked at node a', () =>
+      atB.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })).then(() => false, (e) => e.name === 'InvalidClientTokenId'));
+
+    const app = await a.createApp();
+    const token = await b.token(app);
+    assert.equal((await a.admin('PUT', '/admin/v1/system/maintenance', { enabled: true })).status, 200);
+    try {
+      await eventually('node c answers 503 in maintenance set at node a', async () => (await c.rotate(token)).status === 503);
+      assert.equal((await fetch(`${b.url}/health/ready`)).status, 503);
+    } finally {
+      assert.equal((await b.admin('PUT', '/admin/v1/system/maintenance', { enabled: false })).status, 200);
+    }
+    await eventually('node a serves again once node b turned maintenance off', async () => (await fetch(`${a.url}/health/ready`)).status === 200);
+    assert.equal((await c.rotate(token)).status, 204);
+  });
 });
 
 describe('nodes starting at the same moment on an empty database', { skip: PG ? false : 'REKEY_TEST_POSTGRES is not set' }, () => {

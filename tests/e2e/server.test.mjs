@@ -166,7 +166,7 @@ describe('TLS', () => {
       const req = https.request(rekey.url + route, { method, headers, ca }, (res) => {
         let text = '';
         res.on('data', (d) => { text += d; });
-        res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: JSON.parse(text) }));
       });
       req.on('error', reject);
       req.end(body);
@@ -179,6 +179,11 @@ describe('TLS', () => {
       `grant_type=client_credentials&client_id=${clientId}&client_secret=${clientSecret}&scope=${ROTATION_SCOPE}`);
     assert.equal(token.status, 200);
     assert.match(token.body.access_token, /^Atc\|/);
+    // The console's session cookie is Secure under TLS (issue #16).
+    const signedIn = await call('POST', '/console/api/session', { 'content-type': 'application/json' },
+      JSON.stringify({ token: rekey.adminToken }));
+    assert.equal(signedIn.status, 200);
+    assert.match(signedIn.headers['set-cookie'][0], /^rekey_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Strict; Secure$/);
     // An unconfigured client refuses the self-signed certificate: this really is TLS.
     await assert.rejects(fetch(rekey.url + '/health'));
   });
