@@ -12,14 +12,15 @@ FUZZERS := fuzz_http_request fuzz_token_request fuzz_token_codec fuzz_sigv4 fuzz
   fuzz_admin_api fuzz_duration fuzz_config
 JOBS ?= $(shell nproc)
 REKEY := $(BUILD_DIR)/src/app/rekey
+PREFIX ?= /usr/local
 
 DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
   libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates \
-  clang-format clang libclang-rt-14-dev awscli chromium
+  clang-format clang libclang-rt-14-dev awscli chromium prometheus-cpp-dev libyaml-cpp-dev python3-prometheus-client systemd
 
-.PHONY: deps build run test unit-test e2e-test check fuzz-build fuzz fuzz-smoke bench clean
+.PHONY: deps build run test unit-test e2e-test check fuzz-build fuzz fuzz-smoke bench install clean
 
 deps:
 	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
@@ -92,6 +93,17 @@ fuzz-smoke: fuzz-build
 
 bench: build
 	scripts/bench.sh $(REKEY)
+
+# Installs what `make build` made, building nothing (so `sudo make install` runs no compiler as
+# root and writes nothing into the build tree): the binary (the console's files are inside it),
+# an example configuration, and the systemd unit with /usr/local in it replaced by PREFIX.
+# `make build && sudo make install [PREFIX=/usr] [DESTDIR=staging-dir]`; docs/deployment.md.
+install:
+	@test -x $(REKEY) || { echo "make install: $(REKEY) is missing; run make build first" >&2; exit 1; }
+	install -D -m 0755 $(REKEY) "$(DESTDIR)$(PREFIX)/bin/rekey"
+	install -D -m 0644 contrib/rekey.toml.example "$(DESTDIR)$(PREFIX)/share/doc/rekey/rekey.toml.example"
+	set -o pipefail; sed 's|/usr/local/|$(PREFIX)/|g' contrib/rekey.service \
+	  | install -D -m 0644 /dev/stdin "$(DESTDIR)$(PREFIX)/lib/systemd/system/rekey.service"
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)

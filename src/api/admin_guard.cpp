@@ -94,6 +94,7 @@ result<void> admin_guard::check_token(const request_context& ctx, std::string_vi
   if (failures_.throttled("", ctx.peer, now)) return errc::slow_down;
   if (token_.verify(presented)) return {};
   failures_.record_failure("", ctx.peer, now);
+  if (metrics_ != nullptr) metrics_->authentication_failed(metrics::auth_failure::admin_token);
   if (const auto held = refusals_logged_.admit(std::chrono::steady_clock::now())) {
     spdlog::warn("request_id={} admin: refused a wrong or missing admin token from {} ({} more not logged)",
                  ctx.request_id, ctx.peer, *held);
@@ -110,6 +111,7 @@ result<void> admin_guard::admit(const request_context& ctx) const {
     const auto session = sessions_.find(cookie);
     if (!session) {  // expired or made up: counted like a wrong token
       failures_.record_failure("", ctx.peer, now);
+      if (metrics_ != nullptr) metrics_->authentication_failed(metrics::auth_failure::console_session);
       return errc::admin_unauthorized;
     }
     if (changes_state(ctx.req.method()) &&

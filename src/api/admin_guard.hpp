@@ -28,6 +28,7 @@
 #include "console/console_sessions.hpp"
 #include "core/log_limiter.hpp"
 #include "http/router.hpp"
+#include "metrics/service_metrics.hpp"
 
 namespace rekey::api {
 
@@ -46,9 +47,10 @@ inline constexpr std::string_view session_cookie = "rekey_session";
 
 class admin_guard {
  public:
+  // metrics may be null (nothing counted).
   admin_guard(const admin_token& token, failure_throttle& failures, const console_sessions& sessions,
-              const clock& clock)
-      : token_(token), failures_(failures), sessions_(sessions), clock_(clock) {}
+              const clock& clock, metrics::service_metrics* metrics = nullptr)
+      : token_(token), failures_(failures), sessions_(sessions), clock_(clock), metrics_(metrics) {}
 
   using method = std::function<boost::asio::awaitable<response>(admin_call&)>;
   // The router's handler for `m`: lets the caller in (else the ErrorList of the refusal) and
@@ -71,6 +73,7 @@ class admin_guard {
   failure_throttle& failures_;
   const console_sessions& sessions_;
   const clock& clock_;
+  metrics::service_metrics* metrics_;
   mutable log_limiter refusals_logged_{std::chrono::seconds(10)};
 };
 

@@ -356,4 +356,10 @@ response transport_error_response(errc e, const http::error_context& request) {
   return error_list_response(e, request.version);
 }
 
+metrics::error_names metric_error_names() {
+  return {[](errc e) { return std::string(describe_for_lwa(e).error); },
+          [](errc e) { return std::string(describe_for_error_list(e).code); },
+          [](errc e) { return std::string(describe_for_sqs(e).code); }};
+}
+
 }  // namespace rekey::api

@@ -12,6 +12,7 @@
 #include "api/handler.hpp"
 #include "core/errc.hpp"
 #include "http/router.hpp"
+#include "metrics/service_metrics.hpp"
 
 namespace rekey::api {
 
@@ -40,6 +41,9 @@ struct sqs_error_entry {
 error_list_entry describe_for_error_list(errc e);
 lwa_error_entry describe_for_lwa(errc e);
 sqs_error_entry describe_for_sqs(errc e);
+
+// Each surface's wire names, as the metrics' result labels (service_metrics).
+metrics::error_names metric_error_names();
 
 // The errc an error code stands for: itself when it is one of rekey's, else errc::internal —
 // and then the code's message is logged with the request id and the surface's name, since the

@@ -14,6 +14,7 @@
 #include "auth/credential_cache.hpp"
 #include "auth/token_codec.hpp"
 #include "console/maintenance_mode.hpp"
+#include "metrics/service_metrics.hpp"
 #include "rotation/rate_limit_mirror.hpp"
 #include "rotation/rotation_service.hpp"
 #include "runtime/storage_executor.hpp"
@@ -24,11 +25,11 @@ class rotate_endpoint {
  public:
   // rotated: called after each committed rotation (wakes the long polls of the queue it was
   // delivered to, or the outbox relay). maintenance: while it is on, every call is answered 503
-  // ServiceUnavailable before anything else is looked at; null: never.
+  // ServiceUnavailable before anything else is looked at; null: never. metrics may be null.
   rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
                   rotation_service& rotation, storage_executor& executor, const clock& clock,
                   std::function<void(const rotation_outcome&)> rotated = {},
-                  const maintenance_mode* maintenance = nullptr)
+                  const maintenance_mode* maintenance = nullptr, metrics::service_metrics* metrics = nullptr)
       : codec_(codec),
         credentials_(credentials),
         mirror_(mirror),
@@ -36,13 +37,18 @@ class rotate_endpoint {
         executor_(executor),
         clock_(clock),
         rotated_(std::move(rotated)),
-        maintenance_(maintenance) {}
+        maintenance_(maintenance),
+        metrics_(metrics) {}
 
   boost::asio::awaitable<response> handle(request_context& ctx);
 
  private:
   // Steps 2–3 and the fast path of step 4; nullopt when the call may go on to storage.
   std::optional<response> check_in_memory(request_context& ctx, access_claims& claims);
+  // The ErrorList answer for `e`, counted.
+  response refuse(errc e, unsigned version);
+  // 429 with Retry-After, counted.
+  response quota_exceeded(unsigned version, millis retry_after);
 
   const token_codec& codec_;
   const credential_cache& credentials_;
@@ -52,6 +58,7 @@ class rotate_endpoint {
   const clock& clock_;
   std::function<void(const rotation_outcome&)> rotated_;
   const maintenance_mode* maintenance_;
+  metrics::service_metrics* metrics_;
 };
 
 }  // namespace rekey::api

@@ -106,12 +106,34 @@ asio::awaitable<result<json::object>> sqs_endpoint::receive_with_wait(const json
   }
 }
 
+namespace {
+
+// Counts an SQS answer when it goes out of scope, if it was one (metrics may be null).
+struct sqs_count {
+  metrics::service_metrics* metrics;
+  metrics::sqs_protocol protocol;
+  std::string action;
+  std::optional<errc> refused;
+  bool answered = false;  // an SQS answer (not the 404 of a path that is no SQS request)
+  ~sqs_count() {
+    if (metrics != nullptr && answered) metrics->sqs_answered(action, protocol, refused);
+  }
+};
+
+}  // namespace
+
 asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx) {
   const unsigned version = ctx.req.version();
   const auto amz_target = ctx.header("X-Amz-Target");
   const bool query = amz_target.empty();  // as AWS decides: X-Amz-Target is JSON 1.0, else the query protocol
+  sqs_count count{metrics_, query ? metrics::sqs_protocol::query : metrics::sqs_protocol::json, {}, {}};
   const auto fail = [&](boost::system::error_code ec) {
     const auto e = to_errc(ec, ctx.request_id, "sqs");
+    count.refused = e;
+    count.answered = true;
+    if (metrics_ != nullptr && (e == errc::sqs_missing_authentication || e == errc::sqs_invalid_client_token_id ||
+                                e == errc::sqs_signature_does_not_match))
+      metrics_->authentication_failed(metrics::auth_failure::sqs_signature);
     return query ? sqs_query_error_response(e, version, ctx.request_id) : sqs_error_response(e, version);
   };
   // On /<account>/<queue> (the query protocol's other form) the path names the queue; a path
@@ -137,8 +159,11 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
     if (!call && ctx.req.method() == verb::get) co_return error_list_response(errc::not_found, version);
     if (!call) co_return fail(call.error());
     query_call = std::move(*call);
+    count.action = query_call->action;
   } else if (!amz_target.starts_with(target_prefix)) {
     co_return fail(errc::sqs_invalid_action);
+  } else {
+    count.action = amz_target.substr(target_prefix.size());
   }
 
   auto caller = co_await authenticate(ctx);
@@ -173,6 +198,7 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
       operation == "ChangeMessageVisibilityBatch") {
     if (auto address = sqs_json_queue(request, *caller)) message_arrived(*address);
   }
+  count.answered = true;
   http::response res{http::status::ok, version};
   if (query) {
     res.set(http::beast_http::field::content_type, "text/xml");

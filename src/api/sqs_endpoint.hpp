@@ -16,6 +16,7 @@
 #include <boost/json/object.hpp>
 
 #include "api/handler.hpp"
+#include "metrics/service_metrics.hpp"
 #include "queue/access_key_cache.hpp"
 #include "queue/queue_notifier.hpp"
 #include "queue/queue_service.hpp"
@@ -32,7 +33,8 @@ inline constexpr std::size_t sqs_body_limit = 1 << 20;
 class sqs_endpoint {
  public:
   sqs_endpoint(queue_service& queues, access_key_cache& keys, store& storage, const key256& at_rest_key,
-               runtime::storage_executor& executor, queue_notifier& notifier, const clock& clock, bool tls)
+               runtime::storage_executor& executor, queue_notifier& notifier, const clock& clock, bool tls,
+               metrics::service_metrics* metrics = nullptr)
       : queues_(queues),
         keys_(keys),
         storage_(storage),
@@ -40,7 +42,8 @@ class sqs_endpoint {
         executor_(executor),
         notifier_(notifier),
         clock_(clock),
-        scheme_(tls ? "https" : "http") {}
+        scheme_(tls ? "https" : "http"),
+        metrics_(metrics) {}
 
   boost::asio::awaitable<http::response> handle(http::request_context& ctx);
 
@@ -62,6 +65,7 @@ class sqs_endpoint {
   queue_notifier& notifier_;
   const clock& clock_;
   std::string scheme_;
+  metrics::service_metrics* metrics_;  // may be null
 };
 
 }  // namespace rekey::api

@@ -1,6 +1,7 @@
 #include "api/system_api.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "api/admin_body.hpp"
@@ -18,6 +19,21 @@ using awaitable_response = boost::asio::awaitable<response>;
 void system_api::add_routes(http::router& routes) {
   routes.add(verb::get, "/admin/v1/system", guard_.guarded(this, &system_api::show));
   routes.add(verb::put, "/admin/v1/system/maintenance", guard_.guarded(this, &system_api::set_maintenance));
+  routes.add(verb::get, "/admin/v1/system/routes", guard_.guarded(this, &system_api::routes));
+}
+
+// Every route each listener serves, as its router tries them (Spring's actuator/mappings).
+awaitable_response system_api::routes(admin_call& c) {
+  json::array out;
+  for (const auto& [listener, router] : listeners_) {
+    for (const auto& r : router->routes()) {
+      json::object row{{"listener", listener}, {"path", r.path}};
+      row["method"] = r.prefix ? std::string("*") : std::string(http::beast_http::to_string(r.method));
+      if (r.prefix) row["prefix"] = true;
+      out.push_back(std::move(row));
+    }
+  }
+  co_return json_response(status::ok, c.version(), json::object{{"routes", std::move(out)}});
 }
 
 awaitable_response system_api::show(admin_call& c) {
@@ -29,6 +45,8 @@ awaitable_response system_api::show(admin_call& c) {
                                        {"checks", named_checks(checks)},
                                        {"maintenance", maintenance_.on()},
                                        {"dev", dev_},
+                                       {"defaultUsagePlan", json::object{{"rotateRate", default_plan_.rotate_rate},
+                                                                         {"rotateBurst", default_plan_.rotate_burst}}},
                                        {"now", to_iso8601(clock_.now())}});
 }
 

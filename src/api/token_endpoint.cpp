@@ -23,7 +23,10 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
   const auto read_at = std::chrono::steady_clock::now();
   const unsigned version = ctx.req.version();
   auto request = parse_token_request(ctx.header("Content-Type"), ctx.req.body(), ctx.header("Authorization"));
-  if (!request) co_return lwa_error_response(errc::invalid_request, version);
+  if (!request) {
+    if (metrics_ != nullptr) metrics_->token_answered({}, errc::invalid_request);
+    co_return lwa_error_response(errc::invalid_request, version);
+  }
 
   auto answer = tokens_.issue_from_cache(*request, ctx.peer);
   if (!answer) {
@@ -37,8 +40,15 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
       boost::system::error_code ignored;  // cancelled at shutdown: answer now
       co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
     }
-    co_return lwa_error_response(to_errc(answer->error(), ctx.request_id, "token endpoint"), version);
+    const auto e = to_errc(answer->error(), ctx.request_id, "token endpoint");
+    if (metrics_ != nullptr) {
+      metrics_->token_answered(request->grant_type.value_or(""), e);
+      if (e == errc::invalid_client) metrics_->authentication_failed(metrics::auth_failure::client_credentials);
+      if (e == errc::invalid_grant) metrics_->authentication_failed(metrics::auth_failure::refresh_token);
+    }
+    co_return lwa_error_response(e, version);
   }
+  if (metrics_ != nullptr) metrics_->token_answered(request->grant_type.value_or(""), std::nullopt);
 
   const auto& grant = **answer;
   boost::json::object body{

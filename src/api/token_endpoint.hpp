@@ -12,6 +12,7 @@
 #include "api/handler.hpp"
 #include "auth/token_service.hpp"
 #include "core/clock.hpp"
+#include "metrics/service_metrics.hpp"
 #include "runtime/storage_executor.hpp"
 #include "storage/store.hpp"
 
@@ -19,8 +20,10 @@ namespace rekey::api {
 
 class token_endpoint {
  public:
-  token_endpoint(token_service& tokens, store& storage, storage_executor& executor, millis failure_delay)
-      : tokens_(tokens), storage_(storage), executor_(executor), failure_delay_(failure_delay) {}
+  // metrics may be null (nothing counted).
+  token_endpoint(token_service& tokens, store& storage, storage_executor& executor, millis failure_delay,
+                 metrics::service_metrics* metrics = nullptr)
+      : tokens_(tokens), storage_(storage), executor_(executor), failure_delay_(failure_delay), metrics_(metrics) {}
 
   boost::asio::awaitable<response> handle(request_context& ctx);
 
@@ -29,6 +32,7 @@ class token_endpoint {
   store& storage_;
   storage_executor& executor_;
   millis failure_delay_;
+  metrics::service_metrics* metrics_;
 };
 
 }  // namespace rekey::api

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -18,7 +19,12 @@
 namespace rekey {
 namespace {
 
-using apply_fn = std::function<bool(config&, const std::string&)>;
+// How one setting is read from text, and shown as text (rekey config check).
+struct apply_fn {
+  std::function<bool(config&, const std::string&)> parse;
+  std::function<std::string(config&)> show;
+  bool operator()(config& c, const std::string& text) const { return parse(c, text); }
+};
 
 template <class Int>
 bool parse_integer(const std::string& text, Int& out) {
@@ -28,19 +34,21 @@ bool parse_integer(const std::string& text, Int& out) {
 
 template <class Int>
 apply_fn integer_setting(std::function<Int&(config&)> field, Int min, Int max) {
-  return [=](config& c, const std::string& text) {
-    Int v{};
-    if (!parse_integer(text, v) || v < min || v > max) return false;
-    field(c) = v;
-    return true;
-  };
+  return {[=](config& c, const std::string& text) {
+            Int v{};
+            if (!parse_integer(text, v) || v < min || v > max) return false;
+            field(c) = v;
+            return true;
+          },
+          [=](config& c) { return std::to_string(field(c)); }};
 }
 
 apply_fn string_setting(std::function<std::string&(config&)> field) {
-  return [=](config& c, const std::string& text) {
-    field(c) = text;
-    return true;
-  };
+  return {[=](config& c, const std::string& text) {
+            field(c) = text;
+            return true;
+          },
+          [=](config& c) { return field(c); }};
 }
 
 // "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT", HOST an IP address; nullopt when malformed. A
@@ -70,79 +78,107 @@ std::optional<std::pair<std::string, std::optional<std::uint16_t>>> parse_listen
   return std::make_pair(host, port);
 }
 
-// --listen: an address, with an optional port (which --port, given too, overrides).
-apply_fn listen_setting() {
-  return [](config& c, const std::string& text) {
-    const auto parsed = parse_listen(text);
-    if (!parsed) return false;
-    c.http.listen_address = parsed->first;
-    if (parsed->second) c.http.port = *parsed->second;
-    return true;
-  };
+// "127.0.0.1:8080", "[::1]:8080".
+std::string listen_text(const std::string& address, std::uint16_t port) {
+  if (address.find(':') == std::string::npos) return fmt::format("{}:{}", address, port);
+  return fmt::format("[{}]:{}", address, port);
 }
 
-// --admin-listen: an address and a port; "" for none.
-apply_fn admin_listen_setting() {
-  return [](config& c, const std::string& text) {
-    if (text.empty()) {
-      c.http.admin_listen.reset();
-      return true;
-    }
-    const auto parsed = parse_listen(text);
-    if (!parsed || !parsed->second) return false;
-    c.http.admin_listen = listen_endpoint{parsed->first, *parsed->second};
-    return true;
-  };
+std::string duration_list_text(const std::vector<millis>& list) {
+  std::string out;
+  for (const auto d : list) out += (out.empty() ? "" : ",") + format_duration(d);
+  return out;
+}
+
+// --listen: an address, with an optional port (which --port, given too, overrides).
+apply_fn listen_setting() {
+  return {[](config& c, const std::string& text) {
+            const auto parsed = parse_listen(text);
+            if (!parsed) return false;
+            c.http.listen_address = parsed->first;
+            if (parsed->second) c.http.port = *parsed->second;
+            return true;
+          },
+          [](config& c) { return listen_text(c.http.listen_address, c.http.port); }};
+}
+
+// --admin-listen, --metrics-listen: an address and a port; "" for none.
+apply_fn endpoint_setting(std::function<std::optional<listen_endpoint>&(config&)> field) {
+  return {[=](config& c, const std::string& text) {
+            if (text.empty()) {
+              field(c).reset();
+              return true;
+            }
+            const auto parsed = parse_listen(text);
+            if (!parsed || !parsed->second) return false;
+            field(c) = listen_endpoint{parsed->first, *parsed->second};
+            return true;
+          },
+          [=](config& c) { return field(c) ? listen_text(field(c)->address, field(c)->port) : std::string(); }};
+}
+
+// One of a few words.
+apply_fn choice_setting(std::function<std::string&(config&)> field, std::vector<std::string> choices) {
+  return {[=](config& c, const std::string& text) {
+            if (std::find(choices.begin(), choices.end(), text) == choices.end()) return false;
+            field(c) = text;
+            return true;
+          },
+          [=](config& c) { return field(c); }};
 }
 
 apply_fn duration_setting(std::function<millis&(config&)> field) {
-  return [=](config& c, const std::string& text) {
-    auto d = parse_duration(text);
-    if (!d) return false;
-    field(c) = *d;
-    return true;
-  };
+  return {[=](config& c, const std::string& text) {
+            auto d = parse_duration(text);
+            if (!d) return false;
+            field(c) = *d;
+            return true;
+          },
+          [=](config& c) { return format_duration(field(c)); }};
 }
 
 // A comma-separated list of durations, e.g. "90d,60d,30d,15d,7d,1d"; "" for none.
 apply_fn duration_list_setting(std::function<std::vector<millis>&(config&)> field) {
-  return [=](config& c, const std::string& text) {
-    std::vector<millis> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-      const auto comma = text.find(',', start);
-      const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      auto d = parse_duration(item);
-      if (!d || d->count() == 0) return false;
-      out.push_back(*d);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    field(c) = std::move(out);
-    return true;
-  };
+  return {[=](config& c, const std::string& text) {
+            std::vector<millis> out;
+            std::size_t start = 0;
+            while (start < text.size()) {
+              const auto comma = text.find(',', start);
+              const auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+              auto d = parse_duration(item);
+              if (!d || d->count() == 0) return false;
+              out.push_back(*d);
+              if (comma == std::string::npos) break;
+              start = comma + 1;
+            }
+            field(c) = std::move(out);
+            return true;
+          },
+          [=](config& c) { return duration_list_text(field(c)); }};
 }
 
 apply_fn rate_setting(std::function<double&(config&)> field) {
-  return [=](config& c, const std::string& text) {
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() || *end != '\0' || !(v > 0) || v > 1000) return false;
-    field(c) = v;
-    return true;
-  };
+  return {[=](config& c, const std::string& text) {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || !(v > 0) || v > 1000) return false;
+            field(c) = v;
+            return true;
+          },
+          [=](config& c) { return fmt::format("{}", field(c)); }};
 }
 
 apply_fn bool_setting(std::function<bool&(config&)> field) {
-  return [=](config& c, const std::string& text) {
-    if (text == "true" || text == "1")
-      field(c) = true;
-    else if (text == "false" || text == "0")
-      field(c) = false;
-    else
-      return false;
-    return true;
-  };
+  return {[=](config& c, const std::string& text) {
+            if (text == "true" || text == "1")
+              field(c) = true;
+            else if (text == "false" || text == "0")
+              field(c) = false;
+            else
+              return false;
+            return true;
+          },
+          [=](config& c) { return std::string(field(c) ? "true" : "false"); }};
 }
 
 struct setting {
@@ -160,7 +196,12 @@ std::vector<setting> settings() {
        "an IP address, optionally with a port: 127.0.0.1, 0.0.0.0:8080, ::1 or [::1]:8080"},
       {"admin-listen", "http.admin_listen",
        "HOST:PORT for the admin API and the console alone (the main listener then answers 404 for them)",
-       admin_listen_setting(), false, "an IP address and a port: 127.0.0.1:9090 or [::1]:9090"},
+       endpoint_setting([](config& c) -> std::optional<listen_endpoint>& { return c.http.admin_listen; }), false,
+       "an IP address and a port: 127.0.0.1:9090 or [::1]:9090"},
+      {"metrics-listen", "http.metrics_listen",
+       "HOST:PORT for /metrics alone (the other listeners then answer 404 for it)",
+       endpoint_setting([](config& c) -> std::optional<listen_endpoint>& { return c.http.metrics_listen; }), false,
+       "an IP address and a port: 127.0.0.1:9100 or [::1]:9100"},
       {"port", "http.port", "TCP port (0 picks a free one)",
        integer_setting<std::uint16_t>([](config& c) -> std::uint16_t& { return c.http.port; }, 0, 65535)},
       {"threads", "http.threads", "I/O threads (0: one per core)",
@@ -193,7 +234,13 @@ std::vector<setting> settings() {
       {"master-key-file", "master_key_file", "file with the 64-hex-character master key",
        string_setting([](config& c) -> std::string& { return c.master_key_file; })},
       {"log-level", "log_level", "trace, debug, info, warn, error",
-       string_setting([](config& c) -> std::string& { return c.log_level; })},
+       choice_setting([](config& c) -> std::string& { return c.log_level; },
+                      {"trace", "debug", "info", "warn", "error"}),
+       false, "one of trace, debug, info, warn, error"},
+      {"log-format", "log_format", "text, or json (one object per line)",
+       choice_setting([](config& c) -> std::string& { return c.log_format; }, {"text", "json"}), false, "text or json"},
+      {"access-log", "access_log", "log one line per answer (method, route, status, duration, request id, peer)",
+       bool_setting([](config& c) -> bool& { return c.access_log; }), true},
       {"secret-lifetime", "secrets.lifetime", "life of a new client secret, e.g. 180d",
        duration_setting([](config& c) -> millis& { return c.secrets.secret_lifetime; })},
       {"old-secret-grace", "secrets.old_secret_grace", "how long the previous secret stays valid, e.g. 7d",
@@ -254,6 +301,33 @@ std::optional<std::string> toml_text(const toml::node& node) {
   return std::nullopt;
 }
 
+// Throws for the first key of `table` (under `prefix`) that is no setting: a misspelt key, or
+// one under the wrong [table], would otherwise be ignored without a word.
+void reject_unknown_keys(const toml::table& table, const std::string& prefix, const std::vector<setting>& settings,
+                         const std::string& file) {
+  for (const auto& [key, node] : table) {
+    const auto path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (const auto* inner = node.as_table()) {
+      reject_unknown_keys(*inner, path, settings, file);
+      continue;
+    }
+    const bool known =
+        std::any_of(settings.begin(), settings.end(), [&](const setting& s) { return s.toml_key == path; });
+    if (!known)
+      throw std::runtime_error(fmt::format("config file {}:{}: unknown key {}", file, node.source().begin.line, path));
+  }
+}
+
+// A PostgreSQL URL with its password replaced ("postgres://rekey:***@db/rekey"); other text as it is.
+std::string without_password(const std::string& database) {
+  const auto scheme = database.find("://");
+  const auto at = database.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return database;
+  const auto colon = database.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return database;
+  return database.substr(0, colon + 1) + "***" + database.substr(at);
+}
+
 }  // namespace
 
 struct config_loader::impl {
@@ -285,14 +359,17 @@ config config_loader::load() const {
     try {
       file = toml::parse_file(impl_->config_file);
     } catch (const toml::parse_error& e) {
-      throw std::runtime_error(fmt::format("config file {}: {}", impl_->config_file, e.description()));
+      throw std::runtime_error(
+          fmt::format("config file {}:{}: {}", impl_->config_file, e.source().begin.line, e.description()));
     }
+    reject_unknown_keys(file, "", impl_->table, impl_->config_file);
     for (const auto& s : impl_->table) {
       const auto node = file.at_path(s.toml_key);
       if (!node) continue;
       const auto text = toml_text(*node.node());
       if (!text || !s.apply(c, *text)) {
-        throw std::runtime_error(fmt::format("config file {}: bad value for {}{}", impl_->config_file, s.toml_key,
+        throw std::runtime_error(fmt::format("config file {}:{}: bad value for {}{}", impl_->config_file,
+                                             node.node()->source().begin.line, s.toml_key,
                                              s.expected.empty() ? "" : ": it must be " + s.expected));
       }
     }
@@ -312,6 +389,18 @@ config config_loader::load() const {
     throw std::runtime_error("--tls-cert and --tls-key go together");
   }
   return c;
+}
+
+std::string config_loader::describe(const config& effective) const {
+  config c = effective;
+  std::string out;
+  for (const auto& s : impl_->table) {
+    auto value = s.apply.show(c);
+    if (s.toml_key == "database") value = without_password(value);
+    out += fmt::format("{} = {}\n", s.toml_key, value);
+  }
+  if (!c.master_key_hex.empty()) out += "master key = (from REKEY_MASTER_KEY, not shown)\n";
+  return out;
 }
 
 }  // namespace rekey

@@ -25,6 +25,9 @@ class config_loader {
   // After CLI11 has parsed: builds the config. Throws std::runtime_error with a message that
   // names the bad setting and its source.
   config load() const;
+  // The settings of `effective`, one `toml.key = value` line each, in the table's order; the
+  // database URL's password and the master key are never shown.
+  std::string describe(const config& effective) const;
 
  private:
   struct impl;

@@ -21,14 +21,17 @@
 #include "api/console_endpoint.hpp"
 #include "api/error_response.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/metrics_endpoint.hpp"
 #include "api/queue_admin_api.hpp"
 #include "api/rotate_endpoint.hpp"
 #include "api/sqs_endpoint.hpp"
 #include "api/system_api.hpp"
 #include "api/token_endpoint.hpp"
 #include "app/backend.hpp"
+#include "app/json_log_formatter.hpp"
 #include "app/process_limits.hpp"
 #include "app/rate_limited_sink.hpp"
+#include "app/request_telemetry.hpp"
 #include "audit/audit_trail.hpp"
 #include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
@@ -87,14 +90,22 @@ void must(result<void> r, const char* what) {
   if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message()));
 }
 
-// Warnings and errors at most 20 a second (bursts of 100): rate_limited_sink.hpp.
-void setup_logging(const std::string& level) {
+// Warnings and errors at most 20 a second (bursts of 100): rate_limited_sink.hpp. Text or one
+// JSON object a line (json_log_formatter.hpp). With --access-log, the access logger: the same
+// sink and format, at info whatever --log-level says (asking for it is asking for its lines).
+std::shared_ptr<spdlog::logger> setup_logging(const config& cfg) {
   auto sink = std::make_shared<rate_limited_sink>(std::make_shared<spdlog::sinks::stderr_sink_mt>(), 20.0, 100.0);
-  auto logger = std::make_shared<spdlog::logger>("rekey", std::move(sink));
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  const auto parsed = spdlog::level::from_str(level);
-  logger->set_level(parsed);
+  auto logger = std::make_shared<spdlog::logger>("rekey", sink);
+  if (cfg.log_format == "json")
+    logger->set_formatter(std::make_unique<json_log_formatter>());
+  else
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(cfg.log_level));
   spdlog::set_default_logger(logger);
+  if (!cfg.access_log) return nullptr;
+  auto access = logger->clone("access");
+  access->set_level(spdlog::level::info);
+  return access;
 }
 
 // Everything rekey creates — the database and its WAL, keys, the admin token — is its own alone
@@ -275,14 +286,13 @@ void load_start_up_state(const config& cfg, offset_clock& clock, admin_service& 
 
 // Runs the pool until SIGINT/SIGTERM, then drains: the servers stop accepting and finish
 // in-flight requests, the relay stops, the pool runs out of work.
-void serve_until_signalled(runtime::io_context_pool& pool, http::server& server, relay_loop& relay,
-                           const std::string& base_url, unsigned threads, http::server* admin_server) {
+void serve_until_signalled(runtime::io_context_pool& pool, const std::vector<http::server*>& servers, relay_loop& relay,
+                           const std::string& base_url, unsigned threads) {
   asio::signal_set signals(pool.main(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down, finishing in-flight requests", signal);
-    server.shutdown();
-    if (admin_server != nullptr) admin_server->shutdown();
+    for (auto* server : servers) server->shutdown();
     relay.stop();
     pool.release();
   });
@@ -295,7 +305,7 @@ void serve_until_signalled(runtime::io_context_pool& pool, http::server& server,
 }  // namespace
 
 int run_service(const config& cfg) {
-  setup_logging(cfg.log_level);
+  const auto access_log = setup_logging(cfg);
   prepare_data_dir(cfg.data_dir);
 
   openssl_random random;
@@ -335,6 +345,9 @@ int run_service(const config& cfg) {
   const unsigned threads = cfg.http.threads != 0 ? cfg.http.threads : std::max(1u, std::thread::hardware_concurrency());
   runtime::io_context_pool pool(threads);
   const auto executor = storage_threads(cfg, b);
+  metrics::service_metrics metrics(REKEY_VERSION, api::metric_error_names(), cfg.secrets.expiry_warnings);
+  executor->observe_batches([&metrics](std::size_t jobs) { metrics.storage_batch_ran(jobs); });
+  request_telemetry telemetry(metrics, access_log);
   const auto tls = server_tls(cfg.http);
   asio::ssl::context client_tls(asio::ssl::context::tls_client);
   client_tls.set_default_verify_paths();
@@ -344,6 +357,7 @@ int run_service(const config& cfg) {
   sqs_publisher sqs_destinations(outbound, wall, at_rest_key);
   const std::map<std::string, publisher*> publishers{{"webhook", &webhooks}, {"sqs", &sqs_destinations}};
   outbox_relay relay(storage, clock, random, at_rest_key, queues, credentials, cfg.secrets, cfg.delivery);
+  relay.count_into(&metrics);
   relay_loop relay_runner(
       pool.main(), relay, *executor, publishers, [&](const queue_address& queue) { queue_wakeups.notify(queue.key()); },
       cfg.delivery.poll_interval,
@@ -360,7 +374,7 @@ int run_service(const config& cfg) {
   const auto file_limit = raise_file_limit();
   if (listener.max_connections == 0) listener.max_connections = default_max_connections(file_limit);
   spdlog::info("at most {} connections (file descriptors: {})", listener.max_connections, file_limit);
-  http::server server(pool, listener, routes, request_ids, tls.get());
+  http::server server(pool, listener, routes, request_ids, tls.get(), &telemetry);
   // --admin-listen: the admin API and the console on a listener of their own.
   const bool admin_apart = cfg.http.admin_listen.has_value();
   http::router admin_routes(api::transport_error_response);
@@ -371,7 +385,16 @@ int run_service(const config& cfg) {
     admin_listener.port = cfg.http.admin_listen->port;
   }
   std::optional<http::server> admin_server;
-  if (admin_apart) admin_server.emplace(pool, admin_listener, admin_routes, request_ids, tls.get());
+  if (admin_apart) admin_server.emplace(pool, admin_listener, admin_routes, request_ids, tls.get(), &telemetry);
+  // --metrics-listen: /metrics (and the health routes) on a management listener of their own.
+  http::router metrics_routes(api::transport_error_response);
+  std::optional<http::server> metrics_server;
+  http_config metrics_listener = listener;
+  if (cfg.http.metrics_listen) {
+    metrics_listener.listen_address = cfg.http.metrics_listen->address;
+    metrics_listener.port = cfg.http.metrics_listen->port;
+    metrics_server.emplace(pool, metrics_listener, metrics_routes, request_ids, tls.get(), &telemetry);
+  }
   // Bound now, so that the routes can name the addresses (queue URLs); served once they are in.
   const auto port = server.listen();
   const std::string scheme = tls ? "https" : "http";
@@ -381,15 +404,19 @@ int run_service(const config& cfg) {
   const std::string admin_url =
       admin_apart ? fmt::format("{}://{}:{}", scheme, url_host(admin_listener.listen_address), admin_server->listen())
                   : base_url;
-  api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay);
+  api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay, &metrics);
+  // A rotation delivered to an embedded queue in its own transaction counts as a delivery here
+  // (the relay counts the rest).
   const auto after_rotation = [&](const rotation_outcome& rotated) {
-    if (rotated.delivered_to)
+    if (rotated.delivered_to) {
+      metrics.notification_attempted(new_secret_notification_type, "embedded", metrics::delivery_result::delivered);
       queue_wakeups.notify(*rotated.delivered_to);
-    else
+    } else {
       relay_runner.poke();
+    }
   };
   api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock, after_rotation,
-                                      &maintenance);
+                                      &maintenance, &metrics);
   // The relay loop counts as stalled after a minute without progress (a pass begun or a delivery
   // finished: an idle loop passes every poll interval, one delivery times out after 10 s).
   api::health_endpoint health(
@@ -398,7 +425,7 @@ int run_service(const config& cfg) {
   failure_throttle admin_failures(cfg.throttle);  // wrong admin tokens, per address
   // Sessions read the wall clock: moving the --dev clock must not sign the console out.
   console_sessions sessions(wall, random);
-  const api::admin_guard guard(admin_auth, admin_failures, sessions, clock);
+  const api::admin_guard guard(admin_auth, admin_failures, sessions, clock, &metrics);
   api::admin_api::options admin_options;
   admin_options.wake_relay = [&relay_runner] { relay_runner.poke(); };
   admin_options.tester = [&tester](const destination_record& d) { return tester.test(d); };
@@ -410,10 +437,11 @@ int run_service(const config& cfg) {
   api::admin_api admin_handler(admin, guard, *executor, clock, std::move(admin_options));
   api::console_endpoint console_handler(admin, guard, sessions, *executor, tls != nullptr);
   api::system_api system_handler(admin, guard, *executor, health, maintenance, clock,
-                                 b.postgres != nullptr ? "postgresql" : "sqlite", cfg.dev);
+                                 b.postgres != nullptr ? "postgresql" : "sqlite", cfg.dev, cfg.rate_limit);
   api::queue_admin_api queue_admin_handler(queue_console, guard, *executor, base_url);
   api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall,
-                                tls != nullptr);
+                                tls != nullptr, &metrics);
+  api::metrics_endpoint metrics_handler(metrics, *executor, clock);
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
@@ -424,6 +452,9 @@ int run_service(const config& cfg) {
     r.add(http::verb::get, "/health/ready", [&health](auto& ctx) { return health.ready_checks(ctx); });
   };
   add_health(routes);
+  http::router& metrics_side = metrics_server ? metrics_routes : routes;
+  metrics_side.add(http::verb::get, "/metrics", [&](auto& ctx) { return metrics_handler.handle(ctx); });
+  if (metrics_server) add_health(metrics_routes);
   // The admin and console routes go in before the SQS routes: the SQS queue path
   // /{account}/{queue} would otherwise take two-segment paths such as /console/console.css.
   if (admin_apart) {
@@ -442,6 +473,14 @@ int run_service(const config& cfg) {
     routes.add(http::verb::post, path, sqs, sqs_limit);
     routes.add(http::verb::get, path, sqs);
   }
+  std::vector<std::pair<std::string, const http::router*>> tables{{"public", &routes}};
+  if (admin_apart) tables.emplace_back("admin", &admin_routes);
+  if (metrics_server) tables.emplace_back("metrics", &metrics_routes);
+  system_handler.list_routes_of(tables);
+  std::vector<std::string> patterns;
+  for (const auto& [name, table] : tables)
+    for (const auto& r : table->routes()) patterns.push_back(r.path);
+  metrics.serve_routes(patterns);
   if (b.postgres != nullptr) {
     listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, mirror, queue_wakeups, access_keys,
                           maintenance);
@@ -454,8 +493,16 @@ int run_service(const config& cfg) {
     fmt::print("rekey admin listening on {}\n", admin_url);
   }
   fmt::print("rekey console: {}/console/\n", admin_url);
+  std::vector<http::server*> servers{&server};
+  if (admin_server) servers.push_back(&*admin_server);
+  if (metrics_server) {
+    const auto metrics_port = metrics_server->listen();
+    metrics_server->start();
+    servers.push_back(&*metrics_server);
+    fmt::print("rekey metrics: {}://{}:{}/metrics\n", scheme, url_host(metrics_listener.listen_address), metrics_port);
+  }
   relay_runner.start();
-  serve_until_signalled(pool, server, relay_runner, base_url, threads, admin_server ? &*admin_server : nullptr);
+  serve_until_signalled(pool, servers, relay_runner, base_url, threads);
   if (b.postgres != nullptr) b.postgres->stop_events();
   executor->stop();
   spdlog::info("stopped");

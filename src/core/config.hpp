@@ -39,6 +39,8 @@ struct http_config {
   // The admin API and the console on a listener of their own (port 0 picks a free one); none: on
   // this listener. With it, this listener answers 404 for /admin/ and /console/.
   std::optional<listen_endpoint> admin_listen;
+  // /metrics on a management listener of its own; none: on this listener (and the admin one).
+  std::optional<listen_endpoint> metrics_listen;
 };
 
 struct secret_policy_config {
@@ -80,6 +82,8 @@ struct config {
   std::string master_key_hex;            // from REKEY_MASTER_KEY
   bool dev = false;                      // create a demo application on first start
   std::string log_level = "info";
+  std::string log_format = "text";  // "text" or "json" (one object per line)
+  bool access_log = false;          // one line per answer: method, route, status, duration, request id, peer
   http_config http;
   secret_policy_config secrets;
   rate_limit_config rate_limit;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace rekey {
 
@@ -28,6 +29,14 @@ result<millis> parse_duration(std::string_view text) {
     return errc::invalid_input;
   if (value > std::numeric_limits<std::int64_t>::max() / scale) return errc::invalid_input;
   return millis{value * scale};
+}
+
+std::string format_duration(millis d) {
+  const auto ms = d.count();
+  for (const auto& [unit, scale] : {std::pair{"d", 86'400'000LL}, {"h", 3'600'000LL}, {"m", 60'000LL}, {"s", 1000LL}}) {
+    if (ms > 0 && ms % scale == 0) return std::to_string(ms / scale) + unit;
+  }
+  return std::to_string(ms) + "ms";
 }
 
 }  // namespace rekey

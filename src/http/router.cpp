@@ -86,4 +86,13 @@ boost::asio::awaitable<response> router::dispatch(request_context& ctx) const {
                     error_context{ctx.req.method(), path, ctx.req.version(), &ctx.req, ctx.request_id});
 }
 
+std::vector<route_info> router::routes() const {
+  std::vector<route_info> out;
+  for (const bool patterns : {false, true})
+    for (const auto& r : routes_)
+      if (r.pattern == patterns) out.push_back({r.method, r.path, false});
+  for (const auto& p : prefixes_) out.push_back({verb::unknown, p.prefix, true});
+  return out;
+}
+
 }  // namespace rekey::http

@@ -37,6 +37,14 @@ struct error_context {
 // malformed_request, internal.
 using error_responder = std::function<response(errc error, const error_context& request)>;
 
+// One route as the router holds it: for the route table an operator reads, and the metrics'
+// route label. A prefix route's path is its prefix, and it takes every method (verb::unknown).
+struct route_info {
+  verb method = verb::unknown;
+  std::string path;
+  bool prefix = false;
+};
+
 class router {
  public:
   explicit router(error_responder errors) : errors_(std::move(errors)) {}
@@ -54,6 +62,8 @@ class router {
   std::optional<std::size_t> body_limit(verb method, std::string_view path) const;
   // The largest of the routes' own body limits and `fallback`: what the transport may have to read.
   std::size_t largest_body_limit(std::size_t fallback) const;
+  // Every route, in the order it is tried: exact and pattern routes, then prefixes.
+  std::vector<route_info> routes() const;
 
  private:
   struct route {

@@ -30,6 +30,7 @@
 
 #include "core/identifiers.hpp"
 #include "core/log_limiter.hpp"
+#include "http/request_observer.hpp"
 #include "http/router.hpp"
 #include "runtime/io_context_pool.hpp"
 
@@ -72,12 +73,13 @@ bool is_resource_exhaustion(const boost::system::error_code& error) {
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
-       asio::ssl::context* tls)
+       asio::ssl::context* tls, request_observer* observer)
       : pool_(pool),
         config_(config),
         routes_(routes),
         random_(random),
         tls_(tls),
+        observer_(observer),
         acceptor_(pool.main()),
         slot_freed_(pool.main()) {}
 
@@ -103,6 +105,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   const router& routes_;
   random_source& random_;
   asio::ssl::context* tls_;
+  request_observer* observer_;
   tcp::acceptor acceptor_;
   asio::steady_timer slot_freed_;  // the accept loop waits on it at the limit; used on acceptor_'s context
   std::atomic<std::size_t> open_{0};
@@ -118,6 +121,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   void untrack(std::list<std::weak_ptr<connection>>::iterator it) {
     std::lock_guard lock(connections_mutex_);
     connections_.erase(it);
+  }
+
+  void observe(verb method, std::string_view route, unsigned status, std::chrono::steady_clock::time_point head_read_at,
+               std::string_view request_id, std::string_view peer) {
+    if (observer_ == nullptr) return;
+    observer_->answered({method, route, status, std::chrono::steady_clock::now() - head_read_at, request_id, peer});
   }
 
   void finish(response& res, const std::string& request_id, bool keep_alive) {
@@ -143,6 +152,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       lowest.expires_after(config_.idle_timeout);
       auto [read_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
       conn->idle = false;
+      const auto head_read_at = std::chrono::steady_clock::now();
       if (!read_error) {
         const auto& head = parser.get();
         const auto limit =
@@ -173,6 +183,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         finish(res, request_id, false);
         lowest.expires_after(config_.read_timeout);
         auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+        observe(request.method, {}, res.result_int(), head_read_at, request_id, peer);
         if (!write_error && !stopping_) co_await drain(stream, lowest);
         break;
       }
@@ -198,6 +209,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       finish(res, ctx.request_id, keep_alive);
       lowest.expires_after(config_.read_timeout);
       auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+      observe(req.method(), ctx.route, res.result_int(), head_read_at, ctx.request_id, peer);
       if (write_error || !keep_alive) break;
     }
   }
@@ -343,8 +355,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 };
 
 server::server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
-               asio::ssl::context* tls)
-    : impl_(std::make_shared<impl>(pool, config, routes, random, tls)) {}
+               asio::ssl::context* tls, request_observer* observer)
+    : impl_(std::make_shared<impl>(pool, config, routes, random, tls, observer)) {}
 
 server::~server() = default;
 

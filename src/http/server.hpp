@@ -32,13 +32,15 @@ class io_context_pool;
 namespace rekey::http {
 
 class router;
+class request_observer;
 
 class server {
  public:
   // request_ids: where request ids get their bits (need not be a CSPRNG). tls may be null
-  // (plain HTTP). References must outlive the server.
+  // (plain HTTP); so may observer (told of every answer written). References must outlive the
+  // server.
   server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& request_ids,
-         boost::asio::ssl::context* tls);
+         boost::asio::ssl::context* tls, request_observer* observer = nullptr);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;

@@ -44,10 +44,11 @@ result<relay_pass> outbox_relay::run_once() {
   }
   relay_pass pass;
   for (const auto& item : claimed) {
-    auto done = deliver(item, now, pass);
+    std::string kind;
+    auto done = deliver(item, now, pass, kind);
     if (done) continue;
     if (done.error() == make_error_code(errc::service_unavailable)) return done.error();  // the lease brings it back
-    record_failure(item, done.error().message(), now);
+    record_failure(item, done.error().message(), now, kind);
   }
   return pass;
 }
@@ -98,13 +99,18 @@ result<void> outbox_relay::mark_delivered(unit_of_work& work, const outbox_recor
   return work.outbox().update(done);
 }
 
-result<void> outbox_relay::deliver(const outbox_record& item, time_point now, relay_pass& pass) {
+void outbox_relay::count(const outbox_record& item, std::string_view kind, metrics::delivery_result result) {
+  if (metrics_ != nullptr) metrics_->notification_attempted(item.notification_type, kind, result);
+}
+
+result<void> outbox_relay::deliver(const outbox_record& item, time_point now, relay_pass& pass, std::string& kind) {
   auto work_or = storage_.begin();
   if (!work_or) return work_or.error();
   auto& work = **work_or;
   auto destination = work.notifications().find_destination(item.destination_id);
   if (!destination) return destination.error();
   if (!*destination) return errc::not_found;
+  kind = (*destination)->kind;
   auto grace = start_grace(work, item, now);
   if (!grace) return grace.error();
   auto body = render(item, grace->old_expiry, now);
@@ -125,6 +131,7 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
     });
   }
   if (auto r = work.commit(); !r) return r.error();
+  count(item, kind, metrics::delivery_result::delivered);
   spdlog::info("delivered notification {} for application {} to embedded queue {}", item.id, item.application_id,
                address->key());
   pass.woken.push_back(*address);
@@ -133,7 +140,7 @@ result<void> outbox_relay::deliver(const outbox_record& item, time_point now, re
 
 result<void> outbox_relay::complete(const network_delivery& delivery, bool delivered, const std::string& error) {
   if (!delivered) {
-    record_failure(delivery.item, error, clock_.now());
+    record_failure(delivery.item, error, clock_.now(), delivery.destination.kind);
     return {};
   }
   auto work = storage_.begin();
@@ -147,12 +154,13 @@ result<void> outbox_relay::complete(const network_delivery& delivery, bool deliv
     });
   }
   if (auto r = (*work)->commit(); !r) return r.error();
+  count(delivery.item, delivery.destination.kind, metrics::delivery_result::delivered);
   spdlog::info("delivered notification {} for application {} to {} destination {}", delivery.item.id,
                delivery.item.application_id, delivery.destination.kind, delivery.destination.id);
   return {};
 }
 
-void outbox_relay::record_failure(outbox_record item, std::string why, time_point now) {
+void outbox_relay::record_failure(outbox_record item, std::string why, time_point now, std::string_view kind) {
   item.attempts += 1;
   item.last_error = std::move(why);
   if (retry_budget_spent(item.created_at, now, config_.retry_budget)) {
@@ -164,7 +172,9 @@ void outbox_relay::record_failure(outbox_record item, std::string why, time_poin
   }
   auto work = storage_.begin();
   if (!work) return;  // the lease brings it back
-  if ((*work)->outbox().update(item)) (void)(*work)->commit();
+  if (!(*work)->outbox().update(item) || !(*work)->commit()) return;
+  count(item, kind,
+        item.state == outbox_state::dead ? metrics::delivery_result::dead : metrics::delivery_result::retrying);
 }
 
 }  // namespace rekey

@@ -20,6 +20,7 @@
 #include "auth/credential_cache.hpp"
 #include "core/config.hpp"
 #include "core/random.hpp"
+#include "metrics/service_metrics.hpp"
 #include "queue/queue_service.hpp"
 #include "storage/store.hpp"
 
@@ -44,6 +45,9 @@ class outbox_relay {
                queue_service& queues, credential_cache& credentials, const secret_policy_config& policy,
                const delivery_config& config);
 
+  // Counts every delivery attempt's outcome into `metrics` from now on (null: none).
+  void count_into(metrics::service_metrics* metrics) { metrics_ = metrics; }
+
   [[nodiscard]] result<relay_pass> run_once();
   // Records a network delivery's outcome: delivered (grace clock, erase) or another failure.
   [[nodiscard]] result<void> complete(const network_delivery& delivery, bool delivered, const std::string& error);
@@ -61,9 +65,11 @@ class outbox_relay {
   // The finished notification JSON: publishTime and the old secret's real expiry filled in.
   result<std::string> render(const outbox_record& item, std::optional<time_point> old_expiry, time_point now);
   result<void> mark_delivered(unit_of_work& work, const outbox_record& item, time_point now);
-  // Delivers an embedded destination, or prepares a network one (into `pass`).
-  result<void> deliver(const outbox_record& item, time_point now, relay_pass& pass);
-  void record_failure(outbox_record item, std::string why, time_point now);
+  // Delivers an embedded destination, or prepares a network one (into `pass`); `kind` is set to
+  // the destination's kind once it is known.
+  result<void> deliver(const outbox_record& item, time_point now, relay_pass& pass, std::string& kind);
+  void record_failure(outbox_record item, std::string why, time_point now, std::string_view kind);
+  void count(const outbox_record& item, std::string_view kind, metrics::delivery_result result);
 
   store& storage_;
   const clock& clock_;
@@ -73,6 +79,7 @@ class outbox_relay {
   credential_cache& credentials_;
   secret_policy_config policy_;
   delivery_config config_;
+  metrics::service_metrics* metrics_ = nullptr;
 };
 
 }  // namespace rekey

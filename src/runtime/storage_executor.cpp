@@ -88,6 +88,7 @@ void storage_executor::loop() {
       if (queue_.empty()) return;  // stopping, and everything queued is done
       jobs = take_jobs(lock);
     }
+    if (batch_observer_) batch_observer_(jobs.size());
     const bool durable = run_jobs(jobs);
     pending_.fetch_sub(jobs.size());
     for (auto& j : jobs) j->complete(durable);

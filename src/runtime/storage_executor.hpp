@@ -29,6 +29,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,6 +104,12 @@ class storage_executor {
 
   // Finishes queued jobs and joins the threads.
   void stop();
+
+  // Jobs queued or running, for monitoring.
+  std::size_t pending() const { return pending_.load(std::memory_order_relaxed); }
+  // `observer` is told, on a storage thread, how many jobs each batch ran together (1 for a job
+  // run on its own). Set before the first job is submitted.
+  void observe_batches(std::function<void(std::size_t)> observer) { batch_observer_ = std::move(observer); }
 
  private:
   // Admission control: false when max_pending jobs are already queued.
@@ -199,6 +206,7 @@ class storage_executor {
   batching_policy policy_;
   std::size_t max_pending_;
   std::atomic<std::size_t> pending_{0};
+  std::function<void(std::size_t)> batch_observer_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<job>> queue_;  // guarded by mutex_

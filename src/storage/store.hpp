@@ -60,6 +60,8 @@ class secret_repository {
   [[nodiscard]] virtual result<void> mark_expiry_recorded(std::string_view id) = 0;
   // Adds `count` authentications, the latest at `last_used_at`.
   [[nodiscard]] virtual result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) = 0;
+  // How many current secrets expire at or before `before`, for monitoring (/metrics).
+  [[nodiscard]] virtual result<std::int64_t> count_current_expiring(time_point before) = 0;
 };
 
 class refresh_token_repository {
@@ -85,6 +87,13 @@ class notification_repository {
       std::string_view application_id) = 0;
 };
 
+// What the outbox holds, for monitoring (/metrics).
+struct outbox_backlog {
+  std::int64_t pending = 0;
+  std::optional<time_point> oldest_pending;  // the oldest pending item's created_at
+  std::int64_t dead = 0;
+};
+
 class outbox_repository {
  public:
   virtual ~outbox_repository() = default;
@@ -99,6 +108,8 @@ class outbox_repository {
   [[nodiscard]] virtual result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) = 0;
   // Writes state, attempts, next_attempt_at, delivered_at, last_error and sealed_body.
   [[nodiscard]] virtual result<void> update(const outbox_record& item) = 0;
+  // How many items are pending and dead, and when the oldest pending one was made.
+  [[nodiscard]] virtual result<outbox_backlog> backlog() = 0;
 };
 
 class rate_limit_repository {
@@ -298,6 +309,12 @@ class store : public unit_source {
     (void)rotations;
     return begin_batch();
   }
+
+  // A unit of work that only reads: where the backend has a write lock (SQLite), it is not
+  // taken. For monitoring reads that must not wait behind writers nor hold them up. Call on a
+  // storage thread, outside any batch (storage_executor::run_unbatched); commit() is not needed.
+  // By default an ordinary unit of work.
+  [[nodiscard]] virtual result<std::unique_ptr<unit_of_work>> begin_read() { return begin(); }
 
   // Whether writes can be expected to last, for readiness (/ready): errc::service_unavailable
   // when the last write failed (a full disk) or the files written are no longer the ones opened

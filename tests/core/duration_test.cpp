@@ -38,5 +38,17 @@ TEST(ParseDuration, AcceptsUnitsAndRefusesJunk) {
   }
 }
 
+// A duration is written in its largest whole unit, and reads back as itself.
+TEST(FormatDuration, WritesTheLargestWholeUnit) {
+  EXPECT_EQ(format_duration(millis{90LL * 86'400'000}), "90d");
+  EXPECT_EQ(format_duration(millis{36 * 3'600'000}), "36h");
+  EXPECT_EQ(format_duration(millis{90'000}), "90s");
+  EXPECT_EQ(format_duration(millis{60'000}), "1m");
+  EXPECT_EQ(format_duration(millis{250}), "250ms");
+  EXPECT_EQ(format_duration(millis{0}), "0ms");
+  for (const auto ms : {1LL, 999LL, 1000LL, 61'000LL, 3'600'000LL, 15'552'000'000LL})
+    EXPECT_EQ(parse_duration(format_duration(millis{ms}))->count(), ms);
+}
+
 }  // namespace
 }  // namespace rekey

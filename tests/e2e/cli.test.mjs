@@ -6,7 +6,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startRekey, BIN, cli } from './support/rekey.mjs';
+import { startRekey, BIN, cli, NEW_SECRET } from './support/rekey.mjs';
+
+// The CLI as a person runs it: no --output (nor REKEY_OUTPUT), so text.
+function human(rekey, args, env = {}) {
+  const base = { ...process.env };
+  delete base.REKEY_OUTPUT;
+  const r = spawnSync(BIN, [...args, '--server', rekey.url, '--admin-token-file', path.join(rekey.dataDir, 'admin-token')],
+    { encoding: 'utf8', env: { ...base, ...env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+const lineWith = (text, part) => text.split('\n').find((line) => line.includes(part)) ?? '';
+const RECENT = /UTC \((just now|\d+ (second|minute)s? ago)\)/;
 
 describe('rekey CLI', () => {
   let rekey;
@@ -57,6 +68,145 @@ describe('rekey CLI', () => {
   it('keeps the admin token and master key in mode 0600 files', () => {
     for (const file of ['admin-token', 'master.key']) {
       assert.equal(statSync(path.join(rekey.dataDir, file)).mode & 0o777, 0o600, file);
+    }
+  });
+});
+
+// Issue #17 item 8: the CLI speaks to people — tables and blocks by default; --output json (or
+// REKEY_OUTPUT=json) prints the admin API's JSON as it always has, for scripts.
+describe('rekey CLI output', () => {
+  let rekey;
+  let app;
+  before(async () => {
+    rekey = await startRekey();
+    app = cli(rekey, ['app', 'create', '--name', 'billing-service']).json;
+    const dest = cli(rekey, ['destination', 'create', '--app', app.applicationId, '--embedded-queue', 'out-q']).json;
+    cli(rekey, ['subscription', 'set', '--app', app.applicationId, '--type', NEW_SECRET, '--destination', dest.destinationId]);
+    assert.equal((await rekey.rotate(await rekey.token(app))).status, 204);
+    await rekey.token(app);  // the old secret, used after the rotation: the fleet has not switched yet
+    for (let i = 0; i < 50; i++) {  // usage is written by the sweep, delivery by the relay
+      const shown = cli(rekey, ['app', 'show', app.applicationId]).json;
+      const [current, old] = shown.secrets;
+      if (shown.deliveries[0]?.state === 'delivered' && Date.parse(old.lastUsedAt) > Date.parse(current.createdAt)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail('the rotation was not delivered, or the old secret\'s use not recorded');
+  });
+  after(() => rekey.stop());
+
+  it('app list: a table of names, ids, the current secret\'s expiry in words, enrollment and delivery health', () => {
+    const r = human(rekey, ['app', 'list']);
+    assert.equal(r.code, 0, r.err);
+    assert.throws(() => JSON.parse(r.out));
+    assert.match(r.out, /^NAME +APPLICATION ID +CLIENT ID +CURRENT SECRET +ENROLLED +LAST DELIVERY\n/);
+    const row = lineWith(r.out, app.applicationId);
+    assert.match(row, /^billing-service +/);
+    assert.ok(row.includes(app.clientId), row);
+    assert.match(row, / expires in 180 days +yes +delivered$/);
+    assert.ok(!r.out.includes(app.clientSecret));
+  });
+
+  it('app show: which secret is current, when each expires, and whether the old one is still used', () => {
+    const { secrets: [current, old] } = cli(rekey, ['app', 'show', app.applicationId]).json;
+    const r = human(rekey, ['app', 'show', app.applicationId]);
+    assert.equal(r.code, 0, r.err);
+    const out = r.out;
+    assert.match(out, /^billing-service\n/);
+    assert.ok(out.includes(`current secret ${current.fingerprint} (id ${current.secretId})`), out);
+    assert.ok(out.includes(`old secret ${old.fingerprint} (id ${old.secretId}), still accepted until it expires`), out);
+    assert.match(out, /expires +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 180 days\)/);
+    assert.match(out, /expires +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 7 days\)/);
+    assert.match(out, new RegExp(`last used +.*${RECENT.source}, ${old.useCount} uses?\n`));
+    assert.match(out, /last used +never \(0 uses\)/);
+    assert.match(out, /since rotation +STILL IN USE: used after the current secret was created/);
+    assert.match(out, /usage plan +0\.0167 calls\/s, about 1 a minute \(default\); burst 1 \(default\)/);
+    assert.match(out, /enrolled +yes: new secrets go to embedded queue 000000000000\/out-q/);
+    assert.ok(!out.includes(app.clientSecret));
+  });
+
+  it('delivery list and audit list: tables with times absolute and relative, states in words', () => {
+    const [delivered] = cli(rekey, ['delivery', 'list', '--state', 'delivered']).json.deliveries;
+    const deliveries = human(rekey, ['delivery', 'list', '--state', 'delivered']);
+    assert.equal(deliveries.code, 0, deliveries.err);
+    assert.match(deliveries.out, /^NOTIFICATION ID +TYPE +STATE +ATTEMPTS +CREATED +DELIVERED \/ NEXT ATTEMPT +APPLICATION ID/);
+    const row = lineWith(deliveries.out, delivered.notificationId);
+    assert.match(row, / new secret +delivered +1 +/);
+    assert.match(row, RECENT);
+    assert.equal(human(rekey, ['delivery', 'list']).out, 'no deliveries\n');  // none dead
+
+    const audit = human(rekey, ['audit', 'list', '--application', app.applicationId]);
+    assert.equal(audit.code, 0, audit.err);
+    assert.match(audit.out, /^SEQ +WHEN +ACTOR +ACTION +APPLICATION ID +DETAIL\n/);
+    for (const action of ['application.created', 'destination.created', 'subscription.set', 'secret.rotated']) {
+      assert.match(lineWith(audit.out, action), RECENT, action);
+    }
+  });
+
+  it('prints the secrets that are shown once, labelled, and refusals in words', async () => {
+    const created = human(rekey, ['app', 'create', '--name', 'shown-once']);
+    assert.equal(created.code, 0, created.err);
+    const clientSecret = created.out.match(/client secret \(shown once\) +(amzn1\.oa2-cs\.v1\.[0-9a-f]{64})\n/)[1];
+    const clientId = created.out.match(/client id +(\S+)\n/)[1];
+    assert.ok(await rekey.token({ clientId, clientSecret }), 'the printed secret is the secret');
+    assert.match(human(rekey, ['access-key', 'create', '--account', '000000000000']).out,
+      /secret access key \(shown once\) +\S{20,}\n/);
+    assert.match(human(rekey, ['refresh-token', 'create', '--app', app.applicationId]).out,
+      /refresh token \(shown once\) +Atzr\|\S+\n/);
+
+    const missing = human(rekey, ['app', 'show', 'amzn1.sp.solution.nope']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /^rekey: the server answered 404 \w+: .+\n$/);
+  });
+
+  it('--output json and REKEY_OUTPUT=json print the admin API\'s answers as they are', async () => {
+    const id = app.applicationId;
+    for (const [args, route] of [
+      [['app', 'show', id], `/admin/v1/applications/${id}`],
+      [['app', 'list'], '/admin/v1/applications?q=&offset=0&limit=50'],
+      [['delivery', 'list', '--state', 'delivered'], '/admin/v1/deliveries?state=delivered'],
+      [['audit', 'list', '--application', id], `/admin/v1/audit?after=0&limit=1000&application=${id}&action=`],
+    ]) {
+      const api = (await rekey.admin('GET', route)).body;
+      const printed = cli(rekey, args);
+      assert.equal(printed.code, 0, printed.err);
+      assert.equal(printed.out.trim().split('\n').length, 1, 'one line of JSON, as before');
+      assert.deepEqual(printed.json, api, args.join(' '));
+      const fromEnv = human(rekey, args, { REKEY_OUTPUT: 'json' });
+      assert.deepEqual(JSON.parse(fromEnv.out), api, `REKEY_OUTPUT=json ${args.join(' ')}`);
+    }
+    const missing = cli(rekey, ['app', 'show', 'amzn1.sp.solution.nope']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /^rekey: the server answered 404: \{"errors":/);
+    const bad = human(rekey, ['app', 'list', '--output', 'yaml']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /--output/);
+  });
+
+  it('reckons relative times from the server\'s clock, which --dev time travel moves', async () => {
+    const dev = await startRekey({ args: ['--dev'] });
+    try {
+      assert.equal(cli(dev, ['dev', 'clock', 'advance', '183d']).code, 0);
+      const list = human(dev, ['app', 'list']);
+      assert.match(lineWith(list.out, 'demo'), / EXPIRED 3 days ago +yes /);
+      const [demo] = cli(dev, ['app', 'list']).json.applications;
+      assert.match(human(dev, ['app', 'show', demo.applicationId]).out, /current secret \S+ \(id \S+\), EXPIRED\n/);
+      assert.match(human(dev, ['dev', 'clock', 'show']).out, /time travel +183 days ahead of the real time/);
+    } finally {
+      await dev.stop();
+    }
+  });
+});
+
+describe('rekey app show: the effective usage plan', () => {
+  it('shows the server\'s own default plan, not the built-in one', async () => {
+    const rekey = await startRekey({ args: ['--rotate-rate', '0.5', '--rotate-burst', '3'] });
+    try {
+      const app = cli(rekey, ['app', 'create', '--name', 'defaulted']).json;
+      const r = human(rekey, ['app', 'show', app.applicationId]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /usage plan +0\.5 calls\/s, about 30 a minute \(default\); burst 3 \(default\)/);
+    } finally {
+      await rekey.stop();
     }
   });
 });

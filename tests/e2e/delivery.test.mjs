@@ -86,8 +86,8 @@ describe('rekey destination test', () => {
       const sqs = await consumer(rekey);
       const app = await rekey.createApp();
       const shown = (await rekey.admin('GET', `/admin/v1/applications/${app.applicationId}`)).body;
-      const tested = spawnSync(BIN, ['destination', 'test', shown.destinations[0].destinationId, '--server', rekey.url,
-        '--admin-token-file', path.join(rekey.dataDir, 'admin-token')], { encoding: 'utf8' });
+      const tested = spawnSync(BIN, ['destination', 'test', shown.destinations[0].destinationId, '--output', 'json',
+        '--server', rekey.url, '--admin-token-file', path.join(rekey.dataDir, 'admin-token')], { encoding: 'utf8' });
       assert.equal(tested.status, 0, tested.stderr);
       assert.equal(JSON.parse(tested.stdout).delivered, true);
       const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrlOf(rekey, app), WaitTimeSeconds: 5 }));
@@ -128,7 +128,7 @@ describe('undeliverable notifications', () => {
 
     // The operator restores the queue and retries with the CLI.
     await sqs.send(new CreateQueueCommand({ QueueName: url.split('/').pop() }));
-    const cli = (args) => spawnSync(BIN, [...args, '--server', rekey.url, '--admin-token-file',
+    const cli = (args) => spawnSync(BIN, [...args, '--output', 'json', '--server', rekey.url, '--admin-token-file',
       path.join(rekey.dataDir, 'admin-token')], { encoding: 'utf8' });
     const listed = cli(['delivery', 'list', '--state', 'dead']);
     assert.equal(listed.status, 0, listed.stderr);

@@ -547,6 +547,47 @@ TEST_P(StoreContract, OutboxClaimAndUpdate) {
   EXPECT_FALSE(w->outbox().update(item("missing", t0)));
 }
 
+// What monitoring reads (/metrics): the outbox's backlog, and current secrets by expiry, through
+// a read-only unit that sees committed writes and leaves a writer free to commit meanwhile.
+TEST_P(StoreContract, MonitoringReadsBacklogAndExpiringSecrets) {
+  seed_application();
+  {
+    auto read = store_->begin_read();
+    ASSERT_TRUE(read);
+    const auto empty = *(*read)->outbox().backlog();
+    EXPECT_EQ(empty.pending, 0);
+    EXPECT_EQ(empty.dead, 0);
+    EXPECT_FALSE(empty.oldest_pending);
+  }
+  auto w = begin();
+  ASSERT_TRUE(w->outbox().insert(item("n1", t0 + millis{5})));
+  ASSERT_TRUE(w->outbox().insert(item("n2", t0)));
+  auto dead = item("n3", t0 - millis{5});
+  dead.state = outbox_state::dead;
+  ASSERT_TRUE(w->outbox().insert(dead));
+  auto soon = secret("soon", "a1", 1, 100);     // expires at 1100
+  auto later = secret("later", "a1", 2, 5000);  // expires at 6000
+  auto old = secret("old", "a1", 3, 50);        // expires at 1050, but not current
+  old.state = secret_state::old;
+  for (const auto& s : {soon, later, old}) ASSERT_TRUE(w->secrets().insert(s));
+  ASSERT_TRUE(w->commit());
+
+  auto read = store_->begin_read();
+  ASSERT_TRUE(read);
+  const auto backlog = *(*read)->outbox().backlog();
+  EXPECT_EQ(backlog.pending, 2);
+  EXPECT_EQ(backlog.oldest_pending, t0);
+  EXPECT_EQ(backlog.dead, 1);
+  EXPECT_EQ(*(*read)->secrets().count_current_expiring(from_epoch_ms(1099)), 0);
+  EXPECT_EQ(*(*read)->secrets().count_current_expiring(from_epoch_ms(1100)), 1);
+  EXPECT_EQ(*(*read)->secrets().count_current_expiring(from_epoch_ms(9999)), 2);
+  // A writer is not held up by the open read.
+  auto writer = backend_->open();
+  auto other = begin(*writer);
+  ASSERT_TRUE(other->outbox().insert(item("n4", t0)));
+  EXPECT_TRUE(other->commit());
+}
+
 // An application's deliveries, newest first, include the items announcing its new secrets: the
 // stores find those through the secret each announces (outbox_record::new_secret_id), not through
 // the application's own outbox entries, and must still list them, and only under their application.

@@ -60,4 +60,11 @@ result<void> pg_outbox::update(const outbox_record& o) {
   return unit_.write(sql::update_outbox_item, p, true);
 }
 
+result<outbox_backlog> pg_outbox::backlog() {
+  auto r = unit_.db.run(sql::outbox_backlog, pg_params());
+  if (!r) return r.error();
+  return outbox_backlog{r->int64(0, 0), r->is_null(0, 1) ? std::nullopt : std::optional(from_epoch_ms(r->int64(0, 1))),
+                        r->int64(0, 2)};
+}
+
 }  // namespace rekey

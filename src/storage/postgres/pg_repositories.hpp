@@ -54,6 +54,7 @@ class pg_secrets : public secret_repository {
   result<std::vector<secret_record>> list_newly_expired(time_point now, int limit) override;
   result<void> mark_expiry_recorded(std::string_view id) override;
   result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) override;
+  result<std::int64_t> count_current_expiring(time_point before) override;
 
  protected:
   pg_unit_state& unit_;
@@ -97,6 +98,7 @@ class pg_outbox : public outbox_repository {
   result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) override;
   result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) override;
   result<void> update(const outbox_record& o) override;
+  result<outbox_backlog> backlog() override;
 
  protected:
   pg_unit_state& unit_;

@@ -60,4 +60,10 @@ result<void> pg_secrets::add_usage(std::string_view id, std::int64_t count, time
       pg_params().text(id).int64(count).int64(to_epoch_ms(last_used_at)));
 }
 
+result<std::int64_t> pg_secrets::count_current_expiring(time_point before) {
+  auto r = unit_.db.run(sql::count_current_expiring, pg_params().int64(to_epoch_ms(before)));
+  if (!r) return r.error();
+  return r->int64(0, 0);
+}
+
 }  // namespace rekey

@@ -30,6 +30,8 @@ inline constexpr const char* list_warning_due =
     " AND state = 'current' ORDER BY next_warning_at LIMIT $2";
 inline constexpr const char* reschedule_warning =
     "UPDATE client_secrets SET next_warning_at = $3 WHERE id = $1 AND next_warning_at = $2";
+inline constexpr const char* count_current_expiring =
+    "SELECT COUNT(*) FROM client_secrets WHERE state = 'current' AND expires_at <= $1";
 inline constexpr const char* mark_expiry_recorded = "UPDATE client_secrets SET expiry_recorded = TRUE WHERE id = $1";
 
 // --- refresh tokens
@@ -59,6 +61,11 @@ inline constexpr const char* list_subscriptions =
 // --- outbox
 inline constexpr const char* insert_outbox =
     "INSERT INTO outbox(" OUTBOX_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+// The predicates match the partial indexes outbox_due and outbox_dead.
+inline constexpr const char* outbox_backlog =
+    "SELECT (SELECT COUNT(*) FROM outbox WHERE state = 'pending'),"
+    " (SELECT MIN(created_at) FROM outbox WHERE state = 'pending'),"
+    " (SELECT COUNT(*) FROM outbox WHERE state = 'dead')";
 inline constexpr const char* find_outbox_item = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = $1";
 // $1 id, $2 state, $3 attempts, $4 next_attempt_at, $5 delivered_at, $6 last_error, $7 sealed_body.
 inline constexpr const char* update_outbox_item =

@@ -69,4 +69,14 @@ result<void> sqlite_outbox::update(const outbox_record& o) {
   return {};
 }
 
+result<outbox_backlog> sqlite_outbox::backlog() {
+  auto& q = db_.prepare(sql::outbox_backlog);
+  auto row = first<outbox_backlog>(q, [](const sqlite_statement& r) {
+    return outbox_backlog{r.int64(0), r.is_null(1) ? std::nullopt : std::optional(from_epoch_ms(r.int64(1))),
+                          r.int64(2)};
+  });
+  if (!row) return row.error();
+  return row->value_or(outbox_backlog{});
+}
+
 }  // namespace rekey

@@ -35,6 +35,7 @@ class sqlite_secrets final : public secret_repository {
   result<std::vector<secret_record>> list_newly_expired(time_point now, int limit) override;
   result<void> mark_expiry_recorded(std::string_view id) override;
   result<void> add_usage(std::string_view id, std::int64_t count, time_point last_used_at) override;
+  result<std::int64_t> count_current_expiring(time_point before) override;
 
  private:
   sqlite_connection& db_;
@@ -78,6 +79,7 @@ class sqlite_outbox final : public outbox_repository {
   result<std::vector<outbox_record>> list_by_state(outbox_state state, int limit) override;
   result<std::vector<outbox_record>> claim_due(time_point now, millis lease, int limit) override;
   result<void> update(const outbox_record& o) override;
+  result<outbox_backlog> backlog() override;
 
  private:
   sqlite_connection& db_;

@@ -71,4 +71,12 @@ result<void> sqlite_secrets::add_usage(std::string_view id, std::int64_t count, 
   return run(q);
 }
 
+result<std::int64_t> sqlite_secrets::count_current_expiring(time_point before) {
+  auto& q = db_.prepare(sql::count_current_expiring);
+  q.bind(1, to_epoch_ms(before));
+  auto row = first<std::int64_t>(q, [](const sqlite_statement& r) { return r.int64(0); });
+  if (!row) return row.error();
+  return row->value_or(0);
+}
+
 }  // namespace rekey

@@ -126,6 +126,13 @@ result<std::unique_ptr<unit_of_work>> sqlite_store::begin() {
   return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, nullptr));
 }
 
+result<std::unique_ptr<unit_of_work>> sqlite_store::begin_read() {
+  if (open_batch_ != nullptr) return errc::internal;  // it would read the batch's writes
+  if (!files_intact()) return errc::service_unavailable;
+  if (auto r = db_.exec("BEGIN DEFERRED"); !r) return r.error();
+  return std::unique_ptr<unit_of_work>(std::make_unique<sqlite_unit_of_work>(db_, nullptr));
+}
+
 result<std::unique_ptr<store_batch>> sqlite_store::begin_batch() {
   if (open_batch_ != nullptr) return errc::internal;
   if (!files_intact()) return errc::service_unavailable;

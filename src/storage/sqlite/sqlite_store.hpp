@@ -39,6 +39,8 @@ class sqlite_store final : public store {
   result<std::unique_ptr<unit_of_work>> begin() override;
   // errc::internal while another batch of this store is open.
   result<std::unique_ptr<store_batch>> begin_batch() override;
+  // BEGIN DEFERRED: a read snapshot (WAL), no write lock; errc::internal inside a batch.
+  result<std::unique_ptr<unit_of_work>> begin_read() override;
   result<void> write_health() const override;
   // A read outside any transaction (WAL: it waits for no writer and takes no write lock).
   result<void> probe() override;

@@ -122,10 +122,11 @@ export async function startRekey({ args = [], env = {}, dataDir, wrap = [], bin 
   return server;
 }
 
-// Runs the rekey CLI against a running server; `json` is its parsed output when it succeeded.
+// Runs the rekey CLI against a running server with --output json (the admin API's answer, as
+// scripts read it); `json` is its parsed output when it succeeded.
 export function cli(rekey, args, env = {}) {
-  const r = spawnSync(BIN, [...args, '--server', rekey.url, '--admin-token-file', path.join(rekey.dataDir, 'admin-token')],
-    { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(BIN, [...args, '--output', 'json', '--server', rekey.url,
+    '--admin-token-file', path.join(rekey.dataDir, 'admin-token')], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr, json: r.status === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : null };
 }
 

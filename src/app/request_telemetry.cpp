@@ -1,0 +1,19 @@
+#include "app/request_telemetry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace rekey {
+
+void request_telemetry::answered(const http::answered_request& request) {
+  const auto method = http::beast_http::to_string(request.method);
+  const auto seconds = std::chrono::duration<double>(request.duration).count();
+  metrics_.request_answered(std::string_view(method.data(), method.size()), request.route, request.status, seconds);
+  if (!access_log_) return;
+  access_log_->info("access method={} route={} status={} duration_ms={:.3f} request_id={} peer={}",
+                    std::string_view(method.data(), method.size()), request.route.empty() ? "-" : request.route,
+                    request.status, seconds * 1000, request.request_id, request.peer);
+}
+
+}  // namespace rekey
