@@ -22,6 +22,7 @@
 #include "api/error_response.hpp"
 #include "api/health_endpoint.hpp"
 #include "api/metrics_endpoint.hpp"
+#include "api/openapi_endpoint.hpp"
 #include "api/queue_admin_api.hpp"
 #include "api/rotate_endpoint.hpp"
 #include "api/sqs_endpoint.hpp"
@@ -442,6 +443,7 @@ int run_service(const config& cfg) {
   api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall,
                                 tls != nullptr, &metrics);
   api::metrics_endpoint metrics_handler(metrics, *executor, clock);
+  const api::openapi_endpoint openapi_handler;
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
@@ -452,6 +454,7 @@ int run_service(const config& cfg) {
     r.add(http::verb::get, "/health/ready", [&health](auto& ctx) { return health.ready_checks(ctx); });
   };
   add_health(routes);
+  routes.add(http::verb::get, "/openapi.json", [&](auto& ctx) { return openapi_handler.handle(ctx); });
   http::router& metrics_side = metrics_server ? metrics_routes : routes;
   metrics_side.add(http::verb::get, "/metrics", [&](auto& ctx) { return metrics_handler.handle(ctx); });
   if (metrics_server) add_health(metrics_routes);
