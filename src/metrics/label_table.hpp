@@ -1,10 +1,11 @@
-// label_table: the series of one labelled prometheus-cpp family, found by index. Each label has a
-// fixed vocabulary (its last value is the catch-all "other"); a series is the family's
-// Add() of one value per label, made the first time it is counted and kept in a slot of its
-// own, so that later counts are an atomic load. Internal to service_metrics. Thread-safe.
+// label_table: the series of one labelled family, found by index. Each label has a fixed
+// vocabulary (its last value is the catch-all "other"); a series is made — by the family's
+// Add(), for a prometheus-cpp family — the first time it is counted, with one value per label,
+// and kept in a slot of its own, so that later counts are an atomic load. Internal to
+// service_metrics. Thread-safe.
 #pragma once
 
-#include <prometheus/family.h>
+#include <prometheus/labels.h>
 
 #include <array>
 #include <atomic>
@@ -40,10 +41,12 @@ struct label_vocabulary {
 template <class Metric, std::size_t Labels>
 class label_table {
  public:
-  using make_series = std::function<Metric&(prometheus::Family<Metric>&, const prometheus::Labels&)>;
+  // Makes the series of a label set; called once per slot (two slots whose values fold into the
+  // same label set must be given the same series, as prometheus-cpp's Family::Add does).
+  using make_series = std::function<Metric&(const prometheus::Labels&)>;
 
-  label_table(prometheus::Family<Metric>& family, std::array<label_vocabulary, Labels> labels, make_series make)
-      : family_(family), labels_(std::move(labels)), make_(std::move(make)) {
+  label_table(std::array<label_vocabulary, Labels> labels, make_series make)
+      : labels_(std::move(labels)), make_(std::move(make)) {
     std::size_t size = 1;
     for (const auto& l : labels_) size *= l.values.size();
     slots_ = std::make_unique<std::atomic<Metric*>[]>(size);
@@ -60,13 +63,12 @@ class label_table {
     if (auto* known = slots_[flat].load(std::memory_order_relaxed)) return *known;
     prometheus::Labels values;
     for (std::size_t i = 0; i < Labels; ++i) values.emplace(labels_[i].name, labels_[i].values[index[i]]);
-    auto* made = &make_(family_, values);  // the family's own series when two slots share values
+    auto* made = &make_(values);
     slots_[flat].store(made, std::memory_order_release);
     return *made;
   }
 
  private:
-  prometheus::Family<Metric>& family_;
   std::array<label_vocabulary, Labels> labels_;
   make_series make_;
   std::unique_ptr<std::atomic<Metric*>[]> slots_;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <sstream>
 #include <unordered_map>
 
@@ -16,6 +17,7 @@
 #include "core/string_hash.hpp"
 #include "metrics/label_table.hpp"
 #include "metrics/process_figures.hpp"
+#include "metrics/request_histogram.hpp"
 
 namespace rekey::metrics {
 namespace {
@@ -24,10 +26,6 @@ using prometheus::Counter;
 using prometheus::Gauge;
 using prometheus::Histogram;
 
-// Seconds, from 1 ms to 10 s: the token endpoint answers in well under a millisecond, a
-// rotation waits for an fsync.
-const Histogram::BucketBoundaries request_buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                  0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 // Jobs per storage batch (group commit).
 const Histogram::BucketBoundaries batch_buckets{1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
@@ -84,7 +82,10 @@ struct result_labels {
   }
 };
 
-Counter& add_counter(prometheus::Family<Counter>& f, const prometheus::Labels& l) { return f.Add(l); }
+// A label table's series maker for a prometheus-cpp counter family.
+std::function<Counter&(const prometheus::Labels&)> counters_of(prometheus::Family<Counter>& family) {
+  return [&family](const prometheus::Labels& labels) -> Counter& { return family.Add(labels); };
+}
 
 }  // namespace
 
@@ -94,11 +95,8 @@ struct service_metrics::impl {
   result_labels rotation_results;
   result_labels sqs_codes;
 
-  prometheus::Family<Histogram>& requests_family = prometheus::BuildHistogram()
-                                                       .Name("http_server_requests_seconds")
-                                                       .Help("HTTP requests answered, by method, route and status.")
-                                                       .Register(registry);
-  std::unique_ptr<label_table<Histogram, 3>> requests;  // made by serve_routes
+  request_histogram request_series;  // http_server_requests_seconds, collected by scrape()
+  std::unique_ptr<label_table<request_histogram::series, 3>> requests;  // made by serve_routes
   std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> route_index;
   std::array<std::uint8_t, 600> status_index{};
 
@@ -118,23 +116,22 @@ struct service_metrics::impl {
       : token_results("issued", names.lwa),
         rotation_results("rotated", names.error_list),
         sqs_codes("ok", names.sqs),
-        tokens(counters("rekey_tokens_total", "Token requests answered, by grant type and result."),
-               {label_vocabulary("grant", grants), label_vocabulary("result", token_results.values)}, add_counter),
-        rotations(counters("rekey_rotations_total", "Rotate calls answered, by result (an SP-API error code)."),
-                  {label_vocabulary("result", rotation_results.values)}, add_counter),
-        auth_failures(
-            counters("rekey_authentication_failures_total", "Authentications refused, by what was presented."),
-            {label_vocabulary("reason", auth_reasons)}, add_counter),
+        tokens({label_vocabulary("grant", grants), label_vocabulary("result", token_results.values)},
+               counters_of(counters("rekey_tokens_total", "Token requests answered, by grant type and result."))),
+        rotations(
+            {label_vocabulary("result", rotation_results.values)},
+            counters_of(counters("rekey_rotations_total", "Rotate calls answered, by result (an SP-API error code)."))),
+        auth_failures({label_vocabulary("reason", auth_reasons)},
+                      counters_of(counters("rekey_authentication_failures_total",
+                                           "Authentications refused, by what was presented."))),
         notifications(
-            counters("rekey_notifications_total",
-                     "Notification delivery attempts, by type, destination kind and result."),
             {label_vocabulary("type", notification_types), label_vocabulary("destination_kind", destination_kinds),
              label_vocabulary("result", delivery_results)},
-            add_counter),
-        sqs(counters("rekey_sqs_requests_total", "SQS requests answered, by action, protocol and code."),
-            {label_vocabulary("action", sqs_actions), label_vocabulary("protocol", protocols),
+            counters_of(counters("rekey_notifications_total",
+                                 "Notification delivery attempts, by type, destination kind and result."))),
+        sqs({label_vocabulary("action", sqs_actions), label_vocabulary("protocol", protocols),
              label_vocabulary("code", sqs_codes.values)},
-            add_counter),
+            counters_of(counters("rekey_sqs_requests_total", "SQS requests answered, by action, protocol and code."))),
         batch_size(prometheus::BuildHistogram()
                        .Name("rekey_storage_batch_size")
                        .Help("Storage jobs run together in one batch (one commit).")
@@ -185,17 +182,20 @@ void service_metrics::serve_routes(const std::vector<std::string>& patterns) {
   routes.emplace_back("none");  // no route matched
   std::vector<std::string> status_values;
   for (const auto s : statuses) status_values.push_back(std::to_string(s));
-  impl_->requests = std::make_unique<label_table<Histogram, 3>>(
-      impl_->requests_family,
+  // Two slots whose values fold into one label set ("other") share its series.
+  auto made = std::make_shared<std::map<prometheus::Labels, request_histogram::series*>>();
+  impl_->requests = std::make_unique<label_table<request_histogram::series, 3>>(
       std::array{label_vocabulary("method", methods), label_vocabulary("route", routes),
                  label_vocabulary("status", status_values)},
-      [](prometheus::Family<Histogram>& f, const prometheus::Labels& l) -> Histogram& {
-        return f.Add(l, request_buckets);
+      [this, made](const prometheus::Labels& labels) -> request_histogram::series& {
+        auto& known = (*made)[labels];
+        if (known == nullptr) known = &impl_->request_series.make(labels);
+        return *known;
       });
 }
 
 void service_metrics::request_answered(std::string_view method, std::string_view route, unsigned status,
-                                       double seconds) {
+                                       std::chrono::nanoseconds took) {
   auto& table = impl_->requests;
   if (!table) return;
   const auto& route_labels = table->label(1);
@@ -205,7 +205,7 @@ void service_metrics::request_answered(std::string_view method, std::string_view
     route_at = it == impl_->route_index.end() ? route_labels.values.size() - 1 : it->second;
   }
   const std::size_t status_at = status < impl_->status_index.size() ? impl_->status_index[status] : statuses.size();
-  table->at({table->label(0).index_of(method), route_at, status_at}).Observe(seconds);
+  table->at({table->label(0).index_of(method), route_at, status_at}).observe(took);
 }
 
 void service_metrics::token_answered(std::string_view grant_type, std::optional<errc> refused) {
@@ -243,6 +243,8 @@ std::string service_metrics::scrape(const storage_figures& figures, std::size_t 
   for (std::size_t i = 0; i < impl_->expiring.size() && i < figures.expiring.size(); ++i)
     impl_->expiring[i]->Set(static_cast<double>(figures.expiring[i]));
   auto families = impl_->registry.Collect();
+  families.push_back(impl_->request_series.collect("http_server_requests_seconds",
+                                                   "HTTP requests answered, by method, route and status."));
   auto process = read_process_figures();
   families.insert(families.end(), std::make_move_iterator(process.begin()), std::make_move_iterator(process.end()));
   std::ostringstream out;

@@ -7,6 +7,7 @@
 // Thread-safe; counting never blocks on a scrape.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -63,7 +64,8 @@ class service_metrics {
   void serve_routes(const std::vector<std::string>& patterns);
 
   // One HTTP answer; `route` is the matched pattern, empty when no route matched.
-  void request_answered(std::string_view method, std::string_view route, unsigned status, double seconds);
+  void request_answered(std::string_view method, std::string_view route, unsigned status,
+                        std::chrono::nanoseconds took);
   // A token request: its grant_type as sent (counted as "other" unless one rekey serves) and its
   // outcome (no errc: issued).
   void token_answered(std::string_view grant_type, std::optional<errc> refused);

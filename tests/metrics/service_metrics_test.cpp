@@ -26,9 +26,9 @@ TEST(ServiceMetrics, CountsUnknownLabelValuesAsOther) {
   m.token_answered("another-one", errc::invalid_client);
   m.sqs_answered("NoSuchAction", sqs_protocol::query, errc::sqs_invalid_action);
   m.notification_attempted("SOMETHING_ELSE", "carrier-pigeon", delivery_result::dead);
-  m.request_answered("GET", "/admin/v1/applications/{id}", 200, 0.001);
-  m.request_answered("BREW", "", 999, 0.001);
-  m.request_answered("GET", "/not/a/route/pattern", 404, 0.001);
+  m.request_answered("GET", "/admin/v1/applications/{id}", 200, std::chrono::milliseconds(1));
+  m.request_answered("BREW", "", 999, std::chrono::milliseconds(1));
+  m.request_answered("GET", "/not/a/route/pattern", 404, std::chrono::milliseconds(1));
   const auto text = m.scrape({}, 0, time_point{});
   EXPECT_TRUE(has_line(text, R"(rekey_tokens_total{grant="client_credentials",result="issued"} 1)")) << text;
   EXPECT_TRUE(has_line(text, R"(rekey_tokens_total{grant="other",result="invalid_client"} 2)")) << text;
@@ -44,6 +44,12 @@ TEST(ServiceMetrics, CountsUnknownLabelValuesAsOther) {
       << text;
   EXPECT_TRUE(has_line(text, R"(http_server_requests_seconds_count{method="GET",route="other",status="404"} 1)"))
       << text;
+  // A 1 ms answer is in the 1 ms bucket and above, not below; _sum is in seconds.
+  const std::string series = R"(method="GET",route="/admin/v1/applications/{id}",status="200")";
+  EXPECT_TRUE(has_line(text, "http_server_requests_seconds_bucket{" + series + R"(,le="0.0005"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, "http_server_requests_seconds_bucket{" + series + R"(,le="0.001"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, "http_server_requests_seconds_bucket{" + series + R"(,le="+Inf"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, "http_server_requests_seconds_sum{" + series + "} 0.001")) << text;
   EXPECT_EQ(text.find("made-up-grant"), std::string::npos);
   EXPECT_EQ(text.find("NoSuchAction"), std::string::npos);
   EXPECT_TRUE(has_line(text, R"(rekey_build_info{version="1.2.3"} 1)")) << text;
