@@ -110,13 +110,19 @@ results="$work/results"
 : > "$results"
 for round in $(seq "$ROUNDS"); do
   nginx_line=$(run nginx "http://127.0.0.1:$nginx_port/")
+  # With a baseline, every other round runs it first: which binary goes first shows in the figures.
+  baseline_lines=()
+  if [ -n "$baseline" ] && ((round % 2 == 0)); then
+    baseline_lines+=("$(run baseline-token "$baseline_url/auth/o2/token" "$work/baseline/token.lua")")
+    baseline_lines+=("$(run baseline-rotate-429 "$baseline_url/applications/2023-11-30/clientSecret" "$work/baseline/rotate.lua")")
+  fi
   token_line=$(run token "$url/auth/o2/token" "$work/rekey/token.lua")
   rotate_line=$(run rotate-429 "$url/applications/2023-11-30/clientSecret" "$work/rekey/rotate.lua")
-  lines=("$nginx_line" "$token_line" "$rotate_line")
-  if [ -n "$baseline" ]; then
-    lines+=("$(run baseline-token "$baseline_url/auth/o2/token" "$work/baseline/token.lua")")
-    lines+=("$(run baseline-rotate-429 "$baseline_url/applications/2023-11-30/clientSecret" "$work/baseline/rotate.lua")")
+  if [ -n "$baseline" ] && ((round % 2 == 1)); then
+    baseline_lines+=("$(run baseline-token "$baseline_url/auth/o2/token" "$work/baseline/token.lua")")
+    baseline_lines+=("$(run baseline-rotate-429 "$baseline_url/applications/2023-11-30/clientSecret" "$work/baseline/rotate.lua")")
   fi
+  lines=("$nginx_line" "$token_line" "$rotate_line" "${baseline_lines[@]}")
   nginx_rps=$(awk '{print $2}' <<<"$nginx_line")
   for line in "${lines[@]}"; do
     echo "$round $line $(awk -v n="$nginx_rps" '{print $2 / n}' <<<"$line")" >> "$results"
