@@ -24,16 +24,10 @@ boost::asio::awaitable<response> metrics_endpoint::handle(request_context& ctx) 
   const auto& thresholds = metrics_.warning_thresholds();
   auto read = co_await executor_.run_unbatched(
       [now, &thresholds](store& storage) { return read_figures(storage, now, thresholds); });
-  metrics::storage_figures figures;
-  {
-    std::lock_guard lock(last_mutex_);
-    if (read) last_ = std::move(*read);
-    figures = last_;
-  }
   response res{status::ok, ctx.req.version()};
   res.set(beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.set(beast_http::field::cache_control, "no-store");
-  res.body() = metrics_.scrape(figures, executor_.pending(), now);
+  res.body() = metrics_.scrape(read ? &*read : nullptr, executor_.pending(), now);
   co_return res;
 }
 

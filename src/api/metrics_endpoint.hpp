@@ -8,8 +8,6 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include <mutex>
-
 #include "api/handler.hpp"
 #include "metrics/service_metrics.hpp"
 #include "runtime/storage_executor.hpp"
@@ -27,8 +25,6 @@ class metrics_endpoint {
   metrics::service_metrics& metrics_;
   storage_executor& executor_;
   const clock& clock_;
-  metrics::storage_figures last_;  // what the previous scrape read (kept when storage does not answer)
-  std::mutex last_mutex_;
 };
 
 }  // namespace rekey::api

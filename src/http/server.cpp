@@ -152,7 +152,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       lowest.expires_after(config_.idle_timeout);
       auto [read_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
       conn->idle = false;
-      const auto head_read_at = std::chrono::steady_clock::now();
+      // Only read when someone is told of the answer.
+      const auto head_read_at =
+          observer_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       if (!read_error) {
         const auto& head = parser.get();
         const auto limit =

@@ -234,14 +234,17 @@ void service_metrics::sqs_answered(std::string_view action, sqs_protocol protoco
 
 void service_metrics::storage_batch_ran(std::size_t jobs) { impl_->batch_size.Observe(static_cast<double>(jobs)); }
 
-std::string service_metrics::scrape(const storage_figures& figures, std::size_t storage_pending, time_point now) {
+std::string service_metrics::scrape(const storage_figures* figures, std::size_t storage_pending, time_point now) {
   impl_->storage_pending.Set(static_cast<double>(storage_pending));
-  impl_->outbox_pending.Set(static_cast<double>(figures.outbox_pending));
-  impl_->outbox_dead.Set(static_cast<double>(figures.outbox_dead));
-  const auto age = figures.oldest_pending ? std::chrono::duration<double>(now - *figures.oldest_pending).count() : 0.0;
-  impl_->outbox_oldest_age.Set(std::max(0.0, age));
-  for (std::size_t i = 0; i < impl_->expiring.size() && i < figures.expiring.size(); ++i)
-    impl_->expiring[i]->Set(static_cast<double>(figures.expiring[i]));
+  if (figures != nullptr) {
+    impl_->outbox_pending.Set(static_cast<double>(figures->outbox_pending));
+    impl_->outbox_dead.Set(static_cast<double>(figures->outbox_dead));
+    const auto age =
+        figures->oldest_pending ? std::chrono::duration<double>(now - *figures->oldest_pending).count() : 0.0;
+    impl_->outbox_oldest_age.Set(std::max(0.0, age));
+    for (std::size_t i = 0; i < impl_->expiring.size() && i < figures->expiring.size(); ++i)
+      impl_->expiring[i]->Set(static_cast<double>(figures->expiring[i]));
+  }
   auto families = impl_->registry.Collect();
   families.push_back(impl_->request_series.collect("http_server_requests_seconds",
                                                    "HTTP requests answered, by method, route and status."));

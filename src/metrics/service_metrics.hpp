@@ -76,9 +76,10 @@ class service_metrics {
   void sqs_answered(std::string_view action, sqs_protocol protocol, std::optional<errc> refused);
   void storage_batch_ran(std::size_t jobs);
 
-  // The exposition: the counters, the figures read from storage at `now`, the storage queue's
-  // depth and the process's own metrics.
-  std::string scrape(const storage_figures& figures, std::size_t storage_pending, time_point now);
+  // The exposition: the counters, the figures read from storage at `now` (null when storage did
+  // not answer: the gauges keep the values of the last scrape that read them), the storage
+  // queue's depth and the process's own metrics.
+  std::string scrape(const storage_figures* figures, std::size_t storage_pending, time_point now);
 
   const std::vector<millis>& warning_thresholds() const { return thresholds_; }
 

@@ -29,7 +29,7 @@ TEST(ServiceMetrics, CountsUnknownLabelValuesAsOther) {
   m.request_answered("GET", "/admin/v1/applications/{id}", 200, std::chrono::milliseconds(1));
   m.request_answered("BREW", "", 999, std::chrono::milliseconds(1));
   m.request_answered("GET", "/not/a/route/pattern", 404, std::chrono::milliseconds(1));
-  const auto text = m.scrape({}, 0, time_point{});
+  const auto text = m.scrape(nullptr, 0, time_point{});
   EXPECT_TRUE(has_line(text, R"(rekey_tokens_total{grant="client_credentials",result="issued"} 1)")) << text;
   EXPECT_TRUE(has_line(text, R"(rekey_tokens_total{grant="other",result="invalid_client"} 2)")) << text;
   EXPECT_TRUE(
@@ -61,7 +61,7 @@ TEST(ServiceMetrics, ScrapeSetsTheStorageGauges) {
   service_metrics m("1", names(), {millis{7 * 86'400'000LL}, millis{86'400'000}});
   const time_point now = from_epoch_ms(1'700'000'100'000);
   storage_figures figures{3, from_epoch_ms(1'700'000'000'000), 1, {5, 2}};
-  const auto text = m.scrape(figures, 4, now);
+  const auto text = m.scrape(&figures, 4, now);
   EXPECT_TRUE(has_line(text, "rekey_outbox_pending 3")) << text;
   EXPECT_TRUE(has_line(text, "rekey_outbox_oldest_pending_age_seconds 100")) << text;
   EXPECT_TRUE(has_line(text, "rekey_outbox_dead 1")) << text;
@@ -69,6 +69,10 @@ TEST(ServiceMetrics, ScrapeSetsTheStorageGauges) {
   EXPECT_TRUE(has_line(text, R"(rekey_secrets_expiring{within="7d"} 5)")) << text;
   EXPECT_TRUE(has_line(text, R"(rekey_secrets_expiring{within="1d"} 2)")) << text;
   EXPECT_TRUE(has_line(text, "process_open_fds ")) << text;
+  // Storage did not answer the next scrape: its gauges keep what the last one read.
+  const auto kept = m.scrape(nullptr, 0, now);
+  EXPECT_TRUE(has_line(kept, "rekey_outbox_pending 3")) << kept;
+  EXPECT_TRUE(has_line(kept, R"(rekey_secrets_expiring{within="7d"} 5)")) << kept;
 }
 
 }  // namespace
