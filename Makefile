@@ -18,7 +18,8 @@ DEBIAN_PACKAGES := g++ cmake ninja-build ccache pkg-config make \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev \
   libgoogle-perftools-dev libgtest-dev libgmock-dev curl wrk nginx-light openssl ca-certificates \
-  clang-format clang libclang-rt-14-dev awscli chromium prometheus-cpp-dev libyaml-cpp-dev python3-prometheus-client systemd
+  clang-format clang libclang-rt-14-dev awscli chromium prometheus-cpp-dev libyaml-cpp-dev python3-prometheus-client systemd \
+  python3-boto3 iproute2 util-linux
 
 .PHONY: deps build run test unit-test e2e-test check fuzz-build fuzz fuzz-smoke bench install clean
 

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/error_response.hpp"
+#include "core/amazon_hosts.hpp"
 #include "rotation/rotation_policy.hpp"
 
 namespace rekey::api {
@@ -53,6 +54,11 @@ std::optional<response> rotate_endpoint::check_in_memory(request_context& ctx, a
     }
   }
   if (!claims.scopes.has(scope_set::rotation)) return refuse(errc::scope_not_granted, version);
+  if (sandbox_.static_answer && is_sandbox_host(ctx.header("Host"))) {
+    auto res = refuse(errc::not_enrolled, version);
+    res.set("x-amzn-RateLimit-Limit", rate_header(sandbox_.rate));
+    return res;
+  }
   // 4. Rate limit, fast path: only what storage would refuse too.
   if (const auto retry_after = mirror_.refusal(claims.application_id, now))
     return quota_exceeded(version, *retry_after);

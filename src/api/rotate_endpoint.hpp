@@ -1,7 +1,8 @@
 // POST /applications/2023-11-30/clientSecret — rotateApplicationClientSecret (SPEC §4).
 //
 // Checks in the specified order: size (done by the server), format, authentication, rate
-// limit, enrollment, then rotates. Steps up to the rate limit's fast path run on the I/O
+// limit, enrollment, then rotates; on a sandbox host name, the sandbox's answer follows
+// authentication. Steps up to the rate limit's fast path run on the I/O
 // thread from memory; the rest is one transaction on the storage thread (rotation_service).
 // x-amzn-RateLimit-Limit only on 204 and 400; Retry-After on 429. Thread-safe.
 #pragma once
@@ -21,15 +22,25 @@
 
 namespace rekey::api {
 
+// How the SP-API sandbox host names (sandbox.sellingpartnerapi-{na,eu,fe}.amazon.com) answer:
+// as Amazon's sandbox does — the model's one static answer for this call (x-amzn-api-sandbox),
+// 400 InvalidInput "not enrolled", once the token is checked — or like production.
+struct sandbox_behaviour {
+  bool static_answer = true;
+  double rate = 0.0167;  // its x-amzn-RateLimit-Limit
+};
+
 class rotate_endpoint {
  public:
   // rotated: called after each committed rotation (wakes the long polls of the queue it was
   // delivered to, or the outbox relay). maintenance: while it is on, every call is answered 503
   // ServiceUnavailable before anything else is looked at; null: never. metrics may be null.
+  // sandbox: what the sandbox host names answer.
   rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
                   rotation_service& rotation, storage_executor& executor, const clock& clock,
                   std::function<void(const rotation_outcome&)> rotated = {},
-                  const maintenance_mode* maintenance = nullptr, metrics::service_metrics* metrics = nullptr)
+                  const maintenance_mode* maintenance = nullptr, metrics::service_metrics* metrics = nullptr,
+                  sandbox_behaviour sandbox = {})
       : codec_(codec),
         credentials_(credentials),
         mirror_(mirror),
@@ -38,7 +49,8 @@ class rotate_endpoint {
         clock_(clock),
         rotated_(std::move(rotated)),
         maintenance_(maintenance),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        sandbox_(sandbox) {}
 
   boost::asio::awaitable<response> handle(request_context& ctx);
 
@@ -59,6 +71,7 @@ class rotate_endpoint {
   std::function<void(const rotation_outcome&)> rotated_;
   const maintenance_mode* maintenance_;
   metrics::service_metrics* metrics_;
+  sandbox_behaviour sandbox_;
 };
 
 }  // namespace rekey::api

@@ -182,7 +182,8 @@ asio::awaitable<http::response> sqs_endpoint::handle(http::request_context& ctx)
       request = std::move(parsed.as_object());
     }
   }
-  const std::string base_url = scheme_ + "://" + std::string(ctx.header("Host"));
+  // Queue URLs name the host and scheme the client used (sqs.us-east-1.amazonaws.com over TLS).
+  const std::string base_url = std::string(ctx.secure ? "https" : "http") + "://" + std::string(ctx.header("Host"));
 
   result<json::object> answer = errc::internal;
   const auto wait_seconds = sqs_json_wait_seconds(request);

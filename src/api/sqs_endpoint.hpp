@@ -33,7 +33,7 @@ inline constexpr std::size_t sqs_body_limit = 1 << 20;
 class sqs_endpoint {
  public:
   sqs_endpoint(queue_service& queues, access_key_cache& keys, store& storage, const key256& at_rest_key,
-               runtime::storage_executor& executor, queue_notifier& notifier, const clock& clock, bool tls,
+               runtime::storage_executor& executor, queue_notifier& notifier, const clock& clock,
                metrics::service_metrics* metrics = nullptr)
       : queues_(queues),
         keys_(keys),
@@ -42,7 +42,6 @@ class sqs_endpoint {
         executor_(executor),
         notifier_(notifier),
         clock_(clock),
-        scheme_(tls ? "https" : "http"),
         metrics_(metrics) {}
 
   boost::asio::awaitable<http::response> handle(http::request_context& ctx);
@@ -64,7 +63,6 @@ class sqs_endpoint {
   runtime::storage_executor& executor_;
   queue_notifier& notifier_;
   const clock& clock_;
-  std::string scheme_;
   metrics::service_metrics* metrics_;  // may be null
 };
 

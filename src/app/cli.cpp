@@ -371,7 +371,8 @@ void add_audit_and_dev_commands(CLI::App& cli, admin_command& chosen) {
     return json::parse(reply.body).at("ok").as_bool() ? 0 : 1;
   });
 
-  auto* dev = cli.add_subcommand("dev", "developer tools (the server must run with --dev)");
+  auto* dev =
+      cli.add_subcommand("dev", "developer tools: the local CA (tls), and the clock of a server run with --dev");
   dev->require_subcommand(1);
   auto* clock = dev->add_subcommand("clock", "rekey's clock");
   clock->require_subcommand(1);

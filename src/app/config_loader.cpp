@@ -273,8 +273,18 @@ std::vector<setting> settings() {
        duration_setting([](config& c) -> millis& { return c.delivery.lease; })},
       {"delivery-poll-interval", "delivery.poll_interval", "outbox relay interval when idle, e.g. 250ms",
        duration_setting([](config& c) -> millis& { return c.delivery.poll_interval; })},
-      {"dev", "dev", "development mode: create a demo application on first start",
+      {"dev", "dev", "development mode: a demo application on first start, the clock, the proxy",
        bool_setting([](config& c) -> bool& { return c.dev; }), true},
+      {"dev-tls", "dev_tls",
+       "with --dev: serve HTTPS with the local CA's certificate for Amazon's host names (made when missing)",
+       bool_setting([](config& c) -> bool& { return c.dev_tls; }), true},
+      {"proxy", "http.proxy",
+       "answer HTTP proxy requests (CONNECT, absolute-form) for Amazon's host names, refusing all others; on in --dev",
+       bool_setting([](config& c) -> bool& { return c.http.proxy; }), true},
+      {"sandbox", "sandbox",
+       "what the SP-API sandbox host names answer the rotate call: static (Amazon's sandbox: 400) or production",
+       choice_setting([](config& c) -> std::string& { return c.sandbox; }, {"static", "production"}), false,
+       "static or production"},
   };
 }
 
@@ -388,6 +398,9 @@ config config_loader::load() const {
   if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty()) {
     throw std::runtime_error("--tls-cert and --tls-key go together");
   }
+  if (c.dev_tls && !c.dev) throw std::runtime_error("--dev-tls needs --dev: the local CA is for development only");
+  if (c.dev_tls && !c.http.tls_cert_file.empty())
+    throw std::runtime_error("--dev-tls and --tls-cert exclude each other");
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/config_loader.hpp"
+#include "app/dev_tls.hpp"
 #include "storage/sqlite/sqlite_backup.hpp"
 
 namespace rekey {
@@ -72,6 +73,7 @@ void add_config_commands(CLI::App& cli, local_command& chosen) {
 void add_local_commands(CLI::App& cli, local_command& chosen) {
   add_backup_commands(cli, chosen);
   add_config_commands(cli, chosen);
+  if (auto* dev = cli.get_subcommand("dev")) add_dev_tls_commands(*dev, chosen);
 }
 
 }  // namespace rekey

@@ -1,5 +1,6 @@
 // local_commands: the commands that work on this machine's files rather than through a running
-// server's admin API — `rekey backup`, `rekey restore` and `rekey config check`.
+// server's admin API — `rekey backup`, `rekey restore`, `rekey config check` and
+// `rekey dev tls init` (under the admin commands' `dev`, which must be declared first).
 #pragma once
 
 #include <functional>

@@ -29,6 +29,7 @@
 #include "api/system_api.hpp"
 #include "api/token_endpoint.hpp"
 #include "app/backend.hpp"
+#include "app/dev_tls.hpp"
 #include "app/json_log_formatter.hpp"
 #include "app/process_limits.hpp"
 #include "app/rate_limited_sink.hpp"
@@ -47,12 +48,14 @@
 #include "console/console_sessions.hpp"
 #include "console/maintenance_mode.hpp"
 #include "console/queue_admin.hpp"
+#include "core/amazon_hosts.hpp"
 #include "core/fast_random.hpp"
 #include "core/offset_clock.hpp"
 #include "crypto/openssl_random.hpp"
 #include "delivery/http_client.hpp"
 #include "delivery/sqs_publisher.hpp"
 #include "delivery/webhook_publisher.hpp"
+#include "http/proxy.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "lifecycle/lifecycle_sweeper.hpp"
@@ -194,15 +197,51 @@ void keep_admin_paths_off(http::router& routes) {
   routes.add_prefix("/admin/", not_here);
 }
 
-// TLS for the listener, when a certificate is configured; null for plain HTTP.
-std::unique_ptr<asio::ssl::context> server_tls(const http_config& http) {
-  if (http.tls_cert_file.empty()) return nullptr;
+// A TLS 1.2+ server context with a certificate chain and its key.
+std::unique_ptr<asio::ssl::context> tls_context(const std::string& certificate, const std::string& key) {
   auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-  tls->use_certificate_chain_file(http.tls_cert_file);
-  tls->use_private_key_file(http.tls_key_file, asio::ssl::context::pem);
+  tls->use_certificate_chain_file(certificate);
+  tls->use_private_key_file(key, asio::ssl::context::pem);
   return tls;
+}
+
+// TLS for the listener, when a certificate is configured; null for plain HTTP.
+std::unique_ptr<asio::ssl::context> server_tls(const http_config& http) {
+  if (http.tls_cert_file.empty()) return nullptr;
+  return tls_context(http.tls_cert_file, http.tls_key_file);
+}
+
+// The local CA for Amazon's host names (app/dev_tls.hpp), when --dev uses it: made with
+// --dev-tls, kept current when it exists. Only --dev reads the CA's key.
+void refresh_local_ca(const config& cfg) {
+  const auto files = local_ca_in(cfg.data_dir);
+  if (!cfg.dev || (!cfg.dev_tls && !std::filesystem::exists(files.ca_certificate()))) return;
+  const auto outcome = prepare_local_ca(cfg.data_dir);
+  if (outcome.ca_created) {
+    fmt::print("{}", trust_instructions(files, outcome));
+  } else if (outcome.server_issued) {
+    spdlog::info("issued the local CA's server certificate again ({}), valid until {}", files.server_certificate(),
+                 outcome.server_expires);
+  }
+}
+
+// The proxy (http/proxy.hpp) for Amazon's host names: on with --dev or --proxy. Its tunnels are
+// terminated with the local CA's server certificate; without one, --proxy does not start and
+// --dev answers CONNECT 503 (absolute-form requests are still served).
+std::unique_ptr<asio::ssl::context> proxy_tunnel_tls(const config& cfg) {
+  const auto files = local_ca_in(cfg.data_dir);
+  if (std::filesystem::exists(files.server_certificate()) && std::filesystem::exists(files.server_key()))
+    return tls_context(files.server_certificate(), files.server_key());
+  if (!cfg.dev) {
+    throw std::runtime_error(
+        "--proxy terminates CONNECT tunnels with the local CA's certificate: run `rekey dev "
+        "tls init --data-dir " +
+        cfg.data_dir + "` first");
+  }
+  spdlog::warn("--dev: no local CA in {}: CONNECT tunnels answer 503 until `rekey dev tls init` is run", files.dir);
+  return nullptr;
 }
 
 // SQLite: one storage thread with group commit. PostgreSQL: a thread per pooled connection,
@@ -349,7 +388,16 @@ int run_service(const config& cfg) {
   metrics::service_metrics metrics(REKEY_VERSION, api::metric_error_names(), cfg.secrets.expiry_warnings);
   executor->observe_batches([&metrics](std::size_t jobs) { metrics.storage_batch_ran(jobs); });
   request_telemetry telemetry(metrics, access_log);
-  const auto tls = server_tls(cfg.http);
+  refresh_local_ca(cfg);
+  http_config listening = cfg.http;
+  if (cfg.dev_tls) {
+    listening.tls_cert_file = local_ca_in(cfg.data_dir).server_certificate();
+    listening.tls_key_file = local_ca_in(cfg.data_dir).server_key();
+  }
+  const auto tls = server_tls(listening);
+  const bool proxying = cfg.dev || cfg.http.proxy;
+  const auto tunnel_tls = proxying ? proxy_tunnel_tls(cfg) : nullptr;
+  const http::proxy_options proxy{[](std::string_view host) { return is_amazon_host(host); }, tunnel_tls.get()};
   asio::ssl::context client_tls(asio::ssl::context::tls_client);
   client_tls.set_default_verify_paths();
   client_tls.set_verify_mode(asio::ssl::verify_peer);
@@ -371,11 +419,11 @@ int run_service(const config& cfg) {
   http::router routes(api::transport_error_response);
   const auto seed = random.bytes<8>();
   fast_random request_ids(std::bit_cast<std::uint64_t>(seed));  // correlation ids only, never secrets
-  http_config listener = cfg.http;
+  http_config listener = listening;
   const auto file_limit = raise_file_limit();
   if (listener.max_connections == 0) listener.max_connections = default_max_connections(file_limit);
   spdlog::info("at most {} connections (file descriptors: {})", listener.max_connections, file_limit);
-  http::server server(pool, listener, routes, request_ids, tls.get(), &telemetry);
+  http::server server(pool, listener, routes, request_ids, tls.get(), &telemetry, proxying ? &proxy : nullptr);
   // --admin-listen: the admin API and the console on a listener of their own.
   const bool admin_apart = cfg.http.admin_listen.has_value();
   http::router admin_routes(api::transport_error_response);
@@ -417,7 +465,8 @@ int run_service(const config& cfg) {
     }
   };
   api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock, after_rotation,
-                                      &maintenance, &metrics);
+                                      &maintenance, &metrics,
+                                      api::sandbox_behaviour{cfg.sandbox == "static", cfg.rate_limit.rotate_rate});
   // The relay loop counts as stalled after a minute without progress (a pass begun or a delivery
   // finished: an idle loop passes every poll interval, one delivery times out after 10 s).
   api::health_endpoint health(
@@ -440,8 +489,7 @@ int run_service(const config& cfg) {
   api::system_api system_handler(admin, guard, *executor, health, maintenance, clock,
                                  b.postgres != nullptr ? "postgresql" : "sqlite", cfg.dev, cfg.rate_limit);
   api::queue_admin_api queue_admin_handler(queue_console, guard, *executor, base_url);
-  api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall,
-                                tls != nullptr, &metrics);
+  api::sqs_endpoint sqs_handler(queues, access_keys, storage, at_rest_key, *executor, queue_wakeups, wall, &metrics);
   api::metrics_endpoint metrics_handler(metrics, *executor, clock);
   const api::openapi_endpoint openapi_handler;
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
@@ -496,6 +544,7 @@ int run_service(const config& cfg) {
     fmt::print("rekey admin listening on {}\n", admin_url);
   }
   fmt::print("rekey console: {}/console/\n", admin_url);
+  if (proxying) fmt::print("rekey proxy for Amazon's host names: HTTPS_PROXY={}\n", base_url);
   std::vector<http::server*> servers{&server};
   if (admin_server) servers.push_back(&*admin_server);
   if (metrics_server) {

@@ -41,6 +41,8 @@ struct http_config {
   std::optional<listen_endpoint> admin_listen;
   // /metrics on a management listener of its own; none: on this listener (and the admin one).
   std::optional<listen_endpoint> metrics_listen;
+  // This listener is also an HTTP proxy for Amazon's host names (http/proxy.hpp); always on in --dev.
+  bool proxy = false;
 };
 
 struct secret_policy_config {
@@ -81,6 +83,12 @@ struct config {
   std::string master_key_file;           // empty and no REKEY_MASTER_KEY: <data_dir>/master.key (generated)
   std::string master_key_hex;            // from REKEY_MASTER_KEY
   bool dev = false;                      // create a demo application on first start
+  // --dev: serve HTTPS with the local CA's certificate for Amazon's host names (<data_dir>/tls,
+  // made when missing).
+  bool dev_tls = false;
+  // What the SP-API sandbox host names answer the rotate call: "static" (Amazon's sandbox) or
+  // "production".
+  std::string sandbox = "static";
   std::string log_level = "info";
   std::string log_format = "text";  // "text" or "json" (one object per line)
   bool access_log = false;          // one line per answer: method, route, status, duration, request id, peer

@@ -33,6 +33,7 @@ struct request_context {
   std::string request_id;  // lowercase UUID, echoed as x-amzn-RequestId
   std::string_view route;  // the matched route's pattern (router::dispatch), never the raw path
   std::vector<path_param> params;
+  bool secure = false;  // the client speaks TLS to rekey (a TLS listener, a proxy tunnel or an https:// target)
 
   // A path parameter of the matched route; empty when there is none of that name.
   std::string_view param(std::string_view name) const {

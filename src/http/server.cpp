@@ -10,6 +10,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -30,6 +31,7 @@
 
 #include "core/identifiers.hpp"
 #include "core/log_limiter.hpp"
+#include "http/proxy.hpp"
 #include "http/request_observer.hpp"
 #include "http/router.hpp"
 #include "runtime/io_context_pool.hpp"
@@ -73,13 +75,14 @@ bool is_resource_exhaustion(const boost::system::error_code& error) {
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
-       asio::ssl::context* tls, request_observer* observer)
+       asio::ssl::context* tls, request_observer* observer, const proxy_options* proxy)
       : pool_(pool),
         config_(config),
         routes_(routes),
         random_(random),
         tls_(tls),
         observer_(observer),
+        proxy_(proxy),
         acceptor_(pool.main()),
         slot_freed_(pool.main()) {}
 
@@ -106,6 +109,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   random_source& random_;
   asio::ssl::context* tls_;
   request_observer* observer_;
+  const proxy_options* proxy_;  // null: not a proxy
   tcp::acceptor acceptor_;
   asio::steady_timer slot_freed_;  // the accept loop waits on it at the limit; used on acceptor_'s context
   std::atomic<std::size_t> open_{0};
@@ -139,8 +143,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     }
   }
 
+  // Serves requests until the connection ends; true when it became a CONNECT tunnel (answered 200,
+  // nothing read past the request), whose TLS the caller then terminates. `secure`: the stream is
+  // TLS. `can_tunnel`: a plain connection of a proxy (a CONNECT elsewhere is refused).
   template <class Stream>
-  asio::awaitable<void> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn) {
+  asio::awaitable<bool> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn, bool secure,
+                              bool can_tunnel) {
     beast::flat_buffer buffer;
     auto& lowest = beast::get_lowest_layer(stream);
     while (!stopping_) {
@@ -155,6 +163,29 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       // Only read when someone is told of the answer.
       const auto head_read_at =
           observer_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+      bool secure_request = secure;
+      if (!read_error) {
+        const auto decision = examine_proxy_request(parser.get(), proxy_, !can_tunnel);
+        if (decision.verdict == proxy_verdict::tunnel) {
+          lowest.expires_after(config_.read_timeout);
+          auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(tunnel_established), no_throw);
+          observe(verb::connect, {}, static_cast<unsigned>(status::ok), head_read_at, new_uuid(random_), peer);
+          // Bytes sent before the 200 cannot be handed to the TLS layer: such a client is refused.
+          co_return !write_error && buffer.size() == 0 && !stopping_;
+        }
+        if (decision.verdict != proxy_verdict::not_proxied && decision.verdict != proxy_verdict::served_here) {
+          // Refused before its body is read: answered, then closed like a 413.
+          const auto request_id = new_uuid(random_);
+          auto res = proxy_refusal(decision.verdict, parser.get().version());
+          finish(res, request_id, false);
+          lowest.expires_after(config_.read_timeout);
+          auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+          observe(parser.get().method(), {}, res.result_int(), head_read_at, request_id, peer);
+          if (!write_error && !stopping_) co_await drain(stream, lowest);
+          break;
+        }
+        secure_request = secure || decision.https;
+      }
       if (!read_error) {
         const auto& head = parser.get();
         const auto limit =
@@ -192,7 +223,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       if (read_error) break;  // peer closed, timeout, malformed request: end this connection
 
       const auto& req = parser.get();
-      request_context ctx{req, peer, new_uuid(random_), {}, {}};
+      request_context ctx{req, peer, new_uuid(random_), {}, {}, secure_request};
       const error_context about{req.method(), path_of(std::string_view(req.target().data(), req.target().size())),
                                 req.version(), &req, ctx.request_id};
       response res;
@@ -214,6 +245,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       observe(req.method(), ctx.route, res.result_int(), head_read_at, ctx.request_id, peer);
       if (write_error || !keep_alive) break;
     }
+    co_return false;
   }
 
   // Reads and drops the peer's bytes for at most linger_time or linger_bytes, until it closes.
@@ -242,11 +274,17 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     conn->executor = stream.get_executor();
     conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
     const auto tracked = track(conn);
-    co_await serve(stream, std::move(peer), conn);
+    if (co_await serve(stream, peer, conn, false, proxy_ != nullptr)) {
+      // A CONNECT tunnel: the same connection, now TLS with the proxy's certificate.
+      beast::ssl_stream<beast::tcp_stream> tunnel(std::move(stream), *proxy_->tunnel_tls);
+      conn->close = [&tunnel] { beast::get_lowest_layer(tunnel).socket().close(); };
+      co_await serve_tls(tunnel, std::move(peer), conn);
+    } else {
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
     conn->close = nullptr;  // the stream dies with this frame
     untrack(tracked);
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
   asio::awaitable<void> run_tls(tcp::socket socket, std::string peer, slot) {
@@ -255,15 +293,19 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     conn->executor = stream.get_executor();
     conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
     const auto tracked = track(conn);
-    beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
-    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
-    if (!handshake_error) {
-      co_await serve(stream, std::move(peer), conn);
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-      co_await stream.async_shutdown(no_throw);
-    }
+    co_await serve_tls(stream, std::move(peer), conn);
     conn->close = nullptr;  // the stream dies with this frame
     untrack(tracked);
+  }
+
+  asio::awaitable<void> serve_tls(beast::ssl_stream<beast::tcp_stream>& stream, std::string peer,
+                                  std::shared_ptr<connection> conn) {
+    beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
+    auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
+    if (handshake_error) co_return;
+    co_await serve(stream, std::move(peer), conn, true, false);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await stream.async_shutdown(no_throw);
   }
 
   // Closes up to `most` idle connections, oldest first, to make room for new ones.
@@ -357,8 +399,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 };
 
 server::server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& random,
-               asio::ssl::context* tls, request_observer* observer)
-    : impl_(std::make_shared<impl>(pool, config, routes, random, tls, observer)) {}
+               asio::ssl::context* tls, request_observer* observer, const proxy_options* proxy)
+    : impl_(std::make_shared<impl>(pool, config, routes, random, tls, observer, proxy)) {}
 
 server::~server() = default;
 

@@ -1,7 +1,7 @@
 // server: the HTTP/1.1 listener and its connections (Boost.Beast, C++20 coroutines).
 //
 // One coroutine per connection, each on one io_context of the pool (no strand needed);
-// keep-alive; optional TLS. Every read
+// keep-alive; optional TLS; optionally a proxy for the hosts it serves (proxy.hpp). Every read
 // has a limit and a timeout: headers up to header_limit, bodies up to body_limit (a larger
 // declared body is answered 413 before it is read), idle_timeout while waiting for a request,
 // read_timeout while reading one. Every response gets x-amzn-RequestId. A handler's exception
@@ -33,14 +33,15 @@ namespace rekey::http {
 
 class router;
 class request_observer;
+struct proxy_options;
 
 class server {
  public:
   // request_ids: where request ids get their bits (need not be a CSPRNG). tls may be null
-  // (plain HTTP); so may observer (told of every answer written). References must outlive the
-  // server.
+  // (plain HTTP); so may observer (told of every answer written) and proxy (proxy.hpp: null, not
+  // a proxy). References must outlive the server.
   server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& request_ids,
-         boost::asio::ssl::context* tls, request_observer* observer = nullptr);
+         boost::asio::ssl::context* tls, request_observer* observer = nullptr, const proxy_options* proxy = nullptr);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;

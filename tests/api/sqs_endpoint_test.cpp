@@ -84,7 +84,7 @@ class SqsEndpointTest : public ::testing::Test {
   access_key_cache keys_;
   queue_notifier notifier_;
   runtime::storage_executor executor_{100, store_};
-  sqs_endpoint endpoint_{queues_, keys_, store_, at_rest_, executor_, notifier_, clock_, false};
+  sqs_endpoint endpoint_{queues_, keys_, store_, at_rest_, executor_, notifier_, clock_};
   asio::io_context io_;
 };
 
