@@ -30,7 +30,10 @@ std::string trust_instructions(const local_ca_files& files, const local_ca_outco
   SHA-256 fingerprint {fingerprint}; {ca_state}
 Server certificate for Amazon's host names, localhost and 127.0.0.1: {server}
   valid until {expires}; {server_state}
-The CA's key ({ca_key}, mode 0600) stays in the data directory; only rekey --dev uses it.
+  (rekey serve --dev issues it again when less than 30 days are left; --proxy alone does not:
+  run rekey dev tls init again before then)
+The CA's key ({ca_key}, mode 0600) stays in the data directory; only rekey dev tls init and
+rekey serve --dev use it.
 
 Trust the CA, in the runtime your app uses:
   Node.js                 export NODE_EXTRA_CA_CERTS={ca}
@@ -42,8 +45,8 @@ Trust the CA, in the runtime your app uses:
                           java -Djavax.net.ssl.trustStore=rekey-truststore.p12 -Djavax.net.ssl.trustStorePassword=changeit ...
 
 Then reach rekey, one of two ways:
-  As a proxy (rekey serve --dev; the port it listens on):
-    export HTTPS_PROXY=http://127.0.0.1:8080
+  As a proxy (rekey serve --dev, or --proxy; on a plain-HTTP listener, so not with --dev-tls):
+    export HTTPS_PROXY=http://127.0.0.1:8080   # the port rekey serve listens on (8080 by default)
     rekey serves Amazon's host names itself and refuses every other host: it forwards nothing.
   By the hosts file (rekey serve --dev --dev-tls --port 443), add:
     127.0.0.1{spapi_hosts} sqs.us-east-1.amazonaws.com

@@ -73,7 +73,9 @@ void add_config_commands(CLI::App& cli, local_command& chosen) {
 void add_local_commands(CLI::App& cli, local_command& chosen) {
   add_backup_commands(cli, chosen);
   add_config_commands(cli, chosen);
-  if (auto* dev = cli.get_subcommand("dev")) add_dev_tls_commands(*dev, chosen);
+  // `dev` is the admin commands' (cli.cpp), declared first; CLI11's get_subcommand throws
+  // CLI::OptionNotFound rather than return null, so a missing `dev` fails every start at once.
+  add_dev_tls_commands(*cli.get_subcommand("dev"), chosen);
 }
 
 }  // namespace rekey

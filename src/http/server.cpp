@@ -26,6 +26,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 
@@ -84,7 +85,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         observer_(observer),
         proxy_(proxy),
         acceptor_(pool.main()),
-        slot_freed_(pool.main()) {}
+        slot_freed_(pool.main()) {
+    // A client speaks plain HTTP to a proxy (HTTPS_PROXY=http://...): the proxy is never on a
+    // TLS listener, where a CONNECT is refused (proxy.hpp).
+    if (tls_ != nullptr && proxy_ != nullptr) throw std::invalid_argument("the proxy needs a plain-HTTP listener");
+  }
 
   // One accepted connection's place under max_connections, held by its coroutine (a parameter,
   // so it is released even when the coroutine never runs).
@@ -109,7 +114,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   random_source& random_;
   asio::ssl::context* tls_;
   request_observer* observer_;
-  const proxy_options* proxy_;  // null: not a proxy
+  const proxy_options* proxy_;  // null: not a proxy; never set with tls_
   tcp::acceptor acceptor_;
   asio::steady_timer slot_freed_;  // the accept loop waits on it at the limit; used on acceptor_'s context
   std::atomic<std::size_t> open_{0};
@@ -144,13 +149,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 
   // Serves requests until the connection ends; true when it became a CONNECT tunnel (answered 200,
-  // nothing read past the request), whose TLS the caller then terminates. `secure`: the stream is
-  // TLS. `can_tunnel`: a plain connection of a proxy (a CONNECT elsewhere is refused).
+  // nothing read past the CONNECT's head), whose TLS the caller then terminates. `where`: a plain
+  // listener's connection (the one place a CONNECT may be answered 200), a TLS listener's, or the
+  // inside of a tunnel; the stream is TLS in the last two.
   template <class Stream>
-  asio::awaitable<bool> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn, bool secure,
-                              bool can_tunnel) {
+  asio::awaitable<bool> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn, arrival where) {
     beast::flat_buffer buffer;
     auto& lowest = beast::get_lowest_layer(stream);
+    const bool secure = where != arrival::plain_listener;  // TLS on the listener or in a tunnel
     while (!stopping_) {
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config_.header_limit));
@@ -165,13 +171,17 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
           observer_ != nullptr ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       bool secure_request = secure;
       if (!read_error) {
-        const auto decision = examine_proxy_request(parser.get(), proxy_, !can_tunnel);
+        auto decision = examine_proxy_request(parser.get(), proxy_, where);
+        // A CONNECT is a head alone (proxy.cpp refuses one that frames a body). Bytes already read
+        // past its head sit in `buffer`, where the TLS layer, reading the socket, would never see
+        // them: that CONNECT is malformed too, answered 400 and closed. Checked before any 200.
+        if (decision.verdict == proxy_verdict::tunnel && buffer.size() != 0)
+          decision.verdict = proxy_verdict::malformed;
         if (decision.verdict == proxy_verdict::tunnel) {
           lowest.expires_after(config_.read_timeout);
           auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(tunnel_established), no_throw);
           observe(verb::connect, {}, static_cast<unsigned>(status::ok), head_read_at, new_uuid(random_), peer);
-          // Bytes sent before the 200 cannot be handed to the TLS layer: such a client is refused.
-          co_return !write_error && buffer.size() == 0 && !stopping_;
+          co_return !write_error && !stopping_;
         }
         if (decision.verdict != proxy_verdict::not_proxied && decision.verdict != proxy_verdict::served_here) {
           // Refused before its body is read: answered, then closed like a 413.
@@ -250,7 +260,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
   // Reads and drops the peer's bytes for at most linger_time or linger_bytes, until it closes.
   // Plain TCP says it is done first (FIN), so that a client reading the answer closes sooner;
-  // TLS cannot (its close_notify comes after, from run_tls).
+  // TLS cannot (its close_notify comes after, from serve_tls).
   template <class Stream, class Lowest>
   static asio::awaitable<void> drain(Stream& stream, Lowest& lowest) {
     constexpr auto linger_time = std::chrono::seconds(2);
@@ -274,16 +284,17 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     conn->executor = stream.get_executor();
     conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
     const auto tracked = track(conn);
-    if (co_await serve(stream, peer, conn, false, proxy_ != nullptr)) {
+    if (co_await serve(stream, peer, conn, arrival::plain_listener)) {
       // A CONNECT tunnel: the same connection, now TLS with the proxy's certificate.
       beast::ssl_stream<beast::tcp_stream> tunnel(std::move(stream), *proxy_->tunnel_tls);
       conn->close = [&tunnel] { beast::get_lowest_layer(tunnel).socket().close(); };
-      co_await serve_tls(tunnel, std::move(peer), conn);
+      co_await serve_tls(tunnel, std::move(peer), conn, arrival::in_tunnel);
+      conn->close = nullptr;  // `tunnel` dies with this block
     } else {
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      conn->close = nullptr;  // the stream dies with this frame
     }
-    conn->close = nullptr;  // the stream dies with this frame
     untrack(tracked);
   }
 
@@ -293,17 +304,18 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     conn->executor = stream.get_executor();
     conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
     const auto tracked = track(conn);
-    co_await serve_tls(stream, std::move(peer), conn);
+    co_await serve_tls(stream, std::move(peer), conn, arrival::tls_listener);
     conn->close = nullptr;  // the stream dies with this frame
     untrack(tracked);
   }
 
+  // A TLS listener's connection or a tunnel's inside (`where`): the handshake, then requests.
   asio::awaitable<void> serve_tls(beast::ssl_stream<beast::tcp_stream>& stream, std::string peer,
-                                  std::shared_ptr<connection> conn) {
+                                  std::shared_ptr<connection> conn, arrival where) {
     beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
     auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
     if (handshake_error) co_return;
-    co_await serve(stream, std::move(peer), conn, true, false);
+    co_await serve(stream, std::move(peer), conn, where);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(no_throw);
   }

@@ -39,7 +39,8 @@ class server {
  public:
   // request_ids: where request ids get their bits (need not be a CSPRNG). tls may be null
   // (plain HTTP); so may observer (told of every answer written) and proxy (proxy.hpp: null, not
-  // a proxy). References must outlive the server.
+  // a proxy; a proxy only with tls null, else std::invalid_argument). References must outlive
+  // the server.
   server(runtime::io_context_pool& pool, const http_config& config, const router& routes, random_source& request_ids,
          boost::asio::ssl::context* tls, request_observer* observer = nullptr, const proxy_options* proxy = nullptr);
   ~server();

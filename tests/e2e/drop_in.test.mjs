@@ -3,8 +3,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,32 @@ function raw(port, text) {
   });
 }
 
+// The same over TLS to a TLS listener (trusting `ca`); resolves with the first answer's head.
+function rawTls(port, ca, text) {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ port, host: '127.0.0.1', ca: readFileSync(ca), servername: 'localhost' },
+      () => socket.write(text));
+    let got = '';
+    socket.setTimeout(10_000, () => { socket.destroy(); reject(new Error(`no answer to ${text.split('\r\n')[0]}`)); });
+    socket.on('data', (d) => {
+      got += d;
+      if (got.includes('\r\n\r\n')) { socket.destroy(); resolve({ status: Number(got.split(' ')[1]), text: got }); }
+    });
+    socket.on('close', () => resolve({ status: Number(got.split(' ')[1]), text: got }));
+    socket.on('error', reject);
+  });
+}
+
+// curl through `proxy` (HTTPS_PROXY, unless `env` says otherwise) trusting `ca`: its exit code,
+// the status and body of the answer, and what it said on stderr.
+function curlVia(proxy, ca, args, env = {}) {
+  const r = spawnSync('curl', ['-sS', '-w', '\n%{http_code}', ...args], {
+    encoding: 'utf8', env: bareEnv({ HTTPS_PROXY: proxy, CURL_CA_BUNDLE: ca, ...env }),
+  });
+  const lines = r.stdout.split('\n');
+  return { code: r.status, status: Number(lines.pop()), body: lines.join('\n'), stderr: r.stderr };
+}
+
 // A token request as the official SDK sends it.
 const tokenBody = (app, secret = app.clientSecret) =>
   `grant_type=client_credentials&client_id=${app.clientId}&client_secret=${secret}&scope=${ROTATION_SCOPE}`;
@@ -92,7 +119,10 @@ describe('rekey dev tls init: the local CA', () => {
     const bundle = readFileSync(files(dataDir).bundle, 'utf8');
     assert.ok(bundle.endsWith(readFileSync(files(dataDir).ca, 'utf8')));
     assert.ok(bundle.length > readFileSync(files(dataDir).ca, 'utf8').length * 10);
-    for (const line of keyLines(files(dataDir).caKey)) assert.ok(!out.includes(line), 'the CA key is printed');
+    for (const line of keyLines(files(dataDir).caKey)) {
+      assert.ok(!out.includes(line), 'the CA key is printed');
+      assert.ok(!first.stderr.includes(line), 'the CA key is on stderr');
+    }
   });
 
   it('keeps a current CA and certificate when run again', () => {
@@ -118,20 +148,14 @@ describe('the proxy route: clients that honour HTTPS_PROXY, with only their envi
     ca = files(dataDir).ca;
     rekey = await startRekey({ dataDir, args: ['--dev'] });
     proxy = rekey.url;
-    assert.match(rekey.stdout(), new RegExp(`HTTPS_PROXY=${proxy}`));
+    assert.match(rekey.stdout(), new RegExp(`rekey proxy for Amazon's host names: HTTPS_PROXY=${proxy}\n`));
   });
   after(async () => {
     await rekey.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const curl = (args, env = {}) => {
-    const r = spawnSync('curl', ['-sS', '-w', '\n%{http_code}', ...args], {
-      encoding: 'utf8', env: bareEnv({ HTTPS_PROXY: proxy, CURL_CA_BUNDLE: ca, ...env }),
-    });
-    const lines = r.stdout.split('\n');
-    return { code: r.status, status: Number(lines.pop()), body: lines.join('\n'), stderr: r.stderr };
-  };
+  const curl = (args, env = {}) => curlVia(proxy, ca, args, env);
   const curlToken = (app, secret) => {
     const r = curl(['-d', tokenBody(app, secret), 'https://api.amazon.com/auth/o2/token']);
     assert.equal(r.status, 200, r.body + r.stderr);
@@ -184,6 +208,16 @@ describe('the proxy route: clients that honour HTTPS_PROXY, with only their envi
     assert.ok(JSON.parse(r.stdout).access_token);
   });
 
+  it('curl -x: the proxy named on the command line alone, for https:// (CONNECT) and http:// (absolute form)', async () => {
+    const app = await rekey.createApp();
+    for (const url of ['https://api.amazon.com/auth/o2/token', 'http://api.amazon.com/auth/o2/token']) {
+      const r = spawnSync('curl', ['-sS', '-x', proxy, '--cacert', ca, '-d', tokenBody(app), url],
+        { encoding: 'utf8', env: bareEnv({}) });
+      assert.equal(r.status, 0, `${url}: ${r.stderr}`);
+      assert.ok(JSON.parse(r.stdout).access_token, url);
+    }
+  });
+
   it('answers the rotate call on the sandbox hosts as Amazon\'s sandbox does, changing nothing', async () => {
     for (const host of ['sandbox.sellingpartnerapi-na.amazon.com', 'sandbox.sellingpartnerapi-fe.amazon.com']) {
       const app = await rekey.createApp();
@@ -226,6 +260,24 @@ describe('the proxy route: clients that honour HTTPS_PROXY, with only their envi
     }
   });
 
+  it('answers 400 to a CONNECT with a body or with bytes sent before its 200, and never 200', async () => {
+    const head = 'CONNECT api.amazon.com:443 HTTP/1.1\r\nHost: api.amazon.com:443\r\n';
+    for (const text of [`${head}Content-Length: 5\r\n\r\nhello`, `${head}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      // A TLS record's first bytes in the same write as the head: pipelined before the 200.
+      `${head}\r\n\x16\x03\x01\x00\x05hello`]) {
+      const r = await raw(rekey.port, text);
+      assert.equal(r.status, 400, `${JSON.stringify(text)}: ${r.text}`);
+      assert.ok(!r.text.includes('Connection Established'), r.text);
+    }
+    // A declared empty body is no body: the tunnel opens.
+    const empty = await new Promise((resolve, reject) => {
+      const socket = net.connect(rekey.port, '127.0.0.1', () => socket.write(`${head}Content-Length: 0\r\n\r\n`));
+      socket.once('data', (d) => { socket.destroy(); resolve(String(d)); });
+      socket.on('error', reject);
+    });
+    assert.equal(empty, 'HTTP/1.1 200 Connection Established\r\n\r\n');
+  });
+
   it('accepts a CONNECT without a Host header, as Python sends it (HTTP/1.0)', async () => {
     const r = await new Promise((resolve, reject) => {
       const socket = net.connect(rekey.port, '127.0.0.1', () => socket.write('CONNECT api.amazon.com:443 HTTP/1.0\r\n\r\n'));
@@ -239,6 +291,62 @@ describe('the proxy route: clients that honour HTTPS_PROXY, with only their envi
     const logs = rekey.stdout() + rekey.stderr();
     for (const line of keyLines(files(dataDir).caKey)) assert.ok(!logs.includes(line));
     for (const line of keyLines(files(dataDir).serverKey)) assert.ok(!logs.includes(line));
+  });
+});
+
+describe('--sandbox production: the sandbox hosts behave like production', () => {
+  it('rotates on a sandbox host (204), then 429 as production does', async () => {
+    const dataDir = scratch();
+    assert.equal(tlsInit(dataDir).status, 0);
+    const rekey = await startRekey({ dataDir, args: ['--dev', '--sandbox', 'production'] });
+    try {
+      const ca = files(dataDir).ca;
+      const app = await rekey.createApp();
+      const token = JSON.parse(curlVia(rekey.url, ca, ['-d', tokenBody(app), 'https://api.amazon.com/auth/o2/token']).body)
+        .access_token;
+      const rotate = () => curlVia(rekey.url, ca,
+        ['-X', 'POST', '-H', `x-amz-access-token: ${token}`, `https://sandbox.sellingpartnerapi-na.amazon.com${ROTATE_PATH}`]);
+      const first = rotate();
+      assert.equal(first.status, 204, first.body + first.stderr);
+      const secrets = (await rekey.admin('GET', `/admin/v1/applications/${app.applicationId}`)).body.secrets;
+      assert.ok(secrets.length > 1, 'the rotation made a new secret');
+      assert.equal(rotate().status, 429);
+    } finally {
+      await rekey.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Needs service.cpp's rule: the proxy is on a plain-HTTP listener only.
+describe('--dev --dev-tls: the server makes the CA and serves HTTPS, and is no proxy', () => {
+  let rekey;
+  before(async () => { rekey = await startRekey({ args: ['--dev', '--dev-tls'] }); });
+  after(async () => { await rekey.stop(); });
+
+  it('makes the CA on a fresh data directory: keys 0600, and neither key in its output', () => {
+    const f = files(rekey.dataDir);
+    assert.equal(modeOf(f.caKey), 0o600);
+    assert.equal(modeOf(f.serverKey), 0o600);
+    assert.equal(modeOf(path.join(rekey.dataDir, 'tls')), 0o700);
+    assert.match(rekey.stdout(), /rekey's local CA: /, 'the trust instructions are printed when the CA is made');
+    const logs = rekey.stdout() + rekey.stderr();
+    for (const line of keyLines(f.caKey)) assert.ok(!logs.includes(line), 'the CA key is in the output');
+    for (const line of keyLines(f.serverKey)) assert.ok(!logs.includes(line), 'the server key is in the output');
+  });
+
+  it('prints no HTTPS_PROXY line and refuses CONNECT on its TLS listener with 403', async () => {
+    assert.match(rekey.url, /^https:/);
+    assert.doesNotMatch(rekey.stdout(), /rekey proxy for Amazon's host names/);
+    const ca = files(rekey.dataDir).ca;
+    const r = await rawTls(rekey.port, ca, 'CONNECT api.amazon.com:443 HTTP/1.1\r\nHost: api.amazon.com:443\r\n\r\n');
+    assert.equal(r.status, 403, r.text);
+    assert.match(r.text, /plain-HTTP listener/);
+    // The listener itself serves HTTPS on Amazon's names as usual.
+    const health = spawnSync('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', ca, '--resolve',
+      `api.amazon.com:${rekey.port}:127.0.0.1`, `https://api.amazon.com:${rekey.port}/health`],
+    { encoding: 'utf8', env: bareEnv({}) });
+    assert.equal(health.stdout, '200', health.stderr);
   });
 });
 
@@ -270,19 +378,61 @@ describe('the proxy is off unless asked for', () => {
     }
   });
 
-  it('--proxy without --dev tunnels with the certificate `rekey dev tls init` made', async () => {
+  // Needs service.cpp's rule: the proxy is on a plain-HTTP listener only.
+  it('--proxy on a TLS listener (--dev-tls, --tls-cert) does not start', () => {
     const dataDir = scratch();
+    try {
+      assert.equal(tlsInit(dataDir).status, 0);
+      const f = files(dataDir);
+      for (const args of [['--dev', '--dev-tls', '--proxy'], ['--proxy', '--tls-cert', f.server, '--tls-key', f.serverKey]]) {
+        const r = spawnSync(BIN, ['serve', '--port', '0', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 30_000 });
+        assert.notEqual(r.status, 0, args.join(' '));
+        assert.match(r.stderr, /the proxy needs a plain-HTTP listener/, args.join(' '));
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  // Needs service.cpp's check: --proxy alone never issues the certificate again.
+  it('--proxy warns when the server certificate expires within 30 days, naming rekey dev tls init', async () => {
+    const dataDir = scratch();
+    const dir = path.join(dataDir, 'tls');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '10',
+      '-subj', '/CN=api.amazon.com', '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.pem')],
+    process.env);
+    const rekey = await startRekey({ dataDir, args: ['--proxy'] });
+    try {
+      assert.match(rekey.stderr(), /server certificate .* expires in \d+ days: run `rekey dev tls init/);
+    } finally {
+      await rekey.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  // The CA key is never used outside --dev: --proxy starts and tunnels with it gone. (Moved away,
+  // not chmod 000: the suite may run as root, whom no mode stops from reading.)
+  it('--proxy without --dev tunnels with the certificate `rekey dev tls init` made, and no CA key', async () => {
+    const dataDir = scratch();
+    const elsewhere = scratch();
     assert.equal(tlsInit(dataDir).status, 0);
+    const f = files(dataDir);
+    const caPem = readFileSync(f.ca, 'utf8');
+    renameSync(f.caKey, path.join(elsewhere, 'ca.key'));
     const rekey = await startRekey({ dataDir, args: ['--proxy'] });
     try {
       const app = await rekey.createApp();
       const r = spawnSync('curl', ['-sS', '-d', tokenBody(app), 'https://api.amazon.com/auth/o2/token'],
-        { encoding: 'utf8', env: bareEnv({ HTTPS_PROXY: rekey.url, CURL_CA_BUNDLE: files(dataDir).ca }) });
+        { encoding: 'utf8', env: bareEnv({ HTTPS_PROXY: rekey.url, CURL_CA_BUNDLE: f.ca }) });
       assert.equal(r.status, 0, r.stderr);
       assert.ok(JSON.parse(r.stdout).access_token);
+      assert.ok(!existsSync(f.caKey), '--proxy made a CA key');
+      assert.equal(readFileSync(f.ca, 'utf8'), caPem, '--proxy touched the CA');
     } finally {
       await rekey.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 });
