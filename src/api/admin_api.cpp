@@ -11,6 +11,7 @@
 #include "api/admin_body.hpp"
 #include "api/admin_json.hpp"
 #include "api/error_response.hpp"
+#include "api/platform_admin_api.hpp"
 #include "console/application_overview.hpp"
 #include "core/duration.hpp"
 #include "core/time_format.hpp"
@@ -64,14 +65,16 @@ void admin_api::add_routes(http::router& routes) {
 }
 
 awaitable_response admin_api::create_application(admin_call& c) {
-  admin_body fields(c.body, {"name", "rotateRate", "rotateBurst"});
+  admin_body fields(c.body, {"name", "rotateRate", "rotateBurst", "tokenFormat", "scopes", "audience"});
   const auto name = fields.text("name", 200, true);
   const auto rate = fields.positive_number("rotateRate", 1'000'000);
   const auto burst = fields.integer("rotateBurst", 1, 1'000'000);
+  auto tokens = read_token_settings(fields, false);
   if (!fields.ok()) co_return invalid(c.version(), fields.problem());
   auto created = co_await executor_.run([&] {
     return service_.create_application(c.ctx.request_id, *name, rate,
-                                       burst ? std::optional<unsigned>(static_cast<unsigned>(*burst)) : std::nullopt);
+                                       burst ? std::optional<unsigned>(static_cast<unsigned>(*burst)) : std::nullopt,
+                                       std::move(*tokens));
   });
   if (!created) co_return failed(created.error(), c.ctx);
   auto o = to_json(created->app);

@@ -45,6 +45,31 @@ std::optional<std::string> admin_body::text(std::string_view name, std::size_t m
   return std::string(*s);
 }
 
+std::optional<std::vector<std::string>> admin_body::strings(std::string_view name, std::size_t max_items,
+                                                            std::size_t max_length) {
+  const auto* v = field(name);
+  if (v == nullptr) return std::nullopt;
+  const auto* list = v->if_array();
+  const auto clean = [max_length](const boost::json::value& item) {
+    const auto* s = item.if_string();
+    return s != nullptr && !s->empty() && s->size() <= max_length &&
+           std::none_of(s->begin(), s->end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  };
+  if (list == nullptr || list->size() > max_items || !std::all_of(list->begin(), list->end(), clean)) {
+    fail(fmt::format("{} must be a list of at most {} strings of 1 to {} characters.", name, max_items, max_length));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& item : *list) out.emplace_back(item.as_string());
+  return out;
+}
+
+bool admin_body::present(std::string_view name, bool required) {
+  const bool here = body_.contains(name);
+  if (!here && required) fail(fmt::format("{} is required.", name));
+  return here;
+}
+
 std::optional<double> admin_body::positive_number(std::string_view name, double max) {
   const auto* v = field(name);
   if (v == nullptr) return std::nullopt;

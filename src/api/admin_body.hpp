@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rekey::api {
 
@@ -27,6 +28,14 @@ class admin_body {
   std::optional<double> positive_number(std::string_view name, double max);
   // An integer (a JSON integer: 1.5 and "5" are not) from min to max, when present.
   std::optional<std::int64_t> integer(std::string_view name, std::int64_t min, std::int64_t max);
+
+  // An array of at most max_items strings of 1 to max_length characters each, when present.
+  std::optional<std::vector<std::string>> strings(std::string_view name, std::size_t max_items, std::size_t max_length);
+  // Whether the body has the field at all (null included); a problem when `required` and not.
+  bool present(std::string_view name, bool required);
+
+  // Records a problem found by the caller's own checks (the first problem is kept).
+  void refuse(std::string why) { fail(std::move(why)); }
 
   bool ok() const { return problem_.empty(); }
   // The first problem found, e.g. "rotateBurst must be an integer from 1 to 1000000."

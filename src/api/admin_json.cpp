@@ -17,7 +17,33 @@ json::object to_json(const application_record& a) {
   if (a.rotate_rate) plan["rotateRate"] = *a.rotate_rate;
   if (a.rotate_burst) plan["rotateBurst"] = *a.rotate_burst;
   o["usagePlan"] = std::move(plan);
+  o["tokenSettings"] = to_json(a.tokens);
   return o;
+}
+
+json::object to_json(const token_settings& t) {
+  json::array scopes;
+  for (const auto& s : t.scopes) scopes.emplace_back(s);
+  return {{"tokenFormat", to_string(t.format)},
+          {"scopes", std::move(scopes)},
+          {"audience", t.audience ? json::value(*t.audience) : json::value(nullptr)}};
+}
+
+json::object to_json(const resource_server_record& s) {
+  return {{"resourceServerId", s.id},
+          {"name", s.name},
+          {"audience", s.audience ? json::value(*s.audience) : json::value(nullptr)},
+          {"createdAt", to_iso8601(s.created_at)},
+          {"revokedAt", s.revoked_at ? json::value(to_iso8601(*s.revoked_at)) : json::value(nullptr)}};
+}
+
+json::object to_json(const jwt_key_status& k) {
+  return {{"kid", k.key->kid},
+          {"algorithm", "EdDSA"},
+          {"createdAt", to_iso8601(k.key->created_at)},
+          {"signsFrom", to_iso8601(k.key->signs_from)},
+          {"state", to_string(k.state)},
+          {"publishedUntil", k.published_until ? json::value(to_iso8601(*k.published_until)) : json::value(nullptr)}};
 }
 
 json::object to_json(const secret_record& s, time_point now) {

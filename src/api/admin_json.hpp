@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "auth/jwt_keys.hpp"
 #include "console/admin_service.hpp"
 #include "console/application_overview.hpp"
 #include "console/queue_admin.hpp"
@@ -14,6 +15,9 @@
 namespace rekey::api {
 
 boost::json::object to_json(const application_record& app);
+boost::json::object to_json(const token_settings& settings);
+boost::json::object to_json(const resource_server_record& server);  // never its secret
+boost::json::object to_json(const jwt_key_status& key);
 // `now` decides "expired".
 boost::json::object to_json(const secret_record& secret, time_point now);
 boost::json::object to_json(const audit_record& entry);

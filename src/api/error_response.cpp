@@ -342,7 +342,8 @@ response transport_error_response(errc e, const http::error_context& request) {
   // refuses — a body over the limit, a malformed request, a handler's failure — comes in the
   // shape of the surface the request was for, so that its client can read it.
   if (e != errc::not_found) {
-    if (request.path == "/auth/o2/token") return lwa_error_response(e, request.version);
+    if (request.path == "/auth/o2/token" || request.path == "/auth/o2/introspect")
+      return lwa_error_response(e, request.version);
     // The SQS endpoint's paths (service.cpp): "/" and a queue's own "/<account>/<name>"; JSON
     // with X-Amz-Target, else the query protocol (as the endpoint itself decides).
     const bool queue_path = request.path.size() > 1 && request.path.find('/', 1) != std::string_view::npos &&

@@ -44,9 +44,9 @@ std::optional<response> rotate_endpoint::check_in_memory(request_context& ctx, a
   const auto token = ctx.header("x-amz-access-token");
   if (token.empty()) return refuse(errc::access_token_missing, version);
   const auto now = clock_.now();
-  auto verified = codec_.verify(token, now);
+  auto verified = tokens_.verify(token, now);
   if (!verified) return refuse(static_cast<errc>(verified.error().value()), version);
-  claims = std::move(*verified);
+  claims = std::move(verified->claims);
   if (const auto secret = credentials_.find_secret(claims.application_id, claims.secret_id)) {
     if (secret->state == secret_state::revoked) return refuse(errc::access_token_invalid, version);
     if (secret->state == secret_state::retired || now >= secret->expires_at) {

@@ -12,8 +12,8 @@
 #include <functional>
 
 #include "api/handler.hpp"
+#include "auth/access_token_verifier.hpp"
 #include "auth/credential_cache.hpp"
-#include "auth/token_codec.hpp"
 #include "console/maintenance_mode.hpp"
 #include "metrics/service_metrics.hpp"
 #include "rotation/rate_limit_mirror.hpp"
@@ -36,12 +36,12 @@ class rotate_endpoint {
   // delivered to, or the outbox relay). maintenance: while it is on, every call is answered 503
   // ServiceUnavailable before anything else is looked at; null: never. metrics may be null.
   // sandbox: what the sandbox host names answer.
-  rotate_endpoint(const token_codec& codec, const credential_cache& credentials, const rate_limit_mirror& mirror,
-                  rotation_service& rotation, storage_executor& executor, const clock& clock,
-                  std::function<void(const rotation_outcome&)> rotated = {},
+  rotate_endpoint(const access_token_verifier& tokens, const credential_cache& credentials,
+                  const rate_limit_mirror& mirror, rotation_service& rotation, storage_executor& executor,
+                  const clock& clock, std::function<void(const rotation_outcome&)> rotated = {},
                   const maintenance_mode* maintenance = nullptr, metrics::service_metrics* metrics = nullptr,
                   sandbox_behaviour sandbox = {})
-      : codec_(codec),
+      : tokens_(tokens),
         credentials_(credentials),
         mirror_(mirror),
         rotation_(rotation),
@@ -62,7 +62,7 @@ class rotate_endpoint {
   // 429 with Retry-After, counted.
   response quota_exceeded(unsigned version, millis retry_after);
 
-  const token_codec& codec_;
+  const access_token_verifier& tokens_;  // both kinds: Atc| and JWT
   const credential_cache& credentials_;
   const rate_limit_mirror& mirror_;
   rotation_service& rotation_;

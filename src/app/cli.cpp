@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "app/admin_client.hpp"
 #include "app/cli_output.hpp"
@@ -119,18 +121,35 @@ void add_app_commands(CLI::App& cli, admin_command& chosen) {
     std::optional<double> rate;
     std::optional<unsigned> burst;
     std::size_t offset = 0, limit = 50;
+    std::optional<std::string> token_format, audience;
+    std::vector<std::string> scopes;
   };
   const auto o = std::make_shared<options>();
+  // The token settings' options: --token-format, --scope (repeatable, one scope each), --audience.
+  const auto add_token_options = [o](CLI::App* sub) {
+    auto* format = sub->add_option("--token-format", o->token_format,
+                                   "access tokens: opaque (Atc|..., checked by introspection) or jwt (RFC 9068, "
+                                   "verifiable against /.well-known/jwks.json)");
+    format->check(CLI::IsMember({"opaque", "jwt"}));
+    sub->add_option("--scope", o->scopes, "a custom scope to grant, e.g. orders:read (repeatable)")
+        ->allow_extra_args(false);
+    sub->add_option("--audience", o->audience, "the aud of its tokens: the URI of the resource server they are for");
+    return format;
+  };
   auto* app = cli.add_subcommand("app", "applications");
   app->require_subcommand(1);
   auto* create = app->add_subcommand("create", "create an application; prints its client secret once");
   create->add_option("--name", o->name, "application name")->required();
   create->add_option("--rotate-rate", o->rate, "usage plan: rotate requests per second");
   create->add_option("--rotate-burst", o->burst, "usage plan: rotate burst");
+  add_token_options(create);
   on_parsed(create, chosen, [o](const admin_client& client, const reporter& out) {
     json::object body{{"name", o->name}};
     if (o->rate) body["rotateRate"] = *o->rate;
     if (o->burst) body["rotateBurst"] = *o->burst;
+    if (o->token_format) body["tokenFormat"] = *o->token_format;
+    if (!o->scopes.empty()) body["scopes"] = json::array(o->scopes.begin(), o->scopes.end());
+    if (o->audience) body["audience"] = *o->audience;
     return out.report(answer_kind::created_application,
                       client.call("POST", "/admin/v1/applications", json::serialize(body)));
   });
@@ -165,6 +184,71 @@ void add_app_commands(CLI::App& cli, admin_command& chosen) {
     return out.report(answer_kind::usage_plan,
                       client.call("PUT", "/admin/v1/applications/" + o->id + "/usage-plan", json::serialize(body)));
   });
+  auto* settings = app->add_subcommand(
+      "token-settings",
+      "set the kind of access tokens, custom scopes and audience; replaces all three (without --scope: no "
+      "custom scopes, without --audience: none)");
+  settings->add_option("id", o->id, "application id")->required();
+  add_token_options(settings)->required();
+  on_parsed(settings, chosen, [o](const admin_client& client, const reporter& out) {
+    json::object body{{"tokenFormat", o->token_format.value_or("")},
+                      {"scopes", json::array(o->scopes.begin(), o->scopes.end())},
+                      {"audience", nullptr}};
+    if (o->audience) body["audience"] = *o->audience;
+    return out.report(answer_kind::token_settings,
+                      client.call("PUT", "/admin/v1/applications/" + o->id + "/token-settings", json::serialize(body)));
+  });
+}
+
+void add_resource_server_and_jwt_key_commands(CLI::App& cli, admin_command& chosen) {
+  struct options {
+    std::string name, id;
+    std::optional<std::string> audience;
+  };
+  const auto o = std::make_shared<options>();
+  auto* server = cli.add_subcommand("resource-server", "resource servers: your own APIs that check rekey's tokens");
+  server->require_subcommand(1);
+  auto* create =
+      server->add_subcommand("create", "register a resource server for introspection; prints its client secret once");
+  create->add_option("--name", o->name, "resource server name")->required();
+  create->add_option("--audience", o->audience,
+                     "the aud its tokens must carry, e.g. https://orders.example.com (without it: any)");
+  on_parsed(create, chosen, [o](const admin_client& client, const reporter& out) {
+    json::object body{{"name", o->name}};
+    if (o->audience) body["audience"] = *o->audience;
+    return out.report(answer_kind::created_resource_server,
+                      client.call("POST", "/admin/v1/resource-servers", json::serialize(body)));
+  });
+  on_parsed(server->add_subcommand("list", "list resource servers (never their secrets)"), chosen,
+            [](const admin_client& client, const reporter& out) {
+              return out.report(answer_kind::resource_server_list, client.call("GET", "/admin/v1/resource-servers"));
+            });
+  auto* show = server->add_subcommand("show", "show a resource server (never its secret)");
+  show->add_option("id", o->id, "resource server id")->required();
+  on_parsed(show, chosen, [o](const admin_client& client, const reporter& out) {
+    return out.report(answer_kind::resource_server, client.call("GET", "/admin/v1/resource-servers/" + o->id));
+  });
+  auto* revoke =
+      server->add_subcommand("revoke", "revoke a resource server: its credentials stop authenticating at once");
+  revoke->add_option("id", o->id, "resource server id")->required();
+  on_parsed(revoke, chosen, [o](const admin_client& client, const reporter& out) {
+    return out.report(answer_kind::resource_server_revoked,
+                      client.call("POST", "/admin/v1/resource-servers/" + o->id + "/revoke"));
+  });
+
+  auto* key =
+      cli.add_subcommand("jwt-key", "the keys that sign JWT access tokens (published at /.well-known/jwks.json)");
+  key->require_subcommand(1);
+  on_parsed(key->add_subcommand("list", "list signing keys: next, active and retiring, with when each signs"), chosen,
+            [](const admin_client& client, const reporter& out) {
+              return out.report(answer_kind::jwt_key_list, client.call("GET", "/admin/v1/jwt-keys"));
+            });
+  on_parsed(key->add_subcommand("rotate",
+                                "make a new signing key: published now, signs after --jwt-key-lead; the old one stays "
+                                "published until its last token expires"),
+            chosen, [](const admin_client& client, const reporter& out) {
+              return out.report(answer_kind::jwt_key, client.call("POST", "/admin/v1/jwt-keys/rotate"));
+            });
 }
 
 void add_destination_commands(CLI::App& cli, admin_command& chosen) {
@@ -414,6 +498,7 @@ int run_cli(int argc, char** argv) {
   add_delivery_and_secret_commands(cli, chosen);
   add_audit_and_dev_commands(cli, chosen);
   add_queue_and_system_commands(cli, chosen);
+  add_resource_server_and_jwt_key_commands(cli, chosen);
   local_command local;
   add_local_commands(cli, local);
 

@@ -4,200 +4,27 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
+#include "app/cli_output_platform.hpp"
+#include "app/cli_text.hpp"
+
+// The dispatch of an answer to its rendering, and the renderings of applications, their secrets,
+// destinations, subscriptions and deliveries, and of the audit trail. The platform's answers are
+// rendered in cli_output_platform.cpp; the helpers both use are in cli_text.hpp.
+
 namespace rekey {
 namespace {
 
-namespace json = boost::json;
+using namespace cli_text;
+namespace platform = cli_output_platform;
 
 constexpr std::string_view new_secret_type = "APPLICATION_OAUTH_CLIENT_NEW_SECRET";
 constexpr std::string_view secret_expiry_type = "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY";
 
-// ---- Reading answers: absent or mistyped fields read as empty, so a partial answer still renders.
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr ? v->if_object() : nullptr;
-}
-
-const json::array* array_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr ? v->if_array() : nullptr;
-}
-
-// Strings as they are, numbers and booleans written out; empty for null, objects and arrays.
-std::string scalar_text(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string:
-      return std::string(v.get_string());
-    case json::kind::int64:
-      return fmt::format("{}", v.get_int64());
-    case json::kind::uint64:
-      return fmt::format("{}", v.get_uint64());
-    case json::kind::double_:
-      return fmt::format("{}", v.get_double());
-    case json::kind::bool_:
-      return v.get_bool() ? "yes" : "no";
-    default:
-      return {};
-  }
-}
-
-std::string text_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr ? scalar_text(*v) : std::string();
-}
-
-bool flag_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_bool() && v->get_bool();
-}
-
-std::int64_t number_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr) return 0;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
-  return 0;
-}
-
-std::optional<time_point> time_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return parse_wire_time(v->get_string());
-}
-
-// ---- Text.
-
-// User text (names, details, errors, message bodies) as plain text: the control characters a
-// terminal would obey become '?'; line breaks and tabs become spaces unless `keep_lines`.
-std::string clean(std::string_view s, bool keep_lines = false) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if (c == '\n' && keep_lines) {
-      out += '\n';
-    } else if (c == '\n' || c == '\r' || c == '\t') {
-      out += ' ';
-    } else if (c < 0x20 || c == 0x7f) {
-      out += '?';
-    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {  // C1 controls, U+0080..U+009F
-      out += '?';
-      ++i;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// Columns on a terminal, counting a code point as one (answers are valid UTF-8: Boost.JSON checks).
-std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
-std::string padded(std::string_view s, std::size_t width) {
-  const auto w = display_width(s);
-  return fmt::format("{}{:{}}", s, "", width > w ? width - w : 0);
-}
-
-std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
-// Rows under a header row, columns two spaces apart, the last column unpadded.
-class table {
- public:
-  explicit table(std::vector<std::string> headers) { rows_.push_back(std::move(headers)); }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  std::size_t size() const { return rows_.size() - 1; }
-
-  std::string render(std::size_t indent = 0) const {
-    std::vector<std::size_t> widths(rows_.front().size(), 0);
-    for (const auto& row : rows_) {
-      for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
-        widths[i] = std::max(widths[i], display_width(row[i]));
-    }
-    std::string out;
-    for (const auto& row : rows_) {
-      std::string line(indent, ' ');
-      for (std::size_t i = 0; i < row.size(); ++i)
-        line += i + 1 < row.size() ? padded(row[i], widths[i]) + "  " : row[i];
-      line.erase(line.find_last_not_of(' ') + 1);
-      out += line + '\n';
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
-
-// Labelled lines, the values aligned.
-class block {
- public:
-  block& add(std::string label, std::string value) {
-    lines_.emplace_back(std::move(label), std::move(value));
-    return *this;
-  }
-
-  std::string render(std::size_t indent = 2) const {
-    std::size_t width = 0;
-    for (const auto& [label, value] : lines_) width = std::max(width, display_width(label));
-    std::string out;
-    for (const auto& [label, value] : lines_)
-      out += fmt::format("{:{}}{}  {}\n", "", indent, padded(label, width), value);
-    return out;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> lines_;
-};
-
-// "4 days", "1 hour": `ms` (not negative) to the nearest whole unit.
-std::string amount(std::int64_t ms) {
-  const auto unit = [ms](std::int64_t size, std::string_view name) {
-    const auto n = (ms + size / 2) / size;
-    return fmt::format("{} {}{}", n, name, n == 1 ? "" : "s");
-  };
-  if (ms < 90'000) return unit(1'000, "second");
-  if (ms < 90LL * 60'000) return unit(60'000, "minute");
-  if (ms < 36LL * 3'600'000) return unit(3'600'000, "hour");
-  return unit(86'400'000, "day");
-}
-
-// What a page of `total` items shows, when it is not all of them.
-std::string page_footer(const json::object& answer, std::size_t shown, std::string_view one, std::string_view many) {
-  const auto total = number_at(answer, "total");
-  const auto offset = number_at(answer, "offset");
-  if (shown == 0 && offset == 0) return fmt::format("no {}\n", many);
-  if (offset == 0 && static_cast<std::int64_t>(shown) >= total) return plural(total, one, many) + "\n";
-  const auto last = offset + static_cast<std::int64_t>(shown);
-  std::string out = fmt::format("{} {} to {} of {}", many, offset + 1, last, total);
-  if (last < total) out += fmt::format(" (--offset {} for more)", last);
-  return out + "\n";
-}
-
 // ---- Words for the answers' codes.
-
-struct view {
-  time_point now;
-  const rate_limit_config& default_plan;
-
-  // "2024-01-10 22:09:17 UTC (3 days ago)"; `none` when there is no time.
-  std::string when(const std::optional<time_point>& t, std::string_view none = "-") const {
-    if (!t) return std::string(none);
-    return fmt::format("{} ({})", utc_time(*t), relative_time(*t, now));
-  }
-};
 
 std::string type_words(std::string_view type) {
   if (type == new_secret_type) return "new secret";
@@ -388,7 +215,10 @@ std::string application(const json::object& a, const view& v) {
   }
   block head;
   head.add("application id", clean(text_at(a, "applicationId"))).add("client id", clean(text_at(a, "clientId")));
-  head.add("created", v.when(time_at(a, "createdAt"))).add("usage plan", plan).add("enrolled", enrolled);
+  head.add("created", v.when(time_at(a, "createdAt")));
+  if (const auto* settings = object_at(a, "tokenSettings"))
+    platform::add_token_settings(head, *settings);  // newer servers
+  head.add("usage plan", plan).add("enrolled", enrolled);
   out += head.render();
   if (default_plan) out += fmt::format("  {}\n", default_plan_note);
 
@@ -449,6 +279,7 @@ std::string created_application(const json::object& a, const view& v) {
     b.add("secret", fmt::format("{} (id {})", clean(text_at(*s, "fingerprint")), clean(text_at(*s, "secretId"))));
     b.add("expires", expiry_words(*s, v));
   }
+  if (const auto* settings = object_at(a, "tokenSettings")) platform::add_token_settings(b, *settings);
   b.add("usage plan", plan);
   std::string out = fmt::format("created application {}\n", clean(text_at(a, "name"))) + b.render();
   if (default_plan) out += fmt::format("  {}\n", default_plan_note);
@@ -508,26 +339,6 @@ std::string refresh_token(const json::object& r) {
                                            .render();
 }
 
-std::string access_key(const json::object& k) {
-  return fmt::format("created an access key for account {}\n", clean(text_at(k, "account"))) +
-         block()
-             .add("access key id", clean(text_at(k, "accessKeyId")))
-             .add("secret access key (shown once)", clean(text_at(k, "secretAccessKey")))
-             .render();
-}
-
-std::string access_key_list(const json::object& a, const view& v) {
-  table t({"ACCESS KEY ID", "ACCOUNT", "CREATED"});
-  if (const auto* keys = array_at(a, "accessKeys")) {
-    for (const auto& item : *keys) {
-      if (!item.is_object()) continue;
-      const auto& k = item.get_object();
-      t.add({clean(text_at(k, "accessKeyId")), clean(text_at(k, "account")), v.when(time_at(k, "createdAt"))});
-    }
-  }
-  return (t.size() > 0 ? t.render() : "") + page_footer(a, t.size(), "access key", "access keys");
-}
-
 std::string secret(const json::object& s, const view& v) { return secret_lines(s, nullptr, v, 0); }
 
 std::string delivery_list(const json::object& a, const view& v) {
@@ -584,75 +395,6 @@ std::string audit_verification(const json::object& a, const view& v) {
   return out;
 }
 
-std::string queue_list(const json::object& a) {
-  table t({"QUEUE", "VISIBLE", "IN FLIGHT", "DELAYED", "URL"});
-  if (const auto* queues = array_at(a, "queues")) {
-    for (const auto& item : *queues) {
-      if (!item.is_object()) continue;
-      const auto& q = item.get_object();
-      t.add({clean(text_at(q, "account")) + "/" + clean(text_at(q, "name")), text_at(q, "visible"),
-             text_at(q, "inFlight"), text_at(q, "delayed"), clean(text_at(q, "url"))});
-    }
-  }
-  return (t.size() > 0 ? t.render() : "") + page_footer(a, t.size(), "queue", "queues");
-}
-
-std::string queue_messages(const json::object& a, const view& v) {
-  const auto* messages = array_at(a, "messages");
-  if (messages == nullptr || messages->empty()) return "no visible messages\n";
-  std::string out;
-  for (const auto& item : *messages) {
-    if (!item.is_object()) continue;
-    const auto& m = item.get_object();
-    out += fmt::format("message {}\n", clean(text_at(m, "messageId")));
-    out += block()
-               .add("sent", v.when(time_at(m, "sentAt")))
-               .add("received", plural(number_at(m, "receiveCount"), "time", "times"))
-               .add("body", clean(text_at(m, "body")) + (flag_at(m, "masked") ? "  (secrets masked)" : ""))
-               .render();
-  }
-  return out;
-}
-
-std::string revealed_message(const json::object& a) {
-  return fmt::format("message {} (this reveal is recorded in the audit trail)\n{}\n", clean(text_at(a, "messageId")),
-                     clean(text_at(a, "body"), true));
-}
-
-std::string system_status(const json::object& a) {
-  block b;
-  const auto on_off = [&](std::string_view key) { return flag_at(a, key) ? std::string("on") : std::string("off"); };
-  b.add("storage", clean(text_at(a, "storage")));
-  b.add("ready", flag_at(a, "ready") ? "yes" : "NO");
-  b.add("maintenance", flag_at(a, "maintenance") ? "ON (the SP-API rotate call answers 503)" : "off");
-  b.add("dev mode", on_off("dev"));
-  if (const auto now = time_at(a, "now")) b.add("clock", utc_time(*now));
-  for (const auto& [key, value] : a) {  // anything else the answer carries: checks, or a newer field
-    if (key == "version" || key == "storage" || key == "ready" || key == "maintenance" || key == "dev" || key == "now")
-      continue;
-    if (const auto* checks = value.if_object()) {
-      for (const auto& [name, check] : *checks) {
-        if (!check.is_object()) continue;
-        const auto& c = check.get_object();
-        const auto detail = clean(text_at(c, "detail"));
-        b.add("check " + clean(name), (flag_at(c, "ok") ? "ok" : "FAILING") + (detail.empty() ? "" : ": " + detail));
-      }
-    } else if (!value.is_array()) {
-      b.add(clean(key), clean(scalar_text(value)));
-    }
-  }
-  return fmt::format("rekey {}\n", clean(text_at(a, "version"))) + b.render();
-}
-
-std::string dev_clock(const json::object& a) {
-  const auto now = time_at(a, "now");
-  const auto offset = number_at(a, "offsetMs");
-  return fmt::format("rekey's clock reads {}\n", now ? utc_time(*now) : "-") +
-         block()
-             .add("time travel", offset > 0 ? amount(offset) + " ahead of the real time" : "none: the real time")
-             .render();
-}
-
 std::string render_object(answer_kind kind, const json::object& a, const view& v) {
   switch (kind) {
     case answer_kind::application_list:
@@ -661,6 +403,8 @@ std::string render_object(answer_kind kind, const json::object& a, const view& v
       return application(a, v);
     case answer_kind::created_application:
       return created_application(a, v);
+    case answer_kind::token_settings:
+      return platform::token_settings(a);
     case answer_kind::rotation:
       return rotation(a, v);
     case answer_kind::usage_plan:
@@ -676,9 +420,9 @@ std::string render_object(answer_kind kind, const json::object& a, const view& v
     case answer_kind::refresh_token:
       return refresh_token(a);
     case answer_kind::access_key:
-      return access_key(a);
+      return platform::access_key(a);
     case answer_kind::access_key_list:
-      return access_key_list(a, v);
+      return platform::access_key_list(a, v);
     case answer_kind::access_key_revoked:
       return fmt::format("revoked access key {}: it no longer authenticates\n", clean(text_at(a, "accessKeyId")));
     case answer_kind::secret:
@@ -692,70 +436,34 @@ std::string render_object(answer_kind kind, const json::object& a, const view& v
     case answer_kind::audit_verification:
       return audit_verification(a, v);
     case answer_kind::queue_list:
-      return queue_list(a);
+      return platform::queue_list(a);
     case answer_kind::queue_messages:
-      return queue_messages(a, v);
+      return platform::queue_messages(a, v);
     case answer_kind::revealed_message:
-      return revealed_message(a);
+      return platform::revealed_message(a);
     case answer_kind::purged:
       return "queue purged\n";
     case answer_kind::system:
-      return system_status(a);
+      return platform::system_status(a);
     case answer_kind::dev_clock:
-      return dev_clock(a);
+      return platform::dev_clock(a);
+    case answer_kind::resource_server_list:
+      return platform::resource_server_list(a, v);
+    case answer_kind::resource_server:
+      return platform::resource_server(a, v);
+    case answer_kind::created_resource_server:
+      return platform::created_resource_server(a, v);
+    case answer_kind::resource_server_revoked:
+      return platform::resource_server_revoked(a, v);
+    case answer_kind::jwt_key_list:
+      return platform::jwt_key_list(a, v);
+    case answer_kind::jwt_key:
+      return platform::jwt_key(a, v);
   }
   return {};
 }
 
-// Digits at s[pos, pos + n) as a number; nullopt unless all are digits.
-std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
-  if (pos + n > s.size()) return std::nullopt;
-  int out = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    out = out * 10 + (s[i] - '0');
-  }
-  return out;
-}
-
 }  // namespace
-
-std::optional<time_point> parse_wire_time(std::string_view s) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction]Z
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s.back() != 'Z')
-    return std::nullopt;
-  const auto y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
-  const auto h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = digits(s, 17, 2);
-  if (!y || !mo || !d || !h || !mi || !sec || *h > 23 || *mi > 59 || *sec > 60) return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
-                                         std::chrono::day{static_cast<unsigned>(*d)}};
-  if (!date.ok()) return std::nullopt;
-  int ms = 0;
-  if (s.size() > 20) {
-    const auto fraction = s.substr(20, s.size() - 21);
-    if (s[19] != '.' || fraction.empty() || fraction.size() > 9 || !digits(fraction, 0, fraction.size()))
-      return std::nullopt;
-    for (std::size_t i = 0; i < 3; ++i) ms = ms * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
-  }
-  return time_point{std::chrono::sys_days{date}} + std::chrono::hours{*h} + std::chrono::minutes{*mi} +
-         std::chrono::seconds{*sec} + millis{ms};
-}
-
-std::string utc_time(time_point t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss clock{std::chrono::floor<std::chrono::seconds>(t - day)};
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), clock.hours().count(),
-                     clock.minutes().count(), clock.seconds().count());
-}
-
-std::string relative_time(time_point t, time_point now) {
-  const auto ms = (t - now).count();
-  const auto distance = ms < 0 ? -ms : ms;
-  if (distance < 1'000) return "just now";
-  return ms > 0 ? "in " + amount(distance) : amount(distance) + " ago";
-}
 
 std::string render_text(answer_kind kind, std::string_view answer, time_point now,
                         const rate_limit_config& default_plan) {
@@ -770,6 +478,7 @@ std::string render_text(answer_kind kind, std::string_view answer, time_point no
 
 bool shows_relative_times(answer_kind kind) {
   switch (kind) {
+    case answer_kind::token_settings:
     case answer_kind::destination_test:
     case answer_kind::subscription:
     case answer_kind::unsubscribed:

@@ -22,6 +22,7 @@ enum class answer_kind {
   application_list,     // GET /admin/v1/applications
   application,          // GET /admin/v1/applications/{id}
   created_application,  // POST /admin/v1/applications: with the client secret, once
+  token_settings,       // PUT /admin/v1/applications/{id}/token-settings
   rotation,             // POST /admin/v1/applications/{id}/rotate
   usage_plan,           // PUT /admin/v1/applications/{id}/usage-plan: the application record
   destination,          // POST /admin/v1/applications/{id}/destinations: a webhook's signing secret, once
@@ -43,6 +44,13 @@ enum class answer_kind {
   purged,               // POST /admin/v1/queues/{account}/{name}/purge
   system,               // GET /admin/v1/system, PUT /admin/v1/system/maintenance
   dev_clock,            // GET and POST /admin/v1/dev/clock
+
+  resource_server_list,     // GET /admin/v1/resource-servers
+  resource_server,          // GET /admin/v1/resource-servers/{id}
+  created_resource_server,  // POST /admin/v1/resource-servers: with the client secret, once
+  resource_server_revoked,  // POST /admin/v1/resource-servers/{id}/revoke
+  jwt_key_list,             // GET /admin/v1/jwt-keys
+  jwt_key,                  // POST /admin/v1/jwt-keys/rotate: the new signing key
 };
 
 // The text for people of `answer`, the body of a 2xx answer to a `kind` call (empty for 204).

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <bit>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -21,13 +22,16 @@
 #include "api/console_endpoint.hpp"
 #include "api/error_response.hpp"
 #include "api/health_endpoint.hpp"
+#include "api/introspection_endpoint.hpp"
 #include "api/metrics_endpoint.hpp"
 #include "api/openapi_endpoint.hpp"
+#include "api/platform_admin_api.hpp"
 #include "api/queue_admin_api.hpp"
 #include "api/rotate_endpoint.hpp"
 #include "api/sqs_endpoint.hpp"
 #include "api/system_api.hpp"
 #include "api/token_endpoint.hpp"
+#include "api/well_known_endpoint.hpp"
 #include "app/backend.hpp"
 #include "app/dev_tls.hpp"
 #include "app/json_log_formatter.hpp"
@@ -35,9 +39,14 @@
 #include "app/rate_limited_sink.hpp"
 #include "app/request_telemetry.hpp"
 #include "audit/audit_trail.hpp"
+#include "auth/access_token_verifier.hpp"
 #include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/failure_throttle.hpp"
+#include "auth/introspection_service.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/jwt_keys.hpp"
+#include "auth/resource_server_cache.hpp"
 #include "auth/secret_hasher.hpp"
 #include "auth/signing_keys.hpp"
 #include "auth/token_codec.hpp"
@@ -47,6 +56,7 @@
 #include "console/admin_token.hpp"
 #include "console/console_sessions.hpp"
 #include "console/maintenance_mode.hpp"
+#include "console/platform_admin.hpp"
 #include "console/queue_admin.hpp"
 #include "core/amazon_hosts.hpp"
 #include "core/fast_random.hpp"
@@ -227,13 +237,30 @@ void refresh_local_ca(const config& cfg) {
   }
 }
 
-// The proxy (http/proxy.hpp) for Amazon's host names: on with --dev or --proxy. Its tunnels are
-// terminated with the local CA's server certificate; without one, --proxy does not start and
-// --dev answers CONNECT 503 (absolute-form requests are still served).
+// --proxy without --dev never issues the server certificate again (only --dev and `rekey dev tls
+// init` read the CA's key): it warns while there is time and does not start once it has expired.
+void check_proxy_certificate(const local_ca_files& files, const std::string& data_dir) {
+  const auto left = certificate_not_after(files.server_certificate()) - std::chrono::system_clock::now();
+  const auto renew = fmt::format("`rekey dev tls init --data-dir {}`", data_dir);
+  if (left <= std::chrono::seconds(0)) {
+    throw std::runtime_error(fmt::format("--proxy: the local CA's server certificate {} has expired: run {}",
+                                         files.server_certificate(), renew));
+  }
+  if (left < std::chrono::days(server_certificate_renewal_days)) {
+    spdlog::warn("--proxy: the local CA's server certificate {} expires in {} days: run {} (only --dev renews it)",
+                 files.server_certificate(), std::chrono::duration_cast<std::chrono::days>(left).count(), renew);
+  }
+}
+
+// The proxy (http/proxy.hpp) for Amazon's host names: on with --dev or --proxy, on a plain-HTTP
+// listener only. Its tunnels are terminated with the local CA's server certificate; without one,
+// --proxy does not start and --dev answers CONNECT 503 (absolute-form requests are still served).
 std::unique_ptr<asio::ssl::context> proxy_tunnel_tls(const config& cfg) {
   const auto files = local_ca_in(cfg.data_dir);
-  if (std::filesystem::exists(files.server_certificate()) && std::filesystem::exists(files.server_key()))
+  if (std::filesystem::exists(files.server_certificate()) && std::filesystem::exists(files.server_key())) {
+    if (!cfg.dev) check_proxy_certificate(files, cfg.data_dir);
     return tls_context(files.server_certificate(), files.server_key());
+  }
   if (!cfg.dev) {
     throw std::runtime_error(
         "--proxy terminates CONNECT tunnels with the local CA's certificate: run `rekey dev "
@@ -261,11 +288,11 @@ std::unique_ptr<runtime::storage_executor> storage_threads(const config& cfg, ba
 // is reloaded.
 // Their revoked access keys are dropped from this node's cache (all of them after a gap), a
 // usage plan change drops the application's remembered refusal, a change of maintenance mode is
-// read again.
+// read again; so are changed resource servers (dropped) and JWT signing keys (read again).
 void listen_to_other_nodes(pg_store& postgres, asio::io_context& main, runtime::storage_executor& executor,
                            admin_service& admin, credential_cache& credentials, rate_limit_mirror& mirror,
-                           queue_notifier& queue_wakeups, access_key_cache& access_keys,
-                           maintenance_mode& maintenance) {
+                           queue_notifier& queue_wakeups, access_key_cache& access_keys, maintenance_mode& maintenance,
+                           resource_server_cache& resource_servers, platform_admin& platform) {
   // Reads run on several storage threads and may finish out of order: only the latest read
   // started sets the flag.
   const auto reads = std::make_shared<std::atomic<std::uint64_t>>(0);
@@ -282,17 +309,31 @@ void listen_to_other_nodes(pg_store& postgres, asio::io_context& main, runtime::
         },
         asio::detached);
   };
-  postgres.on_events([&, reload_maintenance](std::string_view event) {
+  // Another node's new JWT signing key: published (and, after its lead, signing) here too.
+  const auto reload_jwt_keys = [&main, &executor, &platform] {
+    asio::co_spawn(
+        main,
+        [&executor, &platform]() -> asio::awaitable<void> {
+          auto reloaded = co_await executor.run([&] { return platform.reload_jwt_keys().has_value(); });
+          if (!reloaded || !*reloaded) spdlog::warn("could not read the JWT signing keys after another node's change");
+        },
+        asio::detached);
+  };
+  postgres.on_events([&, reload_maintenance, reload_jwt_keys](std::string_view event) {
     if (event.starts_with("queue:")) return queue_wakeups.notify(event.substr(6));
     if (event.starts_with("app:")) {
       credentials.forget(event.substr(4));
       return mirror.forget(event.substr(4));  // its usage plan may have changed
     }
     if (event.starts_with("key:")) return access_keys.forget(event.substr(4));
+    if (event.starts_with("rs:")) return resource_servers.forget(event.substr(3));
+    if (event == "jwt-keys") return reload_jwt_keys();
     if (event == "setting:maintenance") return reload_maintenance();
     if (event != "*") return;
     access_keys.clear();
+    resource_servers.clear();
     reload_maintenance();
+    reload_jwt_keys();
     asio::co_spawn(
         main,
         [&executor, &admin]() -> asio::awaitable<void> {
@@ -365,7 +406,15 @@ int run_service(const config& cfg) {
   rate_limit_mirror mirror;
   usage_tracker usage;
   authentication_failures failures;
-  token_service tokens(credentials, *b.hasher, codec, throttle, clock, cfg.secrets, usage, failures);
+  // JWT access tokens (applications set to them), signed by the keys in storage; the issuer is
+  // set once the listener's URL is known.
+  jwt_key_ring jwt_keys(cfg.secrets.access_token_lifetime);
+  jwt_keys.replace(must(load_jwt_keys(storage, at_rest_key, random, clock.now()), "loading the JWT signing keys"));
+  jwt_codec jwt(jwt_keys, cfg.issuer, random);
+  const access_token_verifier verifier(codec, jwt);
+  token_service tokens(credentials, *b.hasher, codec, throttle, clock, cfg.secrets, usage, failures, &jwt);
+  resource_server_cache resource_servers;
+  failure_throttle introspection_failures(cfg.throttle);  // resource servers' wrong credentials
   queue_service queues(storage, clock, random, at_rest_key);
   embedded_delivery deliver_embedded(queues);
   rotation_service rotation(storage, clock, random, *b.hasher, at_rest_key, credentials, mirror, cfg.secrets,
@@ -395,7 +444,11 @@ int run_service(const config& cfg) {
     listening.tls_key_file = local_ca_in(cfg.data_dir).server_key();
   }
   const auto tls = server_tls(listening);
-  const bool proxying = cfg.dev || cfg.http.proxy;
+  // A client speaks plain HTTP to a proxy (HTTPS_PROXY=http://...): with --dev --dev-tls the
+  // listener serves HTTPS alone; --proxy asked for on a TLS listener does not start.
+  if (cfg.http.proxy && tls != nullptr)
+    throw std::runtime_error("--proxy: the proxy needs a plain-HTTP listener (not --tls-cert or --dev-tls)");
+  const bool proxying = (cfg.dev || cfg.http.proxy) && tls == nullptr;
   const auto tunnel_tls = proxying ? proxy_tunnel_tls(cfg) : nullptr;
   const http::proxy_options proxy{[](std::string_view host) { return is_amazon_host(host); }, tunnel_tls.get()};
   asio::ssl::context client_tls(asio::ssl::context::tls_client);
@@ -454,6 +507,14 @@ int run_service(const config& cfg) {
       admin_apart ? fmt::format("{}://{}:{}", scheme, url_host(admin_listener.listen_address), admin_server->listen())
                   : base_url;
   api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay, &metrics);
+  const std::string issuer = cfg.issuer.empty() ? base_url : cfg.issuer;
+  jwt.set_issuer(issuer);
+  introspection_service introspection(resource_servers, credentials, *b.hasher, verifier, introspection_failures, clock,
+                                      issuer);
+  api::introspection_endpoint introspection_handler(introspection, storage, *executor, cfg.throttle.failure_delay);
+  const api::well_known_endpoint well_known(jwt_keys, clock, issuer, cfg.secrets.jwt_key_lead);
+  platform_admin platform(storage, clock, random, *b.hasher, credentials, resource_servers, jwt_keys, at_rest_key,
+                          cfg.secrets.jwt_key_lead, *b.audit);
   // A rotation delivered to an embedded queue in its own transaction counts as a delivery here
   // (the relay counts the rest).
   const auto after_rotation = [&](const rotation_outcome& rotated) {
@@ -464,7 +525,7 @@ int run_service(const config& cfg) {
       relay_runner.poke();
     }
   };
-  api::rotate_endpoint rotate_handler(codec, credentials, mirror, rotation, *executor, clock, after_rotation,
+  api::rotate_endpoint rotate_handler(verifier, credentials, mirror, rotation, *executor, clock, after_rotation,
                                       &maintenance, &metrics,
                                       api::sandbox_behaviour{cfg.sandbox == "static", cfg.rate_limit.rotate_rate});
   // The relay loop counts as stalled after a minute without progress (a pass begun or a delivery
@@ -485,6 +546,7 @@ int run_service(const config& cfg) {
   admin_options.mirror = &mirror;
   admin_options.policy = cfg.secrets;
   api::admin_api admin_handler(admin, guard, *executor, clock, std::move(admin_options));
+  api::platform_admin_api platform_handler(platform, guard, *executor);
   api::console_endpoint console_handler(admin, guard, sessions, *executor, tls != nullptr);
   api::system_api system_handler(admin, guard, *executor, health, maintenance, clock,
                                  b.postgres != nullptr ? "postgresql" : "sqlite", cfg.dev, cfg.rate_limit);
@@ -493,6 +555,10 @@ int run_service(const config& cfg) {
   api::metrics_endpoint metrics_handler(metrics, *executor, clock);
   const api::openapi_endpoint openapi_handler;
   routes.add(http::verb::post, "/auth/o2/token", [&](auto& ctx) { return token_handler.handle(ctx); });
+  routes.add(http::verb::post, "/auth/o2/introspect", [&](auto& ctx) { return introspection_handler.handle(ctx); });
+  routes.add(http::verb::get, "/.well-known/jwks.json", [&](auto& ctx) { return well_known.jwks(ctx); });
+  routes.add(http::verb::get, "/.well-known/oauth-authorization-server",
+             [&](auto& ctx) { return well_known.metadata(ctx); });
   routes.add(http::verb::post, "/applications/2023-11-30/clientSecret",
              [&](auto& ctx) { return rotate_handler.handle(ctx); });
   const auto add_health = [&health](http::router& r) {
@@ -513,6 +579,7 @@ int run_service(const config& cfg) {
     keep_admin_paths_off(routes);
   }
   admin_handler.add_routes(admin_side);
+  platform_handler.add_routes(admin_side);
   queue_admin_handler.add_routes(admin_side);
   system_handler.add_routes(admin_side);
   console_handler.add_routes(admin_side);
@@ -534,7 +601,7 @@ int run_service(const config& cfg) {
   metrics.serve_routes(patterns);
   if (b.postgres != nullptr) {
     listen_to_other_nodes(*b.postgres, pool.main(), *executor, admin, credentials, mirror, queue_wakeups, access_keys,
-                          maintenance);
+                          maintenance, resource_servers, platform);
   }
 
   if (cfg.dev) ensure_demo_application(storage, admin, base_url, admin_url, cfg.data_dir + "/admin-token");

@@ -33,6 +33,7 @@ void credential_cache::put(cached_application app, std::uint64_t seen) {
     by_application_.emplace(app.application_id, std::move(app));
     return;
   }
+  known->second.tokens = std::move(app.tokens);
   auto& secrets = known->second.secrets;
   for (auto& incoming : app.secrets) {
     const auto same = std::find_if(secrets.begin(), secrets.end(), [&](const auto& s) { return s.id == incoming.id; });
@@ -47,7 +48,7 @@ void credential_cache::put(cached_application app, std::uint64_t seen) {
 
 void credential_cache::put(const application_record& app, const std::vector<secret_record>& secrets,
                            std::uint64_t seen) {
-  cached_application entry{app.id, app.client_id, {}};
+  cached_application entry{app.id, app.client_id, {}, app.tokens};
   entry.secrets.reserve(secrets.size());
   for (const auto& s : secrets) entry.secrets.push_back({s.id, s.hash, s.state, s.expires_at});
   put(std::move(entry), seen);
@@ -79,9 +80,21 @@ std::optional<secret_match> credential_cache::match(std::string_view client_id, 
   const auto& app = by_application_.at(app_id->second);
   std::optional<secret_match> found;
   for (const auto& s : app.secrets) {  // no early exit: time does not depend on which one matched
-    if (constant_time_equal(s.hash, hash)) found = secret_match{app.application_id, s};
+    if (constant_time_equal(s.hash, hash)) found = secret_match{app.application_id, s, {}};
   }
+  if (found) found->tokens = app.tokens;
   return found;
+}
+
+std::optional<credential_cache::token_holder> credential_cache::find_holder(std::string_view application_id,
+                                                                            std::string_view secret_id) const {
+  std::lock_guard lock(mutex_);
+  const auto app = by_application_.find(application_id);
+  if (app == by_application_.end()) return std::nullopt;
+  token_holder holder{app->second.client_id, app->second.tokens, std::nullopt};
+  for (const auto& s : app->second.secrets)
+    if (s.id == secret_id) holder.secret = secret_status{s.state, s.expires_at};
+  return holder;
 }
 
 std::optional<credential_cache::secret_status> credential_cache::find_secret(std::string_view application_id,

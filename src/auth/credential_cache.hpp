@@ -33,11 +33,13 @@ struct cached_application {
   std::string application_id;
   std::string client_id;
   std::vector<cached_secret> secrets;
+  token_settings tokens = {};  // the newest put's (a change of them forgets the application first)
 };
 
 struct secret_match {
   std::string application_id;
   cached_secret secret;
+  token_settings tokens = {};
 };
 
 class credential_cache {
@@ -68,6 +70,15 @@ class credential_cache {
   };
   // State and expiry of one secret; nullopt when this node does not know it.
   std::optional<secret_status> find_secret(std::string_view application_id, std::string_view secret_id) const;
+
+  struct token_holder {
+    std::string client_id;
+    token_settings tokens;
+    std::optional<secret_status> secret;  // nullopt: the application has no such secret here
+  };
+  // What introspection needs of a token's application and secret; nullopt when this node does
+  // not know the application.
+  std::optional<token_holder> find_holder(std::string_view application_id, std::string_view secret_id) const;
 
  private:
   mutable std::mutex mutex_;

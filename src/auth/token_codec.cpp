@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::string_view client_credentials_prefix = "Atc|";
 constexpr std::string_view refresh_grant_prefix = "Atza|";
-constexpr std::string_view payload_version = "1";
+constexpr std::string_view payload_version = "1";         // SP-API scopes only: six fields
+constexpr std::string_view custom_payload_version = "2";  // a seventh: the custom scopes
 
 template <class Int>
 bool parse_int(std::string_view text, Int& out) {
@@ -31,10 +32,17 @@ token_codec::token_codec(const std::map<std::string, key256>& keys, std::string 
 std::string token_codec::mint(const access_claims& c) const {
   std::string payload;
   payload.reserve(160);
-  payload.append(payload_version).append("\n").append(c.application_id).append("\n").append(c.secret_id);
+  const bool custom = !c.scopes.custom.empty();
+  payload.append(custom ? custom_payload_version : payload_version);
+  payload.append("\n").append(c.application_id).append("\n").append(c.secret_id);
   payload.append("\n").append(std::to_string(c.scopes.bits));
   payload.append("\n").append(std::to_string(to_epoch_ms(c.issued_at)));
   payload.append("\n").append(std::to_string(to_epoch_ms(c.expires_at)));
+  if (custom) {
+    payload.append("\n");
+    for (std::size_t i = 0; i < c.scopes.custom.size(); ++i)
+      payload.append(i == 0 ? "" : " ").append(c.scopes.custom[i]);
+  }
 
   std::string token(c.kind == grant_kind::client_credentials ? client_credentials_prefix : refresh_grant_prefix);
   token.append(active_kid_).append(".").append(base64url_encode(as_bytes(payload)));
@@ -70,9 +78,13 @@ result<access_claims> token_codec::verify(std::string_view token, time_point now
   const auto fields = split(text, '\n');
   std::int64_t iat = 0;
   std::int64_t exp = 0;
-  if (fields.size() != 6 || fields[0] != payload_version || !parse_int(fields[3], c.scopes.bits) ||
+  const bool custom = fields.size() == 7 && fields[0] == custom_payload_version;
+  if ((!custom && (fields.size() != 6 || fields[0] != payload_version)) || !parse_int(fields[3], c.scopes.bits) ||
       !parse_int(fields[4], iat) || !parse_int(fields[5], exp)) {
     return errc::access_token_invalid;
+  }
+  if (custom) {
+    for (const auto scope : split(fields[6], ' ')) c.scopes.custom.emplace_back(scope);
   }
   c.application_id = fields[1];
   c.secret_id = fields[2];

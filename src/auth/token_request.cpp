@@ -64,8 +64,11 @@ bool mentions_json(std::string_view content_type) {
   return lower.find("json") != std::string::npos;
 }
 
-// RFC 6749 §2.3.1: Basic credentials are form-encoded id and secret joined by ':'.
-result<void> apply_basic(std::string_view authorization, token_request& r) {
+// RFC 6749 §2.3.1: Basic credentials are form-encoded id and secret joined by ':'. Sets them
+// when `authorization` is Basic; errc::invalid_request when it cannot be read or contradicts
+// what the body gave.
+result<void> apply_basic(std::string_view authorization, std::optional<std::string>& client_id,
+                         std::optional<std::string>& client_secret) {
   if (authorization.empty()) return {};
   if (!iequals_prefix(authorization, "basic ")) return {};  // other schemes: not client auth
   auto encoded = authorization.substr(6);
@@ -77,11 +80,11 @@ result<void> apply_basic(std::string_view authorization, token_request& r) {
   if (colon == std::string_view::npos) return errc::invalid_request;
   const auto id = form_decode(text.substr(0, colon));
   const auto secret = form_decode(text.substr(colon + 1));
-  if ((r.client_id && *r.client_id != id) || (r.client_secret && *r.client_secret != secret)) {
+  if ((client_id && *client_id != id) || (client_secret && *client_secret != secret)) {
     return errc::invalid_request;
   }
-  r.client_id = id;
-  r.client_secret = secret;
+  client_id = id;
+  client_secret = secret;
   return {};
 }
 
@@ -92,8 +95,24 @@ result<token_request> parse_token_request(std::string_view content_type, std::st
   token_request r;
   auto parsed = mentions_json(content_type) ? parse_json(body, r) : parse_form(body, r);
   if (!parsed) return parsed.error();
-  if (auto basic = apply_basic(authorization, r); !basic) return basic.error();
+  if (auto basic = apply_basic(authorization, r.client_id, r.client_secret); !basic) return basic.error();
   return r;
+}
+
+introspection_fields parse_introspection_request(std::string_view body, std::string_view authorization) {
+  introspection_fields f;
+  for_each_form_field(body, [&](std::string name, std::string value) {
+    std::optional<std::string>* field = nullptr;
+    if (name == "token") field = &f.token;
+    if (name == "client_id") field = &f.client_id;
+    if (name == "client_secret") field = &f.client_secret;
+    if (field == nullptr) return true;  // token_type_hint and unknown fields
+    if (field->has_value()) f.malformed = true;
+    *field = std::move(value);
+    return true;
+  });
+  if (!apply_basic(authorization, f.client_id, f.client_secret)) f.malformed = true;
+  return f;
 }
 
 }  // namespace rekey

@@ -26,4 +26,18 @@ struct token_request {
 [[nodiscard]] result<token_request> parse_token_request(std::string_view content_type, std::string_view body,
                                                         std::string_view authorization);
 
+// An introspection request (RFC 7662 §2.1): a form body with `token` (and an optional
+// `token_type_hint`, ignored: rekey knows its tokens by their form), the resource server's
+// credentials in HTTP Basic or as `client_id` and `client_secret` fields.
+struct introspection_fields {
+  std::optional<std::string> token;
+  std::optional<std::string> client_id;
+  std::optional<std::string> client_secret;
+  bool malformed = false;  // a field given twice, Basic credentials that cannot be read or contradict the form's
+};
+
+// Never fails: what could not be read is `malformed`, for the caller to answer once it knows
+// whether the resource server authenticated (an unauthenticated caller learns nothing more).
+introspection_fields parse_introspection_request(std::string_view body, std::string_view authorization);
+
 }  // namespace rekey

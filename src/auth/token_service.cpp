@@ -12,10 +12,11 @@ bool usable_for_login(const cached_secret& s) {
 
 token_service::token_service(credential_cache& cache, const secret_hasher& hasher, const token_codec& codec,
                              failure_throttle& throttle, const clock& clock, const secret_policy_config& policy,
-                             usage_tracker& usage, authentication_failures& failures)
+                             usage_tracker& usage, authentication_failures& failures, const jwt_codec* jwt)
     : cache_(cache),
       hasher_(hasher),
       codec_(codec),
+      jwt_(jwt),
       throttle_(throttle),
       usage_(usage),
       failures_(failures),
@@ -56,14 +57,21 @@ result<token_grant> token_service::grant(const token_request& r, const checked_r
   token_grant g;
   g.expires_in = std::chrono::duration_cast<std::chrono::seconds>(policy_.access_token_lifetime).count();
   if (checked.kind == grant_kind::client_credentials) {
-    auto scopes = parse_scopes(*r.scope);
+    auto scopes = parse_scopes(*r.scope, match.tokens.scopes);
     if (!scopes) return scopes.error();
-    claims.scopes = *scopes;
     g.scope = to_string(*scopes);
+    claims.scopes = std::move(*scopes);
   } else {
     g.refresh_token = r.refresh_token;  // self-authorization: no grantless scopes
   }
-  g.access_token = codec_.mint(claims);
+  if (match.tokens.format == token_format::jwt) {
+    if (jwt_ == nullptr) return errc::internal;
+    auto token = jwt_->mint(claims, *r.client_id, match.tokens.audience.value_or(jwt_->issuer()));
+    if (!token) return token.error();
+    g.access_token = std::move(*token);
+  } else {
+    g.access_token = codec_.mint(claims);
+  }
   usage_.record(match.secret.id, now);
   return g;
 }

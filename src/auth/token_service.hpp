@@ -8,7 +8,8 @@
 // Unknown client and wrong secret are indistinguishable: same error, same work (one keyed hash
 // and a storage re-check). Failures feed the failure_throttle and, for the audit trail, the
 // authentication_failures buffer; each token minted counts as a use of its secret in the
-// usage_tracker. Thread-safe.
+// usage_tracker. An application's token settings decide the token's form (opaque `Atc|`, or a
+// JWT) and which custom scopes it may ask for. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -18,6 +19,7 @@
 #include "auth/authentication_failures.hpp"
 #include "auth/credential_cache.hpp"
 #include "auth/failure_throttle.hpp"
+#include "auth/jwt_codec.hpp"
 #include "auth/secret_hasher.hpp"
 #include "auth/token_codec.hpp"
 #include "auth/token_request.hpp"
@@ -39,7 +41,7 @@ class token_service {
  public:
   token_service(credential_cache& cache, const secret_hasher& hasher, const token_codec& codec,
                 failure_throttle& throttle, const clock& clock, const secret_policy_config& policy,
-                usage_tracker& usage, authentication_failures& failures);
+                usage_tracker& usage, authentication_failures& failures, const jwt_codec* jwt = nullptr);
 
   // Errors: invalid_request, unsupported_grant_type, invalid_scope, invalid_client, slow_down.
   // nullopt: call issue_with_storage() on the storage thread instead.
@@ -61,6 +63,7 @@ class token_service {
   credential_cache& cache_;
   const secret_hasher& hasher_;
   const token_codec& codec_;
+  const jwt_codec* jwt_;  // null: JWT applications cannot get tokens (errc::internal)
   failure_throttle& throttle_;
   usage_tracker& usage_;
   authentication_failures& failures_;

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "console/application_overview.hpp"
+#include "console/platform_admin.hpp"
 #include "core/identifiers.hpp"
 #include "crypto/base64.hpp"
 #include "delivery/destination_secret.hpp"
@@ -60,13 +61,16 @@ result<void> admin_service::audit_action(unit_of_work& work, const std::string& 
 
 result<created_application> admin_service::create_application(const std::string& request_id, const std::string& name,
                                                               std::optional<double> rotate_rate,
-                                                              std::optional<unsigned> rotate_burst) {
+                                                              std::optional<unsigned> rotate_burst,
+                                                              token_settings tokens) {
   if (name.empty() || name.size() > 200) return errc::invalid_input;
+  if (auto ok = check_token_settings(tokens); !ok) return ok.error();
   if (rotate_rate && !(*rotate_rate > 0 && *rotate_rate <= 1000)) return errc::invalid_input;
   if (rotate_burst && (*rotate_burst < 1 || *rotate_burst > 1000)) return errc::invalid_input;
   const auto now = clock_.now();
   created_application out;
-  out.app = {new_application_id(random_), name, new_client_id(random_), rotate_rate, rotate_burst, now};
+  out.app = {
+      new_application_id(random_), name, new_client_id(random_), rotate_rate, rotate_burst, now, std::move(tokens)};
   out.client_secret = new_client_secret(random_);
   out.secret.id = new_uuid(random_);
   out.secret.application_id = out.app.id;

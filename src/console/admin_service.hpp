@@ -67,7 +67,8 @@ class admin_service {
 
   [[nodiscard]] result<created_application> create_application(const std::string& request_id, const std::string& name,
                                                                std::optional<double> rotate_rate,
-                                                               std::optional<unsigned> rotate_burst);
+                                                               std::optional<unsigned> rotate_burst,
+                                                               token_settings tokens = {});
   [[nodiscard]] result<std::vector<application_record>> list_applications();
   [[nodiscard]] result<application_details> show_application(std::string_view id);
   // Applications whose name, id or client id contains `query` (any case; empty: all), oldest

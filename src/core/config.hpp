@@ -50,6 +50,8 @@ struct secret_policy_config {
   millis old_secret_grace{7LL * 86'400'000};   // how long the previous secret stays valid
   unsigned max_valid_secrets = 2;              // current + old; older ones are retired
   millis access_token_lifetime{3'600'000};
+  // A new JWT signing key is published this long before it signs (resource servers cache the JWKS).
+  millis jwt_key_lead{15 * 60'000};
   // APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY warnings, this long before the current secret expires.
   std::vector<millis> expiry_warnings{millis{90LL * 86'400'000}, millis{60LL * 86'400'000}, millis{30LL * 86'400'000},
                                       millis{15LL * 86'400'000}, millis{7LL * 86'400'000},  millis{1LL * 86'400'000}};
@@ -89,6 +91,8 @@ struct config {
   // What the SP-API sandbox host names answer the rotate call: "static" (Amazon's sandbox) or
   // "production".
   std::string sandbox = "static";
+  // The authorization server's issuer (JWT iss, RFC 8414 metadata); empty: the main listener's URL.
+  std::string issuer;
   std::string log_level = "info";
   std::string log_format = "text";  // "text" or "json" (one object per line)
   bool access_log = false;          // one line per answer: method, route, status, duration, request id, peer

@@ -27,6 +27,14 @@ std::optional<secret_state> parse_secret_state(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(token_format f) { return f == token_format::jwt ? "jwt" : "opaque"; }
+
+std::optional<token_format> parse_token_format(std::string_view s) {
+  if (s == "opaque") return token_format::opaque;
+  if (s == "jwt") return token_format::jwt;
+  return std::nullopt;
+}
+
 std::string_view to_string(outbox_state s) {
   switch (s) {
     case outbox_state::pending:

@@ -7,11 +7,27 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "crypto/bytes.hpp"
 
 namespace rekey {
+
+// What access tokens an application gets: opaque (`Atc|…`, what SP-API clients expect) or JWT
+// (RFC 9068, verifiable against the JWKS), with which custom scopes it may request beyond the
+// SP-API ones, and for which audience (none: the issuer).
+enum class token_format { opaque, jwt };
+
+std::string_view to_string(token_format f);
+std::optional<token_format> parse_token_format(std::string_view s);
+
+struct token_settings {
+  token_format format = token_format::opaque;
+  std::vector<std::string> scopes;  // custom scopes granted, in the order given
+  std::optional<std::string> audience;
+  bool operator==(const token_settings&) const = default;
+};
 
 struct application_record {
   std::string id;  // amzn1.sp.solution.<uuid>
@@ -20,6 +36,30 @@ struct application_record {
   std::optional<double> rotate_rate;     // usage plan override, requests/s
   std::optional<unsigned> rotate_burst;  // usage plan override
   time_point created_at;
+  token_settings tokens = {};
+};
+
+// A platform team's API that checks rekey's access tokens by introspection (RFC 7662). Its
+// secret appears only as a keyed hash; revoked ones stay, for the record.
+struct resource_server_record {
+  std::string id;  // rs-<uuid>
+  std::string name;
+  std::optional<std::string> audience;  // set: only tokens for this audience are active to it
+  digest256 secret_hash{};
+  time_point created_at;
+  std::optional<time_point> revoked_at;
+};
+
+// A JWT signing key pair (Ed25519). The private key is sealed (AAD "jwt-key:<kid>"); the public
+// key is kept as it is published (the JWK's "x"). It is in the JWKS from created_at and signs from
+// signs_from, until a newer key signs.
+struct jwt_key_record {
+  std::string kid;        // RFC 7638 thumbprint of the public key
+  std::string algorithm;  // "EdDSA"
+  bytes sealed_private_key;
+  std::string public_key;  // base64url, 32 bytes
+  time_point created_at;
+  time_point signs_from;
 };
 
 // current: the newest valid secret. old: a previous secret inside its grace period.

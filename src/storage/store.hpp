@@ -35,6 +35,8 @@ class application_repository {
   // Writes the application's usage plan (rotate_rate, rotate_burst); the rest of the record is
   // not changed. Other nodes drop the application from their caches at commit (PostgreSQL NOTIFY).
   [[nodiscard]] virtual result<void> update_usage_plan(const application_record& app) = 0;
+  // Writes app.tokens.
+  [[nodiscard]] virtual result<void> update_token_settings(const application_record& app) = 0;
 };
 
 class secret_repository {
@@ -69,6 +71,18 @@ class refresh_token_repository {
   virtual ~refresh_token_repository() = default;
   [[nodiscard]] virtual result<void> insert(const refresh_token_record& token) = 0;
   [[nodiscard]] virtual result<std::optional<refresh_token_record>> find(const digest256& hash) = 0;
+};
+
+class resource_server_repository {
+ public:
+  virtual ~resource_server_repository() = default;
+  [[nodiscard]] virtual result<void> insert(const resource_server_record& server) = 0;
+  [[nodiscard]] virtual result<std::optional<resource_server_record>> find(std::string_view id) = 0;
+  // Oldest first.
+  [[nodiscard]] virtual result<std::vector<resource_server_record>> list() = 0;
+  // Sets revoked_at when it is not set yet; false when there is no such resource server or it was
+  // revoked already.
+  [[nodiscard]] virtual result<bool> revoke(std::string_view id, time_point at) = 0;
 };
 
 class notification_repository {
@@ -126,6 +140,9 @@ class key_repository {
   virtual ~key_repository() = default;
   [[nodiscard]] virtual result<std::vector<signing_key_record>> list_signing_keys() = 0;
   [[nodiscard]] virtual result<void> insert_signing_key(const signing_key_record& key) = 0;
+  // The JWT signing keys, oldest first.
+  [[nodiscard]] virtual result<std::vector<jwt_key_record>> list_jwt_keys() = 0;
+  [[nodiscard]] virtual result<void> insert_jwt_key(const jwt_key_record& key) = 0;
   [[nodiscard]] virtual result<std::optional<std::string>> get_setting(std::string_view name) = 0;
   // Other nodes hear of the change at commit (PostgreSQL NOTIFY "setting:<name>").
   [[nodiscard]] virtual result<void> put_setting(std::string_view name, std::string_view value) = 0;
@@ -239,6 +256,7 @@ class unit_of_work {
   virtual application_repository& applications() = 0;
   virtual secret_repository& secrets() = 0;
   virtual refresh_token_repository& refresh_tokens() = 0;
+  virtual resource_server_repository& resource_servers() = 0;
   virtual notification_repository& notifications() = 0;
   virtual outbox_repository& outbox() = 0;
   virtual rate_limit_repository& rate_limits() = 0;

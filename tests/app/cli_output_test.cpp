@@ -209,6 +209,193 @@ TEST(CliOutputCreated, PrintsOneTimeSecretsLabelled) {
   EXPECT_TRUE(contains(hook, "webhook https://example.test/hook")) << hook;
 }
 
+// app show and app create show the token settings (format, custom scopes, audience) when the
+// answer carries them, and an older server's answer without them renders as before.
+TEST(CliOutputApplication, ShowsTokenSettingsWhenTheAnswerHasThem) {
+  const std::string settings =
+      R"("tokenSettings":{"tokenFormat":"jwt","scopes":["orders:read","orders:write"],
+      "audience":"https://orders.example.com"},)";
+  const auto text = render_text(answer_kind::application, "{" + settings + shown_application.substr(1), now);
+  EXPECT_TRUE(contains(text, "token format    JWT (RFC 9068 at+jwt, verifiable against /.well-known/jwks.json)"))
+      << text;
+  EXPECT_TRUE(contains(text, "scopes          orders:read orders:write\n")) << text;
+  EXPECT_TRUE(contains(text, "audience        https://orders.example.com\n")) << text;
+  EXPECT_TRUE(contains(text, "current secret aaaa11112222 (id new-id)")) << text;
+
+  const auto older = render_text(answer_kind::application, shown_application, now);
+  EXPECT_FALSE(contains(older, "token format")) << older;
+  EXPECT_TRUE(contains(older, "application id  amzn1.sp.solution.a")) << older;
+
+  const auto created = render_text(answer_kind::created_application,
+                                   R"({"applicationId":"a","name":"n","clientId":"c","usagePlan":{},
+      "clientSecret":"amzn1.oa2-cs.v1.abc",
+      "tokenSettings":{"tokenFormat":"opaque","scopes":["orders:read"],"audience":null}})",
+                                   now);
+  EXPECT_TRUE(contains(created, "token format                opaque (Atc| tokens, checked by introspection)"))
+      << created;
+  EXPECT_TRUE(contains(created, "orders:read")) << created;
+  EXPECT_TRUE(contains(created, "client secret (shown once)  amzn1.oa2-cs.v1.abc")) << created;
+}
+
+// app token-settings: the settings set, in words; no custom scopes and no audience say so.
+TEST(CliOutputTokenSettings, ShowsFormatScopesAndAudience) {
+  EXPECT_EQ(render_text(answer_kind::token_settings,
+                        R"({"applicationId":"amzn1.sp.solution.a","tokenFormat":"jwt",
+          "scopes":["orders:read","orders:write"],"audience":"https://orders.example.com"})",
+                        now),
+            "token settings set for amzn1.sp.solution.a\n"
+            "  token format  JWT (RFC 9068 at+jwt, verifiable against /.well-known/jwks.json)\n"
+            "  scopes        orders:read orders:write\n"
+            "  audience      https://orders.example.com\n");
+  const auto opaque =
+      render_text(answer_kind::token_settings,
+                  R"({"applicationId":"amzn1.sp.solution.a","tokenFormat":"opaque","scopes":[],"audience":null})", now);
+  EXPECT_TRUE(contains(opaque, "token format  opaque (Atc| tokens, checked by introspection)\n")) << opaque;
+  EXPECT_TRUE(contains(opaque, "scopes        none of its own (SP-API scopes only)\n")) << opaque;
+  EXPECT_TRUE(contains(opaque, "audience      none\n")) << opaque;
+  const auto jwt = render_text(answer_kind::token_settings,
+                               R"({"applicationId":"a","tokenFormat":"jwt","scopes":[],"audience":null})", now);
+  EXPECT_TRUE(contains(jwt, "audience      none: its JWTs carry the issuer as aud\n")) << jwt;
+}
+
+// resource-server create: the client secret, labelled as shown once, with the note that it cannot
+// be shown again and how the resource server authenticates with it.
+TEST(CliOutputResourceServer, PrintsItsSecretOnceWithTheNote) {
+  const auto text = render_text(answer_kind::created_resource_server,
+                                R"({"resourceServerId":"rs-1","name":"orders-api",
+      "audience":"https://orders.example.com","createdAt":")" +
+                                    wire(0) + R"(","revokedAt":null,"clientSecret":"rkrs.v1.abc"})",
+                                now);
+  EXPECT_EQ(text,
+            "created resource server orders-api\n"
+            "  resource server id          rs-1\n"
+            "  client secret (shown once)  rkrs.v1.abc\n"
+            "  audience                    https://orders.example.com\n"
+            "  created                     " +
+                utc_time(now) +
+                " (just now)\n"
+                "rekey keeps only a keyed hash of the client secret: store it now, it cannot be shown again\n"
+                "it authenticates to POST /auth/o2/introspect as rs-1 with this secret (HTTP Basic, or the client_id "
+                "and client_secret form fields)\n");
+}
+
+// resource-server show: its audience (or that it has none) and whether it still authenticates.
+TEST(CliOutputResourceServer, ShowsAudienceAndWhetherItIsRevoked) {
+  const auto active = render_text(answer_kind::resource_server,
+                                  R"({"resourceServerId":"rs-1","name":"orders-api",
+      "audience":"https://orders.example.com","createdAt":")" +
+                                      wire(-3 * day_ms) + R"(","revokedAt":null})",
+                                  now);
+  EXPECT_EQ(active,
+            "orders-api\n"
+            "  resource server id  rs-1\n"
+            "  audience            https://orders.example.com\n"
+            "  created             " +
+                utc_time(now - millis{3 * day_ms}) +
+                " (3 days ago)\n"
+                "  state               active: authenticates to POST /auth/o2/introspect\n");
+  EXPECT_FALSE(contains(active, "secret")) << active;
+
+  const auto revoked = render_text(answer_kind::resource_server,
+                                   R"({"resourceServerId":"rs-2","name":"old-api","audience":null,"createdAt":")" +
+                                       wire(-3 * day_ms) + R"(","revokedAt":")" + wire(-2 * hour_ms) + R"("})",
+                                   now);
+  EXPECT_TRUE(contains(revoked, "audience            none: it may introspect tokens of any audience\n")) << revoked;
+  EXPECT_TRUE(contains(revoked, "state               REVOKED " + utc_time(now - millis{2 * hour_ms}) +
+                                    " (2 hours ago): its credentials no longer authenticate\n"))
+      << revoked;
+}
+
+// resource-server list: a row per resource server, "-" for no audience and not revoked.
+TEST(CliOutputResourceServer, ListsThemAsATable) {
+  const auto text = render_text(answer_kind::resource_server_list,
+                                R"({"resourceServers":[
+      {"resourceServerId":"rs-1","name":"orders-api","audience":"https://orders.example.com","createdAt":")" +
+                                    wire(-3 * day_ms) + R"(","revokedAt":null},
+      {"resourceServerId":"rs-2","name":"old","audience":null,"createdAt":")" +
+                                    wire(-3 * day_ms) + R"(","revokedAt":")" + wire(-2 * hour_ms) + R"("}]})",
+                                now);
+  const auto created = utc_time(now - millis{3 * day_ms}) + " (3 days ago)";
+  const auto revoked = utc_time(now - millis{2 * hour_ms}) + " (2 hours ago)";
+  EXPECT_EQ(
+      text,
+      "RESOURCE SERVER ID  NAME        AUDIENCE                    CREATED                               REVOKED\n"
+      "rs-1                orders-api  https://orders.example.com  " +
+          created +
+          "  -\n"
+          "rs-2                old         -                           " +
+          created + "  " + revoked +
+          "\n"
+          "2 resource servers\n");
+  EXPECT_EQ(render_text(answer_kind::resource_server_list, R"({"resourceServers":[]})", now), "no resource servers\n");
+}
+
+// resource-server revoke: says it no longer authenticates, and since when.
+TEST(CliOutputResourceServer, SaysARevokedOneNoLongerAuthenticates) {
+  EXPECT_EQ(render_text(answer_kind::resource_server_revoked,
+                        R"({"resourceServerId":"rs-1","name":"orders-api","audience":null,"createdAt":")" +
+                            wire(-day_ms) + R"(","revokedAt":")" + wire(0) + R"("})",
+                        now),
+            "revoked resource server rs-1 (orders-api): its credentials no longer authenticate\n"
+            "  revoked  " +
+                utc_time(now) + " (just now)\n");
+}
+
+// jwt-key list: a row per signing key with its state in words, when it signs from and until when
+// it stays published.
+TEST(CliOutputJwtKeys, ListsKeysWithStateAndTimes) {
+  const auto text = render_text(answer_kind::jwt_key_list,
+                                R"({"keys":[
+      {"kid":"k1","algorithm":"EdDSA","createdAt":")" +
+                                    wire(-30 * day_ms) + R"(","signsFrom":")" + wire(-30 * day_ms) +
+                                    R"(","state":"retiring","publishedUntil":")" + wire(2 * hour_ms) + R"("},
+      {"kid":"k2","algorithm":"EdDSA","createdAt":")" +
+                                    wire(-hour_ms) + R"(","signsFrom":")" + wire(-45 * 60'000) +
+                                    R"(","state":"active","publishedUntil":null},
+      {"kid":"k3","algorithm":"EdDSA","createdAt":")" +
+                                    wire(0) + R"(","signsFrom":")" + wire(15 * 60'000) +
+                                    R"(","state":"next","publishedUntil":null}]})",
+                                now);
+  EXPECT_TRUE(contains(text, "KID  STATE                                 SIGNS FROM")) << text;
+  EXPECT_TRUE(contains(text, "PUBLISHED UNTIL\n")) << text;
+  EXPECT_TRUE(contains(text, "k1   retiring: published, no longer signs  " + utc_time(now - millis{30 * day_ms}) +
+                                 " (30 days ago)     " + utc_time(now + millis{2 * hour_ms}) + " (in 2 hours)\n"))
+      << text;
+  EXPECT_TRUE(contains(text, "k2   active: signs new tokens")) << text;
+  EXPECT_TRUE(contains(text, "(45 minutes ago)")) << text;
+  EXPECT_TRUE(contains(text, "k3   next: published, not signing yet")) << text;
+  EXPECT_TRUE(contains(text, utc_time(now + millis{15 * 60'000}) + " (in 15 minutes)   until replaced\n")) << text;
+  EXPECT_TRUE(contains(text, "3 signing keys\n")) << text;
+  EXPECT_EQ(render_text(answer_kind::jwt_key_list, R"({"keys":[]})", now), "no signing keys\n");
+}
+
+// jwt-key rotate: the new key, when it starts to sign, and that the key it replaces stays published.
+TEST(CliOutputJwtKeys, SaysWhenARotatedKeySigns) {
+  const auto next = render_text(answer_kind::jwt_key,
+                                R"({"kid":"k3","algorithm":"EdDSA","createdAt":")" + wire(0) + R"(","signsFrom":")" +
+                                    wire(15 * 60'000) + R"(","state":"next","publishedUntil":null})",
+                                now);
+  EXPECT_EQ(next,
+            "created signing key k3\n"
+            "  algorithm   EdDSA\n"
+            "  state       next: published, not signing yet\n"
+            "  signs from  " +
+                utc_time(now + millis{15 * 60'000}) +
+                " (in 15 minutes)\n"
+                "  created     " +
+                utc_time(now) +
+                " (just now)\n"
+                "the active key signs until then; the key it replaces stays published until the last token it "
+                "signed has expired\n");
+  const auto at_once = render_text(answer_kind::jwt_key,
+                                   R"({"kid":"k4","algorithm":"EdDSA","createdAt":")" + wire(0) + R"(","signsFrom":")" +
+                                       wire(0) + R"(","state":"active","publishedUntil":null})",
+                                   now);
+  EXPECT_TRUE(contains(at_once, "state       active: signs new tokens\n")) << at_once;
+  EXPECT_FALSE(contains(at_once, "until then")) << at_once;
+  EXPECT_TRUE(contains(at_once, "the key it replaces stays published")) << at_once;
+}
+
 // delivery list: states in words, the next attempt or the delivery time, the last error.
 TEST(CliOutputDeliveries, SaysEachStateInWords) {
   const auto text = render_text(answer_kind::delivery_list,
@@ -288,6 +475,9 @@ TEST(CliOutput, KnowsWhichAnswersShowRelativeTimes) {
   EXPECT_TRUE(shows_relative_times(answer_kind::audit_list));
   EXPECT_FALSE(shows_relative_times(answer_kind::system));
   EXPECT_FALSE(shows_relative_times(answer_kind::unsubscribed));
+  EXPECT_FALSE(shows_relative_times(answer_kind::token_settings));
+  EXPECT_TRUE(shows_relative_times(answer_kind::created_resource_server));
+  EXPECT_TRUE(shows_relative_times(answer_kind::jwt_key_list));
 }
 
 }  // namespace

@@ -80,5 +80,19 @@ TEST(TokenCodec, OlderKeysStillVerify) {
   EXPECT_NE(after.mint(sample(t0)).find("k2."), std::string::npos);
 }
 
+// Custom scopes travel in the token (payload version 2); SP-API tokens keep version 1's shape.
+TEST(TokenCodec, CarriesCustomScopes) {
+  const token_codec codec({{"k1", testing::filled_key(1)}}, "k1");
+  auto claims = sample(t0);
+  claims.scopes.custom = {"orders:read", "orders:write"};
+  const auto token = codec.mint(claims);
+  const auto back = codec.verify(token, t0);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->scopes, claims.scopes);
+  const auto plain = codec.verify(codec.mint(sample(t0)), t0);
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(plain->scopes.custom.empty());
+}
+
 }  // namespace
 }  // namespace rekey

@@ -268,11 +268,16 @@ const missingFrom = (set, from) => [...from].filter((k) => !set.has(k)).sort();
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const JSON_BODY = { 'content-type': 'application/json' };
 const form = (fields) => new URLSearchParams(fields).toString();
+// HTTP Basic as RFC 6749 §2.3.1 has a client send it: id and secret form-encoded first.
+const basic = (id, secret) => 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
+const invalidInput = (res) => assert.equal(JSON.parse(res.text).errors[0].code, 'InvalidInput', res.text);
+const ORDERS = 'https://orders.example.com';
 
 // How each documented operation is called, in this order (later ones use what earlier ones
 // made: the rotation's delivery and queue message, the console session). Each answers the
 // request's path parameters, query, headers and body; `sign` signs it with SigV4 (`header` or
-// `presign`); `keep` reads what a later probe needs from the answer.
+// `presign`); `keep` reads what a later probe needs from the answer; `expect` checks what the
+// document allows but this request must not get (an inactive introspection, another error).
 const OPERATIONS = {
   'GET /health': () => ({}),
   'GET /health/live': () => ({}),
@@ -284,6 +289,13 @@ const OPERATIONS = {
     headers: FORM,
     body: form({ grant_type: 'client_credentials', client_id: s.a.clientId, client_secret: s.a.clientSecret, scope: ROTATION_SCOPE }),
   }),
+  'POST /auth/o2/introspect': (s) => ({
+    headers: { authorization: basic(s.rs.resourceServerId, s.rs.clientSecret), ...FORM },
+    body: form({ token: s.jwt, token_type_hint: 'access_token' }),
+    expect: (res) => assert.equal(JSON.parse(res.text).active, true, 'a token the resource server may see is active'),
+  }),
+  'GET /.well-known/jwks.json': () => ({}),
+  'GET /.well-known/oauth-authorization-server': () => ({}),
   'POST /applications/2023-11-30/clientSecret': (s) => ({ headers: { 'x-amz-access-token': s.token } }),
   'POST /': () => ({
     sign: 'header',
@@ -306,6 +318,9 @@ const OPERATIONS = {
   'POST /admin/v1/applications': (s) => s.admin({ body: { name: 'openapi-created', rotateBurst: 3 } }),
   'GET /admin/v1/applications/{id}': (s) => s.admin({ params: { id: s.a.applicationId } }),
   'PUT /admin/v1/applications/{id}/usage-plan': (s) => s.admin({ params: { id: s.b.applicationId }, body: { rotateRate: 1, rotateBurst: null } }),
+  'PUT /admin/v1/applications/{id}/token-settings': (s) => s.admin({
+    params: { id: s.b.applicationId }, body: { tokenFormat: 'jwt', scopes: ['orders:read', 'orders:write'], audience: ORDERS },
+  }),
   'POST /admin/v1/applications/{id}/rotate': (s) => s.admin({ params: { id: s.a.applicationId } }),
   'POST /admin/v1/applications/{id}/destinations': (s) => s.admin({ params: { id: s.b.applicationId }, body: { kind: 'embedded', queue: 'openapi-b' } }),
   'PUT /admin/v1/applications/{id}/subscriptions/{type}': async (s) => s.admin({
@@ -323,6 +338,12 @@ const OPERATIONS = {
   'GET /admin/v1/access-keys': (s) => s.admin({}),
   'POST /admin/v1/access-keys': (s) => s.admin({ body: { account: ACCOUNT } }),
   'POST /admin/v1/access-keys/{id}/revoke': (s) => s.admin({ params: { id: s.spareKey.accessKeyId } }),
+  'GET /admin/v1/resource-servers': (s) => s.admin({}),
+  'POST /admin/v1/resource-servers': (s) => s.admin({ body: { name: 'openapi-created', audience: null } }),
+  'GET /admin/v1/resource-servers/{id}': (s) => s.admin({ params: { id: s.rs.resourceServerId } }),
+  'POST /admin/v1/resource-servers/{id}/revoke': (s) => s.admin({ params: { id: s.spareRs.resourceServerId } }),
+  'GET /admin/v1/jwt-keys': (s) => s.admin({}),
+  'POST /admin/v1/jwt-keys/rotate': (s) => s.admin({}),
   'GET /admin/v1/audit': (s) => s.admin({ query: { application: s.a.applicationId, limit: '20' } }),
   'GET /admin/v1/audit/verify': (s) => s.admin({}),
   'GET /admin/v1/dev/clock': (s) => s.admin({}),
@@ -379,6 +400,24 @@ const REFUSALS = [
   ['POST /admin/v1/applications', 403, 'a session cookie without its CSRF token', async (s) => ({
     headers: { cookie: await s.signIn(), ...JSON_BODY }, body: '{"name":"x"}',
   })],
+  ['POST /auth/o2/introspect', 401, 'a wrong resource-server secret', (s) => ({
+    headers: { authorization: basic(s.rs.resourceServerId, 'rkrs.v1.' + '0'.repeat(64)), ...FORM },
+    body: form({ token: s.jwt }),
+    expect: (res) => assert.equal(JSON.parse(res.text).error, 'invalid_client'),
+  })],
+  ['POST /auth/o2/introspect', 400, 'no token', (s) => ({
+    headers: { authorization: basic(s.rs.resourceServerId, s.rs.clientSecret), ...FORM },
+    body: form({ token_type_hint: 'access_token' }),
+    expect: (res) => assert.equal(JSON.parse(res.text).error, 'invalid_request'),
+  })],
+  ['PUT /admin/v1/applications/{id}/token-settings', 400, 'a reserved scope', (s) => s.admin({
+    params: { id: s.b.applicationId }, body: { tokenFormat: 'jwt', scopes: ['sellingpartnerapi::orders'], audience: null },
+    expect: invalidInput,
+  })],
+  ['GET /admin/v1/resource-servers/{id}', 404, 'no such resource server', (s) => s.admin({
+    params: { id: 'rs-00000000-0000-4000-8000-000000000000' },
+    expect: (res) => assert.deepEqual(JSON.parse(res.text), NOT_FOUND),
+  })],
   ['GET /console/{file}', 404, 'no such file', () => ({ params: { file: 'no-such-file.css' } })],
   ['GET /console/api/session', 401, 'no session', () => ({})],
 ];
@@ -422,6 +461,8 @@ const ACCEPTED_FINDINGS = [
   ['operation-4xx-response', '#/paths/~1health~1ready/get/responses', 'it answers 200 or 503'],
   ['operation-4xx-response', '#/paths/~1metrics/get/responses', 'it answers 200'],
   ['operation-4xx-response', '#/paths/~1openapi.json/get/responses', 'it answers 200'],
+  ['operation-4xx-response', '#/paths/~1.well-known~1jwks.json/get/responses', 'it answers 200: public, no credentials, no parameters'],
+  ['operation-4xx-response', '#/paths/~1.well-known~1oauth-authorization-server/get/responses', 'it answers 200: public, no credentials, no parameters'],
 ];
 
 describe('docs/openapi.yaml', () => {
@@ -465,10 +506,20 @@ describe('docs/openapi.yaml against the running server', () => {
     s.token = await rekey.token(s.a);
     const key = (await rekey.admin('POST', '/admin/v1/access-keys', { account: ACCOUNT })).body;
     s.spareKey = (await rekey.admin('POST', '/admin/v1/access-keys', { account: ACCOUNT })).body;
+    // A JWT application whose tokens are for ORDERS, and a resource server that takes them.
+    const made = async (route, body) => {
+      const r = await rekey.admin('POST', route, body);
+      assert.equal(r.status, 201, `POST ${route}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const jwtApp = await made('/admin/v1/applications', { name: 'openapi-jwt', tokenFormat: 'jwt', scopes: ['orders:read'], audience: ORDERS });
+    s.jwt = await rekey.token(jwtApp, { scope: 'orders:read' });
+    s.rs = await made('/admin/v1/resource-servers', { name: 'openapi-rs', audience: ORDERS });
+    s.spareRs = await made('/admin/v1/resource-servers', { name: 'openapi-spare-rs' });
     s.signer = new SignatureV4({ service: 'sqs', region: 'us-east-1', sha256: Sha256,
       credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey } });
-    s.admin = ({ params, query, body }) => ({
-      params, query,
+    s.admin = ({ params, query, body, expect }) => ({
+      params, query, expect,
       headers: { authorization: `Bearer ${rekey.adminToken}`, ...(body === undefined ? {} : JSON_BODY) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -493,7 +544,7 @@ describe('docs/openapi.yaml against the running server', () => {
     }
     const res = await send(s.origin, request);
     p.keep?.(res);
-    return res;
+    return { res, expect: p.expect };
   }
 
   it('has a request for every operation and every other route it names', () => {
@@ -508,18 +559,20 @@ describe('docs/openapi.yaml against the running server', () => {
   for (const [key, probe] of Object.entries(OPERATIONS)) {
     const [method, docPath] = key.split(' ');
     it(`serves ${key} as documented`, async () => {
-      const res = await call(method, docPath, probe);
+      const { res, expect } = await call(method, docPath, probe);
       assert.ok(!unmatched(res), `${key}: answered as a path no route takes`);
       assert.deepEqual(conformance(method, docPath, res), [], `${key}: ${res.status} ${res.text.slice(0, 300)}`);
+      expect?.(res);
     });
   }
 
   for (const [key, status, why, probe] of REFUSALS) {
     const [method, docPath] = key.split(' ');
     it(`refuses ${key} (${why}) as documented`, async () => {
-      const res = await call(method, docPath, probe);
+      const { res, expect } = await call(method, docPath, probe);
       assert.equal(res.status, status, res.text.slice(0, 300));
       assert.deepEqual(conformance(method, docPath, res), [], `${key}: ${res.status} ${res.text.slice(0, 300)}`);
+      expect?.(res);
     });
   }
 

@@ -503,6 +503,60 @@ TEST_P(StoreContract, SmallerRepositoriesRoundTrip) {
   EXPECT_EQ(w->access_keys().list()->size(), 1u);
 }
 
+// Resource servers (revoked once), applications' token settings (also as a rotation reads
+// them) and the JWT signing keys.
+TEST_P(StoreContract, ResourceServersTokenSettingsAndJwtKeys) {
+  {
+    auto w = begin();
+    resource_server_record rs{"rs-1", "orders", "https://orders.example", {}, t0, std::nullopt};
+    rs.secret_hash.fill(3);
+    ASSERT_TRUE(w->resource_servers().insert(rs));
+    ASSERT_TRUE(w->resource_servers().insert({"rs-2", "billing", std::nullopt, {}, t0 + millis{1}, std::nullopt}));
+    auto a = app("a1", "c1");
+    ASSERT_TRUE(w->applications().insert(a));
+    a.tokens = {token_format::jwt, {"orders:read", "orders:write"}, "https://orders.example"};
+    ASSERT_TRUE(w->applications().update_token_settings(a));
+    ASSERT_TRUE(w->keys().insert_jwt_key({"kid-1", "EdDSA", {1, 2, 3}, "x-1", t0, t0 + millis{5}}));
+    ASSERT_TRUE(w->commit());
+  }
+  auto w = begin();
+  auto found = *w->resource_servers().find("rs-1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->name, "orders");
+  EXPECT_EQ(found->audience, "https://orders.example");
+  EXPECT_EQ(found->secret_hash[31], 3);
+  EXPECT_EQ(found->created_at, t0);
+  EXPECT_FALSE(found->revoked_at);
+  EXPECT_FALSE(*w->resource_servers().find("rs-3"));
+  auto all = *w->resource_servers().list();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].id, "rs-2");
+  EXPECT_FALSE(all[1].audience);
+  EXPECT_TRUE(*w->resource_servers().revoke("rs-1", t0 + millis{9}));
+  EXPECT_FALSE(*w->resource_servers().revoke("rs-1", t0 + millis{10}));
+  EXPECT_FALSE(*w->resource_servers().revoke("rs-3", t0));
+  EXPECT_EQ((*w->resource_servers().find("rs-1"))->revoked_at, t0 + millis{9});
+
+  const token_settings expected{token_format::jwt, {"orders:read", "orders:write"}, "https://orders.example"};
+  EXPECT_EQ((*w->applications().find("a1"))->tokens, expected);
+  EXPECT_EQ(w->applications().list()->at(0).tokens, expected);
+  EXPECT_EQ((*w->applications().find_by_client_id("c1"))->tokens, expected);
+  const auto read = w->read_for_rotation("a1", "rotate", "T", 0);
+  ASSERT_TRUE(read && read->application);
+  EXPECT_EQ(read->application->tokens, expected);
+  EXPECT_EQ(read->application->created_at, from_epoch_ms(1000));
+  EXPECT_EQ((*w->applications().find("a1"))->rotate_rate, std::nullopt);
+
+  const auto keys = *w->keys().list_jwt_keys();
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].kid, "kid-1");
+  EXPECT_EQ(keys[0].algorithm, "EdDSA");
+  EXPECT_EQ(keys[0].sealed_private_key, (bytes{1, 2, 3}));
+  EXPECT_EQ(keys[0].public_key, "x-1");
+  EXPECT_EQ(keys[0].created_at, t0);
+  EXPECT_EQ(keys[0].signs_from, t0 + millis{5});
+}
+
 // Outbox items: insert, find, list, claim with a lease (a claimed item is not due again until
 // the lease ends), update.
 TEST_P(StoreContract, OutboxClaimAndUpdate) {

@@ -29,4 +29,9 @@ result<void> pg_applications::update_usage_plan(const application_record& app) {
   return unit_.notify("app:" + app.id);
 }
 
+result<void> pg_applications::update_token_settings(const application_record& app) {
+  if (auto r = unit_.write(sql::update_token_settings, sql::bind_token_settings_update(pg_params(), app)); !r) return r;
+  return unit_.notify("app:" + app.id);
+}
+
 }  // namespace rekey

@@ -249,6 +249,29 @@ UPDATE queues SET modified_at = created_at;
 ALTER TABLE messages ADD COLUMN sealed_attributes BYTEA;
 ALTER TABLE messages ADD COLUMN md5_of_attributes TEXT NOT NULL DEFAULT '';
 )sql",
+    // 9: resource servers (introspection), applications' token settings (JWT access tokens,
+    //    custom scopes, audience) and the JWT signing keys.
+    R"sql(
+ALTER TABLE applications ADD COLUMN token_format TEXT NOT NULL DEFAULT 'opaque';
+ALTER TABLE applications ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
+ALTER TABLE applications ADD COLUMN audience TEXT;
+CREATE TABLE resource_servers (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  audience    TEXT,
+  secret_hash BYTEA NOT NULL,
+  created_at  BIGINT NOT NULL,
+  revoked_at  BIGINT
+);
+CREATE TABLE jwt_keys (
+  kid                TEXT PRIMARY KEY,
+  algorithm          TEXT NOT NULL,
+  sealed_private_key BYTEA NOT NULL,
+  public_key         TEXT NOT NULL,
+  created_at         BIGINT NOT NULL,
+  signs_from         BIGINT NOT NULL
+);
+)sql",
 };
 
 // Any constant, the same on every node: the key of the migration lock.

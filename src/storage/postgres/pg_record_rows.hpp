@@ -60,23 +60,24 @@ inline result<void> done(result<rows> r) {
 // What a rotation reads of its application, joined under these aliases: the application (a),
 // its subscription (s), the subscription's destination (d), an embedded destination's queue (q)
 // and the rate bucket (b) — read_for_rotation's read and a rotation batch's.
-#define ROTATION_JOIN_COLUMNS                                                                        \
-  "a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at,"                          \
-  " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"                    \
-  " d.id, d.application_id, d.kind, d.config, d.created_at,"                                         \
-  " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.delay_ms, q.maximum_message_size," \
-  " q.receive_wait_seconds, q.dead_letter_target, q.max_receive_count, q.redrive_allow_policy,"      \
-  " q.policy, q.tags, q.modified_at, q.created_at,"                                                  \
+#define ROTATION_JOIN_COLUMNS                                                                         \
+  "a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at, a.token_format, a.scopes," \
+  " a.audience,"                                                                                      \
+  " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"                     \
+  " d.id, d.application_id, d.kind, d.config, d.created_at,"                                          \
+  " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.delay_ms, q.maximum_message_size,"  \
+  " q.receive_wait_seconds, q.dead_letter_target, q.max_receive_count, q.redrive_allow_policy,"       \
+  " q.policy, q.tags, q.modified_at, q.created_at,"                                                   \
   " b.application_id, b.operation, b.tokens, b.updated_at"
-constexpr int rotation_join_width = 34;
+constexpr int rotation_join_width = 37;
 
 // ROTATION_JOIN_COLUMNS from column `c` on, into `out` (what is missing stays nullopt).
 inline void read_rotation_join(const pg_row& r, int c, rotation_reads& out) {
-  if (!r.is_null(c)) out.application = sql::read_application(r, c);
-  if (!r.is_null(c + 6)) out.subscription = sql::read_subscription(r, c + 6);
-  if (!r.is_null(c + 11)) out.destination = sql::read_destination(r, c + 11);
-  if (!r.is_null(c + 16)) out.queue = sql::read_queue(r, c + 16);
-  if (!r.is_null(c + 30)) out.bucket = sql::read_bucket(r, c + 30);  // after QUEUE_COLUMNS' 14
+  if (!r.is_null(c)) out.application = sql::read_application(r, c);  // APPLICATION_COLUMNS' 9
+  if (!r.is_null(c + 9)) out.subscription = sql::read_subscription(r, c + 9);
+  if (!r.is_null(c + 14)) out.destination = sql::read_destination(r, c + 14);
+  if (!r.is_null(c + 19)) out.queue = sql::read_queue(r, c + 19);
+  if (!r.is_null(c + 33)) out.bucket = sql::read_bucket(r, c + 33);  // after QUEUE_COLUMNS' 14
 }
 
 // Used alone and in read_for_rotation's round trip (the same text: one prepared statement).

@@ -37,6 +37,20 @@ class pg_applications : public application_repository {
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override;
   result<std::vector<application_record>> list() override;
   result<void> update_usage_plan(const application_record& app) override;
+  result<void> update_token_settings(const application_record& app) override;
+
+ protected:
+  pg_unit_state& unit_;
+};
+
+// Resource servers.
+class pg_resource_servers : public resource_server_repository {
+ public:
+  explicit pg_resource_servers(pg_unit_state& unit) : unit_(unit) {}
+  result<void> insert(const resource_server_record& s) override;
+  result<std::optional<resource_server_record>> find(std::string_view id) override;
+  result<std::vector<resource_server_record>> list() override;
+  result<bool> revoke(std::string_view id, time_point at) override;
 
  protected:
   pg_unit_state& unit_;
@@ -121,6 +135,8 @@ class pg_keys : public key_repository {
   explicit pg_keys(pg_unit_state& unit) : unit_(unit) {}
   result<std::vector<signing_key_record>> list_signing_keys() override;
   result<void> insert_signing_key(const signing_key_record& k) override;
+  result<std::vector<jwt_key_record>> list_jwt_keys() override;
+  result<void> insert_jwt_key(const jwt_key_record& k) override;
   result<std::optional<std::string>> get_setting(std::string_view name) override;
   result<void> put_setting(std::string_view name, std::string_view value) override;
 

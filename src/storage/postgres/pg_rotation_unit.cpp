@@ -81,6 +81,7 @@ class pg_rotation_unit final : public unit_of_work {
   application_repository& applications() override { return applications_; }
   secret_repository& secrets() override { return secrets_; }
   refresh_token_repository& refresh_tokens() override { return refresh_tokens_; }
+  resource_server_repository& resource_servers() override { return resource_servers_; }
   notification_repository& notifications() override { return notifications_; }
   outbox_repository& outbox() override { return outbox_; }
   rate_limit_repository& rate_limits() override { return rate_limits_; }
@@ -110,6 +111,7 @@ class pg_rotation_unit final : public unit_of_work {
   pg_applications applications_{unit_};
   held_secrets secrets_{unit_, held_};
   pg_refresh_tokens refresh_tokens_{unit_};
+  pg_resource_servers resource_servers_{unit_};
   pg_notifications notifications_{unit_};
   held_outbox outbox_{unit_, held_};
   held_rate_limits rate_limits_{unit_, held_};

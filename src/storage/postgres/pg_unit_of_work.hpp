@@ -26,6 +26,7 @@ class pg_unit_of_work final : public unit_of_work {
   application_repository& applications() override { return applications_; }
   secret_repository& secrets() override { return secrets_; }
   refresh_token_repository& refresh_tokens() override { return refresh_tokens_; }
+  resource_server_repository& resource_servers() override { return resource_servers_; }
   notification_repository& notifications() override { return notifications_; }
   outbox_repository& outbox() override { return outbox_; }
   rate_limit_repository& rate_limits() override { return rate_limits_; }
@@ -53,6 +54,7 @@ class pg_unit_of_work final : public unit_of_work {
   pg_applications applications_{unit_};
   pg_secrets secrets_{unit_};
   pg_refresh_tokens refresh_tokens_{unit_};
+  pg_resource_servers resource_servers_{unit_};
   pg_notifications notifications_{unit_};
   pg_outbox outbox_{unit_};
   pg_rate_limits rate_limits_{unit_};

@@ -3,7 +3,7 @@
 // compile time. Internal to the storage backends.
 #pragma once
 
-#define APPLICATION_COLUMNS "id, name, client_id, rotate_rate, rotate_burst, created_at"
+#define APPLICATION_COLUMNS "id, name, client_id, rotate_rate, rotate_burst, created_at, token_format, scopes, audience"
 #define SECRET_COLUMNS                                                                                           \
   "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at, " \
   "use_count"
@@ -15,6 +15,8 @@
   " created_at, old_secret_id, delivered_at, last_error, new_secret_id"
 #define BUCKET_COLUMNS "application_id, operation, tokens, updated_at"
 #define SIGNING_KEY_COLUMNS "kid, sealed_key, created_at"
+#define JWT_KEY_COLUMNS "kid, algorithm, sealed_private_key, public_key, created_at, signs_from"
+#define RESOURCE_SERVER_COLUMNS "id, name, audience, secret_hash, created_at, revoked_at"
 #define ACCESS_KEY_COLUMNS "id, account, sealed_secret, created_at"
 // created_at last: the columns before it are the settings update_queue writes, in the same order.
 #define QUEUE_COLUMNS                                                                                          \

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "storage/records.hpp"
 #include "storage/store.hpp"
@@ -53,6 +55,24 @@ auto& bind_optional_text(Params&& p, const std::optional<std::string>& v) {
   return v ? p.text(*v) : p.null();
 }
 
+// Custom scopes as one column: space-separated (a scope has no space, RFC 6749 §3.3).
+inline std::vector<std::string> split_scopes(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto end = std::min(text.find(' ', pos), text.size());
+    if (end > pos) out.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+inline std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
 // --- readers (APPLICATION_COLUMNS, SECRET_COLUMNS, … in columns.hpp)
 
 inline constexpr auto read_application = [](const auto& r, int c = 0) -> application_record {
@@ -63,7 +83,30 @@ inline constexpr auto read_application = [](const auto& r, int c = 0) -> applica
   if (!r.is_null(c + 3)) a.rotate_rate = r.real(c + 3);
   if (!r.is_null(c + 4)) a.rotate_burst = static_cast<unsigned>(r.int64(c + 4));
   a.created_at = from_epoch_ms(r.int64(c + 5));
+  a.tokens.format = parse_token_format(r.text(c + 6)).value_or(token_format::opaque);
+  a.tokens.scopes = split_scopes(r.text(c + 7));
+  a.tokens.audience = optional_text(r, c + 8);
   return a;
+};
+
+inline constexpr auto read_resource_server = [](const auto& r, int c = 0) -> resource_server_record {
+  resource_server_record s;
+  s.id = r.text(c);
+  s.name = r.text(c + 1);
+  s.audience = optional_text(r, c + 2);
+  s.secret_hash = to_digest(r.blob(c + 3));
+  s.created_at = from_epoch_ms(r.int64(c + 4));
+  s.revoked_at = optional_time(r, c + 5);
+  return s;
+};
+
+inline constexpr auto read_jwt_key = [](const auto& r, int c = 0) -> jwt_key_record {
+  return {r.text(c),
+          r.text(c + 1),
+          to_bytes(r.blob(c + 2)),
+          r.text(c + 3),
+          from_epoch_ms(r.int64(c + 4)),
+          from_epoch_ms(r.int64(c + 5))};
 };
 
 inline constexpr auto read_secret = [](const auto& r, int c = 0) -> secret_record {
@@ -193,11 +236,44 @@ auto& bind_usage_plan(Params&& p, const application_record& a) {
   return p;
 }
 
+// The token settings' three columns: the format, the custom scopes space-separated, the audience.
+template <class Params>
+auto& bind_token_settings(Params&& p, const token_settings& t) {
+  p.text(to_string(t.format)).text(join_scopes(t.scopes));
+  return bind_optional_text(p, t.audience);
+}
+
 template <class Params>
 auto& bind_application(Params&& p, const application_record& a) {
   p.text(a.id).text(a.name).text(a.client_id);
   bind_usage_plan(p, a);
-  return p.int64(to_epoch_ms(a.created_at));
+  p.int64(to_epoch_ms(a.created_at));
+  return bind_token_settings(p, a.tokens);
+}
+
+// update_token_settings' parameters: the id, then the settings.
+template <class Params>
+auto& bind_token_settings_update(Params&& p, const application_record& a) {
+  p.text(a.id);
+  return bind_token_settings(p, a.tokens);
+}
+
+template <class Params>
+auto& bind_resource_server(Params&& p, const resource_server_record& s) {
+  p.text(s.id).text(s.name);
+  bind_optional_text(p, s.audience);
+  p.blob(std::span<const std::uint8_t>(s.secret_hash)).int64(to_epoch_ms(s.created_at));
+  return bind_optional_time(p, s.revoked_at);
+}
+
+template <class Params>
+auto& bind_jwt_key(Params&& p, const jwt_key_record& k) {
+  return p.text(k.kid)
+      .text(k.algorithm)
+      .blob(std::span<const std::uint8_t>(k.sealed_private_key))
+      .text(k.public_key)
+      .int64(to_epoch_ms(k.created_at))
+      .int64(to_epoch_ms(k.signs_from));
 }
 
 // update_usage_plan's parameters: the id, then the plan.

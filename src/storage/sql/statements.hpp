@@ -10,7 +10,7 @@ namespace rekey::sql {
 
 // --- applications
 inline constexpr const char* insert_application =
-    "INSERT INTO applications(" APPLICATION_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6)";
+    "INSERT INTO applications(" APPLICATION_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 inline constexpr const char* find_application = "SELECT " APPLICATION_COLUMNS " FROM applications WHERE id = $1";
 inline constexpr const char* find_application_by_client_id =
     "SELECT " APPLICATION_COLUMNS " FROM applications WHERE client_id = $1";
@@ -18,6 +18,18 @@ inline constexpr const char* list_applications =
     "SELECT " APPLICATION_COLUMNS " FROM applications ORDER BY created_at, id";
 inline constexpr const char* update_usage_plan =
     "UPDATE applications SET rotate_rate = $2, rotate_burst = $3 WHERE id = $1";
+inline constexpr const char* update_token_settings =
+    "UPDATE applications SET token_format = $2, scopes = $3, audience = $4 WHERE id = $1";
+
+// --- resource servers
+inline constexpr const char* insert_resource_server =
+    "INSERT INTO resource_servers(" RESOURCE_SERVER_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6)";
+inline constexpr const char* find_resource_server =
+    "SELECT " RESOURCE_SERVER_COLUMNS " FROM resource_servers WHERE id = $1";
+inline constexpr const char* list_resource_servers =
+    "SELECT " RESOURCE_SERVER_COLUMNS " FROM resource_servers ORDER BY created_at, id";
+inline constexpr const char* revoke_resource_server =
+    "UPDATE resource_servers SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 
 // --- secrets
 inline constexpr const char* insert_secret =
@@ -84,6 +96,9 @@ inline constexpr const char* list_signing_keys =
     "SELECT " SIGNING_KEY_COLUMNS " FROM signing_keys ORDER BY created_at, kid";
 inline constexpr const char* insert_signing_key =
     "INSERT INTO signing_keys(" SIGNING_KEY_COLUMNS ") VALUES ($1, $2, $3)";
+inline constexpr const char* list_jwt_keys = "SELECT " JWT_KEY_COLUMNS " FROM jwt_keys ORDER BY created_at, kid";
+inline constexpr const char* insert_jwt_key =
+    "INSERT INTO jwt_keys(" JWT_KEY_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6)";
 inline constexpr const char* get_setting = "SELECT value FROM settings WHERE name = $1";
 inline constexpr const char* put_setting =
     "INSERT INTO settings(name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value";

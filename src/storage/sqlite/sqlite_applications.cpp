@@ -33,4 +33,10 @@ result<void> sqlite_applications::update_usage_plan(const application_record& ap
   return run(q);
 }
 
+result<void> sqlite_applications::update_token_settings(const application_record& app) {
+  auto& q = db_.prepare(sql::update_token_settings);
+  sql::bind_token_settings_update(sqlite_params(q), app);
+  return run(q);
+}
+
 }  // namespace rekey

@@ -15,6 +15,16 @@ result<void> sqlite_keys::insert_signing_key(const signing_key_record& k) {
   return run(q);
 }
 
+result<std::vector<jwt_key_record>> sqlite_keys::list_jwt_keys() {
+  return collect<jwt_key_record>(db_.prepare(sql::list_jwt_keys), sql::read_jwt_key);
+}
+
+result<void> sqlite_keys::insert_jwt_key(const jwt_key_record& k) {
+  auto& q = db_.prepare(sql::insert_jwt_key);
+  sql::bind_jwt_key(sqlite_params(q), k);
+  return run(q);
+}
+
 result<std::optional<std::string>> sqlite_keys::get_setting(std::string_view name) {
   auto& q = db_.prepare(sql::get_setting);
   q.bind(1, name);

@@ -18,6 +18,20 @@ class sqlite_applications final : public application_repository {
   result<std::optional<application_record>> find_by_client_id(std::string_view client_id) override;
   result<std::vector<application_record>> list() override;
   result<void> update_usage_plan(const application_record& app) override;
+  result<void> update_token_settings(const application_record& app) override;
+
+ private:
+  sqlite_connection& db_;
+};
+
+// Resource servers.
+class sqlite_resource_servers final : public resource_server_repository {
+ public:
+  explicit sqlite_resource_servers(sqlite_connection& db) : db_(db) {}
+  result<void> insert(const resource_server_record& s) override;
+  result<std::optional<resource_server_record>> find(std::string_view id) override;
+  result<std::vector<resource_server_record>> list() override;
+  result<bool> revoke(std::string_view id, time_point at) override;
 
  private:
   sqlite_connection& db_;
@@ -102,6 +116,8 @@ class sqlite_keys final : public key_repository {
   explicit sqlite_keys(sqlite_connection& db) : db_(db) {}
   result<std::vector<signing_key_record>> list_signing_keys() override;
   result<void> insert_signing_key(const signing_key_record& k) override;
+  result<std::vector<jwt_key_record>> list_jwt_keys() override;
+  result<void> insert_jwt_key(const jwt_key_record& k) override;
   result<std::optional<std::string>> get_setting(std::string_view name) override;
   result<void> put_setting(std::string_view name, std::string_view value) override;
 

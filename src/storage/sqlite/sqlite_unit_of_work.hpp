@@ -22,6 +22,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   application_repository& applications() override { return applications_; }
   secret_repository& secrets() override { return secrets_; }
   refresh_token_repository& refresh_tokens() override { return refresh_tokens_; }
+  resource_server_repository& resource_servers() override { return resource_servers_; }
   notification_repository& notifications() override { return notifications_; }
   outbox_repository& outbox() override { return outbox_; }
   rate_limit_repository& rate_limits() override { return rate_limits_; }
@@ -38,6 +39,7 @@ class sqlite_unit_of_work final : public unit_of_work {
   sqlite_applications applications_{db_};
   sqlite_secrets secrets_{db_};
   sqlite_refresh_tokens refresh_tokens_{db_};
+  sqlite_resource_servers resource_servers_{db_};
   sqlite_notifications notifications_{db_};
   sqlite_outbox outbox_{db_};
   sqlite_rate_limits rate_limits_{db_};
