@@ -9,7 +9,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZERS := fuzz_http_request fuzz_token_request fuzz_token_codec fuzz_sigv4 fuzz_sqs_json fuzz_sqs_query \
-  fuzz_admin_api fuzz_duration fuzz_config
+  fuzz_admin_api fuzz_duration fuzz_config fuzz_jwt fuzz_proxy
 JOBS ?= $(shell nproc)
 REKEY := $(BUILD_DIR)/src/app/rekey
 PREFIX ?= /usr/local

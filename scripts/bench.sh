@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # make bench, part 1 of 4 (parts 2–4 at the end): wrk on loopback against (a) the token endpoint
-# (client_credentials, keep-alive), (b) the rotate endpoint answering 429 (bucket empty), and
-# (c) nginx `return 204;` as the
+# (client_credentials, keep-alive), (b) the rotate endpoint answering 429 (bucket empty),
+# (c) introspection (RFC 7662) of a valid token by a resource server (keep-alive, #19),
+# (d) the token endpoint for an application with JWT access tokens (#19), and
+# (e) nginx `return 204;` as the
 # reference, all started here in the same run. Prints requests/s, p50/p99 latency and each
-# ratio to nginx. The machine is noisy (nginx alone swings ±30% between runs), so the three
-# targets run interleaved for BENCH_ROUNDS rounds and the table shows each target's median
-# round, with ratios computed within a round and then taking the median.
+# ratio to nginx (token-jwt: its ratio to the opaque HMAC token of the same round). The machine
+# is noisy (nginx alone swings ±30% between runs), so the targets run interleaved for
+# BENCH_ROUNDS rounds and the table shows each target's median round, with ratios computed
+# within a round and then taking the median. A binary without resource servers or JWT tokens
+# (a baseline from before #19) skips those targets; their figures print "n/a".
 # Usage: scripts/bench.sh path/to/rekey   (BENCH_BASELINE=path/to/previous/rekey for an A/B;
 # BENCH_PARTS=1 for part 1 alone)
 set -euo pipefail
@@ -47,8 +51,17 @@ pids+=($!)
 # with its data in DIR, with one application whose rotate bucket holds one token that takes ~3
 # hours to refill: after the first rotation every rotate answers 429 for the whole run, and the
 # token's secret stays valid (a second rotation would retire it, and the token figure would
-# count 401s). Writes DIR/token.lua, DIR/rotate.lua and DIR/url (the server's URL).
+# count 401s). Writes DIR/token.lua, DIR/rotate.lua and DIR/url (the server's URL). When the
+# binary has them (#19), also a resource server and DIR/introspect.lua (introspecting that same
+# token, which stays active for the whole run), and an application with tokenFormat jwt and
+# DIR/token-jwt.lua; without them those two files are not written and the targets are skipped.
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+# introspect_active URL AUTHORIZATION TOKEN → exit status 0 when the token introspects as active
+introspect_active() {
+  curl -sf -H "authorization: $2" -d "token=$(urlencode "$3")" "$1/auth/o2/introspect" |
+    python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("active") is True else 1)'
+}
 scope='sellingpartnerapi::client_credential:rotation'
 start_rekey() {
   local bin=$1 dir=$2
@@ -78,12 +91,46 @@ wrk.method = "POST"
 wrk.headers["x-amz-access-token"] = "$token"
 wrk.headers["Content-Type"] = "application/json"
 LUA
+  # Introspection (#19): a resource server, introspecting the token above. A binary without
+  # resource servers answers 404 to the creation: the target is skipped.
+  local rs rs_id rs_secret basic
+  if rs=$(curl -sf "${admin[@]}" -d '{"name":"bench-rs"}' "$url/admin/v1/resource-servers"); then
+    rs_id=$(field resourceServerId <<<"$rs"); rs_secret=$(field clientSecret <<<"$rs")
+    basic="Basic $(printf '%s:%s' "$(urlencode "$rs_id")" "$(urlencode "$rs_secret")" | base64 -w0)"
+    introspect_active "$url" "$basic" "$token" || { echo "bench: the bench token does not introspect as active" >&2; exit 1; }
+    cat > "$dir/introspect.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "token=$(urlencode "$token")"
+wrk.headers["Authorization"] = "$basic"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+    echo "$basic" > "$dir/introspect.auth"
+    echo "$token" > "$dir/introspect.token"
+  else
+    echo "bench: $bin has no resource servers; introspect skipped" >&2
+  fi
+  # JWT access tokens (#19): an application with tokenFormat jwt. A binary that refuses the
+  # field, or ignores it and mints an opaque Atc| token, skips the target.
+  local jwt_app jwt_body jwt_token
+  if jwt_app=$(curl -sf "${admin[@]}" -d '{"name":"bench-jwt","tokenFormat":"jwt"}' "$url/admin/v1/applications") &&
+     jwt_body="grant_type=client_credentials&client_id=$(field clientId <<<"$jwt_app")&client_secret=$(field clientSecret <<<"$jwt_app")&scope=$scope" &&
+     jwt_token=$(curl -sf -d "$jwt_body" "$url/auth/o2/token" | field access_token) &&
+     [[ $jwt_token =~ ^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$ ]]; then
+    cat > "$dir/token-jwt.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "$jwt_body"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8"
+LUA
+  else
+    echo "bench: $bin gives no JWT access tokens; token-jwt skipped" >&2
+  fi
   echo "$url" > "$dir/url"
 }
 start_rekey "$REKEY" "$work/rekey"
 url=$(cat "$work/rekey/url")
-# BENCH_BASELINE=path/to/previous/rekey: an A/B — the previous binary's token and 429 figures in
-# the same interleaved rounds, each as a ratio to this binary's.
+# BENCH_BASELINE=path/to/previous/rekey: an A/B — the previous binary's figures in the same
+# interleaved rounds, each as a ratio to this binary's (introspect and token-jwt only when the
+# baseline has them; "n/a" otherwise).
 baseline=${BENCH_BASELINE:-}
 if [ -n "$baseline" ]; then
   start_rekey "$baseline" "$work/baseline"
@@ -105,24 +152,30 @@ run() {
   echo "$name $rps $p50 $p99 $bad"
 }
 
+# targets PREFIX DIR URL: runs one binary's targets, appending their lines to the array `lines`.
+# token-jwt runs right after token, so that their ratio compares neighbours.
+targets() {
+  local prefix=$1 dir=$2 target_url=$3
+  lines+=("$(run "${prefix}token" "$target_url/auth/o2/token" "$dir/token.lua")")
+  if [ -f "$dir/token-jwt.lua" ]; then
+    lines+=("$(run "${prefix}token-jwt" "$target_url/auth/o2/token" "$dir/token-jwt.lua")")
+  fi
+  lines+=("$(run "${prefix}rotate-429" "$target_url/applications/2023-11-30/clientSecret" "$dir/rotate.lua")")
+  if [ -f "$dir/introspect.lua" ]; then
+    lines+=("$(run "${prefix}introspect" "$target_url/auth/o2/introspect" "$dir/introspect.lua")")
+  fi
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$THREADS -c$CONNECTIONS -d$DURATION on the same machine; $ROUNDS interleaved rounds, medians"
 results="$work/results"
 : > "$results"
 for round in $(seq "$ROUNDS"); do
   nginx_line=$(run nginx "http://127.0.0.1:$nginx_port/")
+  lines=("$nginx_line")
   # With a baseline, every other round runs it first: which binary goes first shows in the figures.
-  baseline_lines=()
-  if [ -n "$baseline" ] && ((round % 2 == 0)); then
-    baseline_lines+=("$(run baseline-token "$baseline_url/auth/o2/token" "$work/baseline/token.lua")")
-    baseline_lines+=("$(run baseline-rotate-429 "$baseline_url/applications/2023-11-30/clientSecret" "$work/baseline/rotate.lua")")
-  fi
-  token_line=$(run token "$url/auth/o2/token" "$work/rekey/token.lua")
-  rotate_line=$(run rotate-429 "$url/applications/2023-11-30/clientSecret" "$work/rekey/rotate.lua")
-  if [ -n "$baseline" ] && ((round % 2 == 1)); then
-    baseline_lines+=("$(run baseline-token "$baseline_url/auth/o2/token" "$work/baseline/token.lua")")
-    baseline_lines+=("$(run baseline-rotate-429 "$baseline_url/applications/2023-11-30/clientSecret" "$work/baseline/rotate.lua")")
-  fi
-  lines=("$nginx_line" "$token_line" "$rotate_line" "${baseline_lines[@]}")
+  if [ -n "$baseline" ] && ((round % 2 == 0)); then targets baseline- "$work/baseline" "$baseline_url"; fi
+  targets "" "$work/rekey" "$url"
+  if [ -n "$baseline" ] && ((round % 2 == 1)); then targets baseline- "$work/baseline" "$baseline_url"; fi
   nginx_rps=$(awk '{print $2}' <<<"$nginx_line")
   for line in "${lines[@]}"; do
     echo "$round $line $(awk -v n="$nginx_rps" '{print $2 / n}' <<<"$line")" >> "$results"
@@ -133,26 +186,57 @@ done
 python3 - "$results" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-goals = {"nginx": "reference", "token": "≥ 0.40", "rotate-429": "≥ 0.60"}
+by_round = lambda name: {r[0]: float(r[2]) for r in rows if r[1] == name}
+
+def row(name, label, ratios, goal):
+    """One table row: the median round's figures, the median and range of the per-round ratios."""
+    mine = [r for r in rows if r[1] == name]
+    if not mine or not ratios:
+        print(f"| {label} | n/a | | | | n/a | | {goal} |")
+        return
+    ratios = sorted(ratios)
+    median_row = sorted(mine, key=lambda r: float(r[2]))[len(mine) // 2]
+    print(f"| {label} | {statistics.median(float(r[2]) for r in mine):.0f} | {median_row[3]} | {median_row[4]} | "
+          f"{median_row[5]} | {statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} | {goal} |")
+
+goals = {"nginx": "reference", "token": "≥ 0.40", "rotate-429": "≥ 0.60", "introspect": "≥ 0.50"}
 print("\n| target | requests/s (median) | p50 | p99 | non-2xx | ratio to nginx (median) | ratio range | goal |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
-for name in ["nginx", "token", "rotate-429"]:
-    mine = [r for r in rows if r[1] == name]
-    ratios = sorted(float(r[6]) for r in mine)
-    median_row = sorted(mine, key=lambda r: float(r[2]))[len(mine) // 2]
-    print(f"| {name} | {statistics.median(float(r[2]) for r in mine):.0f} | {median_row[3]} | {median_row[4]} | "
-          f"{median_row[5]} | {statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} | {goals[name]} |")
+for name in goals:
+    row(name, name, [float(r[6]) for r in rows if r[1] == name], goals[name])
+
+# JWT against HMAC: each round's token-jwt requests/s over the same round's (opaque, HMAC) token.
+print("\nJWT vs HMAC tokens, the same rounds: token-jwt (application with tokenFormat jwt, EdDSA-signed")
+print("at+jwt) over token (the bench application's opaque HMAC Atc| tokens)")
+print("\n| target | requests/s (median) | p50 | p99 | non-2xx | ratio to token (median) | ratio range | goal |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+hmac = by_round("token")
+row("token", "token (HMAC)", [1.0 for r in rows if r[1] == "token"], "reference")
+row("token-jwt", "token-jwt", [float(r[2]) / hmac[r[0]] for r in rows if r[1] == "token-jwt" and r[0] in hmac], "reported")
+
 if any(r[1].startswith("baseline-") for r in rows):
     print("\nA/B against BENCH_BASELINE, the same rounds: this binary's requests/s over the baseline's")
+    print("(n/a: a binary without that route)")
     print("\n| target | ratio to baseline (median) | range |\n|---|---:|---:|")
-    for name in ["token", "rotate-429"]:
-        by_round = {r[0]: float(r[2]) for r in rows if r[1] == name}
-        ratios = sorted(by_round[r[0]] / float(r[2]) for r in rows if r[1] == "baseline-" + name)
-        print(f"| {name} | {statistics.median(ratios):.3f} | {ratios[0]:.3f}–{ratios[-1]:.3f} |")
-failed = sum(int(r[5]) for r in rows if r[1] == "token")
-if failed:
-    print(f"\nINVALID: the token endpoint answered {failed} requests with an error; its figure counts them.")
+    for name in ["token", "token-jwt", "rotate-429", "introspect"]:
+        mine = by_round(name)
+        ratios = sorted(mine[r[0]] / float(r[2]) for r in rows if r[1] == "baseline-" + name and r[0] in mine)
+        if ratios:
+            print(f"| {name} | {statistics.median(ratios):.3f} | {ratios[0]:.3f}–{ratios[-1]:.3f} |")
+        else:
+            print(f"| {name} | n/a | |")
+for name, what in [("token", "the token endpoint"), ("token-jwt", "the token endpoint (JWT)"),
+                   ("introspect", "the introspection endpoint")]:
+    failed = sum(int(r[5]) for r in rows if r[1] == name)
+    if failed:
+        print(f"\nINVALID: {what} answered {failed} requests with an error; its figure counts them.")
 PY
+# The introspected token must have stayed active: an inactive answer is a 200 too, and cheaper.
+if [ -f "$work/rekey/introspect.auth" ] &&
+   ! introspect_active "$url" "$(cat "$work/rekey/introspect.auth")" "$(cat "$work/rekey/introspect.token")"; then
+  echo
+  echo "INVALID: the introspected token was no longer active after the rounds; the introspect figure may count inactive answers."
+fi
 
 [ "${BENCH_PARTS:-all}" = 1 ] && exit 0
 

@@ -30,8 +30,11 @@ std::optional<token_settings> read_token_settings(admin_body& fields, bool all_r
     else
       fields.refuse("tokenFormat must be opaque or jwt.");
   }
-  fields.present("scopes", all_required);
-  if (auto scopes = fields.strings("scopes", most_custom_scopes, longest_scope)) out.scopes = std::move(*scopes);
+  const bool scopes_given = fields.present("scopes", all_required);
+  if (auto scopes = fields.strings("scopes", most_custom_scopes, longest_scope))
+    out.scopes = std::move(*scopes);
+  else if (scopes_given && all_required)
+    fields.refuse("scopes must be a list of custom scopes ([] for none).");
   if (fields.present("audience", all_required)) out.audience = fields.text("audience", longest_audience, false);
   if (!std::all_of(out.scopes.begin(), out.scopes.end(), [](const auto& s) { return is_custom_scope(s); })) {
     fields.refuse(

@@ -403,6 +403,13 @@ config config_loader::load() const {
   if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty()) {
     throw std::runtime_error("--tls-cert and --tls-key go together");
   }
+  // RFC 8414 §2: an https (or, here, http) URL with no query or fragment; its endpoints are
+  // appended to it, so no trailing slash.
+  while (c.issuer.ends_with('/')) c.issuer.pop_back();
+  if (!c.issuer.empty() && ((!c.issuer.starts_with("https://") && !c.issuer.starts_with("http://")) ||
+                            c.issuer.find_first_of("?# \t") != std::string::npos))
+    throw std::runtime_error(
+        "--issuer must be an http(s) URL without query or fragment, e.g. https://auth.example.com");
   if (c.dev_tls && !c.dev) throw std::runtime_error("--dev-tls needs --dev: the local CA is for development only");
   if (c.dev_tls && !c.http.tls_cert_file.empty())
     throw std::runtime_error("--dev-tls and --tls-cert exclude each other");

@@ -409,7 +409,7 @@ int run_service(const config& cfg) {
   // JWT access tokens (applications set to them), signed by the keys in storage; the issuer is
   // set once the listener's URL is known.
   jwt_key_ring jwt_keys(cfg.secrets.access_token_lifetime);
-  jwt_keys.replace(must(load_jwt_keys(storage, at_rest_key, random, clock.now()), "loading the JWT signing keys"));
+  jwt_keys.add(must(load_jwt_keys(storage, at_rest_key, random, clock.now()), "loading the JWT signing keys"));
   jwt_codec jwt(jwt_keys, cfg.issuer, random);
   const access_token_verifier verifier(codec, jwt);
   token_service tokens(credentials, *b.hasher, codec, throttle, clock, cfg.secrets, usage, failures, &jwt);
@@ -508,6 +508,11 @@ int run_service(const config& cfg) {
                   : base_url;
   api::token_endpoint token_handler(tokens, storage, *executor, cfg.throttle.failure_delay, &metrics);
   const std::string issuer = cfg.issuer.empty() ? base_url : cfg.issuer;
+  if (cfg.issuer.empty() && b.postgres != nullptr)
+    spdlog::warn(
+        "no --issuer: this node's JWT access tokens name {} as their issuer, and other nodes refuse them; "
+        "give every node the same --issuer (the URL clients reach them by)",
+        issuer);
   jwt.set_issuer(issuer);
   introspection_service introspection(resource_servers, credentials, *b.hasher, verifier, introspection_failures, clock,
                                       issuer);

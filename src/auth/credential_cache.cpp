@@ -33,7 +33,7 @@ void credential_cache::put(cached_application app, std::uint64_t seen) {
     by_application_.emplace(app.application_id, std::move(app));
     return;
   }
-  known->second.tokens = std::move(app.tokens);
+  if (app.tokens.version >= known->second.tokens.version) known->second.tokens = std::move(app.tokens);
   auto& secrets = known->second.secrets;
   for (auto& incoming : app.secrets) {
     const auto same = std::find_if(secrets.begin(), secrets.end(), [&](const auto& s) { return s.id == incoming.id; });

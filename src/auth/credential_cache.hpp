@@ -33,7 +33,7 @@ struct cached_application {
   std::string application_id;
   std::string client_id;
   std::vector<cached_secret> secrets;
-  token_settings tokens = {};  // the newest put's (a change of them forgets the application first)
+  token_settings tokens = {};  // the highest version put (puts of older settings are ignored)
 };
 
 struct secret_match {

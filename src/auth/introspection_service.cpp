@@ -34,11 +34,14 @@ std::optional<introspection> introspection_service::judge(const known_resource_s
   if (!verified) return introspection{};
   const auto& claims = verified->claims;
   const auto holder = credentials_.find_holder(claims.application_id, claims.secret_id);
-  if (!holder) return std::nullopt;
-  if (!holder->secret || !still_valid(holder->secret->state)) return introspection{};
+  if (!holder || !holder->secret) return std::nullopt;  // not seen here (yet): storage tells
+  // A secret past its expiry no longer vouches for its tokens, as the rotate call refuses them.
+  if (!still_valid(holder->secret->state) || now >= holder->secret->expires_at) return introspection{};
   if (verified->jwt && verified->client_id != holder->client_id) return introspection{};
   introspection out;
-  out.audience = verified->jwt ? verified->audience : holder->tokens.audience.value_or(issuer_);
+  // A token of SP-API scopes alone is for rekey itself (token_service never mixes the two kinds).
+  const auto audience = claims.scopes.custom.empty() ? issuer_ : holder->tokens.audience.value_or(issuer_);
+  out.audience = verified->jwt ? verified->audience : audience;
   if (server.audience && *server.audience != out.audience) return introspection{};
   out.active = true;
   out.client_id = holder->client_id;
@@ -65,6 +68,7 @@ result<introspection> introspection_service::answer_with_storage(store& storage,
                                                                  std::string_view peer) {
   const auto now = clock_.now();
   if (throttle_.throttled(r.resource_server_id, peer, now)) return errc::slow_down;
+  std::optional<known_resource_server> server;
   {
     auto work = storage.begin();
     if (!work) return work.error();
@@ -72,6 +76,9 @@ result<introspection> introspection_service::answer_with_storage(store& storage,
     auto found = (*work)->resource_servers().find(r.resource_server_id);
     if (!found) return found.error();
     if (*found) servers_.put(**found, seen);
+    // The caller first: nothing of the token is looked at for one that does not authenticate.
+    server = servers_.match(r.resource_server_id, hasher_.hash(r.resource_server_secret));
+    if (!server || server->revoked) return refuse(r, peer, now);
     // The token's application, when the token verifies: its secrets' states decide.
     if (const auto verified = verifier_.verify(r.token, now)) {
       const auto& app_id = verified->claims.application_id;
@@ -85,9 +92,8 @@ result<introspection> introspection_service::answer_with_storage(store& storage,
       }
     }
   }  // read-only: the unit of work rolls back
-  const auto server = servers_.match(r.resource_server_id, hasher_.hash(r.resource_server_secret));
-  if (!server || server->revoked) return refuse(r, peer, now);
-  // Still unknown here: the application is gone, or a newer change is on its way (inactive now).
+  // Still unknown here: the application or the secret is gone, or a newer change is on its way
+  // (inactive now).
   return judge(*server, r.token, now).value_or(introspection{});
 }
 

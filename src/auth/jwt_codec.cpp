@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "auth/json_keys.hpp"
 #include "core/identifiers.hpp"
 #include "core/split.hpp"
 #include "crypto/base64.hpp"
@@ -14,17 +15,30 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::int64_t ms_per_second = 1000;
+constexpr millis clock_skew{30'000};
 
 std::string_view text_of(const bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
+// base64url as rekey writes it, and only so: one spelling per value (no padding, no stray
+// bits, no spaces), so a token cannot be varied without its signature breaking.
+std::optional<bytes> canonical_base64url(std::string_view part) {
+  auto decoded = base64url_decode(part);
+  if (!decoded || base64url_encode(*decoded) != part) return std::nullopt;
+  return decoded;
+}
+
+// A JSON object with each key once (Boost.JSON would keep the last of two silently).
 std::optional<json::object> object_of(std::string_view part) {
-  const auto decoded = base64url_decode(part);
-  if (!decoded) return std::nullopt;
+  const auto decoded = canonical_base64url(part);
+  if (!decoded || has_duplicate_keys(text_of(*decoded))) return std::nullopt;
   boost::system::error_code ec;
   auto value = json::parse(text_of(*decoded), ec);
   if (ec || !value.is_object()) return std::nullopt;
   return std::move(value.as_object());
 }
+
+// The last second a time_point holds everywhere rekey writes one (9999-12-31T23:59:59Z).
+constexpr std::int64_t latest_second = 253'402'300'799;
 
 const json::string* string_claim(const json::object& o, std::string_view name) {
   const auto* v = o.if_contains(name);
@@ -96,9 +110,8 @@ result<verified_jwt> jwt_codec::verify(std::string_view token, time_point now) c
     return errc::access_token_invalid;
   const auto key = keys_.published(*kid, now);
   if (!key) return errc::access_token_invalid;
-  const auto signature = base64url_decode(parts[2]);
-  const auto public_key = key->private_key.public_key();
-  if (!signature || !public_key.verify(token.substr(0, parts[0].size() + 1 + parts[1].size()), *signature))
+  const auto signature = canonical_base64url(parts[2]);
+  if (!signature || !key->public_key.verify(token.substr(0, parts[0].size() + 1 + parts[1].size()), *signature))
     return errc::access_token_invalid;
 
   const auto claims = object_of(parts[1]);
@@ -112,8 +125,14 @@ result<verified_jwt> jwt_codec::verify(std::string_view token, time_point now) c
   const auto* secret_id = string_claim(*claims, "secret_id");
   const auto exp = seconds_claim(*claims, "exp");
   const auto iat = seconds_claim(*claims, "iat");
+  const auto nbf = seconds_claim(*claims, "nbf");
   if (iss == nullptr || *iss != issuer_ || sub == nullptr || aud == nullptr || client_id == nullptr ||
-      scope == nullptr || gty == nullptr || secret_id == nullptr || !exp || !iat)
+      scope == nullptr || gty == nullptr || secret_id == nullptr || !exp || !iat || !nbf)
+    return errc::access_token_invalid;
+  // 0 <= nbf <= iat <= exp <= year 9999, and not issued in the future (nor, so, before nbf; the
+  // token endpoint writes nbf = iat), give or take the clock skew between nodes.
+  if (*iat < 0 || *nbf < 0 || *nbf > *iat || *iat > *exp || *exp > latest_second ||
+      now + clock_skew < from_epoch_ms(*iat * ms_per_second))
     return errc::access_token_invalid;
   verified_jwt out;
   if (*gty == "client_credentials")

@@ -6,7 +6,8 @@
 // base64url parts. Header {"alg":"EdDSA","typ":"at+jwt","kid"}; claims iss, sub (the application
 // id), aud, exp, iat, nbf, jti, client_id, scope, gty (the grant) and secret_id (the client
 // secret that authenticated, so introspection can see it revoked). Verification accepts exactly
-// that header's alg and typ, a published key, this issuer and an unexpired token. Thread-safe.
+// that header (typ also as RFC 9068's "application/at+jwt"), canonical base64url, JSON without a
+// repeated key, a published key, this issuer, and times in order and unexpired. Thread-safe.
 #pragma once
 
 #include <string>

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 
 #include "crypto/aes_gcm.hpp"
@@ -29,13 +31,17 @@ std::string_view to_string(jwt_key_state s) {
   return "unknown";
 }
 
-void jwt_key_ring::replace(std::vector<jwt_key> keys) {
-  auto list = std::make_shared<key_list>();
-  for (auto& k : keys) list->push_back(std::make_shared<const jwt_key>(std::move(k)));
-  std::stable_sort(list->begin(), list->end(), [](const auto& a, const auto& b) {
-    return a->signs_from != b->signs_from ? a->signs_from < b->signs_from : a->created_at < b->created_at;
-  });
+void jwt_key_ring::add(std::vector<jwt_key> keys) {
   std::lock_guard lock(mutex_);
+  auto list = std::make_shared<key_list>(*keys_);
+  for (auto& k : keys) {
+    const bool known = std::any_of(list->begin(), list->end(), [&](const auto& have) { return have->kid == k.kid; });
+    if (!known) list->push_back(std::make_shared<const jwt_key>(std::move(k)));
+  }
+  std::sort(list->begin(), list->end(), [](const auto& a, const auto& b) {
+    if (a->signs_from != b->signs_from) return a->signs_from < b->signs_from;
+    return a->created_at != b->created_at ? a->created_at < b->created_at : a->kid < b->kid;
+  });
   keys_ = std::move(list);
 }
 
@@ -64,7 +70,7 @@ std::shared_ptr<const jwt_key> jwt_key_ring::signer(time_point now) const {
   const auto keys = snapshot();
   for (auto it = keys->rbegin(); it != keys->rend(); ++it)
     if ((*it)->signs_from <= now) return *it;
-  return nullptr;
+  return keys->empty() ? nullptr : keys->front();
 }
 
 std::shared_ptr<const jwt_key> jwt_key_ring::published(std::string_view kid, time_point now) const {
@@ -93,12 +99,13 @@ std::string jwk_thumbprint(std::string_view x) {
 std::pair<jwt_key, jwt_key_record> make_jwt_key(const key256& at_rest_key, random_source& random, time_point now,
                                                 millis lead) {
   auto private_key = ed25519_private_key::generate();
-  const auto x = base64url_encode(private_key.public_key().raw());
+  auto public_key = private_key.public_key();
+  const auto x = base64url_encode(public_key.raw());
   const auto kid = jwk_thumbprint(x);
   auto seed = private_key.seed();
   jwt_key_record record{kid, "EdDSA", seal(at_rest_key, aad_of(kid), seed, random), x, now, now + lead};
-  seed.fill(0);
-  return {jwt_key{kid, std::move(private_key), x, now, now + lead}, std::move(record)};
+  OPENSSL_cleanse(seed.data(), seed.size());
+  return {jwt_key{kid, std::move(private_key), std::move(public_key), x, now, now + lead}, std::move(record)};
 }
 
 result<std::vector<jwt_key>> open_jwt_keys(const std::vector<jwt_key_record>& records, const key256& at_rest_key) {
@@ -107,9 +114,11 @@ result<std::vector<jwt_key>> open_jwt_keys(const std::vector<jwt_key_record>& re
     auto seed = open_sealed(at_rest_key, aad_of(r.kid), r.sealed_private_key);
     if (!seed) return errc::internal;
     auto key = ed25519_private_key::from_seed(*seed);
-    std::fill(seed->begin(), seed->end(), 0);
-    if (!key || base64url_encode(key->public_key().raw()) != r.public_key) return errc::internal;
-    keys.push_back({r.kid, std::move(*key), r.public_key, r.created_at, r.signs_from});
+    OPENSSL_cleanse(seed->data(), seed->size());
+    if (!key) return errc::internal;
+    auto public_key = key->public_key();
+    if (base64url_encode(public_key.raw()) != r.public_key) return errc::internal;
+    keys.push_back({r.kid, std::move(*key), std::move(public_key), r.public_key, r.created_at, r.signs_from});
   }
   return keys;
 }

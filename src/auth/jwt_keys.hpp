@@ -7,7 +7,8 @@
 //
 // Keys live in storage, their private half sealed under the at-rest key (AAD "jwt-key:<kid>"), so
 // every node of a cluster signs and publishes the same keys. jwt_key_ring holds what this node
-// loaded; replace() swaps the whole set (after a rotation here, or another node's). Thread-safe.
+// loaded; add() merges what storage has (after a rotation here, or another node's): keys are
+// never changed nor deleted, so reads that finish out of order cannot lose one. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -29,6 +30,7 @@ namespace rekey {
 struct jwt_key {
   std::string kid;  // RFC 7638 thumbprint of its JWK
   ed25519_private_key private_key;
+  ed25519_public_key public_key;
   std::string x;  // the public key, base64url (the JWK's "x")
   time_point created_at;
   time_point signs_from;
@@ -47,8 +49,10 @@ class jwt_key_ring {
  public:
   explicit jwt_key_ring(millis token_lifetime) : token_lifetime_(token_lifetime) {}
 
-  void replace(std::vector<jwt_key> keys);
-  // The key that signs at `now`: the newest whose signs_from has come; null when there is none.
+  // Adds the keys not known yet (by kid).
+  void add(std::vector<jwt_key> keys);
+  // The key that signs at `now`: the newest whose signs_from has come — or, when none has (the
+  // first key of a cluster whose clocks differ), the oldest; null when there is no key.
   std::shared_ptr<const jwt_key> signer(time_point now) const;
   // The published key `kid` (next, active or retiring at `now`); null otherwise.
   std::shared_ptr<const jwt_key> published(std::string_view kid, time_point now) const;

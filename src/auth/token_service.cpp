@@ -59,6 +59,9 @@ result<token_grant> token_service::grant(const token_request& r, const checked_r
   if (checked.kind == grant_kind::client_credentials) {
     auto scopes = parse_scopes(*r.scope, match.tokens.scopes);
     if (!scopes) return scopes.error();
+    // SP-API scopes are for rekey's own calls, custom ones for the platform's APIs: one token is
+    // for one audience (RFC 9068 §4), so a request may not mix them.
+    if (scopes->bits != 0 && !scopes->custom.empty()) return errc::invalid_scope;
     g.scope = to_string(*scopes);
     claims.scopes = std::move(*scopes);
   } else {
@@ -66,7 +69,10 @@ result<token_grant> token_service::grant(const token_request& r, const checked_r
   }
   if (match.tokens.format == token_format::jwt) {
     if (jwt_ == nullptr) return errc::internal;
-    auto token = jwt_->mint(claims, *r.client_id, match.tokens.audience.value_or(jwt_->issuer()));
+    // For the application's audience with custom scopes; for rekey itself (the issuer) without.
+    const auto& audience =
+        claims.scopes.custom.empty() ? jwt_->issuer() : match.tokens.audience.value_or(jwt_->issuer());
+    auto token = jwt_->mint(claims, *r.client_id, audience);
     if (!token) return token.error();
     g.access_token = std::move(*token);
   } else {

@@ -85,8 +85,14 @@ result<created_application> admin_service::create_application(const std::string&
   if (!work) return work.error();
   if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
   if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
-  if (auto r = audit_action(**work, request_id, "application.created", out.app.id, "name " + name); !r)
-    return r.error();
+  std::string detail = "name " + name;
+  if (out.app.tokens != token_settings{}) {
+    detail += std::string(", token format ") + std::string(to_string(out.app.tokens.format)) + ", scopes [";
+    for (std::size_t i = 0; i < out.app.tokens.scopes.size(); ++i)
+      detail += (i == 0 ? "" : " ") + out.app.tokens.scopes[i];
+    detail += "], audience " + out.app.tokens.audience.value_or("(issuer)");
+  }
+  if (auto r = audit_action(**work, request_id, "application.created", out.app.id, detail); !r) return r.error();
   (*work)->after_commit([this, app = out.app, secret = out.secret, seen = credentials_.generation(out.app.id)] {
     credentials_.put(app, {secret}, seen);
   });

@@ -110,6 +110,7 @@ result<application_record> platform_admin::update_token_settings(const std::stri
   if (!*app) return errc::not_found;
   auto changed = **app;
   changed.tokens = settings;
+  changed.tokens.version = (*app)->tokens.version + 1;
   if (auto r = (*work)->applications().update_token_settings(changed); !r) return r.error();
   std::string scopes;
   for (const auto& s : settings.scopes) scopes += (scopes.empty() ? "" : " ") + s;
@@ -119,7 +120,8 @@ result<application_record> platform_admin::update_token_settings(const std::stri
       !r) {
     return r.error();
   }
-  // Forgotten, not put: a token request reading the old settings now cannot put them back.
+  // The cache keeps the highest version: a token request that read the old settings cannot put
+  // them back. Forgotten too, so the next request reads storage.
   (*work)->after_commit([this, id = changed.id] { credentials_.forget(id); });
   if (auto r = (*work)->commit(); !r) return r.error();
   return changed;
@@ -132,7 +134,7 @@ result<void> platform_admin::reload_jwt_keys() {
   if (!records) return records.error();
   auto keys = open_jwt_keys(*records, at_rest_key_);
   if (!keys) return keys.error();
-  keys_.replace(std::move(*keys));
+  keys_.add(std::move(*keys));
   return {};
 }
 

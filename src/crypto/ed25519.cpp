@@ -64,13 +64,10 @@ key256 ed25519_private_key::seed() const {
 }
 
 ed25519_public_key ed25519_private_key::public_key() const {
-  const auto raw = [&] {
-    std::array<std::uint8_t, 32> out{};
-    std::size_t size = out.size();
-    if (EVP_PKEY_get_raw_public_key(key_.get(), out.data(), &size) != 1)
-      throw std::runtime_error("reading an Ed25519 public key");
-    return out;
-  }();
+  std::array<std::uint8_t, 32> raw{};
+  std::size_t size = raw.size();
+  if (EVP_PKEY_get_raw_public_key(key_.get(), raw.data(), &size) != 1 || size != raw.size())
+    throw std::runtime_error("reading an Ed25519 public key");
   return *ed25519_public_key::from_raw(raw);
 }
 

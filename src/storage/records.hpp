@@ -26,6 +26,9 @@ struct token_settings {
   token_format format = token_format::opaque;
   std::vector<std::string> scopes;  // custom scopes granted, in the order given
   std::optional<std::string> audience;
+  // Counts the changes (update_token_settings adds one): a cache keeps the highest it has seen,
+  // so a read begun before a change cannot bring the settings it read back.
+  std::int64_t version = 0;
   bool operator==(const token_settings&) const = default;
 };
 

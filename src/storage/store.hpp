@@ -35,7 +35,7 @@ class application_repository {
   // Writes the application's usage plan (rotate_rate, rotate_burst); the rest of the record is
   // not changed. Other nodes drop the application from their caches at commit (PostgreSQL NOTIFY).
   [[nodiscard]] virtual result<void> update_usage_plan(const application_record& app) = 0;
-  // Writes app.tokens.
+  // Writes app.tokens, with app.tokens.version as it is (the caller counts it up).
   [[nodiscard]] virtual result<void> update_token_settings(const application_record& app) = 0;
 };
 

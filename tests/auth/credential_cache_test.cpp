@@ -10,7 +10,28 @@ namespace {
 using testing::filled_key;  // a digest256 is a key256: 32 bytes
 
 cached_application application(const std::string& id, const std::string& client_id, std::uint8_t secret) {
-  return {id, client_id, {{"s-" + id, filled_key(secret), secret_state::current, from_epoch_ms(10'000)}}};
+  return {id, client_id, {{"s-" + id, filled_key(secret), secret_state::current, from_epoch_ms(10'000)}}, {}};
+}
+
+// Token settings go by their version: a put of older ones (a read begun before a change) never
+// brings them back.
+TEST(CredentialCache, KeepsTheNewestTokenSettings) {
+  credential_cache cache;
+  auto newer = application("a1", "c1", 1);
+  newer.tokens = {token_format::jwt, {"orders:read"}, "https://orders", 2};
+  auto older = application("a1", "c1", 1);
+  older.tokens = {token_format::opaque, {"orders:read", "orders:write"}, std::nullopt, 1};
+  cache.put(newer, 0);
+  cache.put(older, 0);
+  EXPECT_EQ(cache.match("c1", filled_key(1))->tokens, newer.tokens);
+  EXPECT_EQ(cache.find_holder("a1", "s-a1")->tokens, newer.tokens);
+  auto newest = newer;
+  newest.tokens.version = 3;
+  newest.tokens.scopes.clear();
+  cache.put(newest, 0);
+  EXPECT_EQ(cache.find_holder("a1", "s-a1")->tokens, newest.tokens);
+  EXPECT_FALSE(cache.find_holder("a1", "s-none")->secret);
+  EXPECT_FALSE(cache.find_holder("a2", "s-a1"));
 }
 
 // forget() drops one application entirely — by client id and by id — and nothing else.

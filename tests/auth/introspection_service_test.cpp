@@ -15,7 +15,7 @@ class IntrospectionTest : public ::testing::Test, protected testing::service_par
   IntrospectionTest() {
     std::vector<jwt_key> keys;
     keys.push_back(make_jwt_key(at_rest_, random_, clock_.now(), millis{0}).first);
-    ring_.replace(std::move(keys));
+    ring_.add(std::move(keys));
     auto w = *store_.begin();
     application_record plain{"app1", "n", "client1", std::nullopt, std::nullopt, clock_.now()};
     application_record jwt_app{"app2", "n", "client2", std::nullopt, std::nullopt, clock_.now()};
@@ -24,7 +24,8 @@ class IntrospectionTest : public ::testing::Test, protected testing::service_par
     EXPECT_TRUE(w->applications().insert(jwt_app));
     for (const auto& [id, app, state] :
          {std::tuple{"s1", "app1", secret_state::current}, std::tuple{"s-revoked", "app1", secret_state::revoked},
-          std::tuple{"s-retired", "app1", secret_state::retired}, std::tuple{"s2", "app2", secret_state::current}}) {
+          std::tuple{"s-retired", "app1", secret_state::retired}, std::tuple{"s-old", "app1", secret_state::old},
+          std::tuple{"s2", "app2", secret_state::current}}) {
       secret_record s;
       s.id = id;
       s.application_id = app;
@@ -32,7 +33,7 @@ class IntrospectionTest : public ::testing::Test, protected testing::service_par
       s.fingerprint = "fp";
       s.state = state;
       s.created_at = clock_.now();
-      s.expires_at = clock_.now() + millis{86'400'000};
+      s.expires_at = clock_.now() + (std::string_view(id) == "s-old" ? millis{60'000} : millis{86'400'000});
       EXPECT_TRUE(w->secrets().insert(s));
     }
     EXPECT_TRUE(w->resource_servers().insert(server("rs-any", std::nullopt)));
@@ -105,6 +106,13 @@ TEST_F(IntrospectionTest, DescribesAJwtWithItsAudience) {
   EXPECT_EQ(answer->client_id, "client2");
   EXPECT_EQ(answer->scope, "orders:read");
   EXPECT_EQ(answer->audience, "https://orders");
+  // Another resource server's audience: inactive to it.
+  {
+    auto w = *store_.begin();
+    ASSERT_TRUE(w->resource_servers().insert(server("rs-billing", "https://billing")));
+    ASSERT_TRUE(w->commit());
+  }
+  EXPECT_FALSE(ask("rs-billing", jwt_token())->active);
 }
 
 TEST_F(IntrospectionTest, IsInactiveForEveryTokenThatNoLongerHolds) {
@@ -114,6 +122,12 @@ TEST_F(IntrospectionTest, IsInactiveForEveryTokenThatNoLongerHolds) {
   };
   EXPECT_TRUE(inactive("rs-any", opaque("app1", "s-revoked")));
   EXPECT_TRUE(inactive("rs-any", opaque("app1", "s-retired")));
+  // An old secret within its grace vouches for its tokens; past its expiry it does not.
+  const auto old_secrets_token = opaque("app1", "s-old");
+  ASSERT_TRUE(ask("rs-any", old_secrets_token)->active);
+  clock_.advance(millis{60'000});
+  EXPECT_TRUE(inactive("rs-any", old_secrets_token));
+  clock_.set(from_epoch_ms(1'700'000'000'000));
   EXPECT_TRUE(inactive("rs-any", opaque("app1", "no-such-secret")));
   EXPECT_TRUE(inactive("rs-any", opaque("app-gone", "s1")));
   EXPECT_TRUE(inactive("rs-any", "Atc|k.garbage.x"));

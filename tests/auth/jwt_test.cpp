@@ -31,7 +31,7 @@ class Jwt : public ::testing::Test {
   Jwt() {
     std::vector<jwt_key> keys;
     keys.push_back(make_jwt_key(at_rest_, random_, t0, millis{0}).first);
-    ring_.replace(std::move(keys));
+    ring_.add(std::move(keys));
   }
   access_claims claims(time_point at = t0) const {
     access_claims c;
@@ -95,7 +95,7 @@ TEST_F(Jwt, RefusesExpiredTamperedForeignAndOddTokens) {
   jwt_key_ring other_ring{lifetime};
   std::vector<jwt_key> other;
   other.push_back(make_jwt_key(at_rest_, random_, t0, millis{0}).first);
-  other_ring.replace(std::move(other));
+  other_ring.add(std::move(other));
   const jwt_codec other_codec{other_ring, "https://rekey.example", random_};
   EXPECT_EQ(other_codec.verify(token, t0).error(), invalid);
   const jwt_codec other_issuer{ring_, "https://elsewhere", random_};
@@ -114,6 +114,56 @@ TEST_F(Jwt, RefusesExpiredTamperedForeignAndOddTokens) {
   for (const char* junk : {"", "a.b.c", "eyJ.eyJ.x", "Atc|k.x.y"}) EXPECT_FALSE(codec_.verify(junk, t0)) << junk;
 }
 
+// Tokens signed with the real key but not as rekey writes them are refused: an extra header
+// member, a repeated claim, times out of range or order, a signature spelt another way.
+TEST_F(Jwt, RefusesSignedTokensThatRekeyWouldNotHaveWritten) {
+  const auto key = ring_.signer(t0);
+  const auto sign = [&](const json::object& header, const std::string& payload_json) {
+    std::string token = encoded(header) + "." + base64url_encode(as_bytes(payload_json));
+    token += "." + base64url_encode(key->private_key.sign(token));
+    return token;
+  };
+  const json::object header{{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", key->kid}};
+  const auto payload = [&](std::int64_t iat, std::int64_t exp, std::int64_t nbf, const std::string& extra = "") {
+    return json::serialize(json::object{{"iss", "https://rekey.example"},
+                                        {"sub", "app"},
+                                        {"aud", "a"},
+                                        {"exp", exp},
+                                        {"iat", iat},
+                                        {"nbf", nbf},
+                                        {"jti", "j"},
+                                        {"client_id", "c"},
+                                        {"scope", "orders:read"},
+                                        {"gty", "client_credentials"},
+                                        {"secret_id", "s"}}) +
+           extra;
+  };
+  const std::int64_t now_s = to_epoch_ms(t0) / 1000;
+  EXPECT_TRUE(codec_.verify(sign(header, payload(now_s, now_s + 60, now_s)), t0));  // the control
+  auto extra_member = header;
+  extra_member["jku"] = "https://evil.example/jwks";
+  EXPECT_FALSE(codec_.verify(sign(extra_member, payload(now_s, now_s + 60, now_s)), t0));
+  auto repeated = payload(now_s, now_s + 60, now_s);
+  repeated.insert(repeated.size() - 1, R"(,"sub":"someone-else")");
+  EXPECT_FALSE(codec_.verify(sign(header, repeated), t0));
+  EXPECT_FALSE(codec_.verify(sign(header, payload(now_s, 99'999'999'999'999, now_s)), t0));       // past year 9999
+  EXPECT_FALSE(codec_.verify(sign(header, payload(now_s + 60, now_s + 30, now_s)), t0));          // iat after exp
+  EXPECT_FALSE(codec_.verify(sign(header, payload(now_s + 600, now_s + 900, now_s + 600)), t0));  // not yet valid
+  EXPECT_FALSE(codec_.verify(sign(header, payload(-5, now_s + 60, -5)), t0));
+  auto float_exp = payload(now_s, now_s + 60, now_s);
+  const auto at = float_exp.find(std::to_string(now_s + 60));
+  float_exp.insert(at + std::to_string(now_s + 60).size(), ".5");
+  EXPECT_FALSE(codec_.verify(sign(header, float_exp), t0));
+  // The same signature in another spelling: base64url's last character carries spare bits.
+  const auto good = sign(header, payload(now_s, now_s + 60, now_s));
+  auto respelt = good;
+  auto& last = respelt.back();
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  last = alphabet[(alphabet.find(last) ^ 1) % alphabet.size()];
+  EXPECT_FALSE(codec_.verify(respelt, t0));
+  EXPECT_FALSE(codec_.verify(good + "A", t0));
+}
+
 TEST(JwtKeyRing, PublishesBeforeSigningAndKeepsARetiredKeyUntilItsLastTokenExpires) {
   openssl_random random;
   const auto at_rest = testing::filled_key(4);
@@ -125,7 +175,7 @@ TEST(JwtKeyRing, PublishesBeforeSigningAndKeepsARetiredKeyUntilItsLastTokenExpir
   std::vector<jwt_key> keys;
   keys.push_back(std::move(second));  // any order
   keys.push_back(std::move(first));
-  ring.replace(std::move(keys));
+  ring.add(std::move(keys));
 
   const auto rotated = t0 + millis{10'000};
   EXPECT_EQ(ring.signer(rotated)->kid, first_kid);  // the new key waits for its lead
@@ -145,6 +195,23 @@ TEST(JwtKeyRing, PublishesBeforeSigningAndKeepsARetiredKeyUntilItsLastTokenExpir
   EXPECT_EQ(ring.statuses(switched + lifetime)[1].state, jwt_key_state::active);
   EXPECT_FALSE(ring.published("nobody", switched));
   EXPECT_FALSE(jwt_key_ring{lifetime}.signer(t0));
+}
+
+// Reads of the keys may finish out of order: adding an older list never drops a newer key.
+TEST(JwtKeyRing, AddsKeysAndNeverLosesOne) {
+  openssl_random random;
+  const auto at_rest = testing::filled_key(4);
+  auto [first, first_record] = make_jwt_key(at_rest, random, t0, millis{0});
+  auto [second, second_record] = make_jwt_key(at_rest, random, t0 + millis{1}, lead);
+  jwt_key_ring ring{lifetime};
+  ring.add(*open_jwt_keys({first_record, second_record}, at_rest));
+  ring.add(*open_jwt_keys({first_record}, at_rest));  // an older read, finishing last
+  EXPECT_EQ(ring.statuses(t0).size(), 2u);
+  EXPECT_TRUE(ring.published(second.kid, t0));
+  // Before any key's signs_from (clocks that differ), the oldest signs rather than none.
+  jwt_key_ring early{lifetime};
+  early.add(*open_jwt_keys({second_record}, at_rest));
+  EXPECT_EQ(early.signer(t0)->kid, second.kid);
 }
 
 TEST(JwtKeys, ThumbprintIsRfc7638) {

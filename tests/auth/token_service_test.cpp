@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/openssl_random.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "support/keys.hpp"
 #include "support/manual_clock.hpp"
@@ -136,6 +137,43 @@ TEST_F(TokenServiceTest, ThrottlesRepeatedFailures) {
   EXPECT_TRUE(issue(client_credentials("client2", "x")).error() == make_error_code(errc::invalid_client));
   clock_.advance(millis{60'000});
   EXPECT_TRUE(issue(client_credentials("client1", "good-secret")));
+}
+
+// An application's token settings: JWTs, custom scopes it holds (and no others), the audience
+// of custom-scope tokens, and never SP-API and custom scopes in one token.
+TEST_F(TokenServiceTest, GrantsCustomScopesAsJwtsWithoutMixingThemWithSpApiScopes) {
+  {
+    auto w = *store_.begin();
+    auto app = **w->applications().find("app2");
+    app.tokens = {token_format::jwt, {"orders:read"}, "https://orders", 1};
+    ASSERT_TRUE(w->applications().update_token_settings(app));
+    add_secret(*w, "s2", "app2", "secret-2", secret_state::current, millis{86'400'000});
+    ASSERT_TRUE(w->commit());
+  }
+  openssl_random random;
+  jwt_key_ring ring{millis{3'600'000}};
+  std::vector<jwt_key> keys;
+  keys.push_back(make_jwt_key(testing::filled_key(6), random, clock_.now(), millis{0}).first);
+  ring.add(std::move(keys));
+  const jwt_codec jwt{ring, "https://rekey.example", random};
+  token_service with_jwt{cache_, hasher_, codec_, throttle_, clock_, secret_policy_config{}, usage_, failures_, &jwt};
+  const auto ask = [&](std::string scope) -> result<token_grant> {
+    const token_request r{"client_credentials", "client2", "secret-2", std::move(scope), std::nullopt};
+    if (auto fast = with_jwt.issue_from_cache(r, "peer")) return *fast;
+    return with_jwt.issue_with_storage(store_, r, "peer");
+  };
+  const auto custom = ask("orders:read");
+  ASSERT_TRUE(custom);
+  EXPECT_EQ(custom->scope, "orders:read");
+  EXPECT_EQ(jwt.verify(custom->access_token, clock_.now())->audience, "https://orders");
+  const auto own = ask(std::string(rotation));
+  ASSERT_TRUE(own);
+  EXPECT_EQ(jwt.verify(own->access_token, clock_.now())->audience, "https://rekey.example");
+  const auto invalid = make_error_code(errc::invalid_scope);
+  EXPECT_EQ(ask("orders:read " + std::string(rotation)).error(), invalid);
+  EXPECT_EQ(ask("orders:write").error(), invalid);
+  // An opaque application is granted no custom scope.
+  EXPECT_EQ(issue({"client_credentials", "client1", "good-secret", "orders:read", std::nullopt}).error(), invalid);
 }
 
 }  // namespace

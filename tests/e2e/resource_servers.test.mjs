@@ -252,7 +252,8 @@ describe('JWT access tokens, JWKS and metadata', () => {
     });
     const body = await res.json();
     assert.equal(res.status, 200, JSON.stringify(body));
-    const { payload } = await verify(rekey, body.access_token, { audience: ORDERS });
+    // No custom scope: a token for rekey itself, its audience the issuer.
+    const { payload } = await verify(rekey, body.access_token, { audience: rekey.url });
     assert.equal(payload.gty, 'refresh_token');
     assert.equal(payload.sub, jwtApp.applicationId);
   });
@@ -272,7 +273,9 @@ describe('JWT access tokens, JWKS and metadata', () => {
 
   it('accepts a JWT on the rotate call, while opaque applications keep Atc| tokens', async () => {
     const jwt = await tokenOf(rekey, jwtApp);
-    assert.equal((await verify(rekey, jwt, { audience: ORDERS })).payload.scope, ROTATION_SCOPE);
+    // SP-API scopes: for rekey itself (its audience the issuer), not for the application's API.
+    assert.equal((await verify(rekey, jwt, { audience: rekey.url })).payload.scope, ROTATION_SCOPE);
+    await assert.rejects(verify(rekey, jwt, { audience: ORDERS }), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
     const rotated = await rekey.rotate(jwt);
     assert.equal(rotated.status, 204, await rotated.text());
     const scopeless = await rekey.rotate(await tokenOf(rekey, jwtApp, 'orders:read'));
@@ -285,15 +288,17 @@ describe('JWT access tokens, JWKS and metadata', () => {
   });
 
   it('grants the custom scopes an application has and refuses others with invalid_scope', async () => {
-    for (const scope of ['orders:read', 'orders:write', 'orders:read orders:write', `orders:read ${NOTIFICATIONS_SCOPE}`]) {
+    for (const scope of ['orders:read', 'orders:write', 'orders:read orders:write', 'orders:write orders:read']) {
       const g = await grant(rekey, jwtApp, { scope });
       assert.equal(g.status, 200, `${scope}: ${JSON.stringify(g.body)}`);
       const set = (text) => text.split(' ').sort();  // a scope is a set (RFC 6749 §3.3): any order
       assert.deepEqual(set(g.body.scope), set(scope));
     }
     const before = await rekey.state();
+    // Not granted, unknown, or SP-API and custom scopes in one request (one token, one audience).
     for (const [app, scope] of [[jwtApp, 'orders:delete'], [jwtApp, 'orders:read inventory:read'], [spApp, 'orders:read'],
-      [plainJwt, 'orders:read'], [jwtApp, 'sellingpartnerapi::orders']]) {
+      [plainJwt, 'orders:read'], [jwtApp, 'sellingpartnerapi::orders'], [jwtApp, `orders:read ${NOTIFICATIONS_SCOPE}`],
+      [jwtApp, `${ROTATION_SCOPE} orders:read`]]) {
       const g = await grant(rekey, app, { scope });
       assert.equal(g.status, 400, `${scope}: ${JSON.stringify(g.body)}`);
       assert.equal(g.body.error, 'invalid_scope', scope);

@@ -514,7 +514,7 @@ TEST_P(StoreContract, ResourceServersTokenSettingsAndJwtKeys) {
     ASSERT_TRUE(w->resource_servers().insert({"rs-2", "billing", std::nullopt, {}, t0 + millis{1}, std::nullopt}));
     auto a = app("a1", "c1");
     ASSERT_TRUE(w->applications().insert(a));
-    a.tokens = {token_format::jwt, {"orders:read", "orders:write"}, "https://orders.example"};
+    a.tokens = {token_format::jwt, {"orders:read", "orders:write"}, "https://orders.example", 3};
     ASSERT_TRUE(w->applications().update_token_settings(a));
     ASSERT_TRUE(w->keys().insert_jwt_key({"kid-1", "EdDSA", {1, 2, 3}, "x-1", t0, t0 + millis{5}}));
     ASSERT_TRUE(w->commit());
@@ -537,7 +537,7 @@ TEST_P(StoreContract, ResourceServersTokenSettingsAndJwtKeys) {
   EXPECT_FALSE(*w->resource_servers().revoke("rs-3", t0));
   EXPECT_EQ((*w->resource_servers().find("rs-1"))->revoked_at, t0 + millis{9});
 
-  const token_settings expected{token_format::jwt, {"orders:read", "orders:write"}, "https://orders.example"};
+  const token_settings expected{token_format::jwt, {"orders:read", "orders:write"}, "https://orders.example", 3};
   EXPECT_EQ((*w->applications().find("a1"))->tokens, expected);
   EXPECT_EQ(w->applications().list()->at(0).tokens, expected);
   EXPECT_EQ((*w->applications().find_by_client_id("c1"))->tokens, expected);

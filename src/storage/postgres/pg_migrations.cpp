@@ -249,12 +249,13 @@ UPDATE queues SET modified_at = created_at;
 ALTER TABLE messages ADD COLUMN sealed_attributes BYTEA;
 ALTER TABLE messages ADD COLUMN md5_of_attributes TEXT NOT NULL DEFAULT '';
 )sql",
-    // 9: resource servers (introspection), applications' token settings (JWT access tokens,
-    //    custom scopes, audience) and the JWT signing keys.
+    // 7: resource servers (introspection), applications' token settings (JWT access tokens,
+    //    custom scopes, audience) and the JWT signing keys (SQLite's 10).
     R"sql(
 ALTER TABLE applications ADD COLUMN token_format TEXT NOT NULL DEFAULT 'opaque';
 ALTER TABLE applications ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
 ALTER TABLE applications ADD COLUMN audience TEXT;
+ALTER TABLE applications ADD COLUMN token_settings_version BIGINT NOT NULL DEFAULT 0;
 CREATE TABLE resource_servers (
   id          TEXT PRIMARY KEY,
   name        TEXT NOT NULL,

@@ -62,22 +62,22 @@ inline result<void> done(result<rows> r) {
 // and the rate bucket (b) — read_for_rotation's read and a rotation batch's.
 #define ROTATION_JOIN_COLUMNS                                                                         \
   "a.id, a.name, a.client_id, a.rotate_rate, a.rotate_burst, a.created_at, a.token_format, a.scopes," \
-  " a.audience,"                                                                                      \
+  " a.audience, a.token_settings_version,"                                                            \
   " s.id, s.application_id, s.notification_type, s.destination_id, s.created_at,"                     \
   " d.id, d.application_id, d.kind, d.config, d.created_at,"                                          \
   " q.account, q.name, q.visibility_timeout_ms, q.retention_ms, q.delay_ms, q.maximum_message_size,"  \
   " q.receive_wait_seconds, q.dead_letter_target, q.max_receive_count, q.redrive_allow_policy,"       \
   " q.policy, q.tags, q.modified_at, q.created_at,"                                                   \
   " b.application_id, b.operation, b.tokens, b.updated_at"
-constexpr int rotation_join_width = 37;
+constexpr int rotation_join_width = 38;
 
 // ROTATION_JOIN_COLUMNS from column `c` on, into `out` (what is missing stays nullopt).
 inline void read_rotation_join(const pg_row& r, int c, rotation_reads& out) {
-  if (!r.is_null(c)) out.application = sql::read_application(r, c);  // APPLICATION_COLUMNS' 9
-  if (!r.is_null(c + 9)) out.subscription = sql::read_subscription(r, c + 9);
-  if (!r.is_null(c + 14)) out.destination = sql::read_destination(r, c + 14);
-  if (!r.is_null(c + 19)) out.queue = sql::read_queue(r, c + 19);
-  if (!r.is_null(c + 33)) out.bucket = sql::read_bucket(r, c + 33);  // after QUEUE_COLUMNS' 14
+  if (!r.is_null(c)) out.application = sql::read_application(r, c);  // APPLICATION_COLUMNS' 10
+  if (!r.is_null(c + 10)) out.subscription = sql::read_subscription(r, c + 10);
+  if (!r.is_null(c + 15)) out.destination = sql::read_destination(r, c + 15);
+  if (!r.is_null(c + 20)) out.queue = sql::read_queue(r, c + 20);
+  if (!r.is_null(c + 34)) out.bucket = sql::read_bucket(r, c + 34);  // after QUEUE_COLUMNS' 14
 }
 
 // Used alone and in read_for_rotation's round trip (the same text: one prepared statement).

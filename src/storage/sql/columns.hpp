@@ -3,7 +3,8 @@
 // compile time. Internal to the storage backends.
 #pragma once
 
-#define APPLICATION_COLUMNS "id, name, client_id, rotate_rate, rotate_burst, created_at, token_format, scopes, audience"
+#define APPLICATION_COLUMNS \
+  "id, name, client_id, rotate_rate, rotate_burst, created_at, token_format, scopes, audience, token_settings_version"
 #define SECRET_COLUMNS                                                                                           \
   "id, application_id, secret_hash, fingerprint, state, created_at, expires_at, next_warning_at, last_used_at, " \
   "use_count"

@@ -86,6 +86,7 @@ inline constexpr auto read_application = [](const auto& r, int c = 0) -> applica
   a.tokens.format = parse_token_format(r.text(c + 6)).value_or(token_format::opaque);
   a.tokens.scopes = split_scopes(r.text(c + 7));
   a.tokens.audience = optional_text(r, c + 8);
+  a.tokens.version = r.int64(c + 9);
   return a;
 };
 
@@ -236,11 +237,13 @@ auto& bind_usage_plan(Params&& p, const application_record& a) {
   return p;
 }
 
-// The token settings' three columns: the format, the custom scopes space-separated, the audience.
+// The token settings' four columns: the format, the custom scopes space-separated, the
+// audience, the version.
 template <class Params>
 auto& bind_token_settings(Params&& p, const token_settings& t) {
   p.text(to_string(t.format)).text(join_scopes(t.scopes));
-  return bind_optional_text(p, t.audience);
+  bind_optional_text(p, t.audience);
+  return p.int64(t.version);
 }
 
 template <class Params>

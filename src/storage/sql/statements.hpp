@@ -10,7 +10,7 @@ namespace rekey::sql {
 
 // --- applications
 inline constexpr const char* insert_application =
-    "INSERT INTO applications(" APPLICATION_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    "INSERT INTO applications(" APPLICATION_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 inline constexpr const char* find_application = "SELECT " APPLICATION_COLUMNS " FROM applications WHERE id = $1";
 inline constexpr const char* find_application_by_client_id =
     "SELECT " APPLICATION_COLUMNS " FROM applications WHERE client_id = $1";
@@ -19,7 +19,7 @@ inline constexpr const char* list_applications =
 inline constexpr const char* update_usage_plan =
     "UPDATE applications SET rotate_rate = $2, rotate_burst = $3 WHERE id = $1";
 inline constexpr const char* update_token_settings =
-    "UPDATE applications SET token_format = $2, scopes = $3, audience = $4 WHERE id = $1";
+    "UPDATE applications SET token_format = $2, scopes = $3, audience = $4, token_settings_version = $5 WHERE id = $1";
 
 // --- resource servers
 inline constexpr const char* insert_resource_server =

@@ -222,6 +222,7 @@ ALTER TABLE messages ADD COLUMN md5_of_attributes TEXT NOT NULL DEFAULT '';
 ALTER TABLE applications ADD COLUMN token_format TEXT NOT NULL DEFAULT 'opaque';
 ALTER TABLE applications ADD COLUMN scopes TEXT NOT NULL DEFAULT '';
 ALTER TABLE applications ADD COLUMN audience TEXT;
+ALTER TABLE applications ADD COLUMN token_settings_version INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE resource_servers (
   id          TEXT PRIMARY KEY,
   name        TEXT NOT NULL,
