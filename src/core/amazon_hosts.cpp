@@ -47,6 +47,12 @@ bool is_amazon_host(std::string_view host) {
 }
 
 bool is_sandbox_host(std::string_view host_header) {
+  // On the rotate call's path: most hosts fail this at once, before any copy or lookup.
+  constexpr std::string_view prefix = "sandbox.";
+  if (host_header.size() < prefix.size() ||
+      !std::equal(prefix.begin(), prefix.end(), host_header.begin(),
+                  [](char p, char c) { return p == std::tolower(static_cast<unsigned char>(c)); }))
+    return false;
   const auto colon = host_header.rfind(':');
   if (colon != std::string_view::npos && host_header.find(']') == std::string_view::npos)
     host_header = host_header.substr(0, colon);

@@ -1,5 +1,7 @@
 #include "core/form_decode.hpp"
 
+#include <algorithm>
+
 namespace rekey {
 namespace {
 
@@ -15,15 +17,23 @@ int hex_value(char c) {
 std::string form_decode(std::string_view in) {
   std::string out;
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '+') {
+  // Runs without '+' or '%' are copied whole: on the token and introspection endpoints' paths,
+  // a value is mostly such runs.
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const auto special = std::min(in.find_first_of("+%", i), in.size());
+    out.append(in.substr(i, special - i));
+    i = special;
+    if (i == in.size()) break;
+    if (in[i] == '+') {
       out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+      i += 1;
+    } else if (i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-      i += 2;
+      i += 3;
     } else {
-      out.push_back(c);
+      out.push_back('%');  // not an escape: kept as it is
+      i += 1;
     }
   }
   return out;
