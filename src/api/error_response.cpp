@@ -320,15 +320,19 @@ response sqs_query_error_response(errc e, unsigned version, std::string_view req
   return res;
 }
 
-response lwa_error_response(errc e, unsigned version) {
-  const auto entry = describe_for_lwa(e);
-  boost::json::object body{{"error", entry.error}, {"error_description", entry.description}};
-  response res{entry.http_status, version};
+response lwa_json_response(status code, const boost::json::object& body, unsigned version) {
+  response res{code, version};
   res.set(beast_http::field::content_type, lwa_json_type);
   res.set(beast_http::field::cache_control, "no-store");
   res.set(beast_http::field::pragma, "no-cache");
   res.body() = boost::json::serialize(body);
   return res;
+}
+
+response lwa_error_response(errc e, unsigned version) {
+  const auto entry = describe_for_lwa(e);
+  return lwa_json_response(entry.http_status, {{"error", entry.error}, {"error_description", entry.description}},
+                           version);
 }
 
 errc to_errc(const boost::system::error_code& ec, std::string_view request_id, std::string_view surface) {

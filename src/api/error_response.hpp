@@ -7,6 +7,8 @@
 // either; callers log details with the request id instead. Pure; thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <string_view>
 
 #include "api/handler.hpp"
@@ -54,6 +56,8 @@ errc to_errc(const boost::system::error_code& ec, std::string_view request_id, s
 // anything that came from an exception or a database.
 response error_list_response(errc e, unsigned version, std::string_view details_override = {});
 response lwa_error_response(errc e, unsigned version);
+// A JSON answer of the LWA endpoints (token, introspection): their content type, and never cached.
+response lwa_json_response(status code, const boost::json::object& body, unsigned version);
 response sqs_error_response(errc e, unsigned version);
 // The same error in the query protocol's shape (sqs_query.hpp): text/xml
 // <ErrorResponse><Error><Type>Sender|Receiver</Type><Code>…</Code><Message>…</Message></Error>

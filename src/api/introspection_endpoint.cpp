@@ -5,7 +5,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "api/error_response.hpp"
 #include "auth/token_request.hpp"
@@ -24,12 +23,7 @@ response answer_of(const introspection& i, unsigned version) {
     body["token_type"] = "bearer";
     body["aud"] = i.audience;
   }
-  response res{status::ok, version};
-  res.set(beast_http::field::content_type, "application/json;charset=UTF-8");
-  res.set(beast_http::field::cache_control, "no-store");
-  res.set(beast_http::field::pragma, "no-cache");
-  res.body() = boost::json::serialize(body);
-  return res;
+  return lwa_json_response(status::ok, body, version);
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "api/error_response.hpp"
 
@@ -55,12 +54,7 @@ boost::asio::awaitable<response> token_endpoint::handle(request_context& ctx) {
       {"access_token", grant.access_token}, {"token_type", "bearer"}, {"expires_in", grant.expires_in}};
   if (grant.scope) body["scope"] = *grant.scope;
   if (grant.refresh_token) body["refresh_token"] = *grant.refresh_token;
-  response res{status::ok, version};
-  res.set(beast_http::field::content_type, "application/json;charset=UTF-8");
-  res.set(beast_http::field::cache_control, "no-store");
-  res.set(beast_http::field::pragma, "no-cache");
-  res.body() = boost::json::serialize(body);
-  co_return res;
+  co_return lwa_json_response(status::ok, body, version);
 }
 
 }  // namespace rekey::api

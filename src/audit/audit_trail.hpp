@@ -58,6 +58,11 @@ class audit_trail {
   int chain_for(std::string_view application_id) const;
 
   [[nodiscard]] result<void> record(unit_of_work& work, const audit_event& event);
+  // An operator's action (actor "admin", no fingerprint), as the admin API and the console record them.
+  [[nodiscard]] result<void> record_admin(unit_of_work& work, const std::string& request_id, std::string action,
+                                          std::string_view application_id, std::string detail) {
+    return record(work, {"admin", std::move(action), std::string(application_id), request_id, "", std::move(detail)});
+  }
   // The same after a head of chain_for(event.application_id) that the caller read in this unit
   // of work (as read_for_rotation does).
   [[nodiscard]] result<void> record(unit_of_work& work, const audit_event& event, const audit_head& head);

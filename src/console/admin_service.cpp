@@ -53,12 +53,6 @@ result<std::unique_ptr<unit_of_work>> admin_service::begin_for(std::string_view 
   return work;
 }
 
-result<void> admin_service::audit_action(unit_of_work& work, const std::string& request_id, std::string action,
-                                         std::string_view application_id, std::string detail) {
-  return audit_.record(work,
-                       {"admin", std::move(action), std::string(application_id), request_id, "", std::move(detail)});
-}
-
 result<created_application> admin_service::create_application(const std::string& request_id, const std::string& name,
                                                               std::optional<double> rotate_rate,
                                                               std::optional<unsigned> rotate_burst,
@@ -86,13 +80,8 @@ result<created_application> admin_service::create_application(const std::string&
   if (auto r = (*work)->applications().insert(out.app); !r) return r.error();
   if (auto r = (*work)->secrets().insert(out.secret); !r) return r.error();
   std::string detail = "name " + name;
-  if (out.app.tokens != token_settings{}) {
-    detail += std::string(", token format ") + std::string(to_string(out.app.tokens.format)) + ", scopes [";
-    for (std::size_t i = 0; i < out.app.tokens.scopes.size(); ++i)
-      detail += (i == 0 ? "" : " ") + out.app.tokens.scopes[i];
-    detail += "], audience " + out.app.tokens.audience.value_or("(issuer)");
-  }
-  if (auto r = audit_action(**work, request_id, "application.created", out.app.id, detail); !r) return r.error();
+  if (out.app.tokens != token_settings{}) detail += ", tokens: " + to_string(out.app.tokens);
+  if (auto r = audit_.record_admin(**work, request_id, "application.created", out.app.id, detail); !r) return r.error();
   (*work)->after_commit([this, app = out.app, secret = out.secret, seen = credentials_.generation(out.app.id)] {
     credentials_.put(app, {secret}, seen);
   });
@@ -177,8 +166,8 @@ result<application_record> admin_service::update_usage_plan(const std::string& r
     return (a.rotate_rate ? std::to_string(*a.rotate_rate) : std::string("default")) + "/s, burst " +
            (a.rotate_burst ? std::to_string(*a.rotate_burst) : std::string("default"));
   };
-  if (auto r = audit_action(**work, request_id, "usage_plan.changed", application_id,
-                            plan_text(**app) + " -> " + plan_text(changed));
+  if (auto r = audit_.record_admin(**work, request_id, "usage_plan.changed", application_id,
+                                   plan_text(**app) + " -> " + plan_text(changed));
       !r) {
     return r.error();
   }
@@ -215,8 +204,8 @@ result<destination_record> admin_service::create_embedded_destination(const std:
         new_uuid(random_), std::string(application_id), "embedded",
         boost::json::serialize(boost::json::object{{"account", queue->account}, {"queue", queue->name}}), clock_.now()};
     if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
-    if (auto r =
-            audit_action(**work, request_id, "destination.created", application_id, "embedded destination " + d.id);
+    if (auto r = audit_.record_admin(**work, request_id, "destination.created", application_id,
+                                     "embedded destination " + d.id);
         !r) {
       return r.error();
     }
@@ -245,7 +234,8 @@ result<destination_record> admin_service::insert_destination(
   d.config_json = config(d.id);
   d.created_at = clock_.now();
   if (auto r = (*work)->notifications().insert_destination(d); !r) return r.error();
-  if (auto r = audit_action(**work, request_id, "destination.created", application_id, d.kind + " destination " + d.id);
+  if (auto r = audit_.record_admin(**work, request_id, "destination.created", application_id,
+                                   d.kind + " destination " + d.id);
       !r) {
     return r.error();
   }
@@ -308,8 +298,8 @@ result<outbox_record> admin_service::retry_delivery(const std::string& request_i
   (*item)->next_attempt_at = clock_.now();
   (*item)->last_error.clear();
   if (auto r = (*work)->outbox().update(**item); !r) return r.error();
-  if (auto r = audit_action(**work, request_id, "delivery.retried", (*item)->application_id,
-                            "notification " + std::string(notification_id));
+  if (auto r = audit_.record_admin(**work, request_id, "delivery.retried", (*item)->application_id,
+                                   "notification " + std::string(notification_id));
       !r) {
     return r.error();
   }
@@ -330,8 +320,8 @@ result<subscription_record> admin_service::set_subscription(const std::string& r
   subscription_record s{new_uuid(random_), std::string(application_id), std::string(notification_type),
                         std::string(destination_id), clock_.now()};
   if (auto r = (*work)->notifications().put_subscription(s); !r) return r.error();
-  if (auto r = audit_action(**work, request_id, "subscription.set", application_id,
-                            s.notification_type + " to destination " + s.destination_id);
+  if (auto r = audit_.record_admin(**work, request_id, "subscription.set", application_id,
+                                   s.notification_type + " to destination " + s.destination_id);
       !r) {
     return r.error();
   }
@@ -347,7 +337,8 @@ result<void> admin_service::delete_subscription(const std::string& request_id, s
   auto removed = (*work)->notifications().delete_subscription(application_id, notification_type);
   if (!removed) return removed.error();
   if (!*removed) return errc::not_found;
-  if (auto r = audit_action(**work, request_id, "subscription.removed", application_id, std::string(notification_type));
+  if (auto r = audit_.record_admin(**work, request_id, "subscription.removed", application_id,
+                                   std::string(notification_type));
       !r) {
     return r;
   }
@@ -362,7 +353,8 @@ result<std::string> admin_service::create_refresh_token(const std::string& reque
   if (auto r = (*work)->refresh_tokens().insert({hasher_.hash(token), std::string(application_id), clock_.now()}); !r) {
     return r.error();
   }
-  if (auto r = audit_action(**work, request_id, "refresh_token.created", application_id, ""); !r) return r.error();
+  if (auto r = audit_.record_admin(**work, request_id, "refresh_token.created", application_id, ""); !r)
+    return r.error();
   if (auto r = (*work)->commit(); !r) return r.error();
   return token;
 }
@@ -381,8 +373,8 @@ result<created_access_key> admin_service::create_access_key(const std::string& r
   if (auto r = (*work)->access_keys().insert(seal_access_key(key, at_rest_key_, random_, clock_.now())); !r) {
     return r.error();
   }
-  if (auto r =
-          audit_action(**work, request_id, "access_key.created", "", "key " + key.id + " for account " + key.account);
+  if (auto r = audit_.record_admin(**work, request_id, "access_key.created", "",
+                                   "key " + key.id + " for account " + key.account);
       !r) {
     return r.error();
   }
@@ -464,7 +456,7 @@ result<void> admin_service::set_maintenance(const std::string& request_id, bool 
   auto work = storage_.begin();
   if (!work) return work.error();
   if (auto r = (*work)->keys().put_setting(maintenance_setting, on ? "on" : "off"); !r) return r;
-  if (auto r = audit_action(**work, request_id, on ? "maintenance.on" : "maintenance.off", "", ""); !r) return r;
+  if (auto r = audit_.record_admin(**work, request_id, on ? "maintenance.on" : "maintenance.off", "", ""); !r) return r;
   return (*work)->commit();
 }
 
@@ -482,7 +474,7 @@ result<void> admin_service::save_dev_clock_offset(const std::string& request_id,
   auto work = storage_.begin();
   if (!work) return work.error();
   if (auto r = (*work)->keys().put_setting(dev_clock_setting, std::to_string(offset.count())); !r) return r;
-  if (auto r = audit_action(**work, request_id, "dev.clock_advanced", "", "by " + std::string(by)); !r) return r;
+  if (auto r = audit_.record_admin(**work, request_id, "dev.clock_advanced", "", "by " + std::string(by)); !r) return r;
   return (*work)->commit();
 }
 

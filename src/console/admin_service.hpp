@@ -152,9 +152,6 @@ class admin_service {
   result<destination_record> insert_destination(const std::string& request_id, std::string_view application_id,
                                                 std::string kind,
                                                 const std::function<std::string(const std::string& id)>& config);
-  // Appends the audit entry of an admin action to `work`, before it commits.
-  result<void> audit_action(unit_of_work& work, const std::string& request_id, std::string action,
-                            std::string_view application_id, std::string detail);
 
   store& storage_;
   const clock& clock_;

@@ -42,12 +42,6 @@ platform_admin::platform_admin(store& storage, const clock& clock, random_source
       jwt_key_lead_(jwt_key_lead),
       audit_(audit) {}
 
-result<void> platform_admin::audit_action(unit_of_work& work, const std::string& request_id, std::string action,
-                                          std::string_view application_id, std::string detail) {
-  return audit_.record(work,
-                       {"admin", std::move(action), std::string(application_id), request_id, "", std::move(detail)});
-}
-
 result<created_resource_server> platform_admin::create_resource_server(const std::string& request_id,
                                                                        const std::string& name,
                                                                        std::optional<std::string> audience) {
@@ -59,7 +53,8 @@ result<created_resource_server> platform_admin::create_resource_server(const std
   auto work = storage_.begin();
   if (!work) return work.error();
   if (auto r = (*work)->resource_servers().insert(out.server); !r) return r.error();
-  if (auto r = audit_action(**work, request_id, "resource_server.created", "", out.server.id + " name " + name); !r)
+  if (auto r = audit_.record_admin(**work, request_id, "resource_server.created", "", out.server.id + " name " + name);
+      !r)
     return r.error();
   (*work)->after_commit(
       [this, server = out.server, seen = servers_.generation(out.server.id)] { servers_.put(server, seen); });
@@ -93,7 +88,8 @@ result<resource_server_record> platform_admin::revoke_resource_server(const std:
   if (!found) return found.error();
   if (!*found) return errc::not_found;
   if (!*revoked) return std::move(**found);  // revoked already: nothing to change
-  if (auto r = audit_action(**work, request_id, "resource_server.revoked", "", std::string(id)); !r) return r.error();
+  if (auto r = audit_.record_admin(**work, request_id, "resource_server.revoked", "", std::string(id)); !r)
+    return r.error();
   (*work)->after_commit([this, server = **found] { servers_.forget(server.id); });
   if (auto r = (*work)->commit(); !r) return r.error();
   return std::move(**found);
@@ -112,14 +108,10 @@ result<application_record> platform_admin::update_token_settings(const std::stri
   changed.tokens = settings;
   changed.tokens.version = (*app)->tokens.version + 1;
   if (auto r = (*work)->applications().update_token_settings(changed); !r) return r.error();
-  std::string scopes;
-  for (const auto& s : settings.scopes) scopes += (scopes.empty() ? "" : " ") + s;
-  if (auto r = audit_action(**work, request_id, "application.token_settings", application_id,
-                            std::string("format ") + std::string(to_string(settings.format)) + ", scopes [" + scopes +
-                                "], audience " + settings.audience.value_or("(issuer)"));
-      !r) {
+  if (auto r =
+          audit_.record_admin(**work, request_id, "application.token_settings", application_id, to_string(settings));
+      !r)
     return r.error();
-  }
   // The cache keeps the highest version: a token request that read the old settings cannot put
   // them back. Forgotten too, so the next request reads storage.
   (*work)->after_commit([this, id = changed.id] { credentials_.forget(id); });
@@ -150,7 +142,8 @@ result<jwt_key_status> platform_admin::rotate_jwt_key(const std::string& request
     auto work = storage_.begin();
     if (!work) return work.error();
     if (auto r = (*work)->keys().insert_jwt_key(record); !r) return r.error();
-    if (auto r = audit_action(**work, request_id, "jwt_key.created", "", "kid " + record.kid); !r) return r.error();
+    if (auto r = audit_.record_admin(**work, request_id, "jwt_key.created", "", "kid " + record.kid); !r)
+      return r.error();
     if (auto r = (*work)->commit(); !r) return r.error();
   }
   if (auto r = reload_jwt_keys(); !r) return r.error();

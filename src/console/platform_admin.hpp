@@ -67,9 +67,6 @@ class platform_admin {
   [[nodiscard]] result<void> reload_jwt_keys();
 
  private:
-  result<void> audit_action(unit_of_work& work, const std::string& request_id, std::string action,
-                            std::string_view application_id, std::string detail);
-
   store& storage_;
   const clock& clock_;
   random_source& random_;

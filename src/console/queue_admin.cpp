@@ -98,11 +98,6 @@ result<std::unique_ptr<unit_of_work>> queue_admin::begin_on(const queue_address&
   return work;
 }
 
-result<void> queue_admin::audit_action(unit_of_work& work, const std::string& request_id, std::string action,
-                                       std::string detail) {
-  return audit_.record(work, {"admin", std::move(action), "", request_id, "", std::move(detail)});
-}
-
 result<std::vector<peeked_message>> queue_admin::peek(const queue_address& queue, int limit) {
   auto work = begin_on(queue);
   if (!work) return work.error();
@@ -130,8 +125,8 @@ result<std::string> queue_admin::reveal(const std::string& request_id, const que
   if (found == messages->end()) return errc::not_found;
   auto body = open_sealed(at_rest_key_, "message:" + found->id, found->sealed_body);
   if (!body) return body.error();
-  if (auto r = audit_action(**work, request_id, "queue.message_revealed",
-                            "message " + found->id + " of queue " + queue.key());
+  if (auto r = audit_.record_admin(**work, request_id, "queue.message_revealed", "",
+                                   "message " + found->id + " of queue " + queue.key());
       !r) {
     return r.error();
   }
@@ -143,7 +138,7 @@ result<void> queue_admin::purge(const std::string& request_id, const queue_addre
   auto work = begin_on(queue);
   if (!work) return work.error();
   if (auto r = (*work)->queues().purge(queue.account, queue.name); !r) return r;
-  if (auto r = audit_action(**work, request_id, "queue.purged", "queue " + queue.key()); !r) return r;
+  if (auto r = audit_.record_admin(**work, request_id, "queue.purged", "", "queue " + queue.key()); !r) return r;
   return (*work)->commit();
 }
 
@@ -159,7 +154,8 @@ result<void> queue_admin::revoke_access_key(const std::string& request_id, std::
   auto removed = (*work)->access_keys().remove(id);
   if (!removed) return removed.error();
   if (!*removed) return errc::not_found;
-  if (auto r = audit_action(**work, request_id, "access_key.revoked", "key " + std::string(id)); !r) return r;
+  if (auto r = audit_.record_admin(**work, request_id, "access_key.revoked", "", "key " + std::string(id)); !r)
+    return r;
   (*work)->after_commit([this, key = std::string(id)] { access_keys_.forget(key); });
   return (*work)->commit();
 }

@@ -68,7 +68,6 @@ class queue_admin {
 
  private:
   result<std::unique_ptr<unit_of_work>> begin_on(const queue_address& queue);
-  result<void> audit_action(unit_of_work& work, const std::string& request_id, std::string action, std::string detail);
 
   store& storage_;
   const clock& clock_;

@@ -35,6 +35,13 @@ std::optional<token_format> parse_token_format(std::string_view s) {
   return std::nullopt;
 }
 
+std::string to_string(const token_settings& t) {
+  std::string scopes;
+  for (const auto& s : t.scopes) scopes += (scopes.empty() ? "" : " ") + s;
+  return "format " + std::string(to_string(t.format)) + ", scopes [" + scopes + "], audience " +
+         t.audience.value_or("(issuer)");
+}
+
 std::string_view to_string(outbox_state s) {
   switch (s) {
     case outbox_state::pending:

@@ -32,6 +32,9 @@ struct token_settings {
   bool operator==(const token_settings&) const = default;
 };
 
+// For the audit trail: "format jwt, scopes [orders:read orders:write], audience https://…".
+std::string to_string(const token_settings& t);
+
 struct application_record {
   std::string id;  // amzn1.sp.solution.<uuid>
   std::string name;

@@ -8,10 +8,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import * as jose from 'jose';
-import { startRekey, cli, ROTATION_SCOPE, NEW_SECRET, UUID } from './support/rekey.mjs';
+import { spawnSync } from 'node:child_process';
+import { BIN, startRekey, cli, exchangeRaw, ROTATION_SCOPE, NEW_SECRET, UUID } from './support/rekey.mjs';
 
 const FORM = 'application/x-www-form-urlencoded';
 const ORDERS = 'https://orders.example.com';
@@ -404,6 +404,25 @@ describe('JWT expiry and a configured issuer', () => {
   });
 });
 
+describe('the issuer setting', () => {
+  const check = (issuer) => spawnSync(BIN, ['config', 'check', '--issuer', issuer], { encoding: 'utf8' });
+
+  it('takes an http(s) URL, without the trailing slash its endpoints would double', () => {
+    const r = check('https://auth.example.com/');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^issuer = https:\/\/auth\.example\.com$/m);
+  });
+
+  it('refuses anything else, naming what it must be', () => {
+    for (const bad of ['ftp://auth.example.com', 'auth.example.com', 'https://auth.example.com/?tenant=1',
+      'https://auth.example.com/#x']) {
+      const r = check(bad);
+      assert.notEqual(r.status, 0, bad);
+      assert.match(r.stderr, /--issuer must be an http\(s\) URL/, bad);
+    }
+  });
+});
+
 describe('signing-key rotation', () => {
   let rekey;
   let app;
@@ -651,17 +670,8 @@ describe('introspection', () => {
     }
     // Declare 10 MB and send only the headers: the answer comes without the body being read.
     const basic = Buffer.from(`${rsAny.resourceServerId}:${rsAny.clientSecret}`).toString('base64');
-    const reply = await new Promise((resolve, reject) => {
-      const socket = net.connect(rekey.port, '127.0.0.1', () => {
-        socket.write(`POST /auth/o2/introspect HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${basic}\r\n` +
-          `Content-Type: ${FORM}\r\nContent-Length: 10485760\r\n\r\ntoken=A`);
-      });
-      let data = '';
-      socket.on('data', (d) => { data += d; });
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
-      setTimeout(() => { socket.destroy(); reject(new Error(`no answer; got: ${data}`)); }, 5000);
-    });
+    const reply = await exchangeRaw(rekey.port, `POST /auth/o2/introspect HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${basic}\r\n` +
+      `Content-Type: ${FORM}\r\nContent-Length: 10485760\r\n\r\ntoken=A`);
     assert.match(reply, /^HTTP\/1\.1 413 /);
     assert.match(reply, /"error":"/);
     assert.equal(await rekey.state(), before);

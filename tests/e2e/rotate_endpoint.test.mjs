@@ -3,10 +3,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startRekey, errorOf, UUID, ROTATE_PATH } from './support/rekey.mjs';
+import { startRekey, errorOf, exchangeRaw, UUID, ROTATE_PATH } from './support/rekey.mjs';
 
 const DENIED = 'Access to requested resource is denied.';
 
@@ -173,16 +172,8 @@ describe('rotateApplicationClientSecret', () => {
 
   it('answers 413 for a body over the limit without reading it', async () => {
     // Declare 10 MB, send only the headers: the answer must come without the body.
-    const reply = await new Promise((resolve, reject) => {
-      const socket = net.connect(rekey.port, '127.0.0.1', () => {
-        socket.write(`POST ${ROTATE_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{`);
-      });
-      let data = '';
-      socket.on('data', (d) => { data += d; });
-      socket.on('end', () => resolve(data));
-      socket.on('error', reject);
-      setTimeout(() => { socket.destroy(); reject(new Error(`no answer; got: ${data}`)); }, 5000);
-    });
+    const reply = await exchangeRaw(rekey.port,
+      `POST ${ROTATE_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{`);
     assert.match(reply, /^HTTP\/1\.1 413 /);
     assert.match(reply, /x-amzn-RequestId: [0-9a-f-]{36}/);
     assert.match(reply, /"code":"InvalidRequest"/);

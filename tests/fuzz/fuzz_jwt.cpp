@@ -42,16 +42,13 @@
 #include "core/split.hpp"
 #include "crypto/base64.hpp"
 #include "crypto/openssl_random.hpp"
+#include "support/keys.hpp"
 
 namespace {
 
 namespace json = boost::json;
 
-rekey::key256 filled_key(std::uint8_t b) {
-  rekey::key256 k{};
-  k.fill(b);
-  return k;
-}
+using rekey::testing::filled_key;
 
 const rekey::time_point now = rekey::from_epoch_ms(1'800'000'000'000);
 const rekey::millis lifetime{3'600'000};

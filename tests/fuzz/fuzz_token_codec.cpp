@@ -17,14 +17,11 @@
 #include "auth/token_codec.hpp"
 #include "crypto/base64.hpp"
 #include "crypto/hmac.hpp"
+#include "support/keys.hpp"
 
 namespace {
 
-rekey::key256 filled_key(std::uint8_t b) {
-  rekey::key256 k{};
-  k.fill(b);
-  return k;
-}
+using rekey::testing::filled_key;
 
 const std::map<std::string, rekey::key256>& keys() {
   static const std::map<std::string, rekey::key256> k{{"k1", filled_key(1)}, {"k2", filled_key(2)}};

@@ -2,6 +2,7 @@
 // a developer would: the admin API for set-up, plain HTTP for the SP-API and LWA endpoints.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +129,20 @@ export function cli(rekey, args, env = {}) {
   const r = spawnSync(BIN, [...args, '--output', 'json', '--server', rekey.url,
     '--admin-token-file', path.join(rekey.dataDir, 'admin-token')], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr, json: r.status === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : null };
+}
+
+// Writes `text` on a new connection to 127.0.0.1:port and resolves with all that comes back until
+// rekey ends the connection (within 5 s): for requests fetch cannot send, such as a declared body
+// that never follows.
+export function exchangeRaw(port, text) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let data = '';
+    socket.on('data', (d) => { data += d; });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+    setTimeout(() => { socket.destroy(); reject(new Error(`no answer; got: ${data}`)); }, 5000);
+  });
 }
 
 export async function errorOf(res) {
