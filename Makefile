@@ -92,8 +92,12 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZERS)
 
+# Part 2's reference (SQLite's ceiling for a rotation's writes) and part 5's HTTPS load generator
+# are built beside the binary.
 bench: build
+	@ninja -C $(BUILD_DIR) -j $(JOBS) sqlite_ceiling https_load
 	scripts/bench.sh $(REKEY)
+	scripts/bench-https.sh $(REKEY) $(BUILD_DIR)/tests/bench/https_load
 
 # Installs what `make build` made, building nothing (so `sudo make install` runs no compiler as
 # root and writes nothing into the build tree): the binary (the console's files are inside it),

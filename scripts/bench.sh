@@ -11,9 +11,14 @@
 # within a round and then taking the median. A binary without resource servers or JWT tokens
 # (a baseline from before #19) skips those targets; their figures print "n/a".
 # Usage: scripts/bench.sh path/to/rekey   (BENCH_BASELINE=path/to/previous/rekey for an A/B;
-# BENCH_PARTS=1 for part 1 alone)
+# BENCH_PARTS=1 for part 1 alone, BENCH_PARTS=2 for part 2 alone, BENCH_PARTS=1,4 for two of them;
+# BENCH_CEILING=path/to/sqlite_ceiling for part 2's reference, by default beside the binary's
+# build: <build>/tests/bench/sqlite_ceiling)
 set -euo pipefail
 REKEY=${1:?usage: bench.sh path/to/rekey}
+parts=${BENCH_PARTS:-all}
+# part N → whether BENCH_PARTS asks for it
+want() { [ "$parts" = all ] || [[ ",$parts," == *",$1,"* ]]; }
 DURATION=${BENCH_DURATION:-5s}
 ROUNDS=${BENCH_ROUNDS:-5}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -24,6 +29,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- part 1 (below, up to part 2; not indented, for its heredocs).
+if want 1; then
 
 # --- nginx, the reference: the cheapest possible HTTP answer.
 nginx_port=$(free_port)
@@ -238,21 +246,33 @@ if [ -f "$work/rekey/introspect.auth" ] &&
   echo "INVALID: the introspected token was no longer active after the rounds; the introspect figure may count inactive answers."
 fi
 
-[ "${BENCH_PARTS:-all}" = 1 ] && exit 0
+fi  # part 1
 
-# --- part 2 (issue #3): rotations with delivery running, and commit→receivable latency.
 rekey_abs="$(cd "$(dirname "$REKEY")" && pwd)/$(basename "$REKEY")"
-echo
-echo "rotations with delivery (SQLite, synchronous=FULL): node tests/e2e/bench/rotations.mjs"
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
-  REKEY_BIN="$rekey_abs" node --no-warnings bench/rotations.mjs)
+if want 2 || want 3 || want 4; then
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# --- part 2 (issues #3, #20): rotations with delivery running, and commit→receivable latency,
+# next to SQLite's own ceiling for the same writes (tests/bench/sqlite_ceiling).
+if want 2; then
+  ceiling=${BENCH_CEILING:-$(dirname "$rekey_abs")/../../tests/bench/sqlite_ceiling}
+  [ -x "$ceiling" ] && ceiling="$(cd "$(dirname "$ceiling")" && pwd)/$(basename "$ceiling")"
+  echo
+  echo "rotations with delivery (SQLite, synchronous=FULL), next to SQLite's ceiling: node tests/e2e/bench/rotations.mjs"
+  (cd tests/e2e && REKEY_BIN="$rekey_abs" REKEY_SQLITE_CEILING="$ceiling" node --no-warnings bench/rotations.mjs)
+fi
 
 # --- part 3 (issue #5): SQLite next to PostgreSQL with one and with two nodes, one run.
-echo
-echo "backends (a throwaway PostgreSQL): node tests/e2e/bench/backends.mjs"
-(cd tests/e2e && ../../scripts/with-postgres.sh env REKEY_BIN="$rekey_abs" node --no-warnings bench/backends.mjs)
+if want 3; then
+  echo
+  echo "backends (a throwaway PostgreSQL): node tests/e2e/bench/backends.mjs"
+  (cd tests/e2e && ../../scripts/with-postgres.sh env REKEY_BIN="$rekey_abs" node --no-warnings bench/backends.mjs)
+fi
 
 # --- part 4 (issue #15): SQS throughput through the embedded queue, next to raw SQLite.
-echo
-echo "SQS throughput (SQLite): node tests/e2e/bench/sqs_throughput.mjs"
-(cd tests/e2e && REKEY_BIN="$rekey_abs" node --no-warnings bench/sqs_throughput.mjs)
+if want 4; then
+  echo
+  echo "SQS throughput (SQLite): node tests/e2e/bench/sqs_throughput.mjs"
+  (cd tests/e2e && REKEY_BIN="$rekey_abs" node --no-warnings bench/sqs_throughput.mjs)
+fi

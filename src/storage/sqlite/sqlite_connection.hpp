@@ -92,6 +92,9 @@ class sqlite_connection {
   // Whether a transaction is open: SQLite ends one itself on some errors (a full disk), and a
   // ROLLBACK then would only fail.
   bool in_transaction() const;
+  // The C handle, for tests/bench/sqlite_ceiling (which measures SQLite itself, beneath this
+  // class); rekey's own code goes through prepare() and exec().
+  sqlite3* handle() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;

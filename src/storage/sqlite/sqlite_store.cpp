@@ -63,21 +63,7 @@ class sqlite_batch final : public store_batch {
 
 sqlite_store::sqlite_store(const std::string& path)
     : db_(path), files_{watched_file{path, {}}, watched_file{path + "-wal", {}}} {
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
-                             // savepoint journals and sorts in memory, not temp files
-                             "PRAGMA temp_store=MEMORY",
-                             // an 8 MiB page cache: a commit after a B-tree split scans the cache's
-                             // whole hash table (docs/storage.md), so a bigger cache costs every
-                             // commit more; 64 MiB measured 13% fewer rotations/s (docs/benchmarks.md)
-                             "PRAGMA cache_size=-8192",
-                             // a checkpoint every 10,000 WAL pages (~40 MiB) instead of 1,000: a page
-                             // that many commits change (a table's or index's tail) is copied back once
-                             // per checkpoint — +17% rotations/s (docs/benchmarks.md)
-                             "PRAGMA wal_autocheckpoint=10000",
-                             // the WAL is cut back to 64 MiB whenever a checkpoint resets it, so a
-                             // burst that outgrew it (readers holding a checkpoint back) does not
-                             // keep the disk space for good
-                             "PRAGMA journal_size_limit=67108864"}) {
+  for (const char* pragma : sqlite_pragmas) {
     if (!db_.exec(pragma)) throw std::runtime_error("cannot configure database " + path);
   }
   if (!migrate_sqlite(db_)) throw std::runtime_error("cannot migrate database " + path);

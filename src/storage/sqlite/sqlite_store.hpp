@@ -30,6 +30,25 @@
 
 namespace rekey {
 
+// The settings every connection to rekey's database gets, in order (docs/storage.md): what
+// sqlite_store applies when it opens, and what tests/bench/sqlite_ceiling applies to its own
+// connection so that it measures SQLite set up exactly as rekey sets it up.
+inline constexpr std::array<const char*, 7> sqlite_pragmas{
+    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+    // savepoint journals and sorts in memory, not temp files
+    "PRAGMA temp_store=MEMORY",
+    // an 8 MiB page cache: a commit after a B-tree split scans the cache's whole hash table
+    // (docs/storage.md), so a bigger cache costs every commit more; 64 MiB measured 13% fewer
+    // rotations/s (docs/benchmarks.md)
+    "PRAGMA cache_size=-8192",
+    // a checkpoint every 10,000 WAL pages (~40 MiB) instead of 1,000: a page that many commits
+    // change (a table's or index's tail) is copied back once per checkpoint — +17% rotations/s
+    // (docs/benchmarks.md)
+    "PRAGMA wal_autocheckpoint=10000",
+    // the WAL is cut back to 64 MiB whenever a checkpoint resets it, so a burst that outgrew it
+    // (readers holding a checkpoint back) does not keep the disk space for good
+    "PRAGMA journal_size_limit=67108864"};
+
 class sqlite_store final : public store {
  public:
   // Opens or creates the database and applies migrations; throws std::runtime_error with a

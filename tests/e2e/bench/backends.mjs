@@ -5,12 +5,15 @@
 // rounds, each measurement on fresh nodes and a fresh database (a database that has grown by a
 // round's rotations is slower); each ratio is taken within a round, and the table shows medians.
 // Needs REKEY_TEST_POSTGRES (scripts/with-postgres.sh provides it).
-// Usage: node bench/backends.mjs  (REKEY_BIN, BENCH_APPS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS)
+// Usage: node bench/backends.mjs  (REKEY_BIN, BENCH_APPS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_ROUNDS;
+// BENCH_PG_WAITS=1: during each PostgreSQL rotation measurement, scripts/pg-waits.sh samples what
+// the server's backends wait on and the CPU by process, printed after the round's line)
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { startRekey } from '../support/rekey.mjs';
 
@@ -21,16 +24,19 @@ const APPS = Number(process.env.BENCH_APPS ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PG_WAITS = process.env.BENCH_PG_WAITS === '1';
 if (!PG) throw new Error('REKEY_TEST_POSTGRES is not set (run under scripts/with-postgres.sh)');
 
 // Starts the nodes and gives them APPS enrolled applications with a token each.
 async function setUp({ nodes: count, postgres }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rekey-bench-'));
   const args = ['--log-level', 'warn', '--max-valid-secrets', '100'];
+  let database;
   if (postgres) {
     const name = `rekey_bench_${process.pid}_${Date.now()}`;
     execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${name}`]);
-    args.push('--database', PG.replace(/\/[^/]*$/, `/${name}`));
+    database = PG.replace(/\/[^/]*$/, `/${name}`);
+    args.push('--database', database);
   }
   const nodes = [];
   for (let i = 0; i < count; i++) nodes.push(await startRekey({ dataDir, args }));
@@ -53,7 +59,7 @@ async function setUp({ nodes: count, postgres }) {
 wrk.body = "grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.clientSecret}&scope=sellingpartnerapi::client_credential:rotation"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8"
 `);
-  return { nodes, dataDir, tokensFile, tokenLua, perNode: Math.max(1, Math.floor(CONNECTIONS / count)) };
+  return { nodes, dataDir, tokensFile, tokenLua, database, perNode: Math.max(1, Math.floor(CONNECTIONS / count)) };
 }
 
 async function tearDown(setup) {
@@ -62,15 +68,39 @@ async function tearDown(setup) {
 }
 
 // One measurement: rotations, then token requests, all nodes loaded at once.
+// Jobs run and batches committed so far, from rekey_storage_batch_size (all nodes).
+async function batches(setup) {
+  let jobs = 0;
+  let count = 0;
+  for (const node of setup.nodes) {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    jobs += Number(text.match(/^rekey_storage_batch_size_sum\S* (\S+)/m)?.[1] ?? 0);
+    count += Number(text.match(/^rekey_storage_batch_size_count\S* (\S+)/m)?.[1] ?? 0);
+  }
+  return { jobs, count };
+}
+
 async function measure(setup) {
+  const batchesBefore = PG_WAITS ? await batches(setup) : null;
+  const sampled = PG_WAITS && setup.database
+    ? delay(500).then(() => run(path.join(here, '../../../scripts/pg-waits.sh'),
+      [setup.database, String(Math.max(1, SECONDS - 1))]))
+    : null;
   const rotations = await Promise.all(setup.nodes.map((node) => run('wrk',
     ['-t1', `-c${setup.perNode}`, `-d${SECONDS}s`, '-s', path.join(here, 'rotate.lua'), node.url],
     { env: { ...process.env, REKEY_TOKENS: setup.tokensFile } })));
+  let waits = sampled ? (await sampled).stdout : '';
+  if (batchesBefore) {
+    const after = await batches(setup);
+    const jobs = after.jobs - batchesBefore.jobs;
+    const count = after.count - batchesBefore.count;
+    waits += `== storage batches during the rotations: ${count} of ${(jobs / Math.max(1, count)).toFixed(1)} jobs on average\n`;
+  }
   const accepted = rotations.reduce((sum, r) => sum + Number(r.stdout.match(/accepted (\d+)/)[1]), 0);
   const tokens = await Promise.all(setup.nodes.map((node) => run('wrk',
     ['-t1', `-c${setup.perNode}`, `-d${SECONDS}s`, '-s', setup.tokenLua, `${node.url}/auth/o2/token`])));
   const tokenRate = tokens.reduce((sum, r) => sum + Number(r.stdout.match(/Requests\/sec:\s+([\d.]+)/)[1]), 0);
-  return { rotations: accepted / SECONDS, tokens: tokenRate };
+  return { rotations: accepted / SECONDS, tokens: tokenRate, waits };
 }
 
 const median = (values) => {
@@ -97,6 +127,9 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
   rounds.push(results);
   console.log(`round ${round}: ` + backends.map((b, i) => `${b.name} ${Math.round(results[i].rotations)} rotations/s`).join(', '));
+  backends.forEach((b, i) => {
+    if (results[i].waits) console.log(`-- ${b.name}, round ${round}: what PostgreSQL's backends did during the rotations\n${results[i].waits}`);
+  });
 }
 const row = (backend, i) => {
   const rotations = median(rounds.map((r) => r[i].rotations));
