@@ -12,6 +12,7 @@
 // Usage: https_load --port P --request FILE [--host 127.0.0.1] [--mode keep-alive|new|resume]
 //                   [--connections 32] [--threads 2] [--seconds 5] [--tls 1.3|1.2]
 // FILE holds the raw request (head and body); for new and resume it must say Connection: close.
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -27,7 +28,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <openssl/ssl.h>
 
 #include <atomic>
 #include <chrono>
@@ -131,8 +131,7 @@ using session_ptr = std::unique_ptr<SSL_SESSION, session_deleter>;
 
 // One client connection slot: connects, sends, reads the answer; again, until the deadline.
 asio::awaitable<void> drive(const options& o, asio::ssl::context& tls, const tcp::resolver::results_type& where,
-                            const std::string& request, std::chrono::steady_clock::time_point deadline,
-                            counters& c) {
+                            const std::string& request, std::chrono::steady_clock::time_point deadline, counters& c) {
   auto executor = co_await asio::this_coro::executor;
   session_ptr previous;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -195,8 +194,8 @@ int main(int argc, char** argv) try {
   const auto where = resolver.resolve(o.host, o.port);
   counters c;
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                    std::chrono::duration<double>(o.seconds));
+  const auto deadline =
+      start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(o.seconds));
   for (unsigned i = 0; i < o.connections; ++i) {
     asio::co_spawn(*contexts[i % contexts.size()], drive(o, tls, where, request, deadline, c), asio::detached);
   }

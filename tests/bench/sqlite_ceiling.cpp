@@ -151,11 +151,11 @@ std::vector<application> set_up(sqlite_connection& db, int n, random_source& ran
   queue.created_at = queue.modified_at = now;
   if (!work.queues().insert_queue(queue)) throw std::runtime_error("set-up: queue");
   for (int i = 0; i < n; ++i) {
-    application a{new_application_id(random), new_client_id(random), new_uuid(random), new_uuid(random),
-                  new_uuid(random), now + policy.secret_lifetime};  // as the admin API makes it
+    application a{new_application_id(random), new_client_id(random),       new_uuid(random), new_uuid(random),
+                  new_uuid(random),           now + policy.secret_lifetime};  // as the admin API makes it
     application_record record{a.id, "bench", a.client_id, 1000.0, 1000u, now};
-    destination_record destination{a.destination_id, a.id, "embedded",
-                                   R"({"account":"000000000000","queue":"bench"})", now};
+    destination_record destination{a.destination_id, a.id, "embedded", R"({"account":"000000000000","queue":"bench"})",
+                                   now};
     subscription_record subscription{a.subscription_id, a.id, std::string(new_secret_notification_type),
                                      a.destination_id, now};
     secret_record secret;
@@ -238,7 +238,8 @@ int run(const options& o) {
   statement insert_message(h, sql::insert_message), insert_secret(h, sql::insert_secret),
       insert_outbox(h, sql::insert_outbox), save_bucket(h, sql::save_bucket), append_audit(h, sql::append_audit);
   // sqlite_secrets::update's statement (SQLite's own: PostgreSQL calls a function).
-  statement update_secret(h, "UPDATE client_secrets SET state = $2, expires_at = $3, next_warning_at = $4 WHERE id = $1");
+  statement update_secret(h,
+                          "UPDATE client_secrets SET state = $2, expires_at = $3, next_warning_at = $4 WHERE id = $1");
   // --reads: what sqlite_unit_of_work runs besides the writes — its savepoint, read_for_rotation's
   // reads in its order (store.cpp; the texts of sqlite_rate_limits, sqlite_secrets, sqlite_audit)
   // and the secret's read before its update.
@@ -355,8 +356,8 @@ int run(const options& o) {
       "\"commitsPerSecond\":%.1f,\"transactionMsMean\":%.3f,\"transactionMsP99\":%.3f,\"commitMsP50\":%.3f,"
       "\"commitMsP99\":%.3f,\"pagesPerCommit\":%.1f}\n",
       o.reads ? "writes+reads" : "writes", o.apps, o.batch, elapsed, static_cast<long long>(rotations),
-      static_cast<double>(rotations) / elapsed, commits / elapsed,
-      mean(transaction_ms), percentile(transaction_ms, 0.99), percentile(commit_ms, 0.5), percentile(commit_ms, 0.99),
+      static_cast<double>(rotations) / elapsed, commits / elapsed, mean(transaction_ms),
+      percentile(transaction_ms, 0.99), percentile(commit_ms, 0.5), percentile(commit_ms, 0.99),
       static_cast<double>(pages) / std::max(1.0, commits));
   return 0;
 }
