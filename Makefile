@@ -97,7 +97,6 @@ fuzz-smoke: fuzz-build
 bench: build
 	@ninja -C $(BUILD_DIR) -j $(JOBS) sqlite_ceiling https_load
 	scripts/bench.sh $(REKEY)
-	scripts/bench-https.sh $(REKEY) $(BUILD_DIR)/tests/bench/https_load
 
 # Installs what `make build` made, building nothing (so `sudo make install` runs no compiler as
 # root and writes nothing into the build tree): the binary (the console's files are inside it),

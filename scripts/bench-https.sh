@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make bench, part 5 (issue #20): HTTPS. nginx (`return 204;`) and rekey, each serving TLS with the
-# same self-signed ECDSA P-256 certificate made here, driven by tests/bench/https_load (TLS 1.3,
-# -t2 -c32) three ways: keep-alive, a new connection with a full handshake per request, and a new
+# make bench, part 5 (issue #20; scripts/bench.sh runs it): HTTPS. nginx (`return 204;`) and
+# rekey, each serving TLS with the same self-signed ECDSA P-256 certificate made here, driven by
+# tests/bench/https_load (TLS 1.3, -t2 -c32) three ways: keep-alive, a new connection with a full handshake per request, and a new
 # connection per request resuming the previous session (as Node's https.Agent does). rekey's
 # targets: the token endpoint (client_credentials) and the rotate endpoint answering 429. Rounds
 # are interleaved; each ratio is to nginx in the same round and mode; medians and ranges.
@@ -16,33 +16,19 @@ work=$(mktemp -d /tmp/rekey-bench-https.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+# shellcheck source=scripts/bench-nginx.sh
+source "$(dirname "$0")/bench-nginx.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
   -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 
-# nginx as in part 1, over TLS: its defaults for sessions (tickets on, no server-side cache).
+# nginx as in part 1, over TLS, with its defaults for sessions (tickets on, no server-side cache);
+# nginx-light 1.22's default ssl_protocols has no TLS 1.3.
 nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $work/nginx/body;
-  server {
-    listen 127.0.0.1:$nginx_port ssl;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_certificate $work/cert.pem;
-    ssl_certificate_key $work/key.pem;
-    location / { return 204; }
-  }
-}
-CONF
+nginx_conf "$work/nginx" "$nginx_port" \
+  "ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;"
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' &
 pids+=($!)
 

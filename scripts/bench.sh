@@ -11,7 +11,7 @@
 # within a round and then taking the median. A binary without resource servers or JWT tokens
 # (a baseline from before #19) skips those targets; their figures print "n/a".
 # Usage: scripts/bench.sh path/to/rekey   (BENCH_BASELINE=path/to/previous/rekey for an A/B;
-# BENCH_PARTS=1 for part 1 alone, BENCH_PARTS=2 for part 2 alone, BENCH_PARTS=1,4 for two of them;
+# BENCH_PARTS=1 for part 1 alone, BENCH_PARTS=2 for part 2 alone, BENCH_PARTS=1,4 for two of them (parts 1–5);
 # BENCH_CEILING=path/to/sqlite_ceiling for part 2's reference, by default beside the binary's
 # build: <build>/tests/bench/sqlite_ceiling)
 set -euo pipefail
@@ -28,6 +28,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+# shellcheck source=scripts/bench-nginx.sh
+source "$(dirname "$0")/bench-nginx.sh"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # --- part 1 (below, up to part 2; not indented, for its heredocs).
@@ -35,23 +37,7 @@ if want 1; then
 
 # --- nginx, the reference: the cheapest possible HTTP answer.
 nginx_port=$(free_port)
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  server { listen 127.0.0.1:$nginx_port; location / { return 204; } }
-}
-CONF
+nginx_conf "$work/nginx" "$nginx_port"
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" -g 'daemon off;' &
 pids+=($!)
 
@@ -275,4 +261,13 @@ if want 4; then
   echo
   echo "SQS throughput (SQLite): node tests/e2e/bench/sqs_throughput.mjs"
   (cd tests/e2e && REKEY_BIN="$rekey_abs" node --no-warnings bench/sqs_throughput.mjs)
+fi
+
+# --- part 5 (issue #20): HTTPS with keep-alive, a full handshake and a resumed session per
+# request, next to nginx with the same certificate (scripts/bench-https.sh).
+if want 5; then
+  https_load=${BENCH_HTTPS_LOAD:-$(dirname "$rekey_abs")/../../tests/bench/https_load}
+  echo
+  echo "HTTPS (TLS 1.3): scripts/bench-https.sh"
+  "$(dirname "$0")/bench-https.sh" "$rekey_abs" "$https_load"
 fi

@@ -13,6 +13,7 @@
 //                   [--connections 32] [--threads 2] [--seconds 5] [--tls 1.3|1.2]
 // FILE holds the raw request (head and body); for new and resume it must say Connection: close.
 #include <openssl/ssl.h>
+#include <CLI/CLI.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -36,9 +37,9 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -70,41 +71,29 @@ struct counters {
   std::atomic<std::uint64_t> resumed{0};     // of which resumed a session
 };
 
-mode parse_mode(std::string_view text) {
-  if (text == "keep-alive") return mode::keep_alive;
-  if (text == "new") return mode::new_connection;
-  if (text == "resume") return mode::resume;
-  throw std::invalid_argument("--mode: keep-alive, new or resume");
-}
-
-options parse(int argc, char** argv) {
+// The command line (CLI11, as rekey's own); nullopt when it printed --help or an error.
+std::optional<options> parse(int argc, char** argv, int& exit_code) {
   options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string_view flag = argv[i];
-    const std::string value = argv[i + 1];
-    if (flag == "--host") {
-      o.host = value;
-    } else if (flag == "--port") {
-      o.port = value;
-    } else if (flag == "--request") {
-      o.request_file = value;
-    } else if (flag == "--mode") {
-      o.how = parse_mode(value);
-    } else if (flag == "--connections") {
-      o.connections = static_cast<unsigned>(std::stoul(value));
-    } else if (flag == "--threads") {
-      o.threads = static_cast<unsigned>(std::stoul(value));
-    } else if (flag == "--seconds") {
-      o.seconds = std::stod(value);
-    } else if (flag == "--tls") {
-      if (value != "1.2" && value != "1.3") throw std::invalid_argument("--tls: 1.2 or 1.3");
-      o.tls12 = value == "1.2";
-    } else {
-      throw std::invalid_argument("unknown option " + std::string(flag));
-    }
+  std::string how = "keep-alive";
+  std::string tls = "1.3";
+  CLI::App app{"make bench's HTTPS load generator (docs/benchmarks.md)"};
+  app.add_option("--host", o.host, "server address");
+  app.add_option("--port", o.port, "server port")->required();
+  app.add_option("--request", o.request_file, "file with the raw request, head and body")->required();
+  app.add_option("--mode", how, "keep-alive, new (a full handshake per request) or resume")
+      ->check(CLI::IsMember({"keep-alive", "new", "resume"}));
+  app.add_option("--connections", o.connections, "connections at once")->check(CLI::PositiveNumber);
+  app.add_option("--threads", o.threads, "client threads")->check(CLI::PositiveNumber);
+  app.add_option("--seconds", o.seconds, "duration")->check(CLI::PositiveNumber);
+  app.add_option("--tls", tls, "TLS version")->check(CLI::IsMember({"1.2", "1.3"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    return std::nullopt;
   }
-  if (argc % 2 == 0) throw std::invalid_argument("every option takes a value");
-  if (o.port.empty() || o.request_file.empty()) throw std::invalid_argument("--port and --request are required");
+  o.how = how == "new" ? mode::new_connection : how == "resume" ? mode::resume : mode::keep_alive;
+  o.tls12 = tls == "1.2";
   return o;
 }
 
@@ -179,7 +168,10 @@ asio::awaitable<void> drive(const options& o, asio::ssl::context& tls, const tcp
 }  // namespace
 
 int main(int argc, char** argv) try {
-  const auto o = parse(argc, argv);
+  int exit_code = 0;
+  const auto parsed = parse(argc, argv, exit_code);
+  if (!parsed) return exit_code;
+  const auto& o = *parsed;
   const auto request = read_file(o.request_file);
   asio::ssl::context tls(asio::ssl::context::tls_client);
   tls.set_verify_mode(asio::ssl::verify_none);  // the bench's own certificate, on loopback

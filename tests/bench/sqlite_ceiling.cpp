@@ -18,14 +18,15 @@
 // Prints one JSON object: rotations/s and per-transaction figures.
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -59,30 +60,21 @@ struct options {
   bool reads = false;
 };
 
-options parse(int argc, char** argv) {
+// The command line (CLI11, as rekey's own); nullopt when it printed --help or an error.
+std::optional<options> parse(int argc, char** argv, int& exit_code) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const auto value = [&]() -> const char* {
-      if (i + 1 >= argc) throw std::invalid_argument(std::string(arg) + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--apps") {
-      o.apps = std::atoi(value());
-    } else if (arg == "--seconds") {
-      o.seconds = std::atof(value());
-    } else if (arg == "--batch") {
-      o.batch = std::atoi(value());
-    } else if (arg == "--reads") {
-      o.reads = true;
-    } else if (o.dir.empty() && !arg.starts_with("--")) {
-      o.dir = arg;
-    } else {
-      throw std::invalid_argument("unknown argument " + std::string(arg));
-    }
+  CLI::App app{"SQLite's ceiling for a rotation's writes (docs/benchmarks.md)"};
+  app.add_option("directory", o.dir, "where its database is made")->required();
+  app.add_option("--apps", o.apps, "applications, rotated round-robin")->check(CLI::PositiveNumber);
+  app.add_option("--seconds", o.seconds, "duration")->check(CLI::PositiveNumber);
+  app.add_option("--batch", o.batch, "rotations to a transaction")->check(CLI::PositiveNumber);
+  app.add_flag("--reads", o.reads, "also rekey's reads and savepoint per rotation");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);
+    return std::nullopt;
   }
-  if (o.dir.empty() || o.apps < 1 || o.batch < 1 || o.seconds <= 0)
-    throw std::invalid_argument("usage: sqlite_ceiling DIRECTORY [--apps N] [--seconds S] [--batch B] [--reads]");
   return o;
 }
 
@@ -366,7 +358,9 @@ int run(const options& o) {
 
 int main(int argc, char** argv) {
   try {
-    return run(parse(argc, argv));
+    int exit_code = 0;
+    const auto o = parse(argc, argv, exit_code);
+    return o ? run(*o) : exit_code;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sqlite_ceiling: %s\n", e.what());
     return 1;
