@@ -61,8 +61,11 @@ bool has_one_host(const request& req) {
   return hosts == 1 || (hosts == 0 && req.version() < 11);
 }
 
-// Idle connections closed at once when the limit is reached (nginx closes up to 32 too).
-constexpr std::size_t idle_closed_at_limit = 32;
+// Idle connections closed at once when the limit is reached, oldest first: an eighth of the idle
+// ones, at least one and at most 32, as nginx drains its reusable connections. Never all of them:
+// the newest idle connection is usually one just accepted whose request is on its way, and
+// closing it would fail the very client the room was made for.
+std::size_t idle_to_close(std::size_t idle) { return std::clamp<std::size_t>(idle / 8, 1, 32); }
 
 // Accept errors that mean "out of descriptors or memory": retrying at once cannot succeed.
 // (accept() reports errno values; the category is not compared: with Boost 1.81 under UBSan,
@@ -320,9 +323,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     co_await stream.async_shutdown(no_throw);
   }
 
-  // Closes up to `most` idle connections, oldest first, to make room for new ones.
-  void close_idle(std::size_t most) {
+  // Closes some idle connections (idle_to_close), oldest first, to make room for new ones.
+  void close_idle() {
     std::lock_guard lock(connections_mutex_);
+    std::size_t idle = 0;
+    for (auto& weak : connections_) {
+      if (auto c = weak.lock(); c && c->idle) ++idle;
+    }
+    std::size_t most = idle_to_close(idle);
     for (auto& weak : connections_) {
       if (most == 0) break;
       auto c = weak.lock();
@@ -354,7 +362,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::chrono::milliseconds backoff{0};
     while (!stopping_) {
       if (open_.load() >= config_.max_connections) {
-        close_idle(idle_closed_at_limit);
+        close_idle();
         co_await wait_for_slot(std::chrono::milliseconds(100));
         continue;
       }
@@ -364,7 +372,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         log_accept_error(error);
         if (is_resource_exhaustion(error)) {
           backoff = std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-          close_idle(idle_closed_at_limit);
+          close_idle();
           co_await wait_for_slot(backoff);
         }
         continue;
