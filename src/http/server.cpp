@@ -12,11 +12,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
@@ -34,6 +34,7 @@
 #include "core/log_limiter.hpp"
 #include "http/proxy.hpp"
 #include "http/request_observer.hpp"
+#include "http/response_wire.hpp"
 #include "http/router.hpp"
 #include "runtime/io_context_pool.hpp"
 
@@ -66,6 +67,23 @@ bool has_one_host(const request& req) {
 // the newest idle connection is usually one just accepted whose request is on its way, and
 // closing it would fail the very client the room was made for.
 std::size_t idle_to_close(std::size_t idle) { return std::clamp<std::size_t>(idle / 8, 1, 32); }
+
+using request_parser = beast_http::request_parser<beast_http::string_body>;
+
+// Gives the parser what `buffer` already holds past the head (usually the whole body, read with
+// it), as Beast's read does, but without an asynchronous operation: the body is read from the
+// socket only when some of it has not arrived yet.
+boost::system::error_code parse_buffered(request_parser& parser, beast::flat_buffer& buffer) {
+  boost::system::error_code error;
+  parser.eager(true);
+  while (!parser.is_done() && buffer.size() != 0) {
+    const auto used = parser.put(buffer.data(), error);
+    buffer.consume(used);
+    if (error == beast_http::error::need_more) return {};
+    if (error || used == 0) break;
+  }
+  return error;
+}
 
 // Accept errors that mean "out of descriptors or memory": retrying at once cannot succeed.
 // (accept() reports errno values; the category is not compared: with Boost 1.81 under UBSan,
@@ -151,6 +169,50 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     }
   }
 
+  // Reads until the parser has a request's head, as Beast's async_read_header does, each read
+  // awaited on the stream itself rather than through Beast's composed read operations: whatever
+  // ends the connection (the peer closing, a timeout, a malformed or oversized head) is an error.
+  template <class Stream>
+  static asio::awaitable<boost::system::error_code> read_head(Stream& stream, beast::flat_buffer& buffer,
+                                                              request_parser& parser) {
+    parser.eager(false);
+    for (;;) {
+      if (buffer.size() != 0) {
+        boost::system::error_code error;
+        const auto used = parser.put(buffer.data(), error);
+        buffer.consume(used);
+        if (error != beast_http::error::need_more) {
+          if (error || parser.is_header_done()) co_return error;
+        }
+      }
+      const auto room = beast::read_size(buffer, 65536);
+      if (room == 0) co_return beast_http::error::buffer_overflow;
+      auto [error, n] = co_await stream.async_read_some(buffer.prepare(room), no_throw);
+      buffer.commit(n);
+      if (error == asio::error::eof && parser.got_some()) co_return beast_http::error::partial_message;
+      if (error) co_return error;
+    }
+  }
+
+  // Writes an answer: serialized whole into `wire` (the connection's buffer, reused), then on a
+  // plain connection first straight to the non-blocking socket: a small answer to a client that
+  // is reading goes out at once, without an asynchronous operation and its timer. What the kernel
+  // does not take then (or all of it, over TLS) is written asynchronously under read_timeout.
+  template <class Stream>
+  asio::awaitable<boost::system::error_code> write_answer(Stream& stream, const response& res, std::string& wire) {
+    serialize(res, wire);
+    std::size_t sent = 0;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      boost::system::error_code error;
+      sent = stream.socket().write_some(asio::buffer(wire), error);
+      if (error && error != asio::error::would_block) co_return error;
+      if (sent == wire.size()) co_return boost::system::error_code{};
+    }
+    beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
+    auto [error, written] = co_await asio::async_write(stream, asio::buffer(wire) + sent, no_throw);
+    co_return error;
+  }
+
   // Serves requests until the connection ends; true when it became a CONNECT tunnel (answered 200,
   // nothing read past the CONNECT's head), whose TLS the caller then terminates. `where`: a plain
   // listener's connection (the one place a CONNECT may be answered 200), a TLS listener's, or the
@@ -158,6 +220,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   template <class Stream>
   asio::awaitable<bool> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn, arrival where) {
     beast::flat_buffer buffer;
+    std::string wire;  // each answer as sent (write_answer)
     auto& lowest = beast::get_lowest_layer(stream);
     const bool secure = where != arrival::plain_listener;  // TLS on the listener or in a tunnel
     while (!stopping_) {
@@ -167,7 +230,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
       conn->idle = true;
       lowest.expires_after(config_.idle_timeout);
-      auto [read_error, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, no_throw);
+      auto read_error = co_await read_head(stream, buffer, parser);
       conn->idle = false;
       // Only read when someone is told of the answer.
       const auto head_read_at =
@@ -191,8 +254,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
           const auto request_id = new_uuid(random_);
           auto res = proxy_refusal(decision.verdict, parser.get().version());
           finish(res, request_id, false);
-          lowest.expires_after(config_.read_timeout);
-          auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+          const auto write_error = co_await write_answer(stream, res, wire);
           observe(parser.get().method(), {}, res.result_int(), head_read_at, request_id, peer);
           if (!write_error && !stopping_) co_await drain(stream, lowest);
           break;
@@ -207,7 +269,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         if (parser.content_length().value_or(0) > limit) read_error = beast_http::error::body_limit;
         parser.body_limit(limit);  // a chunked body is counted as it comes
       }
-      if (!read_error) {
+      if (!read_error) read_error = parse_buffered(parser, buffer);
+      if (!read_error && !parser.is_done()) {
         lowest.expires_after(config_.read_timeout);
         auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, no_throw);
         read_error = body_error;
@@ -227,8 +290,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         request.request_id = request_id;
         auto res = routes_.error(errc::payload_too_large, request);
         finish(res, request_id, false);
-        lowest.expires_after(config_.read_timeout);
-        auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+        const auto write_error = co_await write_answer(stream, res, wire);
         observe(request.method, {}, res.result_int(), head_read_at, request_id, peer);
         if (!write_error && !stopping_) co_await drain(stream, lowest);
         break;
@@ -253,8 +315,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       res.version(req.version());
       const bool keep_alive = req.keep_alive() && !stopping_;
       finish(res, ctx.request_id, keep_alive);
-      lowest.expires_after(config_.read_timeout);
-      auto [write_error, written] = co_await beast_http::async_write(stream, res, no_throw);
+      const auto write_error = co_await write_answer(stream, res, wire);
       observe(req.method(), ctx.route, res.result_int(), head_read_at, ctx.request_id, peer);
       if (write_error || !keep_alive) break;
     }
@@ -283,6 +344,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
   asio::awaitable<void> run_plain(tcp::socket socket, std::string peer, slot) {
     beast::tcp_stream stream(std::move(socket));
+    boost::system::error_code ignored;
+    stream.socket().non_blocking(true, ignored);  // write_answer's first, synchronous write never blocks
     auto conn = std::make_shared<connection>();
     conn->executor = stream.get_executor();
     conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
@@ -294,7 +357,6 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       co_await serve_tls(tunnel, std::move(peer), conn, arrival::in_tunnel);
       conn->close = nullptr;  // `tunnel` dies with this block
     } else {
-      boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
       conn->close = nullptr;  // the stream dies with this frame
     }

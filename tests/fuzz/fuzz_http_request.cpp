@@ -1,10 +1,10 @@
 // Fuzzes the HTTP request head and body framing exactly as src/http/server.cpp configures Beast:
 // request_parser<string_body> with rekey's default header_limit (16 KiB) and body_limit (64 KiB)
-// from core/config.hpp, fed through one buffer the way async_read_header then async_read feed
-// it (not eager until the head is done), in chunk splits taken from the input, several requests
-// per connection (keep-alive), EOF at the end. For each complete request it reads what the
-// server reads (target, method, version, keep-alive, headers, body) and routes the path with
-// the router's public pieces (path_of, match_pattern on the admin API's patterns).
+// from core/config.hpp, fed through one buffer the way server.cpp's read_head, then
+// parse_buffered and Beast's async_read for the body, feed it (not eager until the head is done), in chunk splits taken
+// from the input, several requests per connection (keep-alive), EOF at the end. For each complete request it reads what
+// the server reads (target, method, version, keep-alive, headers, body) and routes the path with the router's public
+// pieces (path_of, match_pattern on the admin API's patterns).
 //
 // Input: byte 0 (mod 8) = how many chunk-size bytes follow; those bytes (each 1–256) are the
 // read sizes, cycled; the rest is the bytes on the connection. With no chunk-size bytes the
