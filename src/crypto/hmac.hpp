@@ -1,10 +1,11 @@
 // HMAC-SHA256, SHA-256 and constant-time comparison (OpenSSL 3).
 //
-// hmac_key prepares the keyed MAC once and duplicates it per call, which is what keeps the
-// token endpoint's two MACs per request cheap. An hmac_key is immutable after construction
-// and safe to use from many threads at once.
+// hmac_key prepares the keyed MAC once; each thread that signs with it duplicates that once and
+// re-initializes its copy per call, which is what keeps the token endpoint's MACs per request
+// cheap. An hmac_key is immutable after construction and safe to use from many threads at once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,6 +28,7 @@ class hmac_key {
   digest256 sign(std::string_view data) const { return sign(as_bytes(data)); }
 
  private:
+  std::uint64_t id_;  // names this key's copies in each thread (hmac.cpp); never reused
   EVP_MAC_CTX* prepared_;
 };
 
