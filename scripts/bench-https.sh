@@ -10,6 +10,7 @@
 set -euo pipefail
 REKEY=${1:?usage: bench-https.sh path/to/rekey path/to/https_load}
 LOAD=${2:?usage: bench-https.sh path/to/rekey path/to/https_load}
+[ -x "$LOAD" ] || { echo "bench-https: no load program at $LOAD (build tests/bench, or set BENCH_HTTPS_LOAD)" >&2; exit 1; }
 ROUNDS=${BENCH_ROUNDS:-5}
 SECONDS_EACH=${BENCH_HTTPS_SECONDS:-4}
 work=$(mktemp -d /tmp/rekey-bench-https.XXXXXX)
