@@ -125,7 +125,11 @@ describe('web console', () => {
     await page.getByLabel('Admin token').fill(rekey.adminToken);
     await page.getByLabel('Admin token').press('Enter');
     await page.getByRole('heading', { name: 'Applications', level: 1 }).waitFor();
-    // A reload stays signed in (GET /console/api/session).
+    // A reload stays signed in (GET /console/api/session). Every answer so far read first: a
+    // reload takes the bodies of answers not yet read with it (the screen's own fetches, such
+    // as GET /admin/v1/system, may still be finishing when its heading shows).
+    await page.waitForLoadState('networkidle');
+    await Promise.all(answers);
     await page.reload();
     await page.getByRole('heading', { name: 'Applications', level: 1 }).waitFor();
 
