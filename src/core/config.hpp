@@ -81,7 +81,7 @@ struct delivery_config {
 struct config {
   std::string data_dir = "./rekey-data";
   std::string database;                  // empty: <data_dir>/rekey.db
-  std::size_t database_connections = 4;  // PostgreSQL: pooled connections, one storage thread each
+  std::size_t database_connections = 2;  // PostgreSQL: pooled connections, one storage thread each
   std::string master_key_file;           // empty and no REKEY_MASTER_KEY: <data_dir>/master.key (generated)
   std::string master_key_hex;            // from REKEY_MASTER_KEY
   bool dev = false;                      // create a demo application on first start

@@ -1,11 +1,13 @@
--- wrk script for make bench part 2: POST the rotate call with each application's access token in
--- turn (one token per line in the file named by REKEY_TOKENS), and count the 204s.
+-- wrk script for make bench parts 2 and 3: POST the rotate call with each application's access
+-- token in turn (one token per line in the file named by REKEY_TOKENS), starting REKEY_TOKENS_START
+-- lines in (default 0), and count the 204s.
 local tokens = {}
 for line in io.lines(os.getenv("REKEY_TOKENS")) do tokens[#tokens + 1] = line end
 
+local start = tonumber(os.getenv("REKEY_TOKENS_START") or "0")
 local threads = {}
 function setup(thread)
-  thread:set("offset", #threads)
+  thread:set("offset", start + #threads)
   threads[#threads + 1] = thread
 end
 
