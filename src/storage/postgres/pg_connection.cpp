@@ -31,15 +31,11 @@ pg_params& pg_params::blob(std::span<const std::uint8_t> v) {
   return *this;
 }
 namespace {
-// An array literal's element: quoted, " and \\ escaped; NULL bare.
-void append_element(std::string& literal, const std::optional<std::string_view>& element) {
+// An array literal's element: quoted, " and \\ escaped.
+void append_element(std::string& literal, std::string_view element) {
   if (literal.size() > 1) literal += ',';
-  if (!element) {
-    literal += "NULL";
-    return;
-  }
   literal += '"';
-  for (const char c : *element) {
+  for (const char c : element) {
     if (c == '"' || c == '\\') literal += '\\';
     literal += c;
   }
@@ -51,11 +47,11 @@ pg_params& pg_params::text_array(const std::vector<std::string>& v) {
   for (const auto& element : v) append_element(literal, element);
   return text(literal + '}');
 }
-pg_params& pg_params::array(const std::vector<std::optional<std::string>>& v) {
-  std::string literal = "{";
-  for (const auto& element : v)
-    append_element(literal, element ? std::optional<std::string_view>{*element} : std::nullopt);
-  return text(literal + '}');
+pg_params& pg_params::array(const pg_array& v) {
+  values_.push_back(v.bytes());
+  is_null_.push_back(false);
+  formats_.push_back(1);
+  return *this;
 }
 pg_params::raw_view pg_params::raw() const {
   raw_view out;

@@ -1,5 +1,5 @@
 // pg_connection: one PostgreSQL connection (libpq) with prepared statements, parameters as text
-// (bytea as binary) and results as text — thin, so the repositories read as SQL plus binding.
+// (bytea and pg_array as binary) and results as text — thin, so the repositories read as SQL plus binding.
 //
 // Errors map as in store.hpp: a lost or refused connection and the server's "cannot serve now"
 // classes (57P, 08, 53) → errc::service_unavailable; unique violations → errc::conflict;
@@ -22,6 +22,7 @@
 
 #include "core/errc.hpp"
 #include "crypto/bytes.hpp"
+#include "storage/postgres/pg_array.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -41,9 +42,8 @@ class pg_params {
   pg_params& null();
   // A text[] as its literal: cast it in SQL ($1::text[]).
   pg_params& text_array(const std::vector<std::string>& v);
-  // Any array as its text literal, elements as text (nullopt: NULL): cast it in SQL
-  // ($1::bigint[], $1::text[]).
-  pg_params& array(const std::vector<std::optional<std::string>>& v);
+  // An array in binary format (pg_array.hpp): cast it in SQL to its type ($1::bigint[]).
+  pg_params& array(const pg_array& v);
   template <class T>
   pg_params& optional_int64(const std::optional<T>& v) {
     return v ? int64(static_cast<std::int64_t>(*v)) : null();

@@ -3,25 +3,23 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <cstdint>
 #include <optional>
 
-#include "core/identifiers.hpp"
 #include "storage/postgres/pg_record_rows.hpp"
 
 namespace rekey {
 namespace {
 
-// A column of a multi-row write: one array parameter, elements as text. bytea goes as hex text
-// (to_hex), decoded in SQL: an array literal has no binary form here.
-using column = std::vector<std::optional<std::string>>;
+// A multi-row write's columns: one array parameter each, in binary (pg_array.hpp).
+using type = pg_array::element;
 
-std::string number(std::int64_t v) { return std::to_string(v); }
-std::string time_text(time_point t) { return number(to_epoch_ms(t)); }
-std::optional<std::string> optional_time_text(const std::optional<time_point>& t) {
-  return t ? std::optional<std::string>{time_text(*t)} : std::nullopt;
+std::int64_t ms(time_point t) { return to_epoch_ms(t); }
+std::optional<std::int64_t> ms(const std::optional<time_point>& t) {
+  return t ? std::optional<std::int64_t>{to_epoch_ms(*t)} : std::nullopt;
 }
 
-pg_params arrays(std::initializer_list<const column*> columns) {
+pg_params arrays(std::initializer_list<const pg_array*> columns) {
   pg_params p;
   for (const auto* c : columns) p.array(*c);
   return p;
@@ -30,27 +28,27 @@ pg_params arrays(std::initializer_list<const column*> columns) {
 constexpr const char* insert_secrets_sql =
     "INSERT INTO client_secrets(" SECRET_COLUMNS
     ")"
-    " SELECT id, application_id, decode(secret_hash, 'hex'), fingerprint, state, created_at, expires_at,"
+    " SELECT id, application_id, secret_hash, fingerprint, state, created_at, expires_at,"
     " next_warning_at, last_used_at, use_count"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],"
+    " FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],"
     " $8::bigint[], $9::bigint[], $10::bigint[]) AS t(id, application_id, secret_hash, fingerprint, state,"
     " created_at, expires_at, next_warning_at, last_used_at, use_count)";
 constexpr const char* update_secrets_sql = "SELECT rekey_update_secrets($1::text[], $2::text[], $3::bigint[])";
 constexpr const char* insert_outbox_sql =
     "INSERT INTO outbox(" OUTBOX_COLUMNS
     ")"
-    " SELECT id, application_id, destination_id, notification_type, decode(sealed_body, 'hex'), state, attempts,"
+    " SELECT id, application_id, destination_id, notification_type, sealed_body, state, attempts,"
     " next_attempt_at, created_at, old_secret_id, delivered_at, last_error, new_secret_id"
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[],"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::integer[],"
     " $8::bigint[], $9::bigint[], $10::text[], $11::bigint[], $12::text[], $13::text[]) AS t(id, application_id,"
     " destination_id, notification_type, sealed_body, state, attempts, next_attempt_at, created_at, old_secret_id,"
     " delivered_at, last_error, new_secret_id)";
 constexpr const char* insert_messages_sql =
     "INSERT INTO messages(" MESSAGE_COLUMNS
     ")"
-    " SELECT id, account, queue, decode(sealed_body, 'hex'), md5_of_body, sender_id, sent_at, visible_at,"
+    " SELECT id, account, queue, sealed_body, md5_of_body, sender_id, sent_at, visible_at,"
     " receive_count, first_received_at, receipt_handle, expires_at, NULL, ''"  // a notification: no attributes
-    " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],"
+    " FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::text[], $7::bigint[],"
     " $8::bigint[], $9::integer[], $10::bigint[], $11::text[], $12::bigint[]) AS t(id, account, queue, sealed_body,"
     " md5_of_body, sender_id, sent_at, visible_at, receive_count, first_received_at, receipt_handle, expires_at)";
 constexpr const char* save_buckets_sql =
@@ -61,10 +59,9 @@ constexpr const char* save_buckets_sql =
 constexpr const char* insert_audit_sql =
     "INSERT INTO audit_log(" AUDIT_COLUMNS
     ")"
-    " SELECT seq, at, actor, action, application_id, request_id, fingerprint, detail, decode(previous_hash, 'hex'),"
-    " decode(hash, 'hex'), chain"
+    " SELECT seq, at, actor, action, application_id, request_id, fingerprint, detail, previous_hash, hash, chain"
     " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-    " $8::text[], $9::text[], $10::text[], $11::integer[]) AS t(seq, at, actor, action, application_id, request_id,"
+    " $8::text[], $9::bytea[], $10::bytea[], $11::integer[]) AS t(seq, at, actor, action, application_id, request_id,"
     " fingerprint, detail, previous_hash, hash, chain)";
 
 template <class T>
@@ -132,18 +129,19 @@ result<void> pg_rotation_writes::queue(pg_connection& db) const {
 
 result<void> pg_rotation_writes::queue_new_secrets(pg_connection& db) const {
   if (new_secrets_.empty()) return {};
-  column id, app, hash, fingerprint, state, created, expires, warning, used, count;
+  pg_array id(type::text), app(type::text), hash(type::bytea), fingerprint(type::text), state(type::text),
+      created(type::int8), expires(type::int8), warning(type::int8), used(type::int8), count(type::int8);
   for (const auto& s : new_secrets_) {
-    id.push_back(s.id);
-    app.push_back(s.application_id);
-    hash.push_back(to_hex(s.hash));
-    fingerprint.push_back(s.fingerprint);
-    state.push_back(std::string(to_string(s.state)));
-    created.push_back(time_text(s.created_at));
-    expires.push_back(time_text(s.expires_at));
-    warning.push_back(optional_time_text(s.next_warning_at));
-    used.push_back(optional_time_text(s.last_used_at));
-    count.push_back(number(s.use_count));
+    id.add(s.id);
+    app.add(s.application_id);
+    hash.add(s.hash);
+    fingerprint.add(s.fingerprint);
+    state.add(to_string(s.state));
+    created.add(ms(s.created_at));
+    expires.add(ms(s.expires_at));
+    warning.add(ms(s.next_warning_at));
+    used.add(ms(s.last_used_at));
+    count.add(static_cast<std::int64_t>(s.use_count));
   }
   return db.queue(insert_secrets_sql,
                   arrays({&id, &app, &hash, &fingerprint, &state, &created, &expires, &warning, &used, &count}));
@@ -151,53 +149,57 @@ result<void> pg_rotation_writes::queue_new_secrets(pg_connection& db) const {
 
 result<void> pg_rotation_writes::queue_secret_updates(pg_connection& db) const {
   if (secret_updates_.empty()) return {};
-  column id, state, expires;
+  pg_array id(type::text), state(type::text), expires(type::int8);
   for (const auto& s : secret_updates_) {
-    id.push_back(s.id);
-    state.push_back(std::string(to_string(s.state)));
-    expires.push_back(time_text(s.expires_at));
+    id.add(s.id);
+    state.add(to_string(s.state));
+    expires.add(ms(s.expires_at));
   }
   return db.queue(update_secrets_sql, arrays({&id, &state, &expires}));
 }
 
 result<void> pg_rotation_writes::queue_outbox(pg_connection& db) const {
   if (outbox_.empty()) return {};
-  column id, app, destination, type, body, state, attempts, next, created, old_secret, delivered, error, new_secret;
+  pg_array id(type::text), app(type::text), destination(type::text), kind(type::text), body(type::bytea),
+      state(type::text), attempts(type::int4), next(type::int8), created(type::int8), old_secret(type::text),
+      delivered(type::int8), error(type::text), new_secret(type::text);
   for (const auto& o : outbox_) {
-    id.push_back(o.id);
-    app.push_back(o.application_id);
-    destination.push_back(o.destination_id);
-    type.push_back(o.notification_type);
-    body.push_back(to_hex(o.sealed_body));
-    state.push_back(std::string(to_string(o.state)));
-    attempts.push_back(number(o.attempts));
-    next.push_back(time_text(o.next_attempt_at));
-    created.push_back(time_text(o.created_at));
-    old_secret.push_back(o.old_secret_id);
-    delivered.push_back(optional_time_text(o.delivered_at));
-    error.push_back(o.last_error);
-    new_secret.push_back(o.new_secret_id);
+    id.add(o.id);
+    app.add(o.application_id);
+    destination.add(o.destination_id);
+    kind.add(o.notification_type);
+    body.add(o.sealed_body);
+    state.add(to_string(o.state));
+    attempts.add(static_cast<std::int64_t>(o.attempts));
+    next.add(ms(o.next_attempt_at));
+    created.add(ms(o.created_at));
+    old_secret.add(o.old_secret_id);
+    delivered.add(ms(o.delivered_at));
+    error.add(o.last_error);
+    new_secret.add(o.new_secret_id);
   }
-  return db.queue(insert_outbox_sql, arrays({&id, &app, &destination, &type, &body, &state, &attempts, &next, &created,
+  return db.queue(insert_outbox_sql, arrays({&id, &app, &destination, &kind, &body, &state, &attempts, &next, &created,
                                              &old_secret, &delivered, &error, &new_secret}));
 }
 
 result<void> pg_rotation_writes::queue_messages(pg_connection& db) const {
   if (messages_.empty()) return {};
-  column id, account, queue, body, md5, sender, sent, visible, receives, first_received, receipt, expires;
+  pg_array id(type::text), account(type::text), queue(type::text), body(type::bytea), md5(type::text),
+      sender(type::text), sent(type::int8), visible(type::int8), receives(type::int4), first_received(type::int8),
+      receipt(type::text), expires(type::int8);
   for (const auto& m : messages_) {
-    id.push_back(m.id);
-    account.push_back(m.account);
-    queue.push_back(m.queue);
-    body.push_back(to_hex(m.sealed_body));
-    md5.push_back(m.md5_of_body);
-    sender.push_back(m.sender_id);
-    sent.push_back(time_text(m.sent_at));
-    visible.push_back(time_text(m.visible_at));
-    receives.push_back(number(m.receive_count));
-    first_received.push_back(optional_time_text(m.first_received_at));
-    receipt.push_back(m.receipt_handle);
-    expires.push_back(time_text(m.expires_at));
+    id.add(m.id);
+    account.add(m.account);
+    queue.add(m.queue);
+    body.add(m.sealed_body);
+    md5.add(m.md5_of_body);
+    sender.add(m.sender_id);
+    sent.add(ms(m.sent_at));
+    visible.add(ms(m.visible_at));
+    receives.add(static_cast<std::int64_t>(m.receive_count));
+    first_received.add(ms(m.first_received_at));
+    receipt.add(m.receipt_handle);
+    expires.add(ms(m.expires_at));
   }
   return db.queue(insert_messages_sql, arrays({&id, &account, &queue, &body, &md5, &sender, &sent, &visible, &receives,
                                                &first_received, &receipt, &expires}));
@@ -205,31 +207,32 @@ result<void> pg_rotation_writes::queue_messages(pg_connection& db) const {
 
 result<void> pg_rotation_writes::queue_buckets(pg_connection& db) const {
   if (buckets_.empty()) return {};
-  column app, operation, tokens, updated;
+  pg_array app(type::text), operation(type::text), tokens(type::float8), updated(type::int8);
   for (const auto& b : buckets_) {
-    app.push_back(b.application_id);
-    operation.push_back(b.operation);
-    tokens.push_back(pg_real_text(b.tokens));
-    updated.push_back(time_text(b.updated_at));
+    app.add(b.application_id);
+    operation.add(b.operation);
+    tokens.add(b.tokens);
+    updated.add(ms(b.updated_at));
   }
   return db.queue(save_buckets_sql, arrays({&app, &operation, &tokens, &updated}));
 }
 
 result<void> pg_rotation_writes::queue_audit(pg_connection& db) const {
   if (audit_.empty()) return {};
-  column seq, at, actor, action, app, request, fingerprint, detail, previous, hash, chain;
+  pg_array seq(type::int8), at(type::int8), actor(type::text), action(type::text), app(type::text), request(type::text),
+      fingerprint(type::text), detail(type::text), previous(type::bytea), hash(type::bytea), chain(type::int4);
   for (const auto& e : audit_) {
-    seq.push_back(number(e.seq));
-    at.push_back(time_text(e.at));
-    actor.push_back(e.actor);
-    action.push_back(e.action);
-    app.push_back(e.application_id);
-    request.push_back(e.request_id);
-    fingerprint.push_back(e.fingerprint);
-    detail.push_back(e.detail);
-    previous.push_back(to_hex(e.previous_hash));
-    hash.push_back(to_hex(e.hash));
-    chain.push_back(number(e.chain));
+    seq.add(e.seq);
+    at.add(ms(e.at));
+    actor.add(e.actor);
+    action.add(e.action);
+    app.add(e.application_id);
+    request.add(e.request_id);
+    fingerprint.add(e.fingerprint);
+    detail.add(e.detail);
+    previous.add(e.previous_hash);
+    hash.add(e.hash);
+    chain.add(static_cast<std::int64_t>(e.chain));
   }
   return db.queue(insert_audit_sql, arrays({&seq, &at, &actor, &action, &app, &request, &fingerprint, &detail,
                                             &previous, &hash, &chain}));

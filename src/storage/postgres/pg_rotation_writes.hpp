@@ -1,7 +1,7 @@
 // pg_rotation_writes: what a rotation batch holds back and sends at its commit
 // (pg_rotation_batch.hpp) — each of its units' writes until the unit commits, then the batch's,
-// merged: one statement a table, every row in it (INSERT … SELECT … FROM unnest(…); bytea as
-// hex text), the secret updates merged per secret and sent through rekey_update_secrets
+// merged: one statement a table, every row in it (INSERT … SELECT … FROM unnest(…); each column
+// one binary array parameter, pg_array.hpp), the secret updates merged per secret and sent through rekey_update_secrets
 // (PostgreSQL migration 5: fails when a secret is missing). Not thread-safe: one batch's thread.
 #pragma once
 
