@@ -83,6 +83,11 @@ TEST_F(PgArray, TextAsWrittenWithoutQuoting) {
             "plain|with \"quotes\", a \\ and {braces}||naïve ✓|<null>");
 }
 
+TEST_F(PgArray, AnEmptyArray) {
+  EXPECT_EQ(server_text(*db_, "SELECT cardinality($1::text[])::text", pg_array(type::text)), "0");
+  EXPECT_EQ(pg_array(type::int8).bytes(), std::string("\0\0\0\0\0\0\0\0\0\0\0\x14", 12));
+}
+
 TEST_F(PgArray, AnArrayOfAnotherElementTypeIsRefusedByTheServer) {
   pg_array a(type::int8);
   a.add(std::int64_t{7});

@@ -1,7 +1,6 @@
 #include "storage/postgres/pg_array.hpp"
 
 #include <bit>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -27,21 +26,23 @@ void pg_array::expect(element type, const char* what) const {
   if (type_ != type) throw std::logic_error(std::string("pg_array: ") + what + " added to an array of another type");
 }
 
-void pg_array::element_length(std::uint32_t length) {
-  append_u32(elements_, length);
+void pg_array::element_length(std::size_t length) {
+  if (length > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+    throw std::logic_error("pg_array: an element longer than PostgreSQL's length field");
+  append_u32(elements_, static_cast<std::uint32_t>(length));
   ++count_;
 }
 
 pg_array& pg_array::add(std::string_view text) {
   expect(element::text, "text");
-  element_length(static_cast<std::uint32_t>(text.size()));
+  element_length(text.size());
   elements_.append(text);
   return *this;
 }
 
 pg_array& pg_array::add(std::span<const std::uint8_t> bytes) {
   expect(element::bytea, "bytes");
-  element_length(static_cast<std::uint32_t>(bytes.size()));
+  element_length(bytes.size());
   elements_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   return *this;
 }
@@ -77,9 +78,10 @@ pg_array& pg_array::add_null() {
 std::string pg_array::bytes() const {
   std::string out;
   out.reserve(20 + elements_.size());
-  append_u32(out, 1);  // dimensions
+  append_u32(out, count_ == 0 ? 0 : 1);  // dimensions: none for an empty array, as array_send writes it
   append_u32(out, has_null_ ? 1 : 0);
   append_u32(out, static_cast<std::uint32_t>(type_));
+  if (count_ == 0) return out;
   append_u32(out, static_cast<std::uint32_t>(count_));  // the dimension's length
   append_u32(out, 1);                                   // its lower bound
   out += elements_;

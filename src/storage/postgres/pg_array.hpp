@@ -5,7 +5,8 @@
 //
 // The layout (PostgreSQL's src/backend/utils/adt/arrayfuncs.c, all integers big-endian): the
 // number of dimensions (1), a has-NULLs flag, the element type's OID, the length and the lower
-// bound (1) of the one dimension, then each element as its length (-1: NULL) and its binary form.
+// bound (1) of the one dimension, then each element as its length (-1: NULL) and its binary form;
+// an empty array has no dimension.
 // The SQL casts the parameter to the same array type ($1::bigint[]); the server refuses an array
 // whose element type differs.
 #pragma once
@@ -46,7 +47,7 @@ class pg_array {
   std::string bytes() const;
 
  private:
-  void element_length(std::uint32_t length);
+  void element_length(std::size_t length);
   void expect(element type, const char* what) const;
 
   element type_;

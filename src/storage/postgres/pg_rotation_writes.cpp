@@ -1,9 +1,9 @@
 #include "storage/postgres/pg_rotation_writes.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
-#include <cstdint>
 #include <optional>
 
 #include "storage/postgres/pg_record_rows.hpp"
