@@ -3,6 +3,8 @@
 // hmac_key prepares the keyed MAC once; each thread that signs with it duplicates that once and
 // re-initializes its copy per call, which is what keeps the token endpoint's MACs per request
 // cheap. An hmac_key is immutable after construction and safe to use from many threads at once.
+// A thread's copy of a destroyed key is freed only when that thread evicts it (it keeps 8) or
+// ends: the service makes its keys once, at start-up, and keeps them.
 #pragma once
 
 #include <cstdint>

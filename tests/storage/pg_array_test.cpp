@@ -83,6 +83,12 @@ TEST_F(PgArray, TextAsWrittenWithoutQuoting) {
             "plain|with \"quotes\", a \\ and {braces}||naïve ✓|<null>");
 }
 
+TEST_F(PgArray, TextArrayParametersAreTextArrays) {
+  auto rows = db_->run("SELECT array_to_string($1::text[], '|')", pg_params().text_array({"a\"b", "", "{c}"}));
+  ASSERT_TRUE(rows) << rows.error().message();
+  EXPECT_EQ(rows->text(0, 0), "a\"b||{c}");
+}
+
 TEST_F(PgArray, AnEmptyArray) {
   EXPECT_EQ(server_text(*db_, "SELECT cardinality($1::text[])::text", pg_array(type::text)), "0");
   EXPECT_EQ(pg_array(type::int8).bytes(), std::string("\0\0\0\0\0\0\0\0\0\0\0\x14", 12));

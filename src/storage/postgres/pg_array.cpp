@@ -47,7 +47,7 @@ pg_array& pg_array::add(std::span<const std::uint8_t> bytes) {
   return *this;
 }
 
-pg_array& pg_array::add(std::int64_t number) {
+pg_array& pg_array::add_integer(std::int64_t number) {
   if (type_ == element::int4) {
     if (number < std::numeric_limits<std::int32_t>::min() || number > std::numeric_limits<std::int32_t>::max())
       throw std::logic_error("pg_array: a number out of an int4 array's range");

@@ -11,6 +11,7 @@
 // whose element type differs.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -34,7 +35,10 @@ class pg_array {
   // (std::logic_error otherwise, before anything reaches the server).
   pg_array& add(std::string_view text);
   pg_array& add(std::span<const std::uint8_t> bytes);
-  pg_array& add(std::int64_t number);  // int8 or int4 (which must fit); pass an int as std::int64_t
+  template <std::integral T>
+  requires(!std::same_as<T, bool>) pg_array& add(T number) {  // int8 or int4 (which must fit)
+    return add_integer(static_cast<std::int64_t>(number));
+  }
   pg_array& add(double number);
   pg_array& add_null();
   template <class T>
@@ -47,6 +51,7 @@ class pg_array {
   std::string bytes() const;
 
  private:
+  pg_array& add_integer(std::int64_t number);
   void element_length(std::size_t length);
   void expect(element type, const char* what) const;
 

@@ -30,28 +30,16 @@ pg_params& pg_params::blob(std::span<const std::uint8_t> v) {
   formats_.push_back(1);
   return *this;
 }
-namespace {
-// An array literal's element: quoted, " and \\ escaped.
-void append_element(std::string& literal, std::string_view element) {
-  if (literal.size() > 1) literal += ',';
-  literal += '"';
-  for (const char c : element) {
-    if (c == '"' || c == '\\') literal += '\\';
-    literal += c;
-  }
-  literal += '"';
-}
-}  // namespace
-pg_params& pg_params::text_array(const std::vector<std::string>& v) {
-  std::string literal = "{";
-  for (const auto& element : v) append_element(literal, element);
-  return text(literal + '}');
-}
 pg_params& pg_params::array(const pg_array& v) {
   values_.push_back(v.bytes());
   is_null_.push_back(false);
   formats_.push_back(1);
   return *this;
+}
+pg_params& pg_params::text_array(const std::vector<std::string>& v) {
+  pg_array texts(pg_array::element::text);
+  for (const auto& element : v) texts.add(element);
+  return array(texts);
 }
 pg_params::raw_view pg_params::raw() const {
   raw_view out;

@@ -40,10 +40,10 @@ class pg_params {
   pg_params& real(double v);
   pg_params& blob(std::span<const std::uint8_t> v);
   pg_params& null();
-  // A text[] as its literal: cast it in SQL ($1::text[]).
-  pg_params& text_array(const std::vector<std::string>& v);
   // An array in binary format (pg_array.hpp): cast it in SQL to its type ($1::bigint[]).
   pg_params& array(const pg_array& v);
+  // A text[] (pg_array of text): cast it in SQL ($1::text[]).
+  pg_params& text_array(const std::vector<std::string>& v);
   template <class T>
   pg_params& optional_int64(const std::optional<T>& v) {
     return v ? int64(static_cast<std::int64_t>(*v)) : null();

@@ -71,16 +71,16 @@ result<void> pg_rotation_batch::start(std::span<const rotation_key> rotations) {
     chains.insert(key.audit_chain);
   }
   const std::vector<std::string> ids(application_ids.begin(), application_ids.end());
-  std::vector<std::string> chain_list;
-  for (const int c : chains) chain_list.push_back(std::to_string(c));
+  pg_array chain_list(pg_array::element::int4);
+  for (const int c : chains) chain_list.add(c);
 
   if (auto r = db_->begin_transaction(); !r) return r;
   const pg_statement statements[] = {
       {bucket_locks_sql, pg_params().text_array(ids).text(operation_)},
-      {chain_locks_sql, pg_params().text_array(chain_list)},
+      {chain_locks_sql, pg_params().array(chain_list)},
       {applications_sql, pg_params().text_array(ids).text(notification_type_).text(operation_)},
       {secrets_sql, pg_params().text_array(ids)},
-      {chain_heads_sql, pg_params().text_array(chain_list)},
+      {chain_heads_sql, pg_params().array(chain_list)},
       {audit_seqs_sql, pg_params().int64(static_cast<std::int64_t>(rotations.size()))},
   };
   auto rows = db_->run_all(statements);

@@ -141,7 +141,7 @@ result<void> pg_rotation_writes::queue_new_secrets(pg_connection& db) const {
     expires.add(ms(s.expires_at));
     warning.add(ms(s.next_warning_at));
     used.add(ms(s.last_used_at));
-    count.add(static_cast<std::int64_t>(s.use_count));
+    count.add(s.use_count);
   }
   return db.queue(insert_secrets_sql,
                   arrays({&id, &app, &hash, &fingerprint, &state, &created, &expires, &warning, &used, &count}));
@@ -170,7 +170,7 @@ result<void> pg_rotation_writes::queue_outbox(pg_connection& db) const {
     kind.add(o.notification_type);
     body.add(o.sealed_body);
     state.add(to_string(o.state));
-    attempts.add(static_cast<std::int64_t>(o.attempts));
+    attempts.add(o.attempts);
     next.add(ms(o.next_attempt_at));
     created.add(ms(o.created_at));
     old_secret.add(o.old_secret_id);
@@ -196,7 +196,7 @@ result<void> pg_rotation_writes::queue_messages(pg_connection& db) const {
     sender.add(m.sender_id);
     sent.add(ms(m.sent_at));
     visible.add(ms(m.visible_at));
-    receives.add(static_cast<std::int64_t>(m.receive_count));
+    receives.add(m.receive_count);
     first_received.add(ms(m.first_received_at));
     receipt.add(m.receipt_handle);
     expires.add(ms(m.expires_at));
@@ -232,7 +232,7 @@ result<void> pg_rotation_writes::queue_audit(pg_connection& db) const {
     detail.add(e.detail);
     previous.add(e.previous_hash);
     hash.add(e.hash);
-    chain.add(static_cast<std::int64_t>(e.chain));
+    chain.add(e.chain);
   }
   return db.queue(insert_audit_sql, arrays({&seq, &at, &actor, &action, &app, &request, &fingerprint, &detail,
                                             &previous, &hash, &chain}));
