@@ -13,7 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -32,6 +32,7 @@
 
 #include "core/identifiers.hpp"
 #include "core/log_limiter.hpp"
+#include "http/connection_deadline.hpp"
 #include "http/proxy.hpp"
 #include "http/request_observer.hpp"
 #include "http/response_wire.hpp"
@@ -47,10 +48,12 @@ constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// What shutdown() needs to reach one connection: its executor and a way to close it when idle.
+// One connection: what shutdown() needs to reach it (its executor and a way to close it when
+// idle) and its timeout (connection_deadline, which closes it when it expires).
 struct connection {
   asio::any_io_executor executor;
   std::function<void()> close;  // runs on executor
+  std::shared_ptr<connection_deadline> deadline;
   // Waiting for a request (keep-alive, or nothing sent yet). Written on executor; read elsewhere
   // only as a hint (to pick which connections to close at the limit), then again on executor.
   std::atomic<bool> idle{true};
@@ -69,6 +72,9 @@ bool has_one_host(const request& req) {
 std::size_t idle_to_close(std::size_t idle) { return std::clamp<std::size_t>(idle / 8, 1, 32); }
 
 using request_parser = beast_http::request_parser<beast_http::string_body>;
+// TLS over the bare socket: the connection's timeout is its connection_deadline, not a
+// beast::tcp_stream's timer per operation.
+using tls_stream = beast::ssl_stream<tcp::socket>;
 
 // Gives the parser what `buffer` already holds past the head (usually the whole body, read with
 // it), as Beast's read does, but without an asynchronous operation: the body is read from the
@@ -196,20 +202,22 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
   // Writes an answer: serialized whole into `wire` (the connection's buffer, reused), then on a
   // plain connection first straight to the non-blocking socket: a small answer to a client that
-  // is reading goes out at once, without an asynchronous operation and its timer. What the kernel
-  // does not take then (or all of it, over TLS) is written asynchronously under read_timeout.
+  // is reading goes out at once, without an asynchronous operation. What the kernel does not take
+  // then (or all of it, over TLS) is written asynchronously under read_timeout.
   template <class Stream>
-  asio::awaitable<boost::system::error_code> write_answer(Stream& stream, const response& res, std::string& wire) {
+  asio::awaitable<boost::system::error_code> write_answer(Stream& stream, connection_deadline& deadline,
+                                                          const response& res, std::string& wire) {
     serialize(res, wire);
     std::size_t sent = 0;
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
       boost::system::error_code error;
-      sent = stream.socket().write_some(asio::buffer(wire), error);
+      sent = stream.write_some(asio::buffer(wire), error);
       if (error && error != asio::error::would_block) co_return error;
       if (sent == wire.size()) co_return boost::system::error_code{};
     }
-    beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
+    deadline.expires_after(config_.read_timeout);
     auto [error, written] = co_await asio::async_write(stream, asio::buffer(wire) + sent, no_throw);
+    deadline.expires_never();
     co_return error;
   }
 
@@ -222,6 +230,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     beast::flat_buffer buffer;
     std::string wire;  // each answer as sent (write_answer)
     auto& lowest = beast::get_lowest_layer(stream);
+    auto& deadline = *conn->deadline;
     const bool secure = where != arrival::plain_listener;  // TLS on the listener or in a tunnel
     while (!stopping_) {
       beast_http::request_parser<beast_http::string_body> parser;
@@ -229,8 +238,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       parser.body_limit(routes_.largest_body_limit(config_.body_limit));  // the route's, once its head is read
 
       conn->idle = true;
-      lowest.expires_after(config_.idle_timeout);
+      deadline.expires_after(config_.idle_timeout);
       auto read_error = co_await read_head(stream, buffer, parser);
+      deadline.expires_never();
       conn->idle = false;
       // Only read when someone is told of the answer.
       const auto head_read_at =
@@ -244,8 +254,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         if (decision.verdict == proxy_verdict::tunnel && buffer.size() != 0)
           decision.verdict = proxy_verdict::malformed;
         if (decision.verdict == proxy_verdict::tunnel) {
-          lowest.expires_after(config_.read_timeout);
+          deadline.expires_after(config_.read_timeout);
           auto [write_error, written] = co_await asio::async_write(stream, asio::buffer(tunnel_established), no_throw);
+          deadline.expires_never();
           observe(verb::connect, {}, static_cast<unsigned>(status::ok), head_read_at, new_uuid(random_), peer);
           co_return !write_error && !stopping_;
         }
@@ -254,9 +265,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
           const auto request_id = new_uuid(random_);
           auto res = proxy_refusal(decision.verdict, parser.get().version());
           finish(res, request_id, false);
-          const auto write_error = co_await write_answer(stream, res, wire);
+          const auto write_error = co_await write_answer(stream, deadline, res, wire);
           observe(parser.get().method(), {}, res.result_int(), head_read_at, request_id, peer);
-          if (!write_error && !stopping_) co_await drain(stream, lowest);
+          if (!write_error && !stopping_) co_await drain(stream, lowest, deadline);
           break;
         }
         secure_request = secure || decision.https;
@@ -271,8 +282,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       }
       if (!read_error) read_error = parse_buffered(parser, buffer);
       if (!read_error && !parser.is_done()) {
-        lowest.expires_after(config_.read_timeout);
+        deadline.expires_after(config_.read_timeout);
         auto [body_error, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, no_throw);
+        deadline.expires_never();
         read_error = body_error;
       }
       if (read_error == beast_http::error::body_limit || read_error == beast_http::error::header_limit) {
@@ -290,9 +302,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         request.request_id = request_id;
         auto res = routes_.error(errc::payload_too_large, request);
         finish(res, request_id, false);
-        const auto write_error = co_await write_answer(stream, res, wire);
+        const auto write_error = co_await write_answer(stream, deadline, res, wire);
         observe(request.method, {}, res.result_int(), head_read_at, request_id, peer);
-        if (!write_error && !stopping_) co_await drain(stream, lowest);
+        if (!write_error && !stopping_) co_await drain(stream, lowest, deadline);
         break;
       }
       if (read_error) break;  // peer closed, timeout, malformed request: end this connection
@@ -315,7 +327,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       res.version(req.version());
       const bool keep_alive = req.keep_alive() && !stopping_;
       finish(res, ctx.request_id, keep_alive);
-      const auto write_error = co_await write_answer(stream, res, wire);
+      const auto write_error = co_await write_answer(stream, deadline, res, wire);
       observe(req.method(), ctx.route, res.result_int(), head_read_at, ctx.request_id, peer);
       if (write_error || !keep_alive) break;
     }
@@ -325,63 +337,89 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   // Reads and drops the peer's bytes for at most linger_time or linger_bytes, until it closes.
   // Plain TCP says it is done first (FIN), so that a client reading the answer closes sooner;
   // TLS cannot (its close_notify comes after, from serve_tls).
-  template <class Stream, class Lowest>
-  static asio::awaitable<void> drain(Stream& stream, Lowest& lowest) {
+  template <class Stream>
+  static asio::awaitable<void> drain(Stream& stream, tcp::socket& lowest, connection_deadline& deadline) {
     constexpr auto linger_time = std::chrono::seconds(2);
     constexpr std::size_t linger_bytes = 16 << 20;
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
       boost::system::error_code ignored;
-      lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      lowest.shutdown(tcp::socket::shutdown_send, ignored);
     }
     std::array<char, 16 * 1024> sink;
-    lowest.expires_after(linger_time);
+    deadline.expires_after(linger_time);
     for (std::size_t read = 0; read < linger_bytes;) {
       auto [error, n] = co_await stream.async_read_some(asio::buffer(sink), no_throw);
       if (error) break;
       read += n;
     }
+    deadline.expires_never();
+  }
+
+  // A new connection's record, its deadline closing it through `close` (set by the caller, to
+  // close whatever stream the connection is at the time). The caller tracks it, and calls
+  // end_connection when the stream dies.
+  std::shared_ptr<connection> open_connection(const asio::any_io_executor& executor) {
+    auto conn = std::make_shared<connection>();
+    conn->executor = executor;
+    conn->deadline = std::make_shared<connection_deadline>(
+        executor, std::min(config_.idle_timeout, config_.read_timeout), [weak = std::weak_ptr(conn)] {
+          // Gone if the connection's frame unwound without end_connection (an exception).
+          if (auto c = weak.lock(); c && c->close) c->close();
+        });
+    return conn;
+  }
+  void end_connection(connection& conn) {
+    conn.deadline->stop();
+    conn.close = nullptr;
   }
 
   asio::awaitable<void> run_plain(tcp::socket socket, std::string peer, slot) {
-    beast::tcp_stream stream(std::move(socket));
     boost::system::error_code ignored;
-    stream.socket().non_blocking(true, ignored);  // write_answer's first, synchronous write never blocks
-    auto conn = std::make_shared<connection>();
-    conn->executor = stream.get_executor();
-    conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+    socket.non_blocking(true, ignored);  // write_answer's first, synchronous write never blocks
+    auto conn = open_connection(socket.get_executor());
+    conn->close = [&socket] {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    };
     const auto tracked = track(conn);
-    if (co_await serve(stream, peer, conn, arrival::plain_listener)) {
+    if (co_await serve(socket, peer, conn, arrival::plain_listener)) {
       // A CONNECT tunnel: the same connection, now TLS with the proxy's certificate.
-      beast::ssl_stream<beast::tcp_stream> tunnel(std::move(stream), *proxy_->tunnel_tls);
-      conn->close = [&tunnel] { beast::get_lowest_layer(tunnel).socket().close(); };
+      tls_stream tunnel(std::move(socket), *proxy_->tunnel_tls);
+      conn->close = [&tunnel] {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(tunnel).close(ignored);
+      };
       co_await serve_tls(tunnel, std::move(peer), conn, arrival::in_tunnel);
-      conn->close = nullptr;  // `tunnel` dies with this block
     } else {
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      conn->close = nullptr;  // the stream dies with this frame
+      socket.shutdown(tcp::socket::shutdown_send, ignored);
     }
+    end_connection(*conn);  // before the socket or the tunnel dies
     untrack(tracked);
   }
 
   asio::awaitable<void> run_tls(tcp::socket socket, std::string peer, slot) {
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
-    auto conn = std::make_shared<connection>();
-    conn->executor = stream.get_executor();
-    conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+    tls_stream stream(std::move(socket), *tls_);
+    auto conn = open_connection(stream.get_executor());
+    conn->close = [&stream] {
+      boost::system::error_code ignored;
+      beast::get_lowest_layer(stream).close(ignored);
+    };
     const auto tracked = track(conn);
     co_await serve_tls(stream, std::move(peer), conn, arrival::tls_listener);
-    conn->close = nullptr;  // the stream dies with this frame
+    end_connection(*conn);  // before the stream dies with this frame
     untrack(tracked);
   }
 
   // A TLS listener's connection or a tunnel's inside (`where`): the handshake, then requests.
-  asio::awaitable<void> serve_tls(beast::ssl_stream<beast::tcp_stream>& stream, std::string peer,
-                                  std::shared_ptr<connection> conn, arrival where) {
-    beast::get_lowest_layer(stream).expires_after(config_.read_timeout);
+  asio::awaitable<void> serve_tls(tls_stream& stream, std::string peer, std::shared_ptr<connection> conn,
+                                  arrival where) {
+    auto& deadline = *conn->deadline;
+    deadline.expires_after(config_.read_timeout);
     auto [handshake_error] = co_await stream.async_handshake(asio::ssl::stream_base::server, no_throw);
+    deadline.expires_never();
     if (handshake_error) co_return;
     co_await serve(stream, std::move(peer), conn, where);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    deadline.expires_after(std::chrono::seconds(5));
     co_await stream.async_shutdown(no_throw);
   }
 
@@ -428,7 +466,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         co_await wait_for_slot(std::chrono::milliseconds(100));
         continue;
       }
-      auto [error, socket] = co_await acceptor_.async_accept(pool_.next(), no_throw);
+      tcp::endpoint remote;  // from accept() itself: no getpeername() per connection
+      auto [error, socket] = co_await acceptor_.async_accept(pool_.next(), remote, no_throw);
       if (error) {
         if (stopping_ || error == asio::error::operation_aborted) break;
         log_accept_error(error);
@@ -444,8 +483,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       slot held(this);
       boost::system::error_code ec;
       socket.set_option(tcp::no_delay(true), ec);  // one write per response: never wait for Nagle
-      const auto remote = socket.remote_endpoint(ec);
-      std::string peer = ec ? "unknown" : remote.address().to_string();
+      std::string peer = remote.address().to_string();
       auto executor = socket.get_executor();
       auto on_done = [](std::exception_ptr e) {
         if (!e) return;
