@@ -7,7 +7,7 @@ namespace rekey::http {
 
 connection_deadline::connection_deadline(boost::asio::any_io_executor executor, clock::duration horizon,
                                          std::function<void()> on_expiry)
-    : timer_(std::move(executor)), horizon_(horizon), on_expiry_(std::move(on_expiry)) {}
+    : timer_(std::move(executor)), horizon_(std::max(horizon, minimum_horizon)), on_expiry_(std::move(on_expiry)) {}
 
 void connection_deadline::expires_after(clock::duration after) {
   const auto now = clock::now();

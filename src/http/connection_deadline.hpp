@@ -32,6 +32,10 @@ class connection_deadline : public std::enable_shared_from_this<connection_deadl
  public:
   using clock = std::chrono::steady_clock;
 
+  // A horizon below this one is taken as this one: with a horizon of zero, an expiry ahead would
+  // be waited for by waking at once, again and again.
+  static constexpr clock::duration minimum_horizon = std::chrono::milliseconds(1);
+
   connection_deadline(boost::asio::any_io_executor executor, clock::duration horizon, std::function<void()> on_expiry);
   connection_deadline(const connection_deadline&) = delete;
   connection_deadline& operator=(const connection_deadline&) = delete;

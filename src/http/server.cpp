@@ -361,12 +361,19 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   std::shared_ptr<connection> open_connection(const asio::any_io_executor& executor) {
     auto conn = std::make_shared<connection>();
     conn->executor = executor;
-    conn->deadline = std::make_shared<connection_deadline>(
-        executor, std::min(config_.idle_timeout, config_.read_timeout), [weak = std::weak_ptr(conn)] {
-          // Gone if the connection's frame unwound without end_connection (an exception).
-          if (auto c = weak.lock(); c && c->close) c->close();
-        });
+    conn->deadline = std::make_shared<connection_deadline>(executor, deadline_horizon(), [weak = std::weak_ptr(conn)] {
+      // Gone if the connection's frame unwound without end_connection (an exception).
+      if (auto c = weak.lock(); c && c->close) c->close();
+    });
     return conn;
+  }
+  // How far ahead a connection's one timer wait is armed: the shortest timeout set every
+  // request, so that setting it again never re-arms the wait; at least a second, so that a timeout
+  // configured at zero (or nearly) does not wake the connection over and over while it waits out
+  // the other, longer one (a zero timeout itself still expires at once: an earlier expiry re-arms).
+  std::chrono::steady_clock::duration deadline_horizon() const {
+    return std::max<std::chrono::steady_clock::duration>(std::min(config_.idle_timeout, config_.read_timeout),
+                                                         std::chrono::seconds(1));
   }
   void end_connection(connection& conn) {
     conn.deadline->stop();

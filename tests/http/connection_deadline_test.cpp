@@ -74,6 +74,14 @@ TEST(ConnectionDeadline, AnExpiryBeyondTheHorizonIsReachedByWaitingAgain) {
   EXPECT_GE(f.expired_at, set_at + 100ms);
 }
 
+TEST(ConnectionDeadline, AZeroHorizonDoesNotWakeOverAndOver) {
+  fixture f(0s);  // taken as minimum_horizon: about one wake-up per millisecond at most
+  f.deadline->expires_after(50ms);
+  const auto handlers = f.io.run();  // runs until the expired deadline holds no wait
+  EXPECT_EQ(f.expiries, 1);
+  EXPECT_LE(handlers, 50ms / connection_deadline::minimum_horizon + 5);
+}
+
 TEST(ConnectionDeadline, NoExpiryBetweenPhases) {
   fixture f(10s);
   f.deadline->expires_after(20ms);
