@@ -397,10 +397,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         beast::get_lowest_layer(tunnel).close(ignored);
       };
       co_await serve_tls(tunnel, std::move(peer), conn, arrival::in_tunnel);
+      end_connection(*conn);  // before `tunnel` dies with this block
     } else {
       socket.shutdown(tcp::socket::shutdown_send, ignored);
+      end_connection(*conn);  // before the socket dies with this frame
     }
-    end_connection(*conn);  // before the socket or the tunnel dies
     untrack(tracked);
   }
 
