@@ -12,26 +12,25 @@ connection_deadline::connection_deadline(boost::asio::any_io_executor executor, 
 void connection_deadline::expires_after(clock::duration after) {
   const auto now = clock::now();
   expiry_ = now + after;
-  if (stopped_ || expired_) return;
+  if (over_) return;
   // The armed wait never lies more than horizon_ past any later `now` (arm and fired keep it so):
   // an expiry of at least horizon_ is never before it.
-  if (!waiting_) {
+  if (!armed_at_) {
     arm(std::min(expiry_, now + horizon_));
-  } else if (expiry_ < armed_at_) {
+  } else if (expiry_ < *armed_at_) {
     arm(expiry_);
   }
 }
 
 void connection_deadline::stop() {
-  stopped_ = true;
-  waiting_ = false;
+  over_ = true;
+  armed_at_.reset();
   ++generation_;
   timer_.cancel();
 }
 
 void connection_deadline::arm(clock::time_point at) {
   armed_at_ = at;
-  waiting_ = true;
   timer_.expires_at(at);  // cancels the wait armed before, if any: its handler has an older generation
   timer_.async_wait([self = shared_from_this(), generation = ++generation_](const boost::system::error_code&) {
     if (generation == self->generation_) self->fired();
@@ -39,11 +38,11 @@ void connection_deadline::arm(clock::time_point at) {
 }
 
 void connection_deadline::fired() {
-  waiting_ = false;
-  if (stopped_ || expiry_ == clock::time_point::max()) return;
+  armed_at_.reset();
+  if (over_ || expiry_ == clock::time_point::max()) return;
   const auto now = clock::now();
   if (now >= expiry_) {
-    expired_ = true;
+    over_ = true;
     if (on_expiry_) on_expiry_();
     return;
   }

@@ -6,9 +6,10 @@
 // or write fails, as Beast does). Beast arms its timer for every operation and cancels it when the
 // operation completes: per keep-alive request a timer wait, its cancellation, and the cancelled
 // wait's completion through the scheduler. Here setting the expiry is a store. One timer wait
-// stays armed at most `horizon` ahead (the shortest timeout the connection sets often); when it
-// fires before the expiry it waits again. An expiry later than the armed wait needs nothing (the
-// usual case: every expiry of at least `horizon`); an earlier one re-arms the timer.
+// stays armed at most `horizon` ahead (the shortest timeout the connection sets often, and at
+// least minimum_horizon); when it fires before the expiry it waits again. An expiry later than
+// the armed wait needs nothing (the usual case: every expiry of at least `horizon`); an earlier
+// one re-arms the timer, so an expiry is kept to the timer's precision whatever the horizon.
 //
 // Between phases (a handler at work) the server sets no expiry (expires_never), as Beast's timer
 // is armed only while an operation is pending.
@@ -25,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace rekey::http {
 
@@ -32,9 +34,10 @@ class connection_deadline : public std::enable_shared_from_this<connection_deadl
  public:
   using clock = std::chrono::steady_clock;
 
-  // A horizon below this one is taken as this one: with a horizon of zero, an expiry ahead would
-  // be waited for by waking at once, again and again.
-  static constexpr clock::duration minimum_horizon = std::chrono::milliseconds(1);
+  // A shorter horizon is taken as this one: a timeout configured at zero (or nearly) must not
+  // wake the connection over and over while it waits out a longer one. The horizon only says how
+  // often a long wait wakes, never when an expiry is reached.
+  static constexpr clock::duration minimum_horizon = std::chrono::seconds(1);
 
   connection_deadline(boost::asio::any_io_executor executor, clock::duration horizon, std::function<void()> on_expiry);
   connection_deadline(const connection_deadline&) = delete;
@@ -44,9 +47,7 @@ class connection_deadline : public std::enable_shared_from_this<connection_deadl
   void expires_after(clock::duration after);
   // No expiry until the next expires_after.
   void expires_never() { expiry_ = clock::time_point::max(); }
-  // The expiry passed and on_expiry was called.
-  bool expired() const { return expired_; }
-  // The connection ended: on_expiry is never called again, the armed wait is cancelled.
+  // The connection ended: on_expiry is never called, the armed wait is cancelled.
   void stop();
 
  private:
@@ -57,11 +58,9 @@ class connection_deadline : public std::enable_shared_from_this<connection_deadl
   clock::duration horizon_;
   std::function<void()> on_expiry_;
   clock::time_point expiry_ = clock::time_point::max();
-  clock::time_point armed_at_{};  // when the armed wait fires; meaningful while waiting_
+  std::optional<clock::time_point> armed_at_;  // when the armed wait fires; none while not waiting
   std::uint64_t generation_ = 0;  // of the armed wait: a cancelled or superseded wait's handler has an older one
-  bool waiting_ = false;
-  bool expired_ = false;
-  bool stopped_ = false;
+  bool over_ = false;             // expired (on_expiry called) or stopped: it never waits again
 };
 
 }  // namespace rekey::http

@@ -229,7 +229,6 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   asio::awaitable<bool> serve(Stream& stream, std::string peer, std::shared_ptr<connection> conn, arrival where) {
     beast::flat_buffer buffer;
     std::string wire;  // each answer as sent (write_answer)
-    auto& lowest = beast::get_lowest_layer(stream);
     auto& deadline = *conn->deadline;
     const bool secure = where != arrival::plain_listener;  // TLS on the listener or in a tunnel
     while (!stopping_) {
@@ -267,7 +266,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
           finish(res, request_id, false);
           const auto write_error = co_await write_answer(stream, deadline, res, wire);
           observe(parser.get().method(), {}, res.result_int(), head_read_at, request_id, peer);
-          if (!write_error && !stopping_) co_await drain(stream, lowest, deadline);
+          if (!write_error && !stopping_) co_await drain(stream, deadline);
           break;
         }
         secure_request = secure || decision.https;
@@ -304,7 +303,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         finish(res, request_id, false);
         const auto write_error = co_await write_answer(stream, deadline, res, wire);
         observe(request.method, {}, res.result_int(), head_read_at, request_id, peer);
-        if (!write_error && !stopping_) co_await drain(stream, lowest, deadline);
+        if (!write_error && !stopping_) co_await drain(stream, deadline);
         break;
       }
       if (read_error) break;  // peer closed, timeout, malformed request: end this connection
@@ -338,12 +337,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   // Plain TCP says it is done first (FIN), so that a client reading the answer closes sooner;
   // TLS cannot (its close_notify comes after, from serve_tls).
   template <class Stream>
-  static asio::awaitable<void> drain(Stream& stream, tcp::socket& lowest, connection_deadline& deadline) {
+  static asio::awaitable<void> drain(Stream& stream, connection_deadline& deadline) {
     constexpr auto linger_time = std::chrono::seconds(2);
     constexpr std::size_t linger_bytes = 16 << 20;
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
       boost::system::error_code ignored;
-      lowest.shutdown(tcp::socket::shutdown_send, ignored);
+      stream.shutdown(tcp::socket::shutdown_send, ignored);
     }
     std::array<char, 16 * 1024> sink;
     deadline.expires_after(linger_time);
@@ -361,19 +360,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   std::shared_ptr<connection> open_connection(const asio::any_io_executor& executor) {
     auto conn = std::make_shared<connection>();
     conn->executor = executor;
-    conn->deadline = std::make_shared<connection_deadline>(executor, deadline_horizon(), [weak = std::weak_ptr(conn)] {
+    // Armed as far ahead as the shortest timeout set every request: setting either again never
+    // re-arms the wait.
+    const auto horizon = std::min(config_.idle_timeout, config_.read_timeout);
+    conn->deadline = std::make_shared<connection_deadline>(executor, horizon, [weak = std::weak_ptr(conn)] {
       // Gone if the connection's frame unwound without end_connection (an exception).
       if (auto c = weak.lock(); c && c->close) c->close();
     });
     return conn;
-  }
-  // How far ahead a connection's one timer wait is armed: the shortest timeout set every
-  // request, so that setting it again never re-arms the wait; at least a second, so that a timeout
-  // configured at zero (or nearly) does not wake the connection over and over while it waits out
-  // the other, longer one (a zero timeout itself still expires at once: an earlier expiry re-arms).
-  std::chrono::steady_clock::duration deadline_horizon() const {
-    return std::max<std::chrono::steady_clock::duration>(std::min(config_.idle_timeout, config_.read_timeout),
-                                                         std::chrono::seconds(1));
   }
   void end_connection(connection& conn) {
     conn.deadline->stop();
