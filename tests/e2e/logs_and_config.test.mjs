@@ -38,6 +38,7 @@ describe('--log-format json and --access-log', () => {
     assert.deepEqual(Object.keys(token).sort(),
       ['duration_ms', 'level', 'message', 'method', 'peer', 'request_id', 'route', 'status', 'time']);
     assert.equal(token.status, '200');
+    assert.equal(token.peer, '127.0.0.1', 'the peer address as accept() gave it');
     assert.ok(access.some((e) => e.route === '/admin/v1/applications/{id}'));
     assert.ok(access.some((e) => e.route === '-' && e.status === '404'));
     const all = rekey.stderr();

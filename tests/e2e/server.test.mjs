@@ -7,6 +7,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SQSClient, CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startRekey, ROTATION_SCOPE, UUID } from './support/rekey.mjs';
 
 // Sends raw HTTP/1.1 on one socket and collects everything until the server closes it.
@@ -70,6 +71,29 @@ describe('http server', () => {
       assert.equal((await fetch(slow.url + '/health')).status, 200, 'the server carries on');
     } finally {
       await slow.stop();
+    }
+  });
+
+  // The timeouts cover waiting for a request, reading it and writing its answer, never the
+  // handler at work: a long poll longer than both is answered on its connection.
+  it('answers a request whose handler outlasts the idle and read timeouts', async () => {
+    const brief = await startRekey({ args: ['--idle-timeout', '1s', '--read-timeout', '1s'] });
+    try {
+      const key = await brief.admin('POST', '/admin/v1/access-keys', { account: '111122223333' });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      const sqs = new SQSClient({
+        endpoint: brief.url, region: 'us-east-1', maxAttempts: 1,
+        credentials: { accessKeyId: key.body.accessKeyId, secretAccessKey: key.body.secretAccessKey },
+      });
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'slow' }));
+      const started = Date.now();
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 3 }));
+      const waited = Date.now() - started;
+      assert.equal(received.Messages, undefined);
+      assert.ok(waited >= 2500, `answered after ${waited} ms, before WaitTimeSeconds`);
+      sqs.destroy();
+    } finally {
+      await brief.stop();
     }
   });
 
