@@ -4,7 +4,6 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 #include "auth/json_keys.hpp"
 #include "core/form_decode.hpp"
@@ -52,16 +51,18 @@ result<void> parse_json(std::string_view body, token_request& r) {
   return {};
 }
 
+// ASCII only, without the locale: media types and auth schemes are ASCII, and these run on every token request.
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool iequals_prefix(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char p, char t) {
-           return p == std::tolower(static_cast<unsigned char>(t));
-         });
+  return text.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char p, char t) { return p == ascii_lower(t); });
 }
 
 bool mentions_json(std::string_view content_type) {
-  std::string lower(content_type);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower.find("json") != std::string::npos;
+  constexpr std::string_view json = "json";
+  return std::search(content_type.begin(), content_type.end(), json.begin(), json.end(),
+                     [](char t, char p) { return ascii_lower(t) == p; }) != content_type.end();
 }
 
 // RFC 6749 §2.3.1: Basic credentials are form-encoded id and secret joined by ':'. Sets them

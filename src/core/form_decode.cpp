@@ -21,7 +21,9 @@ std::string form_decode(std::string_view in) {
   // a value is mostly such runs.
   std::size_t i = 0;
   while (i < in.size()) {
-    const auto special = std::min(in.find_first_of("+%", i), in.size());
+    // Not find_first_of("+%"): that calls memchr over the two-character set for every byte.
+    const auto special = static_cast<std::size_t>(
+        std::find_if(in.begin() + i, in.end(), [](char c) { return c == '+' || c == '%'; }) - in.begin());
     out.append(in.substr(i, special - i));
     i = special;
     if (i == in.size()) break;

@@ -39,6 +39,9 @@ TEST(TokenRequest, ReadsEveryRealClientShape) {
        "", true, "client_credentials", id, secret, scope, std::nullopt},
       {"JSON charset", "application/json; charset=utf-8", R"({"grant_type":"x","scope":null})", "", true, "x",
        std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+      {"JSON in capitals", "Application/JSON", R"({"grant_type":"x"})", "", true, "x"},
+      {"basic in lower case", form_ct, "grant_type=client_credentials", "basic aWQ6c2VjcmV0", true,
+       "client_credentials", "id", "secret", std::nullopt, std::nullopt},
       {"Basic auth", form_ct, "grant_type=client_credentials&scope=" + scope,
        // base64("id:secret") of the short values below
        "Basic aWQ6c2VjcmV0", true, "client_credentials", "id", "secret", scope, std::nullopt},

@@ -18,6 +18,7 @@ TEST(Base64, DecodesStandardVectors) {
   }
   EXPECT_FALSE(base64_decode("Zm9"));
   EXPECT_FALSE(base64_decode("Zm9v!!!!"));
+  EXPECT_FALSE(base64_decode("Zm9vZ==="));  // one character of a byte
 }
 
 // base64url has no padding and only [A-Za-z0-9_-], and round-trips any bytes.
@@ -34,6 +35,23 @@ TEST(Base64, UrlAlphabetRoundTrips) {
   ASSERT_TRUE(decoded);
   EXPECT_EQ(*decoded, all);
   EXPECT_FALSE(base64url_decode("ab+/"));
+}
+
+// base64url is base64 with '-' for '+', '_' for '/' and the padding dropped (RFC 4648 §5).
+TEST(Base64, UrlEncodingMapsTheAlphabetAndDropsPadding) {
+  const auto url = [](std::initializer_list<std::uint8_t> b) { return base64url_encode(bytes(b)); };
+  EXPECT_EQ(url({}), "");
+  EXPECT_EQ(url({'f'}), "Zg");
+  EXPECT_EQ(url({'f', 'o'}), "Zm8");
+  EXPECT_EQ(url({'f', 'o', 'o'}), "Zm9v");
+  EXPECT_EQ(url({0xfb, 0xff}), "-_8");         // base64 "+/8="
+  EXPECT_EQ(url({0xff, 0xff, 0xff}), "____");  // base64 "////"
+  EXPECT_EQ(url({0xf8}), "-A");                // base64 "+A=="
+  EXPECT_EQ(base64url_decode("-_8"), bytes({0xfb, 0xff}));
+  EXPECT_EQ(base64url_decode("Zg"), bytes({'f'}));
+  EXPECT_FALSE(base64url_decode("Zg=="));  // padding is base64's
+  EXPECT_FALSE(base64url_decode("+_8"));
+  EXPECT_FALSE(base64url_decode("Z"));  // no whole byte
 }
 
 }  // namespace
