@@ -46,9 +46,9 @@ std::optional<bytes> base64url_decode(std::string_view text) {
     foreign |= (c == '+') | (c == '/') | (c == '=');
     standard.push_back(c == '-' ? '+' : (c == '_' ? '/' : c));
   }
-  if (foreign || text.size() % 4 == 1) return std::nullopt;  // one character left over is not a whole byte
+  if (foreign) return std::nullopt;
   standard.append((4 - standard.size() % 4) % 4, '=');
-  return base64_decode(standard);
+  return base64_decode(standard);  // refuses "x===", one character left over (not a whole byte)
 }
 
 }  // namespace rekey

@@ -231,7 +231,6 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::string wire;  // each answer as sent (write_answer)
     auto& deadline = *conn->deadline;
     const bool secure = where != arrival::plain_listener;  // TLS on the listener or in a tunnel
-    bool answered = false;  // a request was answered on this connection, which stays open
     while (!stopping_) {
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config_.header_limit));
@@ -239,17 +238,6 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
       conn->idle = true;
       deadline.expires_after(config_.idle_timeout);
-      if constexpr (std::is_same_v<Stream, tcp::socket>) {
-        if (answered && buffer.size() == 0 && likely_shares_its_thread()) {
-          // Let this thread's other ready connections go first. Asio tries a read before it
-          // waits for the socket to be readable, and right after an answer the peer's next
-          // request is seldom there yet: that read fails with EAGAIN, one system call in
-          // three on a keep-alive connection. After the others, the request has usually
-          // arrived. Over TLS it saved no call (measured), so it is not done there
-          // (docs/benchmarks.md, "Keep-alive: a leaner token path, fewer failed reads").
-          co_await asio::post(conn->executor, asio::use_awaitable);
-        }
-      }
       auto read_error = co_await read_head(stream, buffer, parser);
       deadline.expires_never();
       conn->idle = false;
@@ -341,7 +329,17 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       const auto write_error = co_await write_answer(stream, deadline, res, wire);
       observe(req.method(), ctx.route, res.result_int(), head_read_at, ctx.request_id, peer);
       if (write_error || !keep_alive) break;
-      answered = true;
+      if constexpr (std::is_same_v<Stream, tcp::socket>) {
+        if (buffer.size() == 0 && likely_shares_its_thread()) {
+          // Let this thread's other ready connections go first. Asio tries a read before it
+          // waits for the socket to be readable, and right after an answer the peer's next
+          // request is seldom there yet: that read fails with EAGAIN, one system call in
+          // three on a keep-alive connection. After the others, the request has usually
+          // arrived. Over TLS it saved no call (measured), so it is not done there
+          // (docs/benchmarks.md, "Keep-alive: a leaner token path, fewer failed reads").
+          co_await asio::post(conn->executor, asio::use_awaitable);
+        }
+      }
     }
     co_return false;
   }
