@@ -40,48 +40,53 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::vector<
 
 void router::add(verb method, std::string path, handler h, std::optional<std::size_t> body_limit) {
   const bool pattern = path.find('{') != std::string::npos;
-  if (body_limit) {
-    body_limits_.push_back({method, path, *body_limit, pattern});
-    largest_own_limit_ = std::max(largest_own_limit_, *body_limit);
-  }
-  routes_.push_back({method, std::move(path), std::move(h), pattern});
-}
-
-std::optional<std::size_t> router::body_limit(verb method, std::string_view path) const {
-  for (const auto& r : body_limits_) {  // in dispatch's order: exact routes first, then patterns
-    if (!r.pattern && r.method == method && r.path == path) return r.body_limit;
-  }
-  std::vector<path_param> ignored;
-  for (const auto& r : body_limits_) {
-    if (r.pattern && r.method == method && match_pattern(r.path, path, ignored)) return r.body_limit;
-  }
-  return std::nullopt;
+  if (body_limit) largest_own_limit_ = std::max(largest_own_limit_, *body_limit);
+  routes_.push_back({method, std::move(path), std::move(h), pattern, body_limit});
 }
 
 std::size_t router::largest_body_limit(std::size_t fallback) const { return std::max(fallback, largest_own_limit_); }
 
 void router::add_prefix(std::string prefix, handler h) { prefixes_.push_back({std::move(prefix), std::move(h)}); }
 
-boost::asio::awaitable<response> router::dispatch(request_context& ctx) const {
-  const auto path = path_of(std::string_view(ctx.req.target().data(), ctx.req.target().size()));
+router::match router::find(verb method, std::string_view path) const {
+  match found;
   for (const auto& r : routes_) {
-    if (!r.pattern && r.method == ctx.req.method() && r.path == path) {
-      ctx.route = r.path;
-      co_return co_await r.h(ctx);
+    if (!r.pattern && r.method == method && r.path == path) {
+      found.route_ = &r;
+      return found;
     }
   }
   for (const auto& r : routes_) {
-    if (r.pattern && r.method == ctx.req.method() && match_pattern(r.path, path, ctx.params)) {
-      ctx.route = r.path;
-      co_return co_await r.h(ctx);
+    if (r.pattern && r.method == method && match_pattern(r.path, path, found.params)) {
+      found.route_ = &r;
+      return found;
     }
   }
   for (const auto& p : prefixes_) {
     if (path.starts_with(p.prefix)) {
-      ctx.route = p.prefix;
-      co_return co_await p.h(ctx);
+      found.prefix_ = &p;
+      return found;
     }
   }
+  return found;
+}
+
+boost::asio::awaitable<response> router::dispatch(request_context& ctx) const {
+  co_return co_await dispatch(
+      ctx, find(ctx.req.method(), path_of(std::string_view(ctx.req.target().data(), ctx.req.target().size()))));
+}
+
+boost::asio::awaitable<response> router::dispatch(request_context& ctx, match found) const {
+  if (found.route_ != nullptr) {
+    ctx.route = found.route_->path;
+    ctx.params = std::move(found.params);
+    co_return co_await found.route_->h(ctx);
+  }
+  if (found.prefix_ != nullptr) {
+    ctx.route = found.prefix_->prefix;
+    co_return co_await found.prefix_->h(ctx);
+  }
+  const auto path = path_of(std::string_view(ctx.req.target().data(), ctx.req.target().size()));
   co_return errors_(errc::not_found,
                     error_context{ctx.req.method(), path, ctx.req.version(), &ctx.req, ctx.request_id});
 }

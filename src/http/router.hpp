@@ -46,6 +46,9 @@ struct route_info {
 };
 
 class router {
+  struct route;
+  struct prefix_route;
+
  public:
   explicit router(error_responder errors) : errors_(std::move(errors)) {}
 
@@ -55,11 +58,30 @@ class router {
   // Every method and every path under prefix (e.g. "/admin/v1/") goes to h.
   void add_prefix(std::string prefix, handler h);
 
-  // Sets ctx.route (the matched pattern) and ctx's path parameters, then runs the handler.
+  // Where a request goes: found once per request, from its head (for the route's body limit,
+  // before the body is read), then dispatched.
+  class match {
+   public:
+    // The route's own body limit, when it has one (never a prefix's).
+    std::optional<std::size_t> body_limit() const { return route_ != nullptr ? route_->body_limit : std::nullopt; }
+
+   private:
+    friend class router;
+    const route* route_ = nullptr;
+    const prefix_route* prefix_ = nullptr;
+    std::vector<path_param> params;  // a pattern's {name} segments
+  };
+  match find(verb method, std::string_view path) const;
+
+  // Sets ctx.route (the matched pattern) and ctx's path parameters, then runs the handler:
+  // the one `found` for ctx's method and path (find), or, without it, the one find gives.
+  boost::asio::awaitable<response> dispatch(request_context& ctx, match found) const;
   boost::asio::awaitable<response> dispatch(request_context& ctx) const;
   response error(errc e, const error_context& request) const { return errors_(e, request); }
   // The body limit of the route for method and path, when it has one of its own.
-  std::optional<std::size_t> body_limit(verb method, std::string_view path) const;
+  std::optional<std::size_t> body_limit(verb method, std::string_view path) const {
+    return find(method, path).body_limit();
+  }
   // The largest of the routes' own body limits and `fallback`: what the transport may have to read.
   std::size_t largest_body_limit(std::size_t fallback) const;
   // Every route, in the order it is tried: exact and pattern routes, then prefixes.
@@ -71,21 +93,15 @@ class router {
     std::string path;
     handler h;
     bool pattern;  // has {name} segments
-  };
-  struct body_limit_route {  // a route with a body limit of its own (few: looked up per request)
-    verb method;
-    std::string path;
-    std::size_t body_limit;
-    bool pattern;
+    std::optional<std::size_t> body_limit;
   };
   struct prefix_route {
     std::string prefix;
     handler h;
   };
   error_responder errors_;
-  std::vector<route> routes_;
-  std::vector<body_limit_route> body_limits_;
-  std::size_t largest_own_limit_ = 0;  // the largest of body_limits_, kept as routes are added
+  std::vector<route> routes_;          // in the order added
+  std::size_t largest_own_limit_ = 0;  // the largest route body limit, kept as routes are added
   std::vector<prefix_route> prefixes_;
 };
 

@@ -271,11 +271,11 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         }
         secure_request = secure || decision.https;
       }
+      router::match route;  // found from the head: its body limit, then its handler
       if (!read_error) {
         const auto& head = parser.get();
-        const auto limit =
-            routes_.body_limit(head.method(), path_of(std::string_view(head.target().data(), head.target().size())))
-                .value_or(config_.body_limit);
+        route = routes_.find(head.method(), path_of(std::string_view(head.target().data(), head.target().size())));
+        const auto limit = route.body_limit().value_or(config_.body_limit);
         if (parser.content_length().value_or(0) > limit) read_error = beast_http::error::body_limit;
         parser.body_limit(limit);  // a chunked body is counted as it comes
       }
@@ -317,7 +317,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         res = routes_.error(errc::malformed_request, about);
       } else {
         try {
-          res = co_await routes_.dispatch(ctx);
+          res = co_await routes_.dispatch(ctx, std::move(route));
         } catch (const std::exception& e) {
           spdlog::error("request_id={} unhandled exception: {}", ctx.request_id, e.what());
           res = routes_.error(errc::internal, about);

@@ -47,8 +47,9 @@ TEST(RouterPattern, MatchesSegmentBySegment) {
 }
 
 // A route may take larger (or smaller) bodies than the listener: its own limit is found for its
-// method and path — an exact route before a pattern, as dispatch matches them — and the largest
-// of them is what the transport must read.
+// method and path — an exact route before a pattern, as dispatch matches them, even when the
+// exact route has no limit of its own and the pattern has — and the largest of them is what the
+// transport must read.
 TEST(Router, KnowsEachRoutesOwnBodyLimit) {
   router routes([](errc, const error_context& request) { return response{status::not_found, request.version}; });
   const handler nothing = [](request_context&) -> boost::asio::awaitable<response> { co_return response{}; };
@@ -57,12 +58,14 @@ TEST(Router, KnowsEachRoutesOwnBodyLimit) {
   routes.add(verb::post, "/auth/o2/token", nothing);
   routes.add(verb::post, "/{account}/{queue}", nothing, 512);
   routes.add(verb::post, "/exact/path", nothing, 200);
+  routes.add(verb::post, "/exact/unlimited", nothing);
   EXPECT_EQ(routes.body_limit(verb::post, "/"), std::optional<std::size_t>(1 << 20));
   EXPECT_EQ(routes.body_limit(verb::get, "/"), std::nullopt);
   EXPECT_EQ(routes.body_limit(verb::post, "/auth/o2/token"), std::nullopt);
   EXPECT_EQ(routes.body_limit(verb::post, "/elsewhere"), std::nullopt);
   EXPECT_EQ(routes.body_limit(verb::post, "/111122223333/jobs"), std::optional<std::size_t>(512));
   EXPECT_EQ(routes.body_limit(verb::post, "/exact/path"), std::optional<std::size_t>(200));  // not the pattern's
+  EXPECT_EQ(routes.body_limit(verb::post, "/exact/unlimited"), std::nullopt);                // not the pattern's either
   EXPECT_EQ(routes.body_limit(verb::post, "/a/b/c"), std::nullopt);
   EXPECT_EQ(routes.largest_body_limit(64 * 1024), std::size_t{1 << 20});
   EXPECT_EQ(routes.largest_body_limit(2 << 20), std::size_t{2 << 20});
