@@ -51,7 +51,10 @@ TEST(Base64, UrlEncodingMapsTheAlphabetAndDropsPadding) {
   EXPECT_EQ(base64url_decode("Zg"), bytes({'f'}));
   EXPECT_FALSE(base64url_decode("Zg=="));  // padding is base64's
   EXPECT_FALSE(base64url_decode("+_8"));
-  EXPECT_FALSE(base64url_decode("Z"));  // no whole byte
+  EXPECT_FALSE(base64url_decode("Zm9/"));
+  EXPECT_FALSE(base64url_decode("Zm=v"));
+  EXPECT_FALSE(base64url_decode(std::string_view("Zm\0v", 4)));  // NUL, as the table marks what is foreign
+  EXPECT_FALSE(base64url_decode("Z"));                           // no whole byte
 }
 
 }  // namespace
