@@ -1,5 +1,6 @@
 #include "auth/token_codec.hpp"
 
+#include <array>
 #include <charconv>
 #include <stdexcept>
 #include <vector>
@@ -63,8 +64,8 @@ result<access_claims> token_codec::verify(std::string_view token, time_point now
   } else {
     return errc::access_token_invalid;
   }
-  const auto parts = split(body, '.');
-  if (parts.size() != 3) return errc::access_token_invalid;
+  std::array<std::string_view, 3> parts;
+  if (split_into(body, '.', parts) != 3) return errc::access_token_invalid;
   const auto key = keys_.find(parts[0]);
   if (key == keys_.end()) return errc::access_token_invalid;
   const auto signature = base64url_decode(parts[2]);
@@ -75,11 +76,12 @@ result<access_claims> token_codec::verify(std::string_view token, time_point now
   const auto payload = base64url_decode(parts[1]);
   if (!payload) return errc::access_token_invalid;
   const std::string_view text(reinterpret_cast<const char*>(payload->data()), payload->size());
-  const auto fields = split(text, '\n');
+  std::array<std::string_view, 7> fields;
+  const auto field_count = split_into(text, '\n', fields);
   std::int64_t iat = 0;
   std::int64_t exp = 0;
-  const bool custom = fields.size() == 7 && fields[0] == custom_payload_version;
-  if ((!custom && (fields.size() != 6 || fields[0] != payload_version)) || !parse_int(fields[3], c.scopes.bits) ||
+  const bool custom = field_count == 7 && fields[0] == custom_payload_version;
+  if ((!custom && (field_count != 6 || fields[0] != payload_version)) || !parse_int(fields[3], c.scopes.bits) ||
       !parse_int(fields[4], iat) || !parse_int(fields[5], exp)) {
     return errc::access_token_invalid;
   }
