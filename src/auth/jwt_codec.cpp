@@ -4,6 +4,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <array>
+
 #include "auth/json_keys.hpp"
 #include "core/identifiers.hpp"
 #include "core/split.hpp"
@@ -69,7 +72,9 @@ scope_set scopes_of(std::string_view text) {
 
 }  // namespace
 
-bool looks_like_jwt(std::string_view token) { return token.starts_with("eyJ") && split(token, '.').size() == 3; }
+bool looks_like_jwt(std::string_view token) {
+  return token.starts_with("eyJ") && std::count(token.begin(), token.end(), '.') == 2;
+}
 
 result<std::string> jwt_codec::mint(const access_claims& c, std::string_view client_id,
                                     std::string_view audience) const {
@@ -98,8 +103,8 @@ result<std::string> jwt_codec::mint(const access_claims& c, std::string_view cli
 }
 
 result<verified_jwt> jwt_codec::verify(std::string_view token, time_point now) const {
-  const auto parts = split(token, '.');
-  if (parts.size() != 3) return errc::access_token_invalid;
+  std::array<std::string_view, 3> parts;
+  if (split_into(token, '.', parts) != 3) return errc::access_token_invalid;
   const auto header = object_of(parts[0]);
   if (!header) return errc::access_token_invalid;
   const auto* alg = string_claim(*header, "alg");

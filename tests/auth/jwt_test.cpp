@@ -112,6 +112,13 @@ TEST_F(Jwt, RefusesExpiredTamperedForeignAndOddTokens) {
   }
   EXPECT_EQ(codec_.verify(std::string(parts[0]) + "." + payload + ".", t0).error(), invalid);
   for (const char* junk : {"", "a.b.c", "eyJ.eyJ.x", "Atc|k.x.y"}) EXPECT_FALSE(codec_.verify(junk, t0)) << junk;
+  // One part too many or too few: the verifier does not take it for a JWT, and the codec refuses it.
+  for (const auto& cut : {token + ".x", std::string(parts[0]) + "." + payload, token + "."}) {
+    EXPECT_FALSE(looks_like_jwt(cut)) << cut;
+    EXPECT_EQ(codec_.verify(cut, t0).error(), invalid) << cut;
+  }
+  EXPECT_TRUE(looks_like_jwt("eyJ.."));
+  EXPECT_FALSE(looks_like_jwt("Atc|k.x.y"));
 }
 
 // Tokens signed with the real key but not as rekey writes them are refused: an extra header
