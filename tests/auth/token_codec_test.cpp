@@ -72,6 +72,28 @@ TEST(TokenCodec, RefusesForgeries) {
   }
 }
 
+// A signed payload that cuts into more or fewer fields than its version has is refused: the
+// codec never reads past the fields it expects (mint does not check its claims for separators).
+TEST(TokenCodec, RefusesSignedPayloadsWithTheWrongFieldCount) {
+  const token_codec codec({{"k1", testing::filled_key(1)}}, "k1");
+  auto seven_in_version_one = sample(t0);
+  seven_in_version_one.secret_id = "s1\nx";
+  auto eight_in_version_two = sample(t0);
+  eight_in_version_two.scopes.custom = {"orders:read\nx"};
+  auto nine_in_version_two = eight_in_version_two;
+  nine_in_version_two.application_id = "a\nb";
+  for (const auto& [name, claims] : {std::pair{"seven fields, version 1", seven_in_version_one},
+                                     std::pair{"eight fields, version 2", eight_in_version_two},
+                                     std::pair{"nine fields, version 2", nine_in_version_two}}) {
+    const auto r = codec.verify(codec.mint(claims), t0);
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error(), make_error_code(errc::access_token_invalid)) << name;
+  }
+  auto with_scopes = sample(t0);
+  with_scopes.scopes.custom = {"orders:read"};
+  EXPECT_TRUE(codec.verify(codec.mint(with_scopes), t0));
+}
+
 // After a signing-key rotation, tokens from the older key still verify.
 TEST(TokenCodec, OlderKeysStillVerify) {
   const token_codec before({{"k1", testing::filled_key(1)}}, "k1");
